@@ -416,3 +416,52 @@ Proof.
       * intros s Hs. specialize (Hao s Hs). destruct s; simpl in *; auto. lia.
       * intros [j|b'] Hs; simpl; auto. specialize (Hbo _ Hs). simpl in Hbo. lia.
 Qed.
+
+(** ** n-ary parallel composition *)
+
+Definition cempty : circuit := Circ [] [].
+
+Definition par_list (cs : list circuit) : circuit := fold_right cpar cempty cs.
+
+Implicit Types (cs : list circuit).
+
+Lemma wf_cempty n : wf n cempty.
+Proof. split; simpl; auto. Qed.
+
+Lemma wf_par_list n cs : Forall (wf n) cs -> wf n (par_list cs).
+Proof.
+  induction 1; simpl; auto using wf_cempty, wf_cpar.
+Qed.
+
+Lemma eval_par_list n cs v :
+  Forall (wf n) cs -> eval (par_list cs) v = concat (map (fun c => eval c v) cs).
+Proof.
+  induction 1 as [|c cs Hc Hcs IH]; simpl; [reflexivity|].
+  rewrite (eval_cpar n) by auto. rewrite IH. reflexivity.
+Qed.
+
+Lemma depth_par_list cs : depth (par_list cs) = list_max (map depth cs).
+Proof.
+  induction cs as [|c cs IH]; simpl; [reflexivity|]. rewrite depth_cpar, IH. reflexivity.
+Qed.
+
+Lemma width_out_par_list cs : width_out (par_list cs) = list_sum (map width_out cs).
+Proof.
+  induction cs as [|c cs IH]; simpl; [reflexivity|]. rewrite width_out_cpar, IH. reflexivity.
+Qed.
+
+Lemma size_par_list_le cs :
+  size (par_list cs)
+  <= list_sum (map size cs) + depth (par_list cs) * list_sum (map width_out cs).
+Proof.
+  induction cs as [|c cs IH]; simpl; [reflexivity|].
+  rewrite size_cpar, depth_cpar, width_out_par_list.
+  set (D := depth (par_list cs)) in *. set (O := list_sum (map width_out cs)) in *.
+  nia.
+Qed.
+
+(** Bounds in terms of per-component bounds, the form used by the compiler. *)
+Lemma depth_par_list_le cs D : Forall (fun c => depth c <= D) cs -> depth (par_list cs) <= D.
+Proof.
+  intros H. rewrite depth_par_list. apply list_max_le. rewrite Forall_map. exact H.
+Qed.
