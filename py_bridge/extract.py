@@ -1,0 +1,189 @@
+"""Run dpdgraph (and Print Assumptions) over all modules of a Coq project, and read .glob files.
+
+Two coqc runs on generated files in a temporary directory:
+
+1. ``Print FileDependGraph M1 ... Mn`` over *all* project modules at once: the project's nodes
+   and edges (a partial module list would silently drop edges).
+2. A synthetic definition that mentions every project node, then ``Print DependGraph`` on it
+   (the closure, with library objects: library axioms become visible) and ``Print Assumptions``
+   on it (the exact set of assumptions, which tells axioms and Admitted proofs from fields of
+   opaque modules, which are body-less in .dpd too).
+
+If run 2 fails (it is a convenience over run 1), the extraction falls back to run 1 alone and
+says so in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from py_bridge.classify import DeclInfo
+from py_bridge.coq import CoqProject, RunResult, UsageError, coqc_base_args, run, unbuilt_files
+from py_bridge.dpd import DpdGraph, parse_dpd
+from py_bridge.globfile import (
+    keyword_before,
+    line_of_offset,
+    line_starts,
+    object_decls,
+    parse_glob,
+)
+
+SYNTHETIC = "flowar_graph_all__"
+
+
+class ExtractError(RuntimeError):
+    """Extraction cannot go on (missing build products, coqc failure, timeout)."""
+
+
+def file_graph_script(modules: Sequence[str], dpd_out: Path) -> str:
+    """The .v text of run 1."""
+    mods = " ".join(modules)
+    return (
+        "From dpdgraph Require dpdgraph.\n"
+        f"Require {mods}.\n"
+        f'Set DependGraph File "{dpd_out}".\n'
+        f"Print FileDependGraph {mods}.\n"
+    )
+
+
+def closure_script(
+    modules: Sequence[str], qualids: Sequence[str], dpd_out: Path, assumptions_out: Path
+) -> str:
+    """The .v text of run 2: a definition mentioning every node, its closure and assumptions."""
+    lets = "".join(f"  let _ := @{q} in\n" for q in qualids)
+    return (
+        "From dpdgraph Require dpdgraph.\n"
+        f"Require {' '.join(modules)}.\n"
+        f"Definition {SYNTHETIC} : unit :=\n{lets}  tt.\n"
+        f'Set DependGraph File "{dpd_out}".\n'
+        f"Print DependGraph {SYNTHETIC}.\n"
+        "Set Printing Width 1000.\n"
+        f'Redirect "{assumptions_out}" Print Assumptions {SYNTHETIC}.\n'
+    )
+
+
+_HEADER_RE = re.compile(r"^\S.*:$")
+
+
+def parse_assumptions(text: str) -> set[str]:
+    """The names listed by Print Assumptions (all sections: axioms, type-in-type, ...)."""
+    names: set[str] = set()
+    in_section = False
+    for line in text.splitlines():
+        if not line.strip() or line[0].isspace():
+            continue
+        if line.startswith("Closed under the global context"):
+            return set()
+        if _HEADER_RE.match(line) and " : " not in line:
+            in_section = True
+            continue
+        if in_section:
+            names.add(line.split()[0])
+    return names
+
+
+def run_coqc(coqc: str, flags: Sequence[str], vfile: Path, timeout: float, what: str) -> RunResult:
+    """Compile a generated file; raise ExtractError on timeout."""
+    result = run([coqc, *flags, str(vfile)], cwd=vfile.parent, timeout=timeout)
+    if result.timed_out:
+        raise ExtractError(f"{what}: {result.describe()}")
+    return result
+
+
+@dataclass
+class Extraction:
+    project_dpd: DpdGraph
+    full_dpd: DpdGraph | None
+    assumptions: set[str] | None
+    decls: list[DeclInfo]
+    modules: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
+    """Every object declaration of the project's .glob files, with file, line and keyword."""
+    infos: list[DeclInfo] = []
+    missing = [f for f in proj.vfiles if not (root / f).with_suffix(".glob").is_file()]
+    if missing:
+        raise UsageError(
+            f"no .glob file for {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}; "
+            "build the project first (make)"
+        )
+    for vfile in proj.vfiles:
+        src = (root / vfile).read_bytes()
+        starts = line_starts(src)
+        glob_path = (root / vfile).with_suffix(".glob")
+        glob = parse_glob(glob_path.read_text(encoding="utf-8", errors="replace"), str(glob_path))
+        for decl in object_decls(glob):
+            infos.append(
+                DeclInfo(
+                    decl=decl,
+                    file=vfile,
+                    line=line_of_offset(starts, decl.byte_start),
+                    keyword=keyword_before(src, decl.byte_start),
+                )
+            )
+    return infos
+
+
+def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 300.0) -> Extraction:
+    """Run both coqc passes and read the .glob files (see the module docstring).
+
+    Raises UsageError if the project is not built, ExtractError if coqc/dpdgraph fails.
+    """
+    if not proj.vfiles:
+        raise UsageError(f"{root / '_CoqProject'}: lists no .v files")
+    modules = list(proj.modules())
+    stale = unbuilt_files(root, proj)
+    if stale:
+        raise UsageError(
+            f"not built (or older than the sources): {', '.join(stale[:5])}"
+            f"{' ...' if len(stale) > 5 else ''}; build first (make, or flowar-proofs build)"
+        )
+    decls = read_decls(root, proj)
+    flags = coqc_base_args(root, proj)
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="flowar-graph-") as tmp_s:
+        tmp = Path(tmp_s)
+        files_dpd = tmp / "files.dpd"
+        v1 = tmp / "FlowARGraphFiles.v"
+        v1.write_text(file_graph_script(modules, files_dpd), encoding="utf-8")
+        p1 = run_coqc(coqc, flags, v1, timeout, "dpdgraph (FileDependGraph)")
+        if p1.returncode != 0 or not files_dpd.is_file():
+            raise ExtractError(
+                "dpdgraph (FileDependGraph) failed; is libcoq-dpdgraph installed and the project "
+                f"built?\n{p1.stdout[-2000:]}{p1.stderr[-2000:]}"
+            )
+        project_dpd = parse_dpd(files_dpd.read_text(encoding="utf-8"), str(files_dpd))
+
+        full_dpd_path = tmp / "full.dpd"
+        pa_path = tmp / "assumptions"
+        v2 = tmp / "FlowARGraphClosure.v"
+        qualids = [n.qualid for n in project_dpd.nodes]
+        v2.write_text(closure_script(modules, qualids, full_dpd_path, pa_path), encoding="utf-8")
+        p2 = run_coqc(coqc, flags, v2, timeout, "dpdgraph (closure + Print Assumptions)")
+        pa_out = pa_path.with_name(pa_path.name + ".out")
+        full_dpd: DpdGraph | None = None
+        assumptions: set[str] | None = None
+        if p2.returncode == 0 and full_dpd_path.is_file() and pa_out.is_file():
+            full_dpd = parse_dpd(full_dpd_path.read_text(encoding="utf-8"), str(full_dpd_path))
+            full_dpd = _drop_synthetic(full_dpd)
+            assumptions = parse_assumptions(pa_out.read_text(encoding="utf-8"))
+        else:
+            warnings.append(
+                "closure run failed, so library axioms are not seen and body-less nodes count as "
+                f"assumptions: {(p2.stdout + p2.stderr).strip()[-500:]}"
+            )
+    return Extraction(project_dpd, full_dpd, assumptions, decls, modules, warnings)
+
+
+def _drop_synthetic(g: DpdGraph) -> DpdGraph:
+    drop = {n.ident for n in g.nodes if n.name == SYNTHETIC and not n.path}
+    return DpdGraph(
+        tuple(n for n in g.nodes if n.ident not in drop),
+        tuple(e for e in g.edges if e.src not in drop and e.dst not in drop),
+    )

@@ -1,0 +1,255 @@
+"""The graph page ``report/graph.html``: SVG of the headline cone, legend, panels, coverage.
+
+Pure functions choose what to draw and build the DOT source (networkx for the graph work); the
+layout is graphviz ``dot`` (through the ``graphviz`` package); the HTML is a jinja2 template with
+autoescaping.  The page is self-contained: inline SVG and CSS, no script, no network.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+import graphviz
+import jinja2
+import networkx as nx
+
+from py_bridge.classify import THEOREM_KINDS, Node
+
+# status -> (fill colour, font colour, legend text)
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "proved": ("#7fcf7f", "#000000", "proved, closed (no assumption outside the allowlist)"),
+    "trust": (
+        "#f7d154",
+        "#000000",
+        "proved from trust-record fields (takes the record as argument)",
+    ),
+    "uses-axiom": ("#f5a05a", "#000000", "proof rests on an axiom or Admitted proof"),
+    "admitted": ("#e8413c", "#ffffff", "Admitted proof"),
+    "axiom": ("#9b0d2c", "#ffffff", "axiom / parameter"),
+}
+HIDDEN_KINDS = frozenset({"constructor", "scheme"})
+MAX_SHOWN = 400
+
+
+@dataclass(frozen=True)
+class Display:
+    nodes: list[str]
+    edges: list[tuple[str, str]]
+    reduced: bool  # lemmas-only view (helpers hidden, edges through them kept)
+    transitive_reduction: bool
+
+
+def cone(g: nx.DiGraph, roots: Iterable[str]) -> set[str]:
+    """The roots and everything they (transitively) use."""
+    out: set[str] = set()
+    for r in roots:
+        if r in g:
+            out |= nx.descendants(g, r) | {r}
+    return out
+
+
+def unreachable_lemmas(nodes: Mapping[str, Node], reachable: set[str]) -> list[str]:
+    """Theorem-like nodes outside ``reachable``, sorted by file and line."""
+    names = [n for n, v in nodes.items() if v.kind in THEOREM_KINDS and n not in reachable]
+    return sorted(names, key=lambda n: (nodes[n].file, nodes[n].line, n))
+
+
+def _contract(g: nx.DiGraph, keep: set[str]) -> list[tuple[str, str]]:
+    """Edges u -> v between kept nodes where v is reachable from u through hidden nodes only."""
+    edges: set[tuple[str, str]] = set()
+    for u in keep:
+        stack, seen = list(g.successors(u)), set()
+        while stack:
+            v = stack.pop()
+            if v in seen:
+                continue
+            seen.add(v)
+            if v in keep:
+                if v != u:
+                    edges.add((u, v))
+            else:
+                stack.extend(g.successors(v))
+    return sorted(edges)
+
+
+def select_display(
+    g: nx.DiGraph, nodes: Mapping[str, Node], shown: set[str], max_nodes: int = MAX_SHOWN
+) -> Display:
+    """Which nodes and edges to draw for the set ``shown`` (e.g. the headline cone).
+
+    Constructors and generated schemes are hidden; if more than ``max_nodes`` remain, only
+    theorem-like nodes, the trust record, its fields and bad nodes stay.  Edges through hidden
+    nodes are contracted; big graphs are drawn as their transitive reduction.
+    """
+    keep = {n for n in shown if nodes[n].kind not in HIDDEN_KINDS}
+    reduced = False
+    if len(keep) > max_nodes:
+        reduced = True
+        keep = {
+            n
+            for n in keep
+            if nodes[n].kind in THEOREM_KINDS | {"record", "projection", "axiom", "parameter"}
+            or nodes[n].status in ("admitted", "axiom")
+        }
+    edges = _contract(g, keep)
+    tr = False
+    if len(edges) > 2 * len(keep) and len(keep) > 40:
+        h = nx.DiGraph(edges)
+        h.add_nodes_from(keep)
+        if nx.is_directed_acyclic_graph(h):
+            edges = sorted(nx.transitive_reduction(h).edges)
+            tr = True
+    return Display(sorted(keep), edges, reduced, tr)
+
+
+def build_dot(
+    display: Display,
+    nodes: Mapping[str, Node],
+    hrefs: Mapping[str, str],
+    headline: set[str],
+    name: str = "lemmas",
+) -> graphviz.Digraph:
+    """The DOT graph: one cluster per module, nodes coloured by status, linked to coqdoc."""
+    dot = graphviz.Digraph(
+        name,
+        graph_attr={
+            "rankdir": "BT",
+            "fontname": "Helvetica",
+            "fontsize": "11",
+            "nodesep": "0.15",
+            "ranksep": "0.35",
+            "newrank": "true",
+        },
+    )
+    dot.attr(
+        "node",
+        shape="box",
+        style="rounded,filled",
+        fontname="Helvetica",
+        fontsize="10",
+        height="0.25",
+        margin="0.06,0.02",
+    )
+    dot.attr("edge", color="#555555", arrowsize="0.5")
+    by_module: dict[str, list[str]] = {}
+    for n in display.nodes:
+        by_module.setdefault(nodes[n].module, []).append(n)
+    for i, (module, members) in enumerate(sorted(by_module.items())):
+        with dot.subgraph(name=f"cluster_{i}") as sub:
+            sub.attr(
+                label=module,
+                style="rounded,filled",
+                fillcolor="#f4f4f8",
+                color="#9999aa",
+                fontsize="11",
+                id=f"cluster:{module}",
+            )
+            for n in members:
+                node = nodes[n]
+                fill, font, _ = STATUS_STYLE[node.status]
+                short = n[len(module) + 1 :] if module and n.startswith(module + ".") else n
+                attrs = {
+                    "label": short,
+                    "fillcolor": fill,
+                    "fontcolor": font,
+                    "id": f"node:{n}",
+                    "class": f"status-{node.status}",
+                    "tooltip": f"{n} ({node.kind}, {node.status})",
+                    "URL": hrefs.get(n, ""),
+                    "target": "_top",
+                }
+                if n in headline:
+                    attrs.update(penwidth="2.5", peripheries="2", fontsize="12")
+                dot.node(n, **{k: v for k, v in attrs.items() if v})
+    for u, v in display.edges:
+        dot.edge(u, v)
+    return dot
+
+
+def full_dot(
+    g: nx.DiGraph, nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
+) -> graphviz.Digraph:
+    """The whole project graph (for report/graph.dot), all nodes and edges."""
+    display = Display(sorted(g.nodes), sorted(g.edges), reduced=False, transitive_reduction=False)
+    return build_dot(display, nodes, hrefs, headline, name="flowar_lemmas")
+
+
+_PROLOG_RE = re.compile(r"^.*?(?=<svg\b)", re.S)
+
+
+def render_svg(dot: graphviz.Digraph, dot_exe: str = "dot", timeout: float = 120.0) -> str:
+    """Lay out with graphviz ``dot`` and return the inline <svg> element (no XML prolog)."""
+    try:
+        proc = subprocess.run(
+            [dot_exe, "-Tsvg"],
+            input=dot.source,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as err:
+        raise LayoutError(
+            f"{dot_exe!r} not found; install graphviz (apt-get install graphviz)"
+        ) from err
+    except subprocess.TimeoutExpired as err:
+        raise LayoutError(f"graphviz dot timed out after {timeout:g} s") from err
+    if proc.returncode != 0:
+        raise LayoutError(f"graphviz dot failed ({proc.returncode}): {proc.stderr[-1000:]}")
+    return _PROLOG_RE.sub("", proc.stdout, count=1)
+
+
+class LayoutError(RuntimeError):
+    """graphviz could not lay the graph out."""
+
+
+@dataclass(frozen=True)
+class NodePanel:
+    node: Node
+    href: str
+    needs: list[str]
+    needed_by: list[str]
+    headline: bool
+
+
+def panels(
+    g: nx.DiGraph, nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
+) -> list[NodePanel]:
+    """One panel per node: direct dependencies and direct dependents, sorted by location."""
+    order = sorted(nodes, key=lambda n: (nodes[n].file, nodes[n].line, n))
+    return [
+        NodePanel(
+            nodes[n],
+            hrefs.get(n, ""),
+            sorted(g.successors(n)),
+            sorted(g.predecessors(n)),
+            n in headline,
+        )
+        for n in order
+    ]
+
+
+def _env() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(
+        lambda name: resources.files("py_bridge").joinpath("templates", name).read_text("utf-8")
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_page(**context: object) -> str:
+    """Render templates/graph.html.j2 (see graph.py for the context it gets)."""
+    return _env().get_template("graph.html.j2").render(styles=STATUS_STYLE, **context)
+
+
+def render_template(name: str, **context: object) -> str:
+    return _env().get_template(name).render(styles=STATUS_STYLE, **context)

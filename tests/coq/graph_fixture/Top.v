@@ -1,0 +1,22 @@
+(** Fixture: the chain a_thm -> b_lemma -> c_lemma crosses the two files. *)
+From Fix Require Import Base.
+
+Lemma b_lemma : c_def + 0 = 3.
+Proof. simpl. apply c_lemma. Qed.
+
+Theorem a_thm : c_def + 0 + 0 = 3.
+Proof. simpl. apply b_lemma. Qed.
+
+Theorem trust_thm (P : TrustRec) : t_add P 1 1 = 2.
+Proof. rewrite t_add_spec. reflexivity. Qed.
+
+Lemma trust_depth (P : TrustRec) : t_depth P <= S (t_depth P).
+Proof. apply le_S, le_n. Qed.
+
+Lemma uses_adm : 5 * 1 = 5.
+Proof. apply adm_lemma. Qed.
+
+Lemma unreachable_lemma : Inner.inner_def = 7.
+Proof. apply Inner.inner_lemma. Qed.
+
+Definition pick (c : color) : nat := match c with Red => 0 | Green => 1 end.
