@@ -1,0 +1,41 @@
+"""Atomic file writes: write a temporary file in the target directory, then `os.replace` it.
+
+Readers never see a half-written file: they see the old content or the new one. Every writer in
+`py_bridge` goes through these helpers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_bytes(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path` atomically, creating parent directories; return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_text(path: Path | str, text: str) -> Path:
+    """Write UTF-8 `text` to `path` atomically."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path | str, obj: Any) -> Path:
+    """Write `obj` as pretty, key-sorted JSON (with a trailing newline) to `path` atomically."""
+    return write_text(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
