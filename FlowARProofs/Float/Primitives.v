@@ -1,0 +1,116 @@
+(** * THE trust file: threshold circuits for the float primitives
+
+    The paper (its Lemmas 3.9–3.11 in v2 numbering; Chiang 2024, Lemmas 10–12)
+    cites the existence of constant-depth, polynomial-size, uniform threshold
+    circuits for the p-bit float operations.  We do not prove these
+    results; we take them as the fields of one record, [FloatPrimitivesTC0].
+    Every theorem that needs them takes [(P : FloatPrimitivesTC0)] as an
+    argument, so the trust base is visible in every statement and
+    [Print Assumptions] reports no axiom.
+
+    Each field is a circuit family indexed by the precision [p] (and the arity
+    [m] for the iterated operations) that computes EXACTLY the Coq-defined
+    float semantics of [Float/Format.v] on encodings of valid floats, with a
+    constant depth bound and an explicit polynomial size bound.
+
+    - [d_std]  : +, −, ×, ÷ and comparison of two floats
+                 (Chiang 2024, Lemma 10; paper Lemma 3.9 / "d_std").
+    - [d_sum]  : iterated addition of [m] floats, rounded once
+                 (Chiang 2024, Lemma 11; paper "d_⊕"; built on iterated integer
+                 addition, e.g. Hesse–Allender–Barrington 2002).
+    - [d_prod] : iterated multiplication of [m] floats, rounded once
+                 (Chiang 2024, Lemma 11; paper "d_⊗"; Hesse–Allender–Barrington
+                 2002, iterated integer multiplication in DLOGTIME-uniform TC0).
+    - [d_exp]  : exp (Chiang 2024, Lemma 12; paper Lemma 3.10 / "d_exp").
+    - [d_sqrt] : square root (Hao–Angluin–Frank 2022, cited by the paper;
+                 Lemma 3.11 / "d_sqrt").
+
+    exp and sqrt: the cited lemmas give SOME p-bit approximation with relative
+    error ≤ 2^-p, not the correctly rounded value.  So the record carries the
+    float functions [fexp] and [fsqrt] themselves (the FlowAR float semantics
+    uses them), the circuits compute exactly those functions, and their
+    accuracy over R is a separate hypothesis used only by the error analysis.
+
+    Sizes: one explicit polynomial [prim_size P p m = sz_coef * ((p+1)(m+1))^sz_exp]
+    bounds every primitive with precision [p] and arity [m] (2 for binary
+    operations); take the maximum of the cited bounds.
+
+    What is NOT trusted: the semantics (defined in Format.v), the circuit model
+    and its composition (Circuits/), the compiler (IR/).  Comparison of two
+    floats is a candidate for removal from the record (it reduces to integer
+    comparison, proven in Circuits/Bits.v). *)
+From Coq Require Import List Arith ZArith.
+From FlowARProofs.Circuits Require Import Circuit.
+From FlowARProofs.Float Require Import Format.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+(** The binary operations that share the bound [d_std]. *)
+Inductive binop := BAdd | BSub | BMul | BDiv.
+
+Definition binsem (o : binop) : nat -> flt -> flt -> flt :=
+  match o with BAdd => fadd | BSub => fsub | BMul => fmul | BDiv => fdiv end.
+
+Definition all_valid (p : nat) (xs : list flt) : Prop := Forall (fun x => valid p x = true) xs.
+
+Record FloatPrimitivesTC0 := {
+  (** depth constants *)
+  d_std : nat; d_sum : nat; d_prod : nat; d_exp : nat; d_sqrt : nat;
+  (** the common size polynomial: [sz_coef * ((p+1)*(m+1))^sz_exp] *)
+  sz_coef : nat; sz_exp : nat;
+
+  (** the float functions for exp and sqrt (see the header) *)
+  fexp : nat -> flt -> flt;
+  fsqrt : nat -> flt -> flt;
+  fexp_valid : forall p x, valid p (fexp p x) = true;
+  fsqrt_valid : forall p x, valid p (fsqrt p x) = true;
+
+  (** binary operations: 2 encoded floats in, 1 out *)
+  bin_circ : binop -> nat -> circuit;
+  bin_wf : forall o p, wf (2 * fw p) (bin_circ o p) /\ width_out (bin_circ o p) = fw p;
+  bin_eval : forall o p x y, valid p x = true -> valid p y = true ->
+    eval (bin_circ o p) (enc p x ++ enc p y) = enc p (binsem o p x y);
+  bin_depth : forall o p, depth (bin_circ o p) <= d_std;
+  bin_size : forall o p, size (bin_circ o p) <= sz_coef * ((p + 1) * 3) ^ sz_exp;
+
+  (** comparison: 2 encoded floats in, 1 bit out ([x < y]) *)
+  cmp_circ : nat -> circuit;
+  cmp_wf : forall p, wf (2 * fw p) (cmp_circ p) /\ width_out (cmp_circ p) = 1;
+  cmp_eval : forall p x y, valid p x = true -> valid p y = true ->
+    eval (cmp_circ p) (enc p x ++ enc p y) = [flt_ltb x y];
+  cmp_depth : forall p, depth (cmp_circ p) <= d_std;
+  cmp_size : forall p, size (cmp_circ p) <= sz_coef * ((p + 1) * 3) ^ sz_exp;
+
+  (** iterated addition of [m] floats, rounded once *)
+  sum_circ : nat -> nat -> circuit;
+  sum_wf : forall p m, wf (m * fw p) (sum_circ p m) /\ width_out (sum_circ p m) = fw p;
+  sum_eval : forall p xs, all_valid p xs ->
+    eval (sum_circ p (length xs)) (encs p xs) = enc p (fsum p xs);
+  sum_depth : forall p m, depth (sum_circ p m) <= d_sum;
+  sum_size : forall p m, size (sum_circ p m) <= sz_coef * ((p + 1) * (m + 1)) ^ sz_exp;
+
+  (** iterated multiplication of [m] floats, rounded once *)
+  prod_circ : nat -> nat -> circuit;
+  prod_wf : forall p m, wf (m * fw p) (prod_circ p m) /\ width_out (prod_circ p m) = fw p;
+  prod_eval : forall p xs, all_valid p xs ->
+    eval (prod_circ p (length xs)) (encs p xs) = enc p (fprod p xs);
+  prod_depth : forall p m, depth (prod_circ p m) <= d_prod;
+  prod_size : forall p m, size (prod_circ p m) <= sz_coef * ((p + 1) * (m + 1)) ^ sz_exp;
+
+  (** exp and sqrt: 1 encoded float in, 1 out *)
+  exp_circ : nat -> circuit;
+  exp_wf : forall p, wf (fw p) (exp_circ p) /\ width_out (exp_circ p) = fw p;
+  exp_eval : forall p x, valid p x = true -> eval (exp_circ p) (enc p x) = enc p (fexp p x);
+  exp_depth : forall p, depth (exp_circ p) <= d_exp;
+  exp_size : forall p, size (exp_circ p) <= sz_coef * ((p + 1) * 2) ^ sz_exp;
+
+  sqrt_circ : nat -> circuit;
+  sqrt_wf : forall p, wf (fw p) (sqrt_circ p) /\ width_out (sqrt_circ p) = fw p;
+  sqrt_eval : forall p x, valid p x = true -> eval (sqrt_circ p) (enc p x) = enc p (fsqrt p x);
+  sqrt_depth : forall p, depth (sqrt_circ p) <= d_sqrt;
+  sqrt_size : forall p, size (sqrt_circ p) <= sz_coef * ((p + 1) * 2) ^ sz_exp;
+}.
+
+(** The common size polynomial, as a function the bridge can evaluate. *)
+Definition prim_size (P : FloatPrimitivesTC0) (p m : nat) : nat :=
+  sz_coef P * ((p + 1) * (m + 1)) ^ sz_exp P.
