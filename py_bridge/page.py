@@ -164,7 +164,7 @@ def build_dot(
                 }
                 if n in headline:
                     attrs.update(penwidth="2.5", peripheries="2", fontsize="12")
-                dot.node(n, **{k: v for k, v in attrs.items() if v})
+                sub.node(n, **{k: v for k, v in attrs.items() if v})
     for u, v in display.edges:
         dot.edge(u, v)
     return dot

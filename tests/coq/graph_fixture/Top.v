@@ -1,5 +1,6 @@
 (** Fixture: the chain a_thm -> b_lemma -> c_lemma crosses the two files. *)
 From Fix Require Import Base.
+Require Coq.Logic.FunctionalExtensionality.
 
 Lemma b_lemma : c_def + 0 = 3.
 Proof. simpl. apply c_lemma. Qed.
@@ -20,3 +21,10 @@ Lemma unreachable_lemma : Inner.inner_def = 7.
 Proof. apply Inner.inner_lemma. Qed.
 
 Definition pick (c : color) : nat := match c with Red => 0 | Green => 1 end.
+
+(** Rests on a library axiom: proved iff the allowlist names it. *)
+Lemma uses_funext : (fun n : nat => n + 0) = (fun n : nat => n + 0 + 0).
+Proof.
+  apply FunctionalExtensionality.functional_extensionality.
+  intro n. apply plus_n_O.
+Qed.

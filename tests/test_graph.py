@@ -1,0 +1,224 @@
+"""The lemma graph on a real (tiny) Coq project: extraction, classification, outputs, exit codes.
+
+The fixture tests/coq/graph_fixture is compiled with coqc in a temporary copy; every node's
+kind and status is asserted exactly, and statuses are cross-checked against Print Assumptions.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from graph_fixture_support import FIXTURES, TRUST_RECORD, build_fixture, graph_args  # noqa: E402
+
+from py_bridge import graph  # noqa: E402
+from py_bridge.classify import BAD_STATUSES, name_matches  # noqa: E402
+from py_bridge.extract import parse_assumptions  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("coqc") is None, reason="coqc not installed (apt-get install coq libcoq-dpdgraph)"
+)
+
+# name -> (kind, status) for every node of the fixture, with an empty allowlist.
+EXPECTED = {
+    "Fix.Base.TrustRec": ("record", "trust"),
+    "Fix.Base.Build_TrustRec": ("constructor", "trust"),
+    "Fix.Base.t_add": ("projection", "trust"),
+    "Fix.Base.t_add_spec": ("projection", "trust"),
+    "Fix.Base.t_depth": ("projection", "trust"),
+    "Fix.Base.t_unused": ("projection", "trust"),
+    "Fix.Base.c_def": ("definition", "proved"),
+    "Fix.Base.c_lemma": ("lemma", "proved"),
+    "Fix.Base.ax_plus_zero": ("axiom", "axiom"),
+    "Fix.Base.uses_ax": ("lemma", "uses-axiom"),
+    "Fix.Base.adm_lemma": ("lemma", "admitted"),
+    "Fix.Base.color": ("inductive", "proved"),
+    "Fix.Base.Red": ("constructor", "proved"),
+    "Fix.Base.Green": ("constructor", "proved"),
+    "Fix.Base.color_ind": ("scheme", "proved"),
+    "Fix.Base.color_rec": ("scheme", "proved"),
+    "Fix.Base.color_rect": ("scheme", "proved"),
+    "Fix.Base.color_sind": ("scheme", "proved"),
+    "Fix.Base.Inner.inner_def": ("definition", "proved"),
+    "Fix.Base.Inner.inner_lemma": ("lemma", "proved"),
+    "Fix.Top.b_lemma": ("lemma", "proved"),
+    "Fix.Top.a_thm": ("theorem", "proved"),
+    "Fix.Top.trust_thm": ("theorem", "trust"),
+    "Fix.Top.trust_depth": ("lemma", "trust"),
+    "Fix.Top.uses_adm": ("lemma", "uses-axiom"),
+    "Fix.Top.unreachable_lemma": ("lemma", "proved"),
+    "Fix.Top.pick": ("definition", "proved"),
+    "Fix.Top.uses_funext": ("lemma", "uses-axiom"),
+}
+FUNEXT = "FunctionalExtensionality.functional_extensionality_dep"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("graph") / "proj")
+
+
+@pytest.fixture(scope="module")
+def result(project: Path) -> graph.GraphResult:
+    return graph.build_graph(graph.GraphOptions.from_args(graph_args(project)))
+
+
+def test_every_node_classified_exactly(result: graph.GraphResult) -> None:
+    got = {n.name: (n.kind, n.status) for n in result.lemmas.nodes.values()}
+    assert got == EXPECTED
+
+
+def test_admitted_and_axiom_told_apart(result: graph.GraphResult) -> None:
+    nodes = result.lemmas.nodes
+    assert nodes["Fix.Base.adm_lemma"].status == "admitted"
+    assert nodes["Fix.Base.ax_plus_zero"].status == "axiom"
+    assert nodes["Fix.Top.uses_adm"].assumptions == ("Fix.Base.adm_lemma",)
+    assert nodes["Fix.Base.uses_ax"].assumptions == ("Fix.Base.ax_plus_zero",)
+    assert nodes["Fix.Top.uses_funext"].assumptions == (FUNEXT,)  # a library axiom is seen
+
+
+def test_chain_edges_cross_files(result: graph.GraphResult) -> None:
+    g = result.lemmas.graph
+    assert g.has_edge("Fix.Top.a_thm", "Fix.Top.b_lemma")
+    assert g.has_edge("Fix.Top.b_lemma", "Fix.Base.c_lemma")  # Top.v -> Base.v
+    assert g.has_edge("Fix.Base.c_lemma", "Fix.Base.c_def")
+    assert not g.has_edge("Fix.Base.c_lemma", "Fix.Top.b_lemma")
+
+
+def test_trust_fields_named(result: graph.GraphResult) -> None:
+    nodes = result.lemmas.nodes
+    assert result.lemmas.trust_record == TRUST_RECORD
+    assert nodes["Fix.Top.trust_thm"].trust_fields == ("Fix.Base.t_add", "Fix.Base.t_add_spec")
+    assert nodes["Fix.Top.trust_depth"].trust_fields == ("Fix.Base.t_depth",)
+    assert nodes["Fix.Top.a_thm"].trust_fields == ()
+    used = {f for n in nodes.values() if n.kind != "projection" for f in n.trust_fields}
+    assert "Fix.Base.t_unused" not in used
+
+
+def test_locations_from_glob(result: graph.GraphResult) -> None:
+    nodes = result.lemmas.nodes
+    assert (nodes["Fix.Top.a_thm"].file, nodes["Fix.Top.a_thm"].line) == ("Top.v", 8)
+    assert (nodes["Fix.Base.adm_lemma"].file, nodes["Fix.Base.adm_lemma"].line) == ("Base.v", 21)
+    assert nodes["Fix.Base.Inner.inner_lemma"].anchor == "Inner.inner_lemma"
+    assert nodes["Fix.Base.color_rect"].line == nodes["Fix.Base.color"].line  # scheme -> its type
+    assert result.lemmas.unmatched_decls == ()  # every .glob object is a node
+    assert result.glob_count == len(EXPECTED) - 5  # schemes and Build_TrustRec are not in .glob
+
+
+def test_headline_and_unreachable(result: graph.GraphResult) -> None:
+    assert result.headline == ["Fix.Top.a_thm", "Fix.Top.trust_thm"]
+    assert "Fix.Top.unreachable_lemma" in result.unreachable
+    assert "Fix.Base.c_lemma" not in result.unreachable  # a_thm -> b_lemma -> c_lemma
+    assert "Fix.Top.a_thm" not in result.unreachable
+
+
+def test_statuses_agree_with_print_assumptions(project: Path, result: graph.GraphResult) -> None:
+    """Run Print Assumptions on every node separately and compare with the classification."""
+    names = sorted(result.lemmas.nodes)
+    lines = ["Require Fix.Base Fix.Top."]
+    for i, name in enumerate(names):
+        lines.append(f'Redirect "pa_{i}" Print Assumptions {name}.')
+    check = project / "PaCheck.v"
+    check.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subprocess.run(["coqc", "-Q", ".", "Fix", "PaCheck.v"], cwd=project, check=True, timeout=300)
+    for i, name in enumerate(names):
+        reported = parse_assumptions((project / f"pa_{i}.out").read_text(encoding="utf-8"))
+        node = result.lemmas.nodes[name]
+        assert (node.status in BAD_STATUSES) == bool(reported), name
+        assert len(reported) == len(node.assumptions), name
+        for short in reported:
+            assert any(name_matches(short, full) for full in node.assumptions), (name, short)
+
+
+def test_allowlist_closes_library_axiom(project: Path, tmp_path: Path) -> None:
+    allow = tmp_path / "allowlist"
+    allow.write_text(f"# allowed\n{FUNEXT}\n", encoding="utf-8")
+    args = graph_args(project, out=str(tmp_path / "out"), allowlist=str(allow), no_page=True)
+    res = graph.build_graph(graph.GraphOptions.from_args(args))
+    assert res.lemmas.nodes["Fix.Top.uses_funext"].status == "proved"
+    assert res.lemmas.allowlisted_used == (FUNEXT,)
+    assert res.lemmas.nodes["Fix.Top.uses_adm"].status == "uses-axiom"  # Admitted never allowed
+
+
+def test_outputs_written(project: Path, result: graph.GraphResult) -> None:
+    out = project / "report"
+    data = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    by_name = {n["name"]: n for n in data["nodes"]}
+    assert set(by_name) == set(EXPECTED)
+    for name, (kind, status) in EXPECTED.items():
+        assert (by_name[name]["kind"], by_name[name]["status"]) == (kind, status)
+        assert {"file", "line", "trust_fields"} <= set(by_name[name])
+    assert {"source": "Fix.Top.a_thm", "target": "Fix.Top.b_lemma", "weight": 1} in data["edges"]
+    assert data["counts"]["status"]["admitted"] == 1
+    assert data["counts"]["glob_declarations"] == result.glob_count
+    dot = subprocess.run(["dot", "-Tsvg", str(out / "graph.dot")], capture_output=True, timeout=60)
+    assert dot.returncode == 0
+    assert b"<svg" in dot.stdout
+    assert not list(out.glob(".*.tmp"))  # atomic writes leave no temporaries
+
+
+def _run_main(
+    project: Path, capsys: pytest.CaptureFixture[str], **extra: object
+) -> tuple[int, str]:
+    code = graph.main(graph_args(project, no_page=True, **extra))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_main_ok_prints_counts(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run_main(project, capsys, paper_map=str(FIXTURES / "paper_map_ok.toml"))
+    assert code == 0, out
+    assert "admitted 1, axiom 1" in out
+    assert "declarations in .glob files: 23" in out
+    assert "paper coverage: proved 1, proved-from-trust-record 1, not-formalized 1" in out
+
+
+def test_main_wrong_name_exits_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run_main(project, capsys, paper_map=str(FIXTURES / "paper_map_wrong_name.toml"))
+    assert code == 1
+    assert "entry 2 (Lemma 3.9)" in out
+    assert "Fix.Top.b_lema does not exist" in out
+    assert "did you mean Fix.Top.b_lemma" in out
+    assert "entry 1" not in out
+
+
+def test_main_wrong_status_exits_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run_main(project, capsys, paper_map=str(FIXTURES / "paper_map_wrong_status.toml"))
+    assert code == 1
+    assert "entry 1 (Lemma 4)" in out
+    assert "'not-formalized'" in out
+    assert "entry 2 (Lemma 5)" in out
+    assert "graph says 'proved'" in out
+
+
+def test_main_malformed_map_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run_main(project, capsys, paper_map=str(FIXTURES / "paper_map_malformed.toml"))
+    assert code == 2
+    assert "entry 2 (Lemma 2): unknown key 'comment'" in out
+    assert "entry 2 (Lemma 2): field 'status' is 'done'" in out
+    assert "entry 3 (Lemma 3): missing field 'name'" in out
+    assert "entry 3 (Lemma 3): field 'note' must explain" in out
+
+
+def test_main_missing_target_exits_1(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    targets = tmp_path / "targets.txt"
+    targets.write_text("Fix.Top.a_thm\nFix.Top.no_such_theorem\n", encoding="utf-8")
+    code, out = _run_main(project, capsys, targets=str(targets), out=str(tmp_path / "o"))
+    assert code == 1
+    assert "Fix.Top.no_such_theorem" in out
+
+
+def test_main_unbuilt_project_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = Path(__file__).parent / "coq" / "graph_fixture"
+    shutil.copytree(src, tmp_path / "raw")
+    code, out = _run_main(tmp_path / "raw", capsys)
+    assert code == 2
+    assert "not built" in out
