@@ -1,0 +1,431 @@
+(** * Small proven threshold circuits on bits
+
+    Building blocks for the arithmetic circuits, each given as a function of its
+    width parameters together with
+    - [eval_X]  : it computes its Boolean specification on every input of the
+                  right length (the specification is written independently of
+                  the circuit: [forallb], [existsb], [count], [Nat.testbit],
+                  comparisons of the numbers the bit lists denote);
+    - [depth_X] : its exact depth;
+    - [size_X]  : its exact size (number of gates);
+    - [wf_X]    : it is well formed for its input width.
+
+    Circuits:
+    - [wire m] (depth 0) and [idc m] (depth 1): identity on [m] wires;
+      [const bs]: constant outputs;
+    - [and_c m], [or_c m], [not_c], [bnot m], [maj m], [atleast m t];
+    - [popcount m]: the number of true inputs in binary, depth 2;
+    - [mux w]: [s :: x ++ y ↦ if s then x else y], depth 2;
+    - [ltu k], [lts k], [equ k]: unsigned / two's-complement comparison and
+      equality of two [k]-bit numbers (little-endian), depth 3 / 3 / 2;
+    - [add k], [addmod k]: carry-lookahead addition, depth 4.
+
+    Numbers are read little-endian by [bits_to_nat]; [bits_to_Zs] is the
+    two's-complement reading.  General tools (evaluation of a layer built by
+    [map] over [seq], AND/OR gates, the "carry chain" [chain]) come first. *)
+From Coq Require Import List Arith Lia Bool ZArith.
+From FlowARProofs.Circuits Require Import Circuit Compose.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+#[local] Arguments count : simpl never.
+
+Implicit Types (v u : list bool) (l : layer) (c : circuit) (m k w t n : nat).
+
+(** ** List and Boolean helpers *)
+
+Lemma forallb_ext_in {A} (f g : A -> bool) (xs : list A) :
+  (forall x, In x xs -> f x = g x) -> forallb f xs = forallb g xs.
+Proof.
+  induction xs as [|x xs IH]; intros H; simpl; auto.
+  rewrite (H x (or_introl eq_refl)), IH; auto. intros y Hy. apply H. now right.
+Qed.
+
+Lemma existsb_ext_in {A} (f g : A -> bool) (xs : list A) :
+  (forall x, In x xs -> f x = g x) -> existsb f xs = existsb g xs.
+Proof.
+  induction xs as [|x xs IH]; intros H; simpl; auto.
+  rewrite (H x (or_introl eq_refl)), IH; auto. intros y Hy. apply H. now right.
+Qed.
+
+Lemma forallb_map' {A B} (f : B -> bool) (g : A -> B) xs :
+  forallb f (map g xs) = forallb (fun x => f (g x)) xs.
+Proof. induction xs; simpl; congruence. Qed.
+
+Lemma existsb_map' {A B} (f : B -> bool) (g : A -> B) xs :
+  existsb f (map g xs) = existsb (fun x => f (g x)) xs.
+Proof. induction xs; simpl; congruence. Qed.
+
+Lemma forallb_flat_map {A B} (f : B -> bool) (g : A -> list B) xs :
+  forallb f (flat_map g xs) = forallb (fun x => forallb f (g x)) xs.
+Proof. induction xs; simpl; auto. rewrite forallb_app. congruence. Qed.
+
+Lemma existsb_andb_l {A} b (f : A -> bool) xs :
+  existsb (fun x => b && f x) xs = b && existsb f xs.
+Proof. induction xs as [|x xs IH]; simpl; [now destruct b|]. rewrite IH. now destruct b. Qed.
+
+Lemma nth_map_seq {A} (f : nat -> A) a n j d :
+  j < n -> nth j (map f (seq a n)) d = f (a + j).
+Proof.
+  intros H. rewrite nth_indep with (d' := f 0) by (rewrite map_length, seq_length; lia).
+  rewrite map_nth, seq_nth; auto.
+Qed.
+
+Lemma Forall_filter' {A} (P : A -> Prop) (f : A -> bool) xs :
+  Forall P xs -> Forall P (filter f xs).
+Proof.
+  rewrite !Forall_forall. intros H x Hx. apply filter_In in Hx. apply H, Hx.
+Qed.
+
+(** ** Counting *)
+
+Lemma count_le bs : count bs <= length bs.
+Proof. induction bs as [|b bs IH]; [reflexivity|]. rewrite count_cons. destruct b; simpl; lia. Qed.
+
+Lemma count_all bs : (length bs <=? count bs) = forallb id bs.
+Proof.
+  induction bs as [|b bs IH]; [reflexivity|]. rewrite count_cons.
+  pose proof (count_le bs). destruct b; [exact IH|].
+  transitivity false; [apply Nat.leb_gt; simpl; lia|reflexivity].
+Qed.
+
+Lemma count_any bs : (1 <=? count bs) = existsb id bs.
+Proof.
+  induction bs as [|b bs IH]; [reflexivity|]. rewrite count_cons. destruct b; simpl; auto.
+Qed.
+
+(** ** AND / OR gates and the wires of a vector *)
+
+Definition and_gate (ins : list (bool * nat)) : gate := Thr ins (length ins).
+Definition or_gate (ins : list (bool * nat)) : gate := Thr ins 1.
+
+Lemma eval_and_gate v ins : eval_gate v (and_gate ins) = forallb (lit v) ins.
+Proof.
+  unfold eval_gate, and_gate. cbn [g_thr g_ins]. rewrite <- (map_length (lit v)), count_all.
+  now rewrite forallb_map'.
+Qed.
+
+Lemma eval_or_gate v ins : eval_gate v (or_gate ins) = existsb (lit v) ins.
+Proof. unfold eval_gate, or_gate. cbn [g_thr g_ins]. rewrite count_any. now rewrite existsb_map'. Qed.
+
+Lemma lit_false v j : lit v (false, j) = nth j v false.
+Proof. unfold lit. simpl. now destruct (nth j v false). Qed.
+
+Lemma lit_true v j : lit v (true, j) = negb (nth j v false).
+Proof. unfold lit. simpl. now destruct (nth j v false). Qed.
+
+(** The positive literals of wires [0 .. m-1]. *)
+Definition wires m : list (bool * nat) := map (fun i => (false, i)) (seq 0 m).
+
+Lemma map_lit_wires v : map (lit v) (wires (length v)) = v.
+Proof.
+  unfold wires. rewrite map_map. rewrite <- (map_nth_seq_self v) at 2.
+  apply map_ext. intros j. apply lit_false.
+Qed.
+
+Lemma eval_gate_wires v t : eval_gate v (Thr (wires (length v)) t) = (t <=? count v).
+Proof. unfold eval_gate. cbn [g_thr g_ins]. now rewrite map_lit_wires. Qed.
+
+(** ** Evaluating circuits and layers *)
+
+Lemma eval_Circ_W ls (js : list nat) v :
+  eval (Circ ls (map W js)) v = map (fun j => nth j (run ls v) false) js.
+Proof. unfold eval. simpl. now rewrite map_map. Qed.
+
+Lemma eval_Circ_all ls n v :
+  length (run ls v) = n -> eval (Circ ls (map W (seq 0 n))) v = run ls v.
+Proof. intros <-. rewrite eval_Circ_W. apply map_nth_seq_self. Qed.
+
+Lemma nth_map_seq0 {A} (f : nat -> A) n j d : j < n -> nth j (map f (seq 0 n)) d = f j.
+Proof. apply nth_map_seq. Qed.
+
+Lemma nth_layer_seq v (G : nat -> gate) n j :
+  j < n -> nth j (eval_layer v (map G (seq 0 n))) false = eval_gate v (G j).
+Proof. intros H. unfold eval_layer. rewrite map_map. now apply (nth_map_seq0 (fun x => eval_gate v (G x))). Qed.
+
+Lemma nth_layer_app_l v (G : nat -> gate) n l j :
+  j < n -> nth j (eval_layer v (map G (seq 0 n) ++ l)) false = eval_gate v (G j).
+Proof.
+  intros H. rewrite eval_layer_app, app_nth1 by (rewrite eval_layer_length, map_length, seq_length; lia).
+  now apply nth_layer_seq.
+Qed.
+
+Lemma nth_layer_app_r v (G : nat -> gate) n l j :
+  nth (n + j) (eval_layer v (map G (seq 0 n) ++ l)) false = nth j (eval_layer v l) false.
+Proof.
+  rewrite eval_layer_app.
+  rewrite <- (seq_length n 0) at 1. rewrite <- (map_length G), <- (eval_layer_length v).
+  apply app_nth2_plus.
+Qed.
+
+(** A one-layer circuit outputting all its gates. *)
+Lemma eval_layer1 v (G : nat -> gate) n :
+  eval (Circ [map G (seq 0 n)] (map W (seq 0 n))) v = map (fun j => eval_gate v (G j)) (seq 0 n).
+Proof.
+  rewrite eval_Circ_W. apply map_ext_in. intros j Hj. apply in_seq in Hj.
+  apply nth_layer_seq. lia.
+Qed.
+
+Lemma eval_gate1 v g : eval (Circ [[g]] [W 0]) v = [eval_gate v g].
+Proof. reflexivity. Qed.
+
+Lemma size_Circ ls outs : size (Circ ls outs) = list_sum (map (@length gate) ls).
+Proof. reflexivity. Qed.
+
+(** Proving [wf] goals: split [Forall]s over lists built by [map], [seq], [++]. *)
+Ltac wf_tac :=
+  repeat match goal with
+  | |- wf _ _ => unfold wf; simpl
+  | |- _ /\ _ => split
+  | |- True => exact I
+  | |- Forall _ [] => constructor
+  | |- Forall _ (_ :: _) => constructor
+  | |- Forall _ (_ ++ _) => apply Forall_app; split
+  | |- Forall _ (map _ _) => apply Forall_map
+  | |- Forall _ (flat_map _ _) => apply Forall_flat_map
+  | |- Forall _ (filter _ _) => apply Forall_filter'
+  | |- Forall _ (seq _ _) =>
+      let j := fresh "j" in let Hj := fresh "Hj" in
+      apply Forall_forall; intros j Hj; apply in_seq in Hj
+  | |- gate_wf _ _ => unfold gate_wf; simpl
+  | |- context [wires _] => unfold wires
+  | |- context [length (_ ++ _)] => rewrite app_length
+  | |- context [length (map _ _)] => rewrite map_length
+  | |- context [length (seq _ _)] => rewrite seq_length
+  | |- src_wf _ _ => simpl
+  | |- Forall _ ?l => is_var l; apply Forall_forall; intros
+  | |- _ => progress (cbv beta; simpl)
+  | |- _ < _ => lia
+  end.
+
+(** ** Numbers denoted by bit lists *)
+
+(** Little-endian unsigned value. *)
+Fixpoint bits_to_nat (bs : list bool) : nat :=
+  match bs with
+  | [] => 0
+  | b :: bs' => Nat.b2n b + 2 * bits_to_nat bs'
+  end.
+
+(** Two's-complement value: the last (most significant) bit weighs [-2^(k-1)]. *)
+Definition bits_to_Zs (bs : list bool) : Z :=
+  (Z.of_nat (bits_to_nat bs)
+   - if nth (length bs - 1) bs false then Z.of_nat (2 ^ length bs) else 0)%Z.
+
+Example bits_to_nat_ex : bits_to_nat [true; false; true; true] = 13.
+Proof. vm_compute. reflexivity. Qed.
+
+Example bits_to_Zs_ex : bits_to_Zs [true; true; false; true] = (-5)%Z.
+Proof. vm_compute. reflexivity. Qed.
+
+(** The value of the first [k] bits of a bit function. *)
+Fixpoint val (f : nat -> bool) k : nat :=
+  match k with
+  | 0 => 0
+  | S k' => val f k' + 2 ^ k' * Nat.b2n (f k')
+  end.
+
+Lemma val_ext f g k : (forall j, j < k -> f j = g j) -> val f k = val g k.
+Proof.
+  induction k as [|k IH]; intros H; simpl; auto. rewrite IH, H; auto.
+Qed.
+
+Lemma val_bound f k : val f k < 2 ^ k.
+Proof.
+  induction k as [|k IH]; simpl; [lia|]. destruct (f k); simpl; lia.
+Qed.
+
+Lemma val_S_low f k : val f (S k) = Nat.b2n (f 0) + 2 * val (fun j => f (S j)) k.
+Proof.
+  induction k as [|k IH]; [simpl; lia|].
+  change (val f (S (S k))) with (val f (S k) + 2 ^ S k * Nat.b2n (f (S k))).
+  rewrite IH. simpl. ring.
+Qed.
+
+Lemma bits_to_nat_val bs : bits_to_nat bs = val (fun j => nth j bs false) (length bs).
+Proof.
+  induction bs as [|b bs IH]; [reflexivity|]. simpl length. rewrite val_S_low. simpl.
+  now rewrite IH.
+Qed.
+
+Lemma bits_to_nat_map_seq (f : nat -> bool) k : bits_to_nat (map f (seq 0 k)) = val f k.
+Proof.
+  rewrite bits_to_nat_val, map_length, seq_length. apply val_ext. intros j Hj.
+  now rewrite nth_map_seq.
+Qed.
+
+Lemma bits_to_nat_app bs1 bs2 :
+  bits_to_nat (bs1 ++ bs2) = bits_to_nat bs1 + 2 ^ length bs1 * bits_to_nat bs2.
+Proof. induction bs1 as [|b bs1 IH]; simpl; [lia|]. rewrite IH. ring. Qed.
+
+Lemma bits_to_nat_bound bs : bits_to_nat bs < 2 ^ length bs.
+Proof. rewrite bits_to_nat_val. apply val_bound. Qed.
+
+(** Reading [a] and [b] out of [a ++ b]. *)
+Lemma val_app_l a b : val (fun j => nth j (a ++ b) false) (length a) = bits_to_nat a.
+Proof.
+  rewrite bits_to_nat_val. apply val_ext. intros j Hj. now rewrite app_nth1.
+Qed.
+
+Lemma val_app_r a b k :
+  length a = k -> val (fun j => nth (k + j) (a ++ b) false) (length b) = bits_to_nat b.
+Proof.
+  intros <-. rewrite bits_to_nat_val. apply val_ext. intros j Hj. now rewrite app_nth2_plus.
+Qed.
+
+Lemma bits_to_nat_testbit x L : bits_to_nat (map (Nat.testbit x) (seq 0 L)) = x mod 2 ^ L.
+Proof.
+  revert x. induction L as [|L IH]; intros x; [symmetry; apply Nat.mod_1_r|].
+  simpl seq. simpl map. rewrite <- seq_shift, map_map. simpl bits_to_nat.
+  change (fun j => Nat.testbit x (S j)) with (Nat.testbit (Nat.div2 x)). rewrite IH.
+  pose proof (Nat.div2_odd x) as Hx.
+  pose proof (Nat.div_mod (Nat.div2 x) (2 ^ L) (Nat.pow_nonzero 2 L ltac:(lia))).
+  pose proof (Nat.mod_upper_bound (Nat.div2 x) (2 ^ L) (Nat.pow_nonzero 2 L ltac:(lia))).
+  assert (Nat.b2n (Nat.odd x) <= 1) by (destruct (Nat.odd x); simpl; lia).
+  apply (Nat.mod_unique _ _ (Nat.div2 x / 2 ^ L)); simpl; lia.
+Qed.
+
+(** Sizes are sums of lengths of layers built by [map], [seq] and [++]. *)
+Ltac size_tac :=
+  unfold size; simpl; rewrite ?app_length, ?map_length, ?seq_length; try lia.
+
+(** ** Identity, wiring and constants *)
+
+(** Depth 0: the outputs are the input wires. *)
+Definition wire m : circuit := Circ [] (map W (seq 0 m)).
+
+(** Depth 1: one identity gate per wire (useful as padding). *)
+Definition idc m : circuit := Circ [map (fun j => or_gate [(false, j)]) (seq 0 m)] (map W (seq 0 m)).
+
+(** Depth 0, no gate: constant outputs. *)
+Definition const (bs : list bool) : circuit := Circ [] (map K bs).
+
+Lemma eval_wire m v : length v = m -> eval (wire m) v = v.
+Proof. intros Hv. now apply eval_Circ_all. Qed.
+
+Lemma depth_wire m : depth (wire m) = 0.
+Proof. reflexivity. Qed.
+
+Lemma size_wire m : size (wire m) = 0.
+Proof. reflexivity. Qed.
+
+Lemma wf_wire m : wf m (wire m).
+Proof. unfold wire. wf_tac. Qed.
+
+Lemma eval_idc m v : length v = m -> eval (idc m) v = v.
+Proof.
+  intros <-. unfold idc. rewrite eval_layer1. rewrite <- (map_nth_seq_self v) at 2.
+  apply map_ext. intros j. rewrite eval_or_gate. simpl. now rewrite lit_false, orb_false_r.
+Qed.
+
+Lemma depth_idc m : depth (idc m) = 1.
+Proof. reflexivity. Qed.
+
+Lemma size_idc m : size (idc m) = m.
+Proof. unfold idc. size_tac. Qed.
+
+Lemma wf_idc m : wf m (idc m).
+Proof. unfold idc, or_gate. wf_tac. Qed.
+
+Lemma eval_const bs v : eval (const bs) v = bs.
+Proof. unfold eval, const. simpl. rewrite map_map. apply map_id. Qed.
+
+Lemma depth_const bs : depth (const bs) = 0.
+Proof. reflexivity. Qed.
+
+Lemma size_const bs : size (const bs) = 0.
+Proof. reflexivity. Qed.
+
+Lemma wf_const n bs : wf n (const bs).
+Proof. unfold const. wf_tac. Qed.
+
+(** ** Threshold, AND, OR, MAJORITY, NOT *)
+
+(** [atleast m t]: at least [t] of the [m] inputs are true (one gate). *)
+Definition atleast m t : circuit := Circ [[Thr (wires m) t]] [W 0].
+
+Definition and_c m : circuit := atleast m m.
+Definition or_c m : circuit := atleast m 1.
+(** Strict majority: more than half of the inputs are true. *)
+Definition maj m : circuit := atleast m (m / 2 + 1).
+
+Lemma eval_atleast m t v : length v = m -> eval (atleast m t) v = [t <=? count v].
+Proof. intros <-. unfold atleast. now rewrite eval_gate1, eval_gate_wires. Qed.
+
+Lemma depth_atleast m t : depth (atleast m t) = 1.
+Proof. reflexivity. Qed.
+
+Lemma size_atleast m t : size (atleast m t) = 1.
+Proof. reflexivity. Qed.
+
+Lemma wf_atleast m t : wf m (atleast m t).
+Proof. unfold atleast. wf_tac. Qed.
+
+Lemma eval_and_c m v : length v = m -> eval (and_c m) v = [forallb id v].
+Proof. intros Hv. unfold and_c. rewrite eval_atleast by auto. subst m. now rewrite count_all. Qed.
+
+Lemma eval_or_c m v : length v = m -> eval (or_c m) v = [existsb id v].
+Proof. intros Hv. unfold or_c. rewrite eval_atleast by auto. now rewrite count_any. Qed.
+
+Lemma eval_maj m v : length v = m -> eval (maj m) v = [m <? 2 * count v].
+Proof.
+  intros Hv. unfold maj. rewrite eval_atleast by auto. f_equal.
+  pose proof (Nat.div_mod m 2 ltac:(lia)). pose proof (Nat.mod_upper_bound m 2 ltac:(lia)).
+  destruct (Nat.leb_spec (m / 2 + 1) (count v)), (Nat.ltb_spec m (2 * count v)); auto; lia.
+Qed.
+
+Lemma depth_and_c m : depth (and_c m) = 1.
+Proof. reflexivity. Qed.
+Lemma depth_or_c m : depth (or_c m) = 1.
+Proof. reflexivity. Qed.
+Lemma depth_maj m : depth (maj m) = 1.
+Proof. reflexivity. Qed.
+Lemma size_and_c m : size (and_c m) = 1.
+Proof. reflexivity. Qed.
+Lemma size_or_c m : size (or_c m) = 1.
+Proof. reflexivity. Qed.
+Lemma size_maj m : size (maj m) = 1.
+Proof. reflexivity. Qed.
+Lemma wf_and_c m : wf m (and_c m).
+Proof. apply wf_atleast. Qed.
+Lemma wf_or_c m : wf m (or_c m).
+Proof. apply wf_atleast. Qed.
+Lemma wf_maj m : wf m (maj m).
+Proof. apply wf_atleast. Qed.
+
+Example eval_maj_ex : eval (maj 5) [true; false; true; false; true] = [true].
+Proof. vm_compute. reflexivity. Qed.
+
+Definition not_c : circuit := Circ [[or_gate [(true, 0)]]] [W 0].
+
+(** Bitwise negation of [m] wires. *)
+Definition bnot m : circuit :=
+  Circ [map (fun j => or_gate [(true, j)]) (seq 0 m)] (map W (seq 0 m)).
+
+Lemma eval_not_c b : eval not_c [b] = [negb b].
+Proof. now destruct b. Qed.
+
+Lemma depth_not_c : depth not_c = 1.
+Proof. reflexivity. Qed.
+
+Lemma size_not_c : size not_c = 1.
+Proof. reflexivity. Qed.
+
+Lemma wf_not_c : wf 1 not_c.
+Proof. unfold not_c, or_gate. wf_tac. Qed.
+
+Lemma eval_bnot m v : length v = m -> eval (bnot m) v = map negb v.
+Proof.
+  intros <-. unfold bnot. rewrite eval_layer1. rewrite <- (map_nth_seq_self v) at 2.
+  rewrite map_map. apply map_ext. intros j. rewrite eval_or_gate. simpl.
+  now rewrite lit_true, orb_false_r.
+Qed.
+
+Lemma depth_bnot m : depth (bnot m) = 1.
+Proof. reflexivity. Qed.
+
+Lemma size_bnot m : size (bnot m) = m.
+Proof. unfold bnot. size_tac. Qed.
+
+Lemma wf_bnot m : wf m (bnot m).
+Proof. unfold bnot, or_gate. wf_tac. Qed.
