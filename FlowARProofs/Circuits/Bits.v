@@ -287,7 +287,7 @@ Qed.
 
 (** Sizes are sums of lengths of layers built by [map], [seq] and [++]. *)
 Ltac size_tac :=
-  unfold size; simpl; rewrite ?app_length, ?map_length, ?seq_length; try lia.
+  unfold size; cbn [c_layers map list_sum fold_right]; rewrite ?app_length, ?map_length, ?seq_length; try lia.
 
 (** ** Identity, wiring and constants *)
 
@@ -429,3 +429,124 @@ Proof. unfold bnot. size_tac. Qed.
 
 Lemma wf_bnot m : wf m (bnot m).
 Proof. unfold bnot, or_gate. wf_tac. Qed.
+
+(** ** Bit counting in binary, depth 2
+
+    Layer 1: [T_(j+1) = [count ≥ j+1]] for [j = 0 .. m] (the last one, [T_(m+1)], is
+    always false; it keeps every literal in range).  Layer 2: output bit [i] reads
+    [T_k] and [¬T_(k+1)] for every [k ∈ 1..m] with bit [i] of [k] set.  As [T] is
+    monotone, [T_k + ¬T_(k+1) = 1 + [count = k]], so the gate with threshold
+    (number of such [k]) + 1 fires iff [count] is one of these [k]. *)
+
+Definition pc_width m : nat := S (Nat.log2 m).
+
+(** The [j] (standing for [k = j+1]) whose bit [i] is set. *)
+Definition pc_set m i : list nat := filter (fun j => Nat.testbit (S j) i) (seq 0 m).
+
+Definition pc_pairs (js : list nat) : list (bool * nat) :=
+  flat_map (fun j => [(false, j); (true, S j)]) js.
+
+Definition popcount m : circuit :=
+  Circ [map (fun j => Thr (wires m) (S j)) (seq 0 (S m));
+        map (fun i => Thr (pc_pairs (pc_set m i)) (S (length (pc_set m i)))) (seq 0 (pc_width m))]
+       (map W (seq 0 (pc_width m))).
+
+Lemma count_pc_pairs u x js :
+  (forall j, In j js -> nth j u false = (S j <=? x) /\ nth (S j) u false = (S (S j) <=? x)) ->
+  count (map (lit u) (pc_pairs js)) = length js + count (map (fun j => S j =? x) js).
+Proof.
+  induction js as [|j js IH]; intros H; [reflexivity|].
+  cbn [pc_pairs flat_map app map length]. fold (pc_pairs js).
+  rewrite !count_cons, lit_false, lit_true, IH by (intros; apply H; now right).
+  destruct (H j (or_introl eq_refl)) as [-> ->].
+  destruct (Nat.leb_spec (S j) x), (Nat.leb_spec (S (S j)) x), (Nat.eqb_spec (S j) x); simpl; lia.
+Qed.
+
+Lemma pc_set_spec m i x :
+  x <= m -> existsb (fun j => S j =? x) (pc_set m i) = Nat.testbit x i.
+Proof.
+  intros Hx. apply eq_true_iff_eq. rewrite existsb_exists. split.
+  - intros [j [Hj Heq]]. apply filter_In in Hj as [_ Ht]. apply Nat.eqb_eq in Heq. now subst x.
+  - intros Ht. destruct x as [|x]; [now rewrite Nat.bits_0 in Ht|].
+    exists x. split; [|apply Nat.eqb_refl]. apply filter_In. split; [apply in_seq; lia|exact Ht].
+Qed.
+
+Lemma eval_popcount m v :
+  length v = m -> eval (popcount m) v = map (Nat.testbit (count v)) (seq 0 (pc_width m)).
+Proof.
+  intros Hv. unfold popcount. rewrite eval_Circ_W. apply map_ext_in. intros i Hi.
+  apply in_seq in Hi. cbn [run]. rewrite nth_layer_seq by lia. unfold eval_gate. cbn [g_thr g_ins].
+  rewrite (count_pc_pairs _ (count v)).
+  - assert (forall a b, (S a <=? a + b) = (1 <=? b)) as ->.
+    { intros a b. destruct (Nat.leb_spec (S a) (a + b)), (Nat.leb_spec 1 b); auto; lia. }
+    rewrite count_any, existsb_map'. apply pc_set_spec. pose proof (count_le v). lia.
+  - intros j Hj. apply filter_In in Hj as [Hj _]. apply in_seq in Hj.
+    rewrite !nth_layer_seq by lia. subst m. now rewrite !eval_gate_wires.
+Qed.
+
+Lemma pc_width_bound m : m < 2 ^ pc_width m.
+Proof.
+  unfold pc_width. destruct m as [|m]; [simpl; lia|]. apply Nat.log2_spec. lia.
+Qed.
+
+(** The outputs read as a number are the count. *)
+Corollary eval_popcount_value m v : length v = m -> bits_to_nat (eval (popcount m) v) = count v.
+Proof.
+  intros Hv. rewrite eval_popcount, bits_to_nat_testbit by auto. apply Nat.mod_small.
+  pose proof (count_le v). pose proof (pc_width_bound m). lia.
+Qed.
+
+Lemma width_out_popcount m : width_out (popcount m) = pc_width m.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
+
+Lemma depth_popcount m : depth (popcount m) = 2.
+Proof. reflexivity. Qed.
+
+Lemma size_popcount m : size (popcount m) = S m + pc_width m.
+Proof. unfold popcount. size_tac. Qed.
+
+Lemma wf_popcount m : wf m (popcount m).
+Proof. unfold popcount, pc_pairs, pc_set. wf_tac. Qed.
+
+Example eval_popcount_ex : eval (popcount 5) [true; false; true; true; false] = [true; true; false].
+Proof. vm_compute. reflexivity. Qed.
+
+Example eval_popcount_ex2 : eval (popcount 6) [true; true; true; true; false; true] = [true; false; true].
+Proof. vm_compute. reflexivity. Qed.
+
+(** ** Multiplexer, depth 2
+
+    Input [s :: x ++ y] with [|x| = |y| = w]; output [x] if [s], else [y].
+    Layer 1: [s ∧ x_j] and [¬s ∧ y_j]; layer 2: their ORs. *)
+Definition mux w : circuit :=
+  Circ [map (fun j => and_gate [(false, 0); (false, S j)]) (seq 0 w)
+        ++ map (fun j => and_gate [(true, 0); (false, S (w + j))]) (seq 0 w);
+        map (fun j => or_gate [(false, j); (false, w + j)]) (seq 0 w)]
+       (map W (seq 0 w)).
+
+Lemma eval_mux w s x y :
+  length x = w -> length y = w -> eval (mux w) (s :: x ++ y) = if s then x else y.
+Proof.
+  intros Hx Hy. unfold mux. rewrite eval_Circ_W. cbn [run].
+  transitivity (map (fun j => if s then nth j x false else nth j y false) (seq 0 w)).
+  - apply map_ext_in. intros j Hj. apply in_seq in Hj.
+    rewrite nth_layer_seq, eval_or_gate by lia. cbn [existsb]. rewrite !lit_false.
+    rewrite nth_layer_app_l, nth_layer_app_r, nth_layer_seq by lia.
+    rewrite !eval_and_gate. cbn [forallb]. rewrite !lit_false, lit_true. cbn [nth].
+    rewrite app_nth1 by lia. rewrite <- Hx, app_nth2_plus.
+    destruct s; simpl; now rewrite ?orb_false_r, ?andb_true_r.
+  - destruct s; [rewrite <- Hx | rewrite <- Hy]; apply map_nth_seq_self.
+Qed.
+
+Lemma depth_mux w : depth (mux w) = 2.
+Proof. reflexivity. Qed.
+
+Lemma size_mux w : size (mux w) = 3 * w.
+Proof. unfold mux. size_tac. Qed.
+
+Lemma wf_mux w : wf (S (2 * w)) (mux w).
+Proof. unfold mux, and_gate, or_gate. wf_tac. Qed.
+
+Example eval_mux_ex :
+  eval (mux 2) [false; true; true; false; true] = [false; true].
+Proof. vm_compute. reflexivity. Qed.
