@@ -145,18 +145,16 @@ def headline_names(
 
 
 def coverage_rows(
-    entries: Sequence[Entry], nodes: Mapping[str, Node], problems: Sequence[Problem]
+    entries: Sequence[Entry], node_status: Mapping[str, str], problems: Sequence[Problem]
 ) -> list[CoverageRow]:
+    """One row per paper-map entry: its recorded status, the extracted one, its problems."""
     rows = []
     for e in entries:
-        present = [nodes[c].status for c in e.coq if c in nodes]
-        extracted = (
-            "missing"
-            if len(present) < len(e.coq)
-            else extracted_status(present)
-            if e.coq
-            else "not-formalized"
-        )
+        present = [node_status[c] for c in e.coq if c in node_status]
+        if len(present) < len(e.coq):
+            extracted = "missing"
+        else:
+            extracted = extracted_status(present) if e.coq else "not-formalized"
         rows.append(CoverageRow(e, extracted, [p.message for p in problems if p.entry is e]))
     return rows
 
@@ -304,6 +302,7 @@ def page_html(
 ) -> str:
     lg = result.lemmas
     headline = set(result.headline)
+    statuses = {n: v.status for n, v in lg.nodes.items()}
     shown = cone(lg.graph, result.headline) if result.headline else set()
     display = select_display(lg.graph, lg.nodes, shown)
     svg = render_svg(build_dot(display, lg.nodes, hrefs, headline)) if display.nodes else ""
@@ -334,7 +333,7 @@ def page_html(
         svg=Markup(svg),
         coverage=None
         if result.entries is None
-        else coverage_rows(result.entries, lg.nodes, result.problems),
+        else coverage_rows(result.entries, statuses, result.problems),
         coverage_counts=coverage_counts(result.entries or []),
         nodes=lg.nodes,
         unreachable=[lg.nodes[n] for n in result.unreachable],
