@@ -287,7 +287,8 @@ Qed.
 
 (** Sizes are sums of lengths of layers built by [map], [seq] and [++]. *)
 Ltac size_tac :=
-  unfold size; cbn [c_layers map list_sum fold_right]; rewrite ?app_length, ?map_length, ?seq_length; try lia.
+  unfold size; cbn [c_layers map list_sum fold_right];
+  rewrite ?app_length, ?map_length, ?seq_length; cbn [length]; try lia.
 
 (** ** Identity, wiring and constants *)
 
@@ -549,4 +550,239 @@ Proof. unfold mux, and_gate, or_gate. wf_tac. Qed.
 
 Example eval_mux_ex :
   eval (mux 2) [false; true; true; false; true] = [false; true].
+Proof. vm_compute. reflexivity. Qed.
+
+(** ** The carry chain
+
+    [chain G P i = ∃ j < i, G j ∧ ∀ l, j < l < i → P l]: "something generated at
+    some [j] and propagated up to [i]".  It is both the comparison of two numbers
+    from their most significant differing bit and the carry of an addition. *)
+Definition chain (G P : nat -> bool) i : bool :=
+  existsb (fun j => G j && forallb P (seq (S j) (i - S j))) (seq 0 i).
+
+Lemma chain_0 G P : chain G P 0 = false.
+Proof. reflexivity. Qed.
+
+Lemma chain_S G P i : chain G P (S i) = chain G P i && P i || G i.
+Proof.
+  unfold chain. rewrite seq_S, existsb_app. cbn [existsb].
+  rewrite Nat.add_0_l, Nat.sub_diag, andb_true_r, orb_false_r. f_equal.
+  rewrite andb_comm, <- existsb_andb_l. apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
+  replace (S i - S j) with (S (i - S j)) by lia. rewrite seq_S, forallb_app.
+  replace (S j + (i - S j)) with i by lia. cbn [forallb].
+  destruct (G j), (P i), (forallb P (seq (S j) (i - S j))); reflexivity.
+Qed.
+
+(** Deciding all the comparisons that appear below. *)
+Ltac cmp_cases :=
+  repeat match goal with
+  | |- context [?a <? ?b] => destruct (Nat.ltb_spec a b)
+  | |- context [?a =? ?b] => destruct (Nat.eqb_spec a b)
+  | |- context [?a <=? ?b] => destruct (Nat.leb_spec a b)
+  end; simpl; first [reflexivity | exfalso; lia].
+
+(** [a < b] iff at the highest bit where they differ, [a] has 0 and [b] has 1. *)
+Lemma lt_chain f g k :
+  chain (fun j => negb (f j) && g j) (fun j => eqb (f j) (g j)) k = (val f k <? val g k).
+Proof.
+  induction k as [|k IH]; [reflexivity|]. rewrite chain_S, IH. simpl val.
+  pose proof (val_bound f k). pose proof (val_bound g k).
+  destruct (f k), (g k); simpl; rewrite ?andb_true_r, ?andb_false_r, ?orb_false_r; cmp_cases.
+Qed.
+
+Lemma eq_forallb f g k :
+  forallb (fun j => eqb (f j) (g j)) (seq 0 k) = (val f k =? val g k).
+Proof.
+  induction k as [|k IH]; [reflexivity|]. rewrite seq_S, forallb_app, IH. simpl val.
+  cbn [forallb]. rewrite Nat.add_0_l, andb_true_r.
+  pose proof (val_bound f k). pose proof (val_bound g k).
+  destruct (f k), (g k); simpl; rewrite ?andb_true_r, ?andb_false_r; cmp_cases.
+Qed.
+
+(** ** Comparison and equality of two [k]-bit numbers
+
+    The input is [a ++ b], [|a| = |b| = k], little-endian.  Layer 1 computes
+    [a_j ∧ ¬b_j] (wire [j]) and [¬a_j ∧ b_j] (wire [k+j]).  For the signed
+    comparison ([top = true]) the sign bits are read negated: flipping the sign
+    bit maps two's complement order to unsigned order. *)
+Definition flipb (top : bool) k j : bool := top && (j =? k - 1).
+
+(** The bits of [a] and [b] as the comparator reads them. *)
+Definition abit top k v j : bool := xorb (flipb top k j) (nth j v false).
+Definition bbit top k v j : bool := xorb (flipb top k j) (nth (k + j) v false).
+
+Definition cmp_layer k top : layer :=
+  map (fun j => and_gate [(flipb top k j, j); (negb (flipb top k j), k + j)]) (seq 0 k)
+  ++ map (fun j => and_gate [(negb (flipb top k j), j); (flipb top k j, k + j)]) (seq 0 k).
+
+Lemma nth_cmp_lo k top v j : j < k ->
+  nth j (eval_layer v (cmp_layer k top)) false = abit top k v j && negb (bbit top k v j).
+Proof.
+  intros Hj. unfold cmp_layer. rewrite nth_layer_app_l, eval_and_gate by lia.
+  unfold lit, abit, bbit. simpl.
+  destruct (flipb top k j), (nth j v false), (nth (k + j) v false); reflexivity.
+Qed.
+
+Lemma nth_cmp_hi k top v j : j < k ->
+  nth (k + j) (eval_layer v (cmp_layer k top)) false = negb (abit top k v j) && bbit top k v j.
+Proof.
+  intros Hj. unfold cmp_layer. rewrite nth_layer_app_r, nth_layer_seq, eval_and_gate by lia.
+  unfold lit, abit, bbit. simpl.
+  destruct (flipb top k j), (nth j v false), (nth (k + j) v false); reflexivity.
+Qed.
+
+(** Layer 2: [i ↦ (¬a_i ∧ b_i) ∧ ∀ j > i, ¬(a_j ∧ ¬b_j) ∧ ¬(¬a_j ∧ b_j)];
+    layer 3: OR. *)
+Definition cmp_lt k top : circuit :=
+  Circ [cmp_layer k top;
+        map (fun i => and_gate ((false, k + i)
+                                :: flat_map (fun j => [(true, j); (true, k + j)]) (seq (S i) (k - S i))))
+            (seq 0 k);
+        [or_gate (wires k)]]
+       [W 0].
+
+Definition ltu k : circuit := cmp_lt k false.
+Definition lts k : circuit := cmp_lt k true.
+
+Lemma eval_cmp_lt k top v :
+  eval (cmp_lt k top) v = [val (abit top k v) k <? val (bbit top k v) k].
+Proof.
+  unfold cmp_lt, eval. cbn [c_layers c_outs map run src_val].
+  change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
+  rewrite <- lt_chain. f_equal.
+  rewrite eval_or_gate. unfold wires, chain. rewrite existsb_map'.
+  apply existsb_ext_in. intros i Hi. apply in_seq in Hi.
+  rewrite lit_false, nth_layer_seq, eval_and_gate by lia. cbn [forallb].
+  rewrite lit_false, nth_cmp_hi by lia. f_equal.
+  rewrite forallb_flat_map. apply forallb_ext_in. intros j Hj. apply in_seq in Hj.
+  cbn [forallb]. rewrite !lit_true, nth_cmp_lo, nth_cmp_hi by lia.
+  destruct (abit top k v j), (bbit top k v j); reflexivity.
+Qed.
+
+Lemma val_abit_false k a b : length a = k -> val (abit false k (a ++ b)) k = bits_to_nat a.
+Proof.
+  intros <-. rewrite <- (val_app_l a b). apply val_ext. intros j _. unfold abit. simpl.
+  now destruct (nth j (a ++ b) false).
+Qed.
+
+Lemma val_bbit_false k a b :
+  length a = k -> length b = k -> val (bbit false k (a ++ b)) k = bits_to_nat b.
+Proof.
+  intros Ha Hb. rewrite <- (val_app_r a b k Ha), Hb. apply val_ext. intros j _. unfold bbit. simpl.
+  now destruct (nth (k + j) (a ++ b) false).
+Qed.
+
+Theorem eval_ltu k a b :
+  length a = k -> length b = k -> eval (ltu k) (a ++ b) = [bits_to_nat a <? bits_to_nat b].
+Proof.
+  intros Ha Hb. unfold ltu. rewrite eval_cmp_lt. now rewrite val_abit_false, val_bbit_false.
+Qed.
+
+(** Flipping the top bit of a [(k+1)]-bit number adds [2^k] to its two's-complement value. *)
+Lemma val_flip_top (h : nat -> bool) k :
+  Z.of_nat (val (fun j => xorb (j =? k) (h j)) (S k))
+  = (Z.of_nat (val h (S k)) - (if h k then Z.of_nat (2 ^ S k) else 0) + Z.of_nat (2 ^ k))%Z.
+Proof.
+  simpl val. rewrite Nat.eqb_refl.
+  rewrite (val_ext (fun j => xorb (j =? k) (h j)) h k).
+  - destruct (h k); simpl; lia.
+  - intros j Hj. rewrite (proj2 (Nat.eqb_neq j k)) by lia. now destruct (h j).
+Qed.
+
+Lemma abit_true_value k a b :
+  length a = S k ->
+  Z.of_nat (val (abit true (S k) (a ++ b)) (S k)) = (bits_to_Zs a + Z.of_nat (2 ^ k))%Z.
+Proof.
+  intros Ha. rewrite (val_ext _ (fun j => xorb (j =? k) (nth j a false))).
+  - rewrite (val_flip_top (fun j => nth j a false)). unfold bits_to_Zs.
+    rewrite bits_to_nat_val, Ha.
+    now replace (S k - 1) with k by lia.
+  - intros j Hj. unfold abit, flipb. rewrite app_nth1 by lia.
+    now replace (S k - 1) with k by lia.
+Qed.
+
+Lemma bbit_true_value k a b :
+  length a = S k -> length b = S k ->
+  Z.of_nat (val (bbit true (S k) (a ++ b)) (S k)) = (bits_to_Zs b + Z.of_nat (2 ^ k))%Z.
+Proof.
+  intros Ha Hb. rewrite (val_ext _ (fun j => xorb (j =? k) (nth j b false))).
+  - rewrite (val_flip_top (fun j => nth j b false)). unfold bits_to_Zs.
+    rewrite bits_to_nat_val, Hb.
+    now replace (S k - 1) with k by lia.
+  - intros j Hj. unfold bbit, flipb. rewrite <- Ha, app_nth2_plus.
+    now replace (length a - 1) with k by lia.
+Qed.
+
+Theorem eval_lts k a b :
+  length a = k -> length b = k ->
+  eval (lts k) (a ++ b) = [Z.ltb (bits_to_Zs a) (bits_to_Zs b)].
+Proof.
+  intros Ha Hb. destruct k as [|k].
+  - destruct a, b; try discriminate. reflexivity.
+  - unfold lts. rewrite eval_cmp_lt. f_equal.
+    pose proof (abit_true_value k a b Ha). pose proof (bbit_true_value k a b Ha Hb).
+    destruct (Nat.ltb_spec (val (abit true (S k) (a ++ b)) (S k)) (val (bbit true (S k) (a ++ b)) (S k))),
+      (Z.ltb_spec (bits_to_Zs a) (bits_to_Zs b)); auto; lia.
+Qed.
+
+Lemma depth_cmp_lt k top : depth (cmp_lt k top) = 3.
+Proof. reflexivity. Qed.
+
+Lemma size_cmp_lt k top : size (cmp_lt k top) = 3 * k + 1.
+Proof. unfold cmp_lt, cmp_layer. size_tac. Qed.
+
+Lemma wf_cmp_lt k top : wf (2 * k) (cmp_lt k top).
+Proof. unfold cmp_lt, cmp_layer, and_gate, or_gate. wf_tac. Qed.
+
+Lemma depth_ltu k : depth (ltu k) = 3.
+Proof. reflexivity. Qed.
+Lemma size_ltu k : size (ltu k) = 3 * k + 1.
+Proof. apply size_cmp_lt. Qed.
+Lemma wf_ltu k : wf (2 * k) (ltu k).
+Proof. apply wf_cmp_lt. Qed.
+Lemma depth_lts k : depth (lts k) = 3.
+Proof. reflexivity. Qed.
+Lemma size_lts k : size (lts k) = 3 * k + 1.
+Proof. apply size_cmp_lt. Qed.
+Lemma wf_lts k : wf (2 * k) (lts k).
+Proof. apply wf_cmp_lt. Qed.
+
+(** 5 < 6 and not 6 < 5 (4 bits); signed: -3 < 2 and not 2 < -3, and -1 < 0. *)
+Example eval_ltu_ex1 : eval (ltu 4) ([true; false; true; false] ++ [false; true; true; false]) = [true].
+Proof. vm_compute. reflexivity. Qed.
+Example eval_ltu_ex2 : eval (ltu 4) ([false; true; true; false] ++ [true; false; true; false]) = [false].
+Proof. vm_compute. reflexivity. Qed.
+Example eval_lts_ex1 : eval (lts 4) ([true; false; true; true] ++ [false; true; false; false]) = [true].
+Proof. vm_compute. reflexivity. Qed.
+Example eval_lts_ex2 : eval (lts 4) ([false; true; false; false] ++ [true; false; true; true]) = [false].
+Proof. vm_compute. reflexivity. Qed.
+Example eval_lts_ex3 : eval (lts 3) ([true; true; true] ++ [false; false; false]) = [true].
+Proof. vm_compute. reflexivity. Qed.
+
+(** Equality, depth 2: layer 1 as above, layer 2: no position differs. *)
+Definition equ k : circuit :=
+  Circ [cmp_layer k false; [and_gate (flat_map (fun j => [(true, j); (true, k + j)]) (seq 0 k))]]
+       [W 0].
+
+Theorem eval_equ k a b :
+  length a = k -> length b = k -> eval (equ k) (a ++ b) = [bits_to_nat a =? bits_to_nat b].
+Proof.
+  intros Ha Hb. rewrite <- (val_abit_false k a b Ha), <- (val_bbit_false k a b Ha Hb).
+  rewrite <- eq_forallb. unfold equ, eval. cbn [c_layers c_outs map run src_val].
+  change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
+  rewrite eval_and_gate, forallb_flat_map. f_equal. apply forallb_ext_in. intros j Hj.
+  apply in_seq in Hj. cbn [forallb]. rewrite !lit_true, nth_cmp_lo, nth_cmp_hi by lia.
+  destruct (abit false k (a ++ b) j), (bbit false k (a ++ b) j); reflexivity.
+Qed.
+
+Lemma depth_equ k : depth (equ k) = 2.
+Proof. reflexivity. Qed.
+
+Lemma size_equ k : size (equ k) = 2 * k + 1.
+Proof. unfold equ, cmp_layer. size_tac. Qed.
+
+Lemma wf_equ k : wf (2 * k) (equ k).
+Proof. unfold equ, cmp_layer, and_gate. wf_tac. Qed.
+
+Example eval_equ_ex : eval (equ 3) ([true; false; true] ++ [true; false; true]) = [true].
 Proof. vm_compute. reflexivity. Qed.
