@@ -117,6 +117,12 @@ Definition op_dbound P (o : op) : nat :=
 
 (** ** Basic facts *)
 
+Lemma peval_PSeq P p a b xs : peval P p (PSeq a b) xs = peval P p b (peval P p a xs).
+Proof. reflexivity. Qed.
+
+Lemma peval_POp P p o xs : peval P p (POp o) xs = [opsem P p o xs].
+Proof. reflexivity. Qed.
+
 Lemma length_concat {A} (ls : list (list A)) : length (concat ls) = list_sum (map (@length A) ls).
 Proof. induction ls as [|l ls IH]; simpl; [reflexivity|]. rewrite app_length, IH. reflexivity. Qed.
 
