@@ -117,7 +117,7 @@ def build_dot(
     dot = graphviz.Digraph(
         name,
         graph_attr={
-            "rankdir": "BT",
+            "rankdir": "RL",
             "fontname": "Helvetica",
             "fontsize": "11",
             "nodesep": "0.15",

@@ -1,0 +1,91 @@
+"""Benchmark: wall time of `flowar-proofs graph` (extraction + coqdoc + classification + page) on
+a built project.  Target (issue 5): <= 10 s on 2 cores once the proofs are built.
+
+    python3 benchmarks/graph_time.py [--root .] [--runs 3] [--output FILE.json]
+
+Writes JSON with per-phase times of every run, the median total, node counts and the machine.
+The outputs of the runs go to a temporary directory, so report/ is left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from py_bridge import atomic  # noqa: E402
+from py_bridge.graph import GraphOptions, build_graph  # noqa: E402
+
+
+def _coq_version() -> str:
+    try:
+        out = subprocess.run(["coqc", "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.splitlines()[0] if out.stdout else "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd())
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--trust-record", default=None)
+    parser.add_argument("--main-module", default=None)
+    parser.add_argument("--note", default="", help="free text stored with the result")
+    parser.add_argument(
+        "--output", type=Path, default=Path(__file__).parent / "results" / "graph_time.json"
+    )
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="graph-bench-") as tmp:
+        for i in range(args.runs):
+            opts = GraphOptions.from_args(
+                argparse.Namespace(
+                    root=root,
+                    out=Path(tmp) / f"run{i}",
+                    trust_record=args.trust_record,
+                    main_module=args.main_module,
+                )
+            )
+            result = build_graph(opts)
+            runs.append({k: round(v, 3) for k, v in result.timings.items()})
+            print(f"run {i + 1}/{args.runs}: {result.timings['total_s']:.2f} s", file=sys.stderr)
+    totals = [r["total_s"] for r in runs]
+    data = {
+        "benchmark": "graph_time",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "root": str(root),
+        "note": args.note,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "coq": _coq_version(),
+        },
+        "nodes": len(result.lemmas.nodes),
+        "edges": result.lemmas.graph.number_of_edges(),
+        "glob_declarations": result.glob_count,
+        "status_counts": result.status_counts,
+        "runs": runs,
+        "median_total_s": round(statistics.median(totals), 3),
+        "target_s": 10.0,
+        "within_target": statistics.median(totals) <= 10.0,
+    }
+    atomic.write_json(args.output, data)
+    print(json.dumps({k: data[k] for k in ("nodes", "median_total_s", "within_target")}))
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
