@@ -1,0 +1,159 @@
+(** * Reading matrices at offsets, and the dot-product building block
+
+    Modules read their operands (activations and weights) from one input
+    vector.  [block xs off r c A] says that the [r × c] matrix [A] sits in
+    [xs], row-major, from position [off]; module programs take the offsets as
+    parameters, so the pipeline can feed them any state without rewiring.
+
+    [dot_prog m u v] computes [fsum (fmul (u 0) (v 0), …, fmul (u (m-1)) (v (m-1)))]
+    for two index maps into the input: all products in parallel (depth
+    [d_std]), then one iterated sum rounded once (depth [d_sum]).  Matrix
+    products, attention scores and interpolations are all made of it. *)
+From Coq Require Import List Arith Lia.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+Implicit Types (P : FloatPrimitivesTC0) (A B : mat) (xs : list flt) (p r c m off : nat).
+
+(** ** Blocks *)
+
+Definition block xs off r c A : Prop :=
+  forall i j, i < r -> j < c -> nth (off + (i * c + j)) xs fzero = A i j.
+
+Lemma block_flat r c A : block (flat r c A) 0 r c A.
+Proof. intros i j Hi Hj. apply nth_flat; auto. Qed.
+
+Lemma block_app_l xs ys off r c A :
+  off + r * c <= length xs -> block xs off r c A -> block (xs ++ ys) off r c A.
+Proof.
+  intros Hlen H i j Hi Hj. rewrite app_nth1 by nia. apply H; auto.
+Qed.
+
+Lemma block_app_r xs ys off r c A : block ys off r c A -> block (xs ++ ys) (length xs + off) r c A.
+Proof.
+  intros H i j Hi Hj. rewrite app_nth2 by lia.
+  replace (length xs + off + (i * c + j) - length xs) with (off + (i * c + j)) by lia.
+  apply H; auto.
+Qed.
+
+Lemma block_flat_app_l r c A ys : block (flat r c A ++ ys) 0 r c A.
+Proof. apply block_app_l; [rewrite flat_length; lia|apply block_flat]. Qed.
+
+Lemma block_flat_app_r xs r c A : block (xs ++ flat r c A) (length xs) r c A.
+Proof. rewrite <- (Nat.add_0_r (length xs)). apply block_app_r, block_flat. Qed.
+
+(** ** The dot product of two index maps *)
+
+Definition dot_prog m (u v : nat -> nat) : prog :=
+  PSeq (PFor m (fun k => PSeq (PWire [FIn (u k); FIn (v k)]) (POp (OBin BMul))))
+       (POp (OSum m)).
+
+Definition fdot p m (a b : nat -> flt) : flt :=
+  fsum p (map (fun k => fmul p (a k) (b k)) (seq 0 m)).
+
+Lemma dot_prog_correct P p m u v xs :
+  peval P p (dot_prog m u v) xs = [fdot p m (fun k => nth (u k) xs fzero) (fun k => nth (v k) xs fzero)].
+Proof.
+  unfold dot_prog. rewrite peval_PSeq, peval_POp.
+  rewrite (peval_PFor1 _ _ _ _ (fun k => fmul p (nth (u k) xs fzero) (nth (v k) xs fzero))).
+  - reflexivity.
+  - intros k _. reflexivity.
+Qed.
+
+Lemma dot_prog_wt p n m u v :
+  (forall k, k < m -> u k < n /\ v k < n) -> pwt p n (dot_prog m u v).
+Proof.
+  intros H. cbn. split.
+  - intros k Hk. destruct (H k Hk). split; [repeat constructor; simpl; auto|reflexivity].
+  - rewrite (list_sum_seq_const _ m 1) by reflexivity. lia.
+Qed.
+
+Lemma dot_prog_wdepth P m u v : wdepth (op_dbound P) (dot_prog m u v) <= d_std P + d_sum P.
+Proof.
+  cbn [dot_prog wdepth op_dbound]. apply Nat.add_le_mono_r, list_max_seq_le. intros; lia.
+Qed.
+
+Lemma dot_prog_work m u v : work (dot_prog m u v) = m + (m - 1).
+Proof. cbn [dot_prog work op_work]. rewrite (list_sum_seq_const _ m 1) by reflexivity. lia. Qed.
+
+Lemma dot_prog_ops m u v : ops (dot_prog m u v) = m + 1.
+Proof. cbn [dot_prog ops]. rewrite (list_sum_seq_const _ m 1) by reflexivity. lia. Qed.
+
+Lemma dot_prog_pads m u v : pads (dot_prog m u v) = m.
+Proof.
+  cbn [dot_prog pads arity_out].
+  rewrite (list_sum_seq_const _ m 0), (list_sum_seq_const _ m 1) by reflexivity. lia.
+Qed.
+
+Lemma dot_prog_maxar m u v : maxar (dot_prog m u v) <= m + 2.
+Proof.
+  cbn [dot_prog maxar op_arity].
+  assert (list_max (map (fun _ => Nat.max 0 2) (seq 0 m)) <= 2)
+    by (apply list_max_seq_le; intros; lia).
+  lia.
+Qed.
+
+Lemma dot_prog_arity m u v : arity_out (dot_prog m u v) = 1.
+Proof. reflexivity. Qed.
+
+(** ** Counts of a doubly indexed [PFor] of one-output bodies *)
+
+Section PFor2.
+  Context (r c : nat) (body : nat -> nat -> prog).
+  Context (o q w ma : nat).
+  Context (Hbody : forall i j, i < r -> j < c ->
+             ops (body i j) = o /\ pads (body i j) = q /\ work (body i j) = w
+             /\ maxar (body i j) <= ma /\ arity_out (body i j) = 1).
+
+  Let E := PFor r (fun i => PFor c (body i)).
+
+  Lemma PFor2_arity : arity_out E = r * c.
+  Proof.
+    cbn [arity_out]. apply list_sum_seq_const. intros i Hi.
+    rewrite (list_sum_seq_const _ c 1); [lia|]. intros j Hj. apply Hbody; auto.
+  Qed.
+
+  Lemma PFor2_ops : ops E = r * (c * o).
+  Proof.
+    cbn [ops]. apply list_sum_seq_const. intros i Hi. apply list_sum_seq_const.
+    intros j Hj. apply Hbody; auto.
+  Qed.
+
+  Lemma PFor2_work : work E = r * (c * w).
+  Proof.
+    cbn [work]. apply list_sum_seq_const. intros i Hi. apply list_sum_seq_const.
+    intros j Hj. apply Hbody; auto.
+  Qed.
+
+  Lemma PFor2_pads : pads E = r * (c * q + c) + r * c.
+  Proof.
+    pose proof PFor2_arity as Har. unfold E in *. cbn [pads]. rewrite Har.
+    apply Nat.add_cancel_r. apply list_sum_seq_const. intros i Hi. cbn [pads arity_out].
+    rewrite (list_sum_seq_const _ c q), (list_sum_seq_const _ c 1); [lia| |].
+    - intros j Hj. apply Hbody; auto.
+    - intros j Hj. apply Hbody; auto.
+  Qed.
+
+  Lemma PFor2_maxar : maxar E <= ma.
+  Proof.
+    cbn [maxar]. apply list_max_seq_le. intros i Hi. apply list_max_seq_le.
+    intros j Hj. apply Hbody; auto.
+  Qed.
+
+  Lemma PFor2_wdepth P D :
+    (forall i j, i < r -> j < c -> wdepth (op_dbound P) (body i j) <= D) ->
+    wdepth (op_dbound P) E <= D.
+  Proof.
+    intros H. cbn [wdepth]. apply list_max_seq_le. intros i Hi. apply list_max_seq_le.
+    intros j Hj. auto.
+  Qed.
+End PFor2.
+
+Lemma dot_prog_counts m u v :
+  ops (dot_prog m u v) = m + 1 /\ pads (dot_prog m u v) = m /\ work (dot_prog m u v) = m + (m - 1)
+  /\ maxar (dot_prog m u v) <= m + 2 /\ arity_out (dot_prog m u v) = 1.
+Proof.
+  repeat split; auto using dot_prog_ops, dot_prog_pads, dot_prog_work, dot_prog_maxar.
+Qed.
