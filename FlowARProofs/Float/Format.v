@@ -46,6 +46,10 @@ Record flt := Flt { mant : Z; expo : Z }.
 
 Definition fzero : flt := Flt 0 0.
 
+(** Decidable (structural) equality of floats; computes. *)
+Definition flt_eq_dec (x y : flt) : {x = y} + {x <> y}.
+Proof. decide equality; apply Z.eq_dec. Defined.
+
 Implicit Types (p n : nat) (x y : flt) (xs : list flt).
 
 Definition valid (p : nat) (x : flt) : bool :=
@@ -551,6 +555,8 @@ Definition omin (x : flt) (acc : option Z) : option Z :=
 Definition expo_min (xs : list flt) : Z :=
   match fold_right omin None xs with None => 0 | Some e => e end.
 
+(** Negation, also "exact result then one rounding": for a valid [x] it is
+    exactly [⟨−m, e⟩] ([fneg_valid_exact]); on any input the result is valid. *)
 Definition fneg (p : nat) (x : flt) : flt := round p (- mant x) 1 (expo x).
 
 Definition fadd (p : nat) (x y : flt) : flt :=

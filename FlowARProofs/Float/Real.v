@@ -485,6 +485,38 @@ Proof.
   - rewrite fneg_valid_exact by auto. rewrite !toR_eq. simpl. rewrite opp_IZR. ring.
 Qed.
 
+(** Relative-error corollaries: in range, each operation is within a factor
+    [2^(−p)] of its exact result. *)
+Corollary fadd_rel_error x y :
+  in_range p (toR x + toR y) ->
+  Rabs (toR (fadd p x y) - (toR x + toR y)) <= bpow radix2 (- Z.of_nat p) * Rabs (toR x + toR y).
+Proof. intros Hr. rewrite toR_fadd by assumption. now apply rnd_flx_rel_error. Qed.
+
+Corollary fsub_rel_error x y :
+  in_range p (toR x - toR y) ->
+  Rabs (toR (fsub p x y) - (toR x - toR y)) <= bpow radix2 (- Z.of_nat p) * Rabs (toR x - toR y).
+Proof. intros Hr. rewrite toR_fsub by assumption. now apply rnd_flx_rel_error. Qed.
+
+Corollary fmul_rel_error x y :
+  in_range p (toR x * toR y) ->
+  Rabs (toR (fmul p x y) - toR x * toR y) <= bpow radix2 (- Z.of_nat p) * Rabs (toR x * toR y).
+Proof. intros Hr. rewrite toR_fmul by assumption. now apply rnd_flx_rel_error. Qed.
+
+Corollary fdiv_rel_error x y :
+  mant y <> 0%Z -> in_range p (toR x / toR y) ->
+  Rabs (toR (fdiv p x y) - toR x / toR y) <= bpow radix2 (- Z.of_nat p) * Rabs (toR x / toR y).
+Proof. intros Hy Hr. rewrite toR_fdiv by assumption. now apply rnd_flx_rel_error. Qed.
+
+Corollary fsum_rel_error xs :
+  in_range p (sumR xs) ->
+  Rabs (toR (fsum p xs) - sumR xs) <= bpow radix2 (- Z.of_nat p) * Rabs (sumR xs).
+Proof. intros Hr. rewrite toR_fsum by assumption. now apply rnd_flx_rel_error. Qed.
+
+Corollary fprod_rel_error xs :
+  in_range p (prodR xs) ->
+  Rabs (toR (fprod p xs) - prodR xs) <= bpow radix2 (- Z.of_nat p) * Rabs (prodR xs).
+Proof. intros Hr. rewrite toR_fprod by assumption. now apply rnd_flx_rel_error. Qed.
+
 End Ops.
 
 (** ** Comparisons are exact *)
