@@ -27,6 +27,7 @@ from py_bridge.coq import UsageError, find_tool, load_coqproject, timeout_from_e
 from py_bridge.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
 from py_bridge.extract import ExtractError, Extraction, extract
 from py_bridge.page import (
+    LayoutError,
     build_dot,
     cone,
     full_dot,
@@ -379,6 +380,9 @@ def main(args: argparse.Namespace) -> int:
         return 2
     except ExtractError as err:
         print(f"flowar-proofs graph: extraction failed: {err}", file=sys.stderr)
+        return 1
+    except LayoutError as err:
+        print(f"flowar-proofs graph: page layout failed: {err}", file=sys.stderr)
         return 1
     for line in report_lines(result, opts.out):
         print(line)
