@@ -786,3 +786,294 @@ Proof. unfold equ, cmp_layer, and_gate. wf_tac. Qed.
 
 Example eval_equ_ex : eval (equ 3) ([true; false; true] ++ [true; false; true]) = [true].
 Proof. vm_compute. reflexivity. Qed.
+
+(** ** Addition of two [k]-bit numbers, depth 4 (carry lookahead)
+
+    With [g_j = a_j ∧ b_j], [p_j = a_j ∨ b_j], the carry into position [i] is
+    [c_i = chain g p i = ∃ j < i, g_j ∧ ∀ j < l < i, p_l].  Sum bit [i] is the
+    parity of [a_i + b_i + c_i], obtained from the three thresholds
+    [y1 = [≥1] = p_i ∨ c_i], [y2 = [≥2] = c_(i+1)], [y3 = [≥3] = g_i ∧ c_i]
+    as [y1 + ¬y2 + y3 ≥ 2].  Each [y] is an OR of ANDs of [g]'s and [p]'s.
+
+    - layer 1: [p_j] (wire [j]), [g_j] (wire [k+j]);
+    - layer 2: [t(i,j) = g_j ∧ ∀ j<l<i, p_l] for [i ≤ k], [j < k] (wire [i*k+j]);
+               [g_i ∧ t(i,j)] for [i, j < k] (wire [(k+1)*k + (i*k+j)]);
+               a copy of [p_i] (wire [(k+1)*k + (k*k+i)]);
+    - layer 3: [y1_i] (wire [i]), [y2_i] (wire [k+i]), [y3_i] (wire [2k+i]), [c_k] (wire [3k]);
+    - layer 4: the sum bits and a copy of [c_k].
+
+    Layer 2 is laid out as a grid: gate [x] is [F (x / n) (x mod n)]. *)
+
+Definition grid m n (F : nat -> nat -> gate) : layer :=
+  map (fun x => F (x / n) (x mod n)) (seq 0 (m * n)).
+
+Lemma grid_index i j n : j < n -> (i * n + j) / n = i /\ (i * n + j) mod n = j.
+Proof.
+  intros H. split.
+  - rewrite Nat.div_add_l, Nat.div_small by lia. lia.
+  - rewrite Nat.add_comm, Nat.mod_add by lia. apply Nat.mod_small. lia.
+Qed.
+
+Lemma grid_bounds x m n : x < m * n -> x / n < m /\ x mod n < n.
+Proof.
+  intros H. destruct n as [|n]; [lia|]. split.
+  - apply Nat.div_lt_upper_bound; lia.
+  - apply Nat.mod_upper_bound. lia.
+Qed.
+
+Lemma nth_grid_l v m n F l i j : i < m -> j < n ->
+  nth (i * n + j) (eval_layer v (grid m n F ++ l)) false = eval_gate v (F i j).
+Proof.
+  intros Hi Hj. unfold grid. rewrite nth_layer_app_l by nia.
+  now destruct (grid_index i j n Hj) as [-> ->].
+Qed.
+
+Lemma nth_grid_r v m n F l j :
+  nth (m * n + j) (eval_layer v (grid m n F ++ l)) false = nth j (eval_layer v l) false.
+Proof. apply nth_layer_app_r. Qed.
+
+Lemma size_grid m n F : length (grid m n F) = m * n.
+Proof. unfold grid. now rewrite map_length, seq_length. Qed.
+
+Definition add_layer1 k : layer :=
+  map (fun j => or_gate [(false, j); (false, k + j)]) (seq 0 k)
+  ++ map (fun j => and_gate [(false, j); (false, k + j)]) (seq 0 k).
+
+(** The literals of [t(i,j)] on layer 1. *)
+Definition tlits k i j : list (bool * nat) :=
+  (false, k + j) :: map (fun q => (false, q)) (seq (S j) (i - S j)).
+
+Definition add_layer2 k : layer :=
+  grid (S k) k (fun i j => and_gate (tlits k i j))
+  ++ grid k k (fun i j => and_gate ((false, k + i) :: tlits k i j))
+  ++ map (fun i => or_gate [(false, i)]) (seq 0 k).
+
+Definition add_layer3 k : layer :=
+  map (fun i => or_gate ((false, S k * k + (k * k + i))
+                         :: map (fun j => (false, i * k + j)) (seq 0 i))) (seq 0 k)
+  ++ map (fun i => or_gate (map (fun j => (false, S i * k + j)) (seq 0 (S i)))) (seq 0 k)
+  ++ map (fun i => or_gate (map (fun j => (false, S k * k + (i * k + j))) (seq 0 i))) (seq 0 k)
+  ++ [or_gate (map (fun j => (false, k * k + j)) (seq 0 k))].
+
+Definition add_layer4 k : layer :=
+  map (fun i => Thr [(false, i); (true, k + i); (false, k + (k + i))] 2) (seq 0 k)
+  ++ [or_gate [(false, k + (k + k))]].
+
+Definition add_layers k : list layer := [add_layer1 k; add_layer2 k; add_layer3 k; add_layer4 k].
+
+(** [k+1] output bits: the exact sum. *)
+Definition add k : circuit := Circ (add_layers k) (map W (seq 0 (S k))).
+
+(** [k] output bits: the sum modulo [2^k]. *)
+Definition addmod k : circuit := Circ (add_layers k) (map W (seq 0 k)).
+
+(** The specification side: generate, propagate, carries. *)
+Definition gen k v j : bool := nth j v false && nth (k + j) v false.
+Definition prop k v j : bool := nth j v false || nth (k + j) v false.
+Definition carry k v i : bool := chain (gen k v) (prop k v) i.
+
+Lemma add_l1_lo k v j : j < k -> nth j (eval_layer v (add_layer1 k)) false = prop k v j.
+Proof.
+  intros Hj. unfold add_layer1. rewrite nth_layer_app_l, eval_or_gate by lia.
+  cbn [existsb]. now rewrite !lit_false, orb_false_r.
+Qed.
+
+Lemma add_l1_hi k v j : j < k -> nth (k + j) (eval_layer v (add_layer1 k)) false = gen k v j.
+Proof.
+  intros Hj. unfold add_layer1. rewrite nth_layer_app_r, nth_layer_seq, eval_and_gate by lia.
+  cbn [forallb]. now rewrite !lit_false, andb_true_r.
+Qed.
+
+Lemma eval_tlits k v i j : i <= k -> j < k ->
+  forallb (lit (eval_layer v (add_layer1 k))) (tlits k i j)
+  = gen k v j && forallb (prop k v) (seq (S j) (i - S j)).
+Proof.
+  intros Hi Hj. unfold tlits. cbn [forallb]. rewrite lit_false, add_l1_hi by lia. f_equal.
+  rewrite forallb_map'. apply forallb_ext_in. intros l Hl. apply in_seq in Hl.
+  rewrite lit_false. apply add_l1_lo. lia.
+Qed.
+
+(** The outputs of layers 2 and 3. *)
+Definition add_u2 k v := eval_layer (eval_layer v (add_layer1 k)) (add_layer2 k).
+Definition add_u3 k v := eval_layer (add_u2 k v) (add_layer3 k).
+
+Lemma add_l2_t k v i j : i <= k -> j < k ->
+  nth (i * k + j) (add_u2 k v) false = gen k v j && forallb (prop k v) (seq (S j) (i - S j)).
+Proof.
+  intros Hi Hj. unfold add_u2, add_layer2. rewrite nth_grid_l, eval_and_gate by lia.
+  now apply eval_tlits.
+Qed.
+
+Lemma add_l2_gt k v i j : i < k -> j < k ->
+  nth (S k * k + (i * k + j)) (add_u2 k v) false
+  = gen k v i && (gen k v j && forallb (prop k v) (seq (S j) (i - S j))).
+Proof.
+  intros Hi Hj. unfold add_u2, add_layer2. rewrite nth_grid_r, nth_grid_l, eval_and_gate by lia.
+  cbn [forallb]. rewrite lit_false, add_l1_hi by lia. f_equal. apply eval_tlits; lia.
+Qed.
+
+Lemma add_l2_p k v i : i < k -> nth (S k * k + (k * k + i)) (add_u2 k v) false = prop k v i.
+Proof.
+  intros Hi. unfold add_u2, add_layer2. rewrite !nth_grid_r, nth_layer_seq, eval_or_gate by lia.
+  cbn [existsb]. rewrite lit_false, orb_false_r. now apply add_l1_lo.
+Qed.
+
+Lemma add_l3_y1 k v i : i < k -> nth i (add_u3 k v) false = prop k v i || carry k v i.
+Proof.
+  intros Hi. unfold add_u3, add_layer3. rewrite nth_layer_app_l, eval_or_gate by lia.
+  cbn [existsb]. rewrite lit_false, add_l2_p by lia. f_equal.
+  rewrite existsb_map'. apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
+  rewrite lit_false. apply add_l2_t; lia.
+Qed.
+
+Lemma add_l3_y2 k v i : i < k -> nth (k + i) (add_u3 k v) false = carry k v (S i).
+Proof.
+  intros Hi. unfold add_u3, add_layer3. rewrite nth_layer_app_r, nth_layer_app_l, eval_or_gate by lia.
+  rewrite existsb_map'. apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
+  rewrite lit_false. apply add_l2_t; lia.
+Qed.
+
+Lemma add_l3_y3 k v i : i < k -> nth (k + (k + i)) (add_u3 k v) false = gen k v i && carry k v i.
+Proof.
+  intros Hi. unfold add_u3, add_layer3.
+  rewrite !nth_layer_app_r, nth_layer_app_l, eval_or_gate by lia.
+  unfold carry, chain. rewrite existsb_map', <- existsb_andb_l.
+  apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
+  rewrite lit_false. apply add_l2_gt; lia.
+Qed.
+
+Lemma add_l3_c k v : nth (k + (k + (k + 0))) (add_u3 k v) false = carry k v k.
+Proof.
+  unfold add_u3, add_layer3. rewrite !nth_layer_app_r.
+  change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
+  rewrite eval_or_gate, existsb_map'. apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
+  rewrite lit_false. apply add_l2_t; lia.
+Qed.
+
+(** The output of the last layer. *)
+Lemma add_run_lo k v i : i < k ->
+  nth i (run (add_layers k) v) false
+  = xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i).
+Proof.
+  intros Hi. cbn [add_layers run]. fold (add_u2 k v) (add_u3 k v).
+  unfold add_layer4. rewrite nth_layer_app_l by lia. unfold eval_gate. cbn [g_thr g_ins map].
+  rewrite !count_cons, lit_false, lit_true, lit_false, add_l3_y1, add_l3_y2, add_l3_y3 by lia.
+  unfold carry. rewrite chain_S. fold (carry k v i). unfold prop, gen.
+  destruct (nth i v false), (nth (k + i) v false), (carry k v i); reflexivity.
+Qed.
+
+Lemma add_run_hi k v : nth k (run (add_layers k) v) false = carry k v k.
+Proof.
+  cbn [add_layers run]. fold (add_u2 k v) (add_u3 k v).
+  unfold add_layer4. rewrite <- (Nat.add_0_r k) at 1. rewrite nth_layer_app_r.
+  change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
+  rewrite eval_or_gate. cbn [existsb]. rewrite lit_false, orb_false_r.
+  replace (k + (k + k)) with (k + (k + (k + 0))) by lia. apply add_l3_c.
+Qed.
+
+(** Ripple-carry arithmetic: the chain is the carry. *)
+Lemma add_chain f g k :
+  val f k + val g k
+  = val (fun i => xorb (xorb (f i) (g i)) (chain (fun j => f j && g j) (fun j => f j || g j) i)) k
+    + 2 ^ k * Nat.b2n (chain (fun j => f j && g j) (fun j => f j || g j) k).
+Proof.
+  induction k as [|k IH]; [reflexivity|]. simpl val. rewrite chain_S.
+  destruct (f k), (g k), (chain (fun j => f j && g j) (fun j => f j || g j) k); simpl in *; lia.
+Qed.
+
+Lemma eval_add_bits k v :
+  eval (add k) v
+  = map (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i)) (seq 0 k)
+    ++ [carry k v k].
+Proof.
+  unfold add. rewrite eval_Circ_W, seq_S, map_app. f_equal.
+  - apply map_ext_in. intros i Hi. apply in_seq in Hi. apply add_run_lo. lia.
+  - cbn [map]. now rewrite Nat.add_0_l, add_run_hi.
+Qed.
+
+Lemma eval_addmod_bits k v :
+  eval (addmod k) v
+  = map (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i)) (seq 0 k).
+Proof.
+  unfold addmod. rewrite eval_Circ_W.
+  apply map_ext_in. intros i Hi. apply in_seq in Hi. apply add_run_lo. lia.
+Qed.
+
+Lemma add_value k v :
+  val (fun j => nth j v false) k + val (fun j => nth (k + j) v false) k
+  = val (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i)) k
+    + 2 ^ k * Nat.b2n (carry k v k).
+Proof. apply add_chain. Qed.
+
+Theorem eval_add k a b :
+  length a = k -> length b = k ->
+  bits_to_nat (eval (add k) (a ++ b)) = bits_to_nat a + bits_to_nat b.
+Proof.
+  intros Ha Hb. rewrite eval_add_bits, bits_to_nat_app, map_length, seq_length,
+    bits_to_nat_map_seq.
+  rewrite <- (val_app_l a b), <- (val_app_r a b k Ha), Ha, Hb, add_value. simpl. lia.
+Qed.
+
+Lemma width_out_add k : width_out (add k) = S k.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
+
+Theorem eval_addmod k a b :
+  length a = k -> length b = k ->
+  bits_to_nat (eval (addmod k) (a ++ b)) = (bits_to_nat a + bits_to_nat b) mod 2 ^ k.
+Proof.
+  intros Ha Hb. rewrite eval_addmod_bits, bits_to_nat_map_seq.
+  rewrite <- (val_app_l a b), <- (val_app_r a b k Ha), Ha, Hb, add_value.
+  apply (Nat.mod_unique _ _ (Nat.b2n (carry k (a ++ b) k))); [apply val_bound | lia].
+Qed.
+
+Lemma width_out_addmod k : width_out (addmod k) = k.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
+
+Lemma depth_add k : depth (add k) = 4.
+Proof. reflexivity. Qed.
+
+Lemma depth_addmod k : depth (addmod k) = 4.
+Proof. reflexivity. Qed.
+
+Lemma size_add k : size (add k) = 2 * k * k + 8 * k + 2.
+Proof.
+  unfold add, add_layers, add_layer1, add_layer2, add_layer3, add_layer4. size_tac.
+  rewrite !size_grid. nia.
+Qed.
+
+Lemma size_addmod k : size (addmod k) = 2 * k * k + 8 * k + 2.
+Proof. exact (size_add k). Qed.
+
+Lemma wf_add_layers k : layers_wf (2 * k) (add_layers k) /\ last_width (2 * k) (add_layers k) = S k.
+Proof.
+  unfold add_layers, add_layer1, add_layer2, add_layer3, add_layer4, grid, tlits,
+    and_gate, or_gate.
+  wf_tac.
+  all: try match goal with H : 0 <= ?x < _ |- _ =>
+             first [destruct (grid_bounds x k k ltac:(lia))
+                   | destruct (grid_bounds x (S k) k ltac:(lia))] end.
+  all: nia.
+Qed.
+
+Lemma wf_add k : wf (2 * k) (add k).
+Proof.
+  destruct (wf_add_layers k) as [Hl Hw]. unfold wf, add. cbn [c_layers c_outs].
+  rewrite Hw. split; [exact Hl|]. wf_tac.
+Qed.
+
+Lemma wf_addmod k : wf (2 * k) (addmod k).
+Proof.
+  destruct (wf_add_layers k) as [Hl Hw]. unfold wf, addmod. cbn [c_layers c_outs].
+  rewrite Hw. split; [exact Hl|]. wf_tac.
+Qed.
+
+(** 6 + 7 = 13 on 4 bits; 11 + 7 = 18 = 2 (mod 16). *)
+Example eval_add_ex :
+  eval (add 4) ([false; true; true; false] ++ [true; true; true; false])
+  = [true; false; true; true; false].
+Proof. vm_compute. reflexivity. Qed.
+
+Example eval_addmod_ex :
+  eval (addmod 4) ([true; true; false; true] ++ [true; true; true; false])
+  = [false; true; false; false].
+Proof. vm_compute. reflexivity. Qed.
