@@ -19,7 +19,7 @@
                         function of the record's size polynomial, the depth
                         bounds and the program's shape. *)
 From Coq Require Import List Arith Lia ZArith.
-From FlowARProofs.Circuits Require Import Circuit Compose.
+From FlowARProofs.Circuits Require Import Circuit Compose Bits.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program.
 Import ListNotations.
@@ -42,10 +42,18 @@ Definition wire_src p (s : fsrc) : list src :=
 Definition bool_to_float p : circuit :=
   Circ [] (map (fun bt : bool => if bt then W 0 else K false) (enc p (fone p))).
 
+(** [max x y]: the comparison bit [x < y] beside the encodings of [y] and [x]
+    (free wiring), then a multiplexer (proven in Circuits/Bits.v). *)
+Definition swap_wires p : circuit :=
+  Circ [] (map W (seq (fw p) (fw p)) ++ map W (seq 0 (fw p))).
+
+Definition max_circ P p : circuit := cseq (cpar (cmp_circ P p) (swap_wires p)) (mux (fw p)).
+
 Definition op_circ P p (o : op) : circuit :=
   match o with
   | OBin bo => bin_circ P bo p
   | OLt => cseq (cmp_circ P p) (bool_to_float p)
+  | OMax => max_circ P p
   | OSum m => sum_circ P p m
   | OProd m => prod_circ P p m
   | OExp => exp_circ P p
@@ -81,10 +89,60 @@ Proof.
     induction (enc p (fone p)) as [|[|] bs IH]; simpl; f_equal; auto.
 Qed.
 
+Lemma map_seq_offset {A} (f : nat -> A) s n :
+  map f (seq s n) = map (fun j => f (s + j)) (seq 0 n).
+Proof.
+  revert f s. induction n as [|n IH]; intros f s; [reflexivity|].
+  cbn [seq map]. rewrite Nat.add_0_r. f_equal. rewrite IH, (IH _ 1).
+  apply map_ext. intros j. f_equal. lia.
+Qed.
+
+Lemma wf_swap_wires p : wf (2 * fw p) (swap_wires p) /\ width_out (swap_wires p) = 2 * fw p.
+Proof.
+  unfold swap_wires, wf, width_out. cbn [c_layers c_outs layers_wf last_width]. split; [split|].
+  - exact I.
+  - rewrite Forall_app, !Forall_map, !Forall_forall.
+    split; intros j Hj; apply in_seq in Hj; simpl; lia.
+  - rewrite app_length, !map_length, !seq_length. lia.
+Qed.
+
+Lemma wf_max_circ P p : wf (2 * fw p) (max_circ P p) /\ width_out (max_circ P p) = fw p.
+Proof.
+  destruct (cmp_wf P p) as [Hc Hcw]. destruct (wf_swap_wires p) as [Hs Hsw].
+  unfold max_circ. split.
+  - apply wf_cseq; [apply wf_cpar; auto|].
+    rewrite width_out_cpar, Hcw, Hsw. apply wf_mux.
+  - rewrite width_out_cseq. unfold width_out, mux. cbn [c_outs].
+    rewrite map_length, seq_length. reflexivity.
+Qed.
+
+Lemma eval_max_circ P p x y : valid p x = true -> valid p y = true ->
+  eval (max_circ P p) (enc p x ++ enc p y) = enc p (fmax p x y).
+Proof.
+  intros Hx Hy. unfold max_circ. rewrite eval_cseq.
+  rewrite (eval_cpar (2 * fw p)) by apply cmp_wf.
+  rewrite cmp_eval by auto.
+  assert (eval (swap_wires p) (enc p x ++ enc p y) = enc p y ++ enc p x) as ->.
+  { unfold eval, swap_wires. cbn [c_layers c_outs run]. rewrite map_app, !map_map.
+    cbn [src_val]. f_equal.
+    - rewrite map_seq_offset.
+      transitivity (map (fun j => nth j (enc p y) false) (seq 0 (fw p))).
+      + apply map_ext_in. intros j Hj.
+        apply in_seq in Hj. rewrite app_nth2 by (rewrite enc_length; lia).
+        rewrite enc_length. replace (fw p + j - fw p) with j by lia. reflexivity.
+      + rewrite <- (enc_length p y). apply map_nth_seq_self.
+    - transitivity (map (fun j => nth j (enc p x) false) (seq 0 (fw p))).
+      + apply map_ext_in. intros j Hj.
+        apply in_seq in Hj. apply app_nth1. rewrite enc_length. lia.
+      + rewrite <- (enc_length p x). apply map_nth_seq_self. }
+  cbn [app]. rewrite eval_mux by apply enc_length.
+  unfold fmax. destruct (flt_ltb x y); reflexivity.
+Qed.
+
 Lemma wf_op_circ P p o :
   wf (op_arity o * fw p) (op_circ P p o) /\ width_out (op_circ P p o) = fw p.
 Proof.
-  destruct o as [bo| |m|m| |]; cbn [op_arity op_circ]; rewrite ?Nat.mul_1_l.
+  destruct o as [bo| | |m|m| |]; cbn [op_arity op_circ]; rewrite ?Nat.mul_1_l.
   - apply bin_wf.
   - destruct (cmp_wf P p) as [Hwf Hw]. split.
     + apply wf_cseq; [exact Hwf|]. rewrite Hw.
@@ -92,6 +150,7 @@ Proof.
       rewrite Forall_map, Forall_forall. intros [|] _; simpl; auto.
     + rewrite width_out_cseq. unfold width_out, bool_to_float. cbn [c_outs].
       rewrite map_length. apply enc_length.
+  - apply wf_max_circ.
   - apply sum_wf.
   - apply prod_wf.
   - apply exp_wf.
@@ -109,13 +168,16 @@ Lemma eval_op_circ P p o xs :
   eval (op_circ P p o) (encs p xs) = enc p (opsem P p o xs).
 Proof.
   intros Hlen Hval. unfold all_valid in Hval.
-  destruct o as [bo| |m|m| |]; simpl in *.
+  destruct o as [bo| | |m|m| |]; simpl in *.
   - rewrite (list_two xs Hlen) in Hval |- *. inversion Hval as [|? ? Hx Hy']; subst.
     inversion Hy'; subst. rewrite encs_cons, encs_cons, encs_nil, app_nil_r.
     simpl. apply bin_eval; auto.
   - rewrite (list_two xs Hlen) in Hval |- *. inversion Hval as [|? ? Hx Hy']; subst.
     inversion Hy'; subst. rewrite encs_cons, encs_cons, encs_nil, app_nil_r.
     rewrite eval_cseq, cmp_eval by auto. apply eval_bool_to_float.
+  - rewrite (list_two xs Hlen) in Hval |- *. inversion Hval as [|? ? Hx Hy']; subst.
+    inversion Hy'; subst. rewrite encs_cons, encs_cons, encs_nil, app_nil_r.
+    apply eval_max_circ; auto.
   - subst m. apply sum_eval. exact Hval.
   - subst m. apply prod_eval. exact Hval.
   - rewrite (list_one xs Hlen) in Hval |- *. inversion Hval; subst.
@@ -127,7 +189,9 @@ Qed.
 Lemma depth_op_circ P p o : depth (op_circ P p o) <= op_dbound P o.
 Proof.
   destruct o; simpl; auto using bin_depth, sum_depth, prod_depth, exp_depth, sqrt_depth.
-  rewrite depth_cseq. unfold depth at 2. simpl. rewrite Nat.add_0_r. apply cmp_depth.
+  - rewrite depth_cseq. unfold depth at 2. simpl. rewrite Nat.add_0_r. apply cmp_depth.
+  - unfold max_circ. rewrite depth_cseq, depth_cpar, depth_mux. unfold depth at 2. simpl.
+    pose proof (cmp_depth P p). lia.
 Qed.
 
 (** ** Wiring *)
@@ -230,6 +294,7 @@ Proof. rewrite depth_compile. apply wdepth_mono. apply depth_op_circ. Qed.
 Definition op_sbound P p (o : op) : nat :=
   match o with
   | OBin _ | OLt => prim_size P p 2
+  | OMax => prim_size P p 2 + d_std P * (2 * fw p) + 3 * fw p
   | OSum m | OProd m => prim_size P p m
   | OExp | OSqrt => prim_size P p 1
   end.
@@ -239,6 +304,16 @@ Proof.
   unfold op_sbound, prim_size. destruct o; cbn [op_circ].
   - apply bin_size.
   - rewrite size_cseq. unfold size at 2. cbn. rewrite Nat.add_0_r. apply cmp_size.
+  - unfold max_circ. rewrite size_cseq, size_cpar, size_mux.
+    destruct (cmp_wf P p) as [_ Hcw]. destruct (wf_swap_wires p) as [_ Hsw].
+    assert (Hd0 : depth (swap_wires p) = 0) by reflexivity.
+    assert (Hs0 : size (swap_wires p) = 0) by reflexivity.
+    rewrite Hcw, Hsw, Hd0, Hs0, Nat.max_0_r, Nat.sub_diag, Nat.sub_0_r.
+    change (2 + 1) with 3.
+    pose proof (cmp_size P p). pose proof (cmp_depth P p).
+    assert (depth (cmp_circ P p) * (2 * fw p) <= d_std P * (2 * fw p))
+      by (apply Nat.mul_le_mono_r; auto).
+    lia.
   - apply sum_size.
   - apply prod_size.
   - apply exp_size.

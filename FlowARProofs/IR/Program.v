@@ -26,6 +26,7 @@ Set Default Goal Selector "!".
 Inductive op :=
   | OBin (b : binop)   (** +, −, ×, ÷ of two floats *)
   | OLt                (** [x < y] as the float 1 or 0 *)
+  | OMax               (** [max x y]: comparison, then a multiplexer (Circuits/Bits.v) *)
   | OSum (m : nat)     (** sum of [m] floats, rounded once *)
   | OProd (m : nat)    (** product of [m] floats, rounded once *)
   | OExp
@@ -33,7 +34,7 @@ Inductive op :=
 
 Definition op_arity (o : op) : nat :=
   match o with
-  | OBin _ | OLt => 2
+  | OBin _ | OLt | OMax => 2
   | OSum m | OProd m => m
   | OExp | OSqrt => 1
   end.
@@ -45,6 +46,7 @@ Definition opsem (P : FloatPrimitivesTC0) (p : nat) (o : op) (xs : list flt) : f
   match o with
   | OBin b => binsem b p (nth 0 xs fzero) (nth 1 xs fzero)
   | OLt => fbool p (flt_ltb (nth 0 xs fzero) (nth 1 xs fzero))
+  | OMax => fmax p (nth 0 xs fzero) (nth 1 xs fzero)
   | OSum _ => fsum p xs
   | OProd _ => fprod p xs
   | OExp => fexp P p (nth 0 xs fzero)
@@ -109,6 +111,7 @@ Fixpoint wdepth (wt : op -> nat) e : nat :=
 Definition op_dbound P (o : op) : nat :=
   match o with
   | OBin _ | OLt => d_std P
+  | OMax => d_std P + 2
   | OSum _ => d_sum P
   | OProd _ => d_prod P
   | OExp => d_exp P
@@ -148,10 +151,18 @@ Proof.
   destruct o; simpl; [apply fadd_valid|apply fsub_valid|apply fmul_valid|apply fdiv_valid].
 Qed.
 
-Lemma opsem_valid P p o xs : valid p (opsem P p o xs) = true.
+Lemma nth_valid p xs i : all_valid p xs -> valid p (nth i xs fzero) = true.
 Proof.
-  destruct o; simpl; auto using binsem_valid, fbool_valid, fsum_valid, fprod_valid,
+  intros H. destruct (Nat.lt_ge_cases i (length xs)) as [Hi|Hi].
+  - unfold all_valid in H. rewrite Forall_forall in H. apply H, nth_In, Hi.
+  - rewrite nth_overflow by lia. apply fzero_valid.
+Qed.
+
+Lemma opsem_valid P p o xs : all_valid p xs -> valid p (opsem P p o xs) = true.
+Proof.
+  intros Hxs. destruct o; simpl; auto using binsem_valid, fbool_valid, fsum_valid, fprod_valid,
     fexp_valid, fsqrt_valid.
+  apply fmax_valid; apply nth_valid; exact Hxs.
 Qed.
 
 Lemma all_valid_app p xs ys : all_valid p xs -> all_valid p ys -> all_valid p (xs ++ ys).
@@ -167,10 +178,8 @@ Proof.
   revert n xs. induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH];
     intros n xs Hwt Hxs; simpl in *; unfold all_valid in *.
   - rewrite Forall_map. eapply Forall_impl; [|exact Hwt]. intros [i|x] Hs; simpl in *; auto.
-    destruct (Nat.lt_ge_cases i (length xs)) as [Hi|Hi].
-    + rewrite Forall_forall in Hxs. apply Hxs, nth_In, Hi.
-    + rewrite nth_overflow by lia. apply fzero_valid.
-  - constructor; [apply opsem_valid|constructor].
+    apply nth_valid. exact Hxs.
+  - constructor; [apply opsem_valid; exact Hxs|constructor].
   - destruct Hwt. eauto.
   - destruct Hwt. apply Forall_app. eauto.
   - apply all_valid_concat. rewrite Forall_map, Forall_forall. intros i Hi.

@@ -28,7 +28,8 @@ Definition shape (e : prog) : nat := ops e + pads e + maxar e + arity_out e.
 (** The explicit constants. [D]: depth; [a,k]: precision [≤ a(n+1)^k];
     [c,j]: shape [≤ c(n+1)^j]. *)
 Definition tc0_coef P (D a c : nat) : nat :=
-  c * sz_coef P * ((a + 1) * (c + 3)) ^ sz_exp P + 2 * (D + 1) * c * (a + 1).
+  c * sz_coef P * ((a + 1) * (c + 3)) ^ sz_exp P + 2 * (D + 1) * c * (a + 1)
+  + 2 * (3 * d_std P + 3) * c * (a + 1).
 
 Definition tc0_exp P (k j : nat) : nat := j + (k + j) * sz_exp P + k.
 
@@ -75,6 +76,11 @@ Proof.
     assert (T1 : ops e * prim_size P p m <= c * sz_coef P * Q * N ^ E).
     { apply (Nat.le_trans _ ((c * N ^ j) * (sz_coef P * Q * R))).
       - apply Nat.mul_le_mono; lia.
+      - nia. }
+    assert (T1' : ops e * op_extra P p <= 2 * (3 * d_std P + 3) * c * (a + 1) * N ^ E).
+    { unfold op_extra.
+      apply (Nat.le_trans _ ((c * N ^ j) * ((3 * d_std P + 3) * (2 * ((a + 1) * N ^ k))))).
+      - apply Nat.mul_le_mono; [lia|]. nia.
       - nia. }
     assert (T2 : wdepth (op_dbound P) e * (pads e * fw p) <= 2 * D * c * (a + 1) * N ^ E).
     { apply (Nat.le_trans _ (D * ((c * N ^ j) * (2 * ((a + 1) * N ^ k))))).

@@ -19,7 +19,7 @@ Implicit Types (P : FloatPrimitivesTC0) (e a b : prog) (p k : nat).
 
 Definition op_work (o : op) : nat :=
   match o with
-  | OBin _ | OLt | OExp | OSqrt => 1
+  | OBin _ | OLt | OMax | OExp | OSqrt => 1
   | OSum m | OProd m => m - 1
   end.
 
@@ -90,9 +90,17 @@ Proof.
   intros H. unfold prim_size. apply Nat.mul_le_mono_l, Nat.pow_le_mono_l. nia.
 Qed.
 
-Lemma op_sbound_le P p o m : op_arity o <= m -> 2 <= m -> op_sbound P p o <= prim_size P p m.
+(** What [OMax] adds to a primitive: padding of the operands beside the
+    comparison and the multiplexer. *)
+Definition op_extra P p : nat := d_std P * (2 * fw p) + 3 * fw p.
+
+Lemma op_sbound_le P p o m :
+  op_arity o <= m -> 2 <= m -> op_sbound P p o <= prim_size P p m + op_extra P p.
 Proof.
-  intros Ho H2. destruct o; simpl in *; apply prim_size_mono; lia.
+  intros Ho H2. unfold op_extra. pose proof (prim_size_mono P p 2 m H2).
+  pose proof (prim_size_mono P p 1 m ltac:(lia)).
+  destruct o as [| | |k|k| |]; simpl in *; try lia;
+    pose proof (prim_size_mono P p k m Ho); lia.
 Qed.
 
 Lemma list_sum_le_max_mul (f : nat -> nat) k M :
@@ -109,7 +117,8 @@ Proof. intros Hi. apply in_le_list_max, in_map, in_seq. lia. Qed.
     arity; padding by depth × width. *)
 Theorem csize_bound_le P p e m :
   maxar e <= m -> 2 <= m ->
-  csize_bound P p e <= ops e * prim_size P p m + wdepth (op_dbound P) e * (pads e * fw p).
+  csize_bound P p e
+  <= ops e * (prim_size P p m + op_extra P p) + wdepth (op_dbound P) e * (pads e * fw p).
 Proof.
   induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; intros Hm H2; simpl in *.
   - lia.
@@ -133,7 +142,8 @@ Proof.
     assert (HM : forall i, i < k -> maxar (body i) <= m).
     { intros i Hi. pose proof (in_seq_le_list_max (fun i => maxar (body i)) k i Hi). lia. }
     assert (Hsum : list_sum (map (fun i => csize_bound P p (body i)) (seq 0 k))
-      <= list_sum (map (fun i => ops (body i) * prim_size P p m + D * (pads (body i) * fw p))
+      <= list_sum (map (fun i => ops (body i) * (prim_size P p m + op_extra P p)
+                                 + D * (pads (body i) * fw p))
                        (seq 0 k))).
     { apply list_sum_map_le. intros i Hi. apply in_seq in Hi.
       specialize (IH i (HM i ltac:(lia)) H2). specialize (HD i ltac:(lia)).
