@@ -11,18 +11,18 @@
     - [wf_X]    : it is well formed for its input width.
 
     Circuits:
-    - [wire m] (depth 0) and [idc m] (depth 1): identity on [m] wires;
-      [const bs]: constant outputs;
+    - [wire_c m] (depth 0) and [id_c m] (depth 1): identity on [m] wires;
+      [const_c bs]: constant outputs;
     - [and_c m], [or_c m], [not_c], [bnot m], [maj m], [atleast m t];
     - [popcount m]: the number of true inputs in binary, depth 2;
     - [mux w]: [s :: x ++ y ↦ if s then x else y], depth 2;
     - [ltu k], [lts k], [equ k]: unsigned / two's-complement comparison and
       equality of two [k]-bit numbers (little-endian), depth 3 / 3 / 2;
-    - [add k], [addmod k]: carry-lookahead addition, depth 4.
+    - [add_c k], [addmod_c k]: carry-lookahead addition, depth 4.
 
     Numbers are read little-endian by [bits_to_nat]; [bits_to_Zs] is the
     two's-complement reading.  General tools (evaluation of a layer built by
-    [map] over [seq], AND/OR gates, the "carry chain" [chain]) come first. *)
+    [map] over [seq], AND/OR gates, the carry chain [carry_chain]) come first. *)
 From Coq Require Import List Arith Lia Bool ZArith.
 From FlowARProofs.Circuits Require Import Circuit Compose.
 Import ListNotations.
@@ -219,38 +219,38 @@ Example bits_to_Zs_ex : bits_to_Zs [true; true; false; true] = (-5)%Z.
 Proof. vm_compute. reflexivity. Qed.
 
 (** The value of the first [k] bits of a bit function. *)
-Fixpoint val (f : nat -> bool) k : nat :=
+Fixpoint fval (f : nat -> bool) k : nat :=
   match k with
   | 0 => 0
-  | S k' => val f k' + 2 ^ k' * Nat.b2n (f k')
+  | S k' => fval f k' + 2 ^ k' * Nat.b2n (f k')
   end.
 
-Lemma val_ext f g k : (forall j, j < k -> f j = g j) -> val f k = val g k.
+Lemma fval_ext f g k : (forall j, j < k -> f j = g j) -> fval f k = fval g k.
 Proof.
   induction k as [|k IH]; intros H; simpl; auto. rewrite IH, H; auto.
 Qed.
 
-Lemma val_bound f k : val f k < 2 ^ k.
+Lemma fval_bound f k : fval f k < 2 ^ k.
 Proof.
   induction k as [|k IH]; simpl; [lia|]. destruct (f k); simpl; lia.
 Qed.
 
-Lemma val_S_low f k : val f (S k) = Nat.b2n (f 0) + 2 * val (fun j => f (S j)) k.
+Lemma fval_S_low f k : fval f (S k) = Nat.b2n (f 0) + 2 * fval (fun j => f (S j)) k.
 Proof.
   induction k as [|k IH]; [simpl; lia|].
-  change (val f (S (S k))) with (val f (S k) + 2 ^ S k * Nat.b2n (f (S k))).
+  change (fval f (S (S k))) with (fval f (S k) + 2 ^ S k * Nat.b2n (f (S k))).
   rewrite IH. simpl. ring.
 Qed.
 
-Lemma bits_to_nat_val bs : bits_to_nat bs = val (fun j => nth j bs false) (length bs).
+Lemma bits_to_nat_val bs : bits_to_nat bs = fval (fun j => nth j bs false) (length bs).
 Proof.
-  induction bs as [|b bs IH]; [reflexivity|]. simpl length. rewrite val_S_low. simpl.
+  induction bs as [|b bs IH]; [reflexivity|]. simpl length. rewrite fval_S_low. simpl.
   now rewrite IH.
 Qed.
 
-Lemma bits_to_nat_map_seq (f : nat -> bool) k : bits_to_nat (map f (seq 0 k)) = val f k.
+Lemma bits_to_nat_map_seq (f : nat -> bool) k : bits_to_nat (map f (seq 0 k)) = fval f k.
 Proof.
-  rewrite bits_to_nat_val, map_length, seq_length. apply val_ext. intros j Hj.
+  rewrite bits_to_nat_val, map_length, seq_length. apply fval_ext. intros j Hj.
   now rewrite nth_map_seq.
 Qed.
 
@@ -259,18 +259,34 @@ Lemma bits_to_nat_app bs1 bs2 :
 Proof. induction bs1 as [|b bs1 IH]; simpl; [lia|]. rewrite IH. ring. Qed.
 
 Lemma bits_to_nat_bound bs : bits_to_nat bs < 2 ^ length bs.
-Proof. rewrite bits_to_nat_val. apply val_bound. Qed.
+Proof. rewrite bits_to_nat_val. apply fval_bound. Qed.
 
 (** Reading [a] and [b] out of [a ++ b]. *)
-Lemma val_app_l a b : val (fun j => nth j (a ++ b) false) (length a) = bits_to_nat a.
+Lemma fval_app_l a b : fval (fun j => nth j (a ++ b) false) (length a) = bits_to_nat a.
 Proof.
-  rewrite bits_to_nat_val. apply val_ext. intros j Hj. now rewrite app_nth1.
+  rewrite bits_to_nat_val. apply fval_ext. intros j Hj. now rewrite app_nth1.
 Qed.
 
-Lemma val_app_r a b k :
-  length a = k -> val (fun j => nth (k + j) (a ++ b) false) (length b) = bits_to_nat b.
+Lemma fval_app_r a b k :
+  length a = k -> fval (fun j => nth (k + j) (a ++ b) false) (length b) = bits_to_nat b.
 Proof.
-  intros <-. rewrite bits_to_nat_val. apply val_ext. intros j Hj. now rewrite app_nth2_plus.
+  intros <-. rewrite bits_to_nat_val. apply fval_ext. intros j Hj. now rewrite app_nth2_plus.
+Qed.
+
+(** Equivalently: values [≥ 2^(k-1)] are shifted down by [2^k] (the form of
+    [signed] in Float/Format.v, with [k = p+1]). *)
+Lemma bits_to_Zs_alt bs p :
+  length bs = S p ->
+  bits_to_Zs bs
+  = (if Z.of_nat (bits_to_nat bs) <? Z.of_nat (2 ^ p) then Z.of_nat (bits_to_nat bs)
+     else Z.of_nat (bits_to_nat bs) - Z.of_nat (2 ^ S p))%Z.
+Proof.
+  intros H. unfold bits_to_Zs. rewrite H. replace (S p - 1) with p by lia.
+  assert (bits_to_nat bs = fval (fun j => nth j bs false) p + 2 ^ p * Nat.b2n (nth p bs false))
+    as -> by (now rewrite bits_to_nat_val, H).
+  pose proof (fval_bound (fun j => nth j bs false) p). rewrite Nat.pow_succ_r'.
+  destruct (nth p bs false); cbn [Nat.b2n];
+    match goal with |- context [(?a <? ?b)%Z] => destruct (Z.ltb_spec a b) end; lia.
 Qed.
 
 Lemma bits_to_nat_testbit x L : bits_to_nat (map (Nat.testbit x) (seq 0 L)) = x mod 2 ^ L.
@@ -293,52 +309,61 @@ Ltac size_tac :=
 (** ** Identity, wiring and constants *)
 
 (** Depth 0: the outputs are the input wires. *)
-Definition wire m : circuit := Circ [] (map W (seq 0 m)).
+Definition wire_c m : circuit := Circ [] (map W (seq 0 m)).
 
 (** Depth 1: one identity gate per wire (useful as padding). *)
-Definition idc m : circuit := Circ [map (fun j => or_gate [(false, j)]) (seq 0 m)] (map W (seq 0 m)).
+Definition id_c m : circuit := Circ [map (fun j => or_gate [(false, j)]) (seq 0 m)] (map W (seq 0 m)).
 
 (** Depth 0, no gate: constant outputs. *)
-Definition const (bs : list bool) : circuit := Circ [] (map K bs).
+Definition const_c (bs : list bool) : circuit := Circ [] (map K bs).
 
-Lemma eval_wire m v : length v = m -> eval (wire m) v = v.
+Lemma eval_wire_c m v : length v = m -> eval (wire_c m) v = v.
 Proof. intros Hv. now apply eval_Circ_all. Qed.
 
-Lemma depth_wire m : depth (wire m) = 0.
+Lemma width_out_wire_c m : width_out (wire_c m) = m.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
+
+Lemma depth_wire_c m : depth (wire_c m) = 0.
 Proof. reflexivity. Qed.
 
-Lemma size_wire m : size (wire m) = 0.
+Lemma size_wire_c m : size (wire_c m) = 0.
 Proof. reflexivity. Qed.
 
-Lemma wf_wire m : wf m (wire m).
-Proof. unfold wire. wf_tac. Qed.
+Lemma wf_wire_c m : wf m (wire_c m).
+Proof. unfold wire_c. wf_tac. Qed.
 
-Lemma eval_idc m v : length v = m -> eval (idc m) v = v.
+Lemma eval_id_c m v : length v = m -> eval (id_c m) v = v.
 Proof.
-  intros <-. unfold idc. rewrite eval_layer1. rewrite <- (map_nth_seq_self v) at 2.
+  intros <-. unfold id_c. rewrite eval_layer1. rewrite <- (map_nth_seq_self v) at 2.
   apply map_ext. intros j. rewrite eval_or_gate. simpl. now rewrite lit_false, orb_false_r.
 Qed.
 
-Lemma depth_idc m : depth (idc m) = 1.
+Lemma width_out_id_c m : width_out (id_c m) = m.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
+
+Lemma depth_id_c m : depth (id_c m) = 1.
 Proof. reflexivity. Qed.
 
-Lemma size_idc m : size (idc m) = m.
-Proof. unfold idc. size_tac. Qed.
+Lemma size_id_c m : size (id_c m) = m.
+Proof. unfold id_c. size_tac. Qed.
 
-Lemma wf_idc m : wf m (idc m).
-Proof. unfold idc, or_gate. wf_tac. Qed.
+Lemma wf_id_c m : wf m (id_c m).
+Proof. unfold id_c, or_gate. wf_tac. Qed.
 
-Lemma eval_const bs v : eval (const bs) v = bs.
-Proof. unfold eval, const. simpl. rewrite map_map. apply map_id. Qed.
+Lemma eval_const_c bs v : eval (const_c bs) v = bs.
+Proof. unfold eval, const_c. simpl. rewrite map_map. apply map_id. Qed.
 
-Lemma depth_const bs : depth (const bs) = 0.
+Lemma width_out_const_c bs : width_out (const_c bs) = length bs.
+Proof. unfold width_out. simpl. now rewrite map_length. Qed.
+
+Lemma depth_const_c bs : depth (const_c bs) = 0.
 Proof. reflexivity. Qed.
 
-Lemma size_const bs : size (const bs) = 0.
+Lemma size_const_c bs : size (const_c bs) = 0.
 Proof. reflexivity. Qed.
 
-Lemma wf_const n bs : wf n (const bs).
-Proof. unfold const. wf_tac. Qed.
+Lemma wf_const_c n bs : wf n (const_c bs).
+Proof. unfold const_c. wf_tac. Qed.
 
 (** ** Threshold, AND, OR, MAJORITY, NOT *)
 
@@ -352,6 +377,9 @@ Definition maj m : circuit := atleast m (m / 2 + 1).
 
 Lemma eval_atleast m t v : length v = m -> eval (atleast m t) v = [t <=? count v].
 Proof. intros <-. unfold atleast. now rewrite eval_gate1, eval_gate_wires. Qed.
+
+Lemma width_out_atleast m t : width_out (atleast m t) = 1.
+Proof. reflexivity. Qed.
 
 Lemma depth_atleast m t : depth (atleast m t) = 1.
 Proof. reflexivity. Qed.
@@ -421,6 +449,9 @@ Proof.
   rewrite map_map. apply map_ext. intros j. rewrite eval_or_gate. simpl.
   now rewrite lit_true, orb_false_r.
 Qed.
+
+Lemma width_out_bnot m : width_out (bnot m) = m.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 
 Lemma depth_bnot m : depth (bnot m) = 1.
 Proof. reflexivity. Qed.
@@ -539,6 +570,9 @@ Proof.
   - destruct s; [rewrite <- Hx | rewrite <- Hy]; apply map_nth_seq_self.
 Qed.
 
+Lemma width_out_mux w : width_out (mux w) = w.
+Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
+
 Lemma depth_mux w : depth (mux w) = 2.
 Proof. reflexivity. Qed.
 
@@ -554,18 +588,18 @@ Proof. vm_compute. reflexivity. Qed.
 
 (** ** The carry chain
 
-    [chain G P i = ∃ j < i, G j ∧ ∀ l, j < l < i → P l]: "something generated at
+    [carry_chain G P i = ∃ j < i, G j ∧ ∀ l, j < l < i → P l]: "something generated at
     some [j] and propagated up to [i]".  It is both the comparison of two numbers
     from their most significant differing bit and the carry of an addition. *)
-Definition chain (G P : nat -> bool) i : bool :=
+Definition carry_chain (G P : nat -> bool) i : bool :=
   existsb (fun j => G j && forallb P (seq (S j) (i - S j))) (seq 0 i).
 
-Lemma chain_0 G P : chain G P 0 = false.
+Lemma carry_chain_0 G P : carry_chain G P 0 = false.
 Proof. reflexivity. Qed.
 
-Lemma chain_S G P i : chain G P (S i) = chain G P i && P i || G i.
+Lemma carry_chain_S G P i : carry_chain G P (S i) = carry_chain G P i && P i || G i.
 Proof.
-  unfold chain. rewrite seq_S, existsb_app. cbn [existsb].
+  unfold carry_chain. rewrite seq_S, existsb_app. cbn [existsb].
   rewrite Nat.add_0_l, Nat.sub_diag, andb_true_r, orb_false_r. f_equal.
   rewrite andb_comm, <- existsb_andb_l. apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
   replace (S i - S j) with (S (i - S j)) by lia. rewrite seq_S, forallb_app.
@@ -583,19 +617,19 @@ Ltac cmp_cases :=
 
 (** [a < b] iff at the highest bit where they differ, [a] has 0 and [b] has 1. *)
 Lemma lt_chain f g k :
-  chain (fun j => negb (f j) && g j) (fun j => eqb (f j) (g j)) k = (val f k <? val g k).
+  carry_chain (fun j => negb (f j) && g j) (fun j => eqb (f j) (g j)) k = (fval f k <? fval g k).
 Proof.
-  induction k as [|k IH]; [reflexivity|]. rewrite chain_S, IH. simpl val.
-  pose proof (val_bound f k). pose proof (val_bound g k).
+  induction k as [|k IH]; [reflexivity|]. rewrite carry_chain_S, IH. simpl fval.
+  pose proof (fval_bound f k). pose proof (fval_bound g k).
   destruct (f k), (g k); simpl; rewrite ?andb_true_r, ?andb_false_r, ?orb_false_r; cmp_cases.
 Qed.
 
 Lemma eq_forallb f g k :
-  forallb (fun j => eqb (f j) (g j)) (seq 0 k) = (val f k =? val g k).
+  forallb (fun j => eqb (f j) (g j)) (seq 0 k) = (fval f k =? fval g k).
 Proof.
-  induction k as [|k IH]; [reflexivity|]. rewrite seq_S, forallb_app, IH. simpl val.
+  induction k as [|k IH]; [reflexivity|]. rewrite seq_S, forallb_app, IH. simpl fval.
   cbn [forallb]. rewrite Nat.add_0_l, andb_true_r.
-  pose proof (val_bound f k). pose proof (val_bound g k).
+  pose proof (fval_bound f k). pose proof (fval_bound g k).
   destruct (f k), (g k); simpl; rewrite ?andb_true_r, ?andb_false_r; cmp_cases.
 Qed.
 
@@ -645,12 +679,12 @@ Definition ltu k : circuit := cmp_lt k false.
 Definition lts k : circuit := cmp_lt k true.
 
 Lemma eval_cmp_lt k top v :
-  eval (cmp_lt k top) v = [val (abit top k v) k <? val (bbit top k v) k].
+  eval (cmp_lt k top) v = [fval (abit top k v) k <? fval (bbit top k v) k].
 Proof.
   unfold cmp_lt, eval. cbn [c_layers c_outs map run src_val].
   change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
   rewrite <- lt_chain. f_equal.
-  rewrite eval_or_gate. unfold wires, chain. rewrite existsb_map'.
+  rewrite eval_or_gate. unfold wires, carry_chain. rewrite existsb_map'.
   apply existsb_ext_in. intros i Hi. apply in_seq in Hi.
   rewrite lit_false, nth_layer_seq, eval_and_gate by lia. cbn [forallb].
   rewrite lit_false, nth_cmp_hi by lia. f_equal.
@@ -659,42 +693,42 @@ Proof.
   destruct (abit top k v j), (bbit top k v j); reflexivity.
 Qed.
 
-Lemma val_abit_false k a b : length a = k -> val (abit false k (a ++ b)) k = bits_to_nat a.
+Lemma fval_abit_false k a b : length a = k -> fval (abit false k (a ++ b)) k = bits_to_nat a.
 Proof.
-  intros <-. rewrite <- (val_app_l a b). apply val_ext. intros j _. unfold abit. simpl.
+  intros <-. rewrite <- (fval_app_l a b). apply fval_ext. intros j _. unfold abit. simpl.
   now destruct (nth j (a ++ b) false).
 Qed.
 
-Lemma val_bbit_false k a b :
-  length a = k -> length b = k -> val (bbit false k (a ++ b)) k = bits_to_nat b.
+Lemma fval_bbit_false k a b :
+  length a = k -> length b = k -> fval (bbit false k (a ++ b)) k = bits_to_nat b.
 Proof.
-  intros Ha Hb. rewrite <- (val_app_r a b k Ha), Hb. apply val_ext. intros j _. unfold bbit. simpl.
+  intros Ha Hb. rewrite <- (fval_app_r a b k Ha), Hb. apply fval_ext. intros j _. unfold bbit. simpl.
   now destruct (nth (k + j) (a ++ b) false).
 Qed.
 
 Theorem eval_ltu k a b :
   length a = k -> length b = k -> eval (ltu k) (a ++ b) = [bits_to_nat a <? bits_to_nat b].
 Proof.
-  intros Ha Hb. unfold ltu. rewrite eval_cmp_lt. now rewrite val_abit_false, val_bbit_false.
+  intros Ha Hb. unfold ltu. rewrite eval_cmp_lt. now rewrite fval_abit_false, fval_bbit_false.
 Qed.
 
 (** Flipping the top bit of a [(k+1)]-bit number adds [2^k] to its two's-complement value. *)
-Lemma val_flip_top (h : nat -> bool) k :
-  Z.of_nat (val (fun j => xorb (j =? k) (h j)) (S k))
-  = (Z.of_nat (val h (S k)) - (if h k then Z.of_nat (2 ^ S k) else 0) + Z.of_nat (2 ^ k))%Z.
+Lemma fval_flip_top (h : nat -> bool) k :
+  Z.of_nat (fval (fun j => xorb (j =? k) (h j)) (S k))
+  = (Z.of_nat (fval h (S k)) - (if h k then Z.of_nat (2 ^ S k) else 0) + Z.of_nat (2 ^ k))%Z.
 Proof.
-  simpl val. rewrite Nat.eqb_refl.
-  rewrite (val_ext (fun j => xorb (j =? k) (h j)) h k).
+  simpl fval. rewrite Nat.eqb_refl.
+  rewrite (fval_ext (fun j => xorb (j =? k) (h j)) h k).
   - destruct (h k); simpl; lia.
   - intros j Hj. rewrite (proj2 (Nat.eqb_neq j k)) by lia. now destruct (h j).
 Qed.
 
 Lemma abit_true_value k a b :
   length a = S k ->
-  Z.of_nat (val (abit true (S k) (a ++ b)) (S k)) = (bits_to_Zs a + Z.of_nat (2 ^ k))%Z.
+  Z.of_nat (fval (abit true (S k) (a ++ b)) (S k)) = (bits_to_Zs a + Z.of_nat (2 ^ k))%Z.
 Proof.
-  intros Ha. rewrite (val_ext _ (fun j => xorb (j =? k) (nth j a false))).
-  - rewrite (val_flip_top (fun j => nth j a false)). unfold bits_to_Zs.
+  intros Ha. rewrite (fval_ext _ (fun j => xorb (j =? k) (nth j a false))).
+  - rewrite (fval_flip_top (fun j => nth j a false)). unfold bits_to_Zs.
     rewrite bits_to_nat_val, Ha.
     now replace (S k - 1) with k by lia.
   - intros j Hj. unfold abit, flipb. rewrite app_nth1 by lia.
@@ -703,10 +737,10 @@ Qed.
 
 Lemma bbit_true_value k a b :
   length a = S k -> length b = S k ->
-  Z.of_nat (val (bbit true (S k) (a ++ b)) (S k)) = (bits_to_Zs b + Z.of_nat (2 ^ k))%Z.
+  Z.of_nat (fval (bbit true (S k) (a ++ b)) (S k)) = (bits_to_Zs b + Z.of_nat (2 ^ k))%Z.
 Proof.
-  intros Ha Hb. rewrite (val_ext _ (fun j => xorb (j =? k) (nth j b false))).
-  - rewrite (val_flip_top (fun j => nth j b false)). unfold bits_to_Zs.
+  intros Ha Hb. rewrite (fval_ext _ (fun j => xorb (j =? k) (nth j b false))).
+  - rewrite (fval_flip_top (fun j => nth j b false)). unfold bits_to_Zs.
     rewrite bits_to_nat_val, Hb.
     now replace (S k - 1) with k by lia.
   - intros j Hj. unfold bbit, flipb. rewrite <- Ha, app_nth2_plus.
@@ -721,9 +755,12 @@ Proof.
   - destruct a, b; try discriminate. reflexivity.
   - unfold lts. rewrite eval_cmp_lt. f_equal.
     pose proof (abit_true_value k a b Ha). pose proof (bbit_true_value k a b Ha Hb).
-    destruct (Nat.ltb_spec (val (abit true (S k) (a ++ b)) (S k)) (val (bbit true (S k) (a ++ b)) (S k))),
+    destruct (Nat.ltb_spec (fval (abit true (S k) (a ++ b)) (S k)) (fval (bbit true (S k) (a ++ b)) (S k))),
       (Z.ltb_spec (bits_to_Zs a) (bits_to_Zs b)); auto; lia.
 Qed.
+
+Lemma width_out_cmp_lt k top : width_out (cmp_lt k top) = 1.
+Proof. reflexivity. Qed.
 
 Lemma depth_cmp_lt k top : depth (cmp_lt k top) = 3.
 Proof. reflexivity. Qed.
@@ -767,13 +804,16 @@ Definition equ k : circuit :=
 Theorem eval_equ k a b :
   length a = k -> length b = k -> eval (equ k) (a ++ b) = [bits_to_nat a =? bits_to_nat b].
 Proof.
-  intros Ha Hb. rewrite <- (val_abit_false k a b Ha), <- (val_bbit_false k a b Ha Hb).
+  intros Ha Hb. rewrite <- (fval_abit_false k a b Ha), <- (fval_bbit_false k a b Ha Hb).
   rewrite <- eq_forallb. unfold equ, eval. cbn [c_layers c_outs map run src_val].
   change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
   rewrite eval_and_gate, forallb_flat_map. f_equal. apply forallb_ext_in. intros j Hj.
   apply in_seq in Hj. cbn [forallb]. rewrite !lit_true, nth_cmp_lo, nth_cmp_hi by lia.
   destruct (abit false k (a ++ b) j), (bbit false k (a ++ b) j); reflexivity.
 Qed.
+
+Lemma width_out_equ k : width_out (equ k) = 1.
+Proof. reflexivity. Qed.
 
 Lemma depth_equ k : depth (equ k) = 2.
 Proof. reflexivity. Qed.
@@ -790,7 +830,7 @@ Proof. vm_compute. reflexivity. Qed.
 (** ** Addition of two [k]-bit numbers, depth 4 (carry lookahead)
 
     With [g_j = a_j ∧ b_j], [p_j = a_j ∨ b_j], the carry into position [i] is
-    [c_i = chain g p i = ∃ j < i, g_j ∧ ∀ j < l < i, p_l].  Sum bit [i] is the
+    [c_i = carry_chain g p i = ∃ j < i, g_j ∧ ∀ j < l < i, p_l].  Sum bit [i] is the
     parity of [a_i + b_i + c_i], obtained from the three thresholds
     [y1 = [≥1] = p_i ∨ c_i], [y2 = [≥2] = c_(i+1)], [y3 = [≥3] = g_i ∧ c_i]
     as [y1 + ¬y2 + y3 ≥ 2].  Each [y] is an OR of ANDs of [g]'s and [p]'s.
@@ -862,23 +902,23 @@ Definition add_layer4 k : layer :=
 Definition add_layers k : list layer := [add_layer1 k; add_layer2 k; add_layer3 k; add_layer4 k].
 
 (** [k+1] output bits: the exact sum. *)
-Definition add k : circuit := Circ (add_layers k) (map W (seq 0 (S k))).
+Definition add_c k : circuit := Circ (add_layers k) (map W (seq 0 (S k))).
 
 (** [k] output bits: the sum modulo [2^k]. *)
-Definition addmod k : circuit := Circ (add_layers k) (map W (seq 0 k)).
+Definition addmod_c k : circuit := Circ (add_layers k) (map W (seq 0 k)).
 
 (** The specification side: generate, propagate, carries. *)
-Definition gen k v j : bool := nth j v false && nth (k + j) v false.
-Definition prop k v j : bool := nth j v false || nth (k + j) v false.
-Definition carry k v i : bool := chain (gen k v) (prop k v) i.
+Definition add_gen k v j : bool := nth j v false && nth (k + j) v false.
+Definition add_prop k v j : bool := nth j v false || nth (k + j) v false.
+Definition add_carry k v i : bool := carry_chain (add_gen k v) (add_prop k v) i.
 
-Lemma add_l1_lo k v j : j < k -> nth j (eval_layer v (add_layer1 k)) false = prop k v j.
+Lemma add_l1_lo k v j : j < k -> nth j (eval_layer v (add_layer1 k)) false = add_prop k v j.
 Proof.
   intros Hj. unfold add_layer1. rewrite nth_layer_app_l, eval_or_gate by lia.
   cbn [existsb]. now rewrite !lit_false, orb_false_r.
 Qed.
 
-Lemma add_l1_hi k v j : j < k -> nth (k + j) (eval_layer v (add_layer1 k)) false = gen k v j.
+Lemma add_l1_hi k v j : j < k -> nth (k + j) (eval_layer v (add_layer1 k)) false = add_gen k v j.
 Proof.
   intros Hj. unfold add_layer1. rewrite nth_layer_app_r, nth_layer_seq, eval_and_gate by lia.
   cbn [forallb]. now rewrite !lit_false, andb_true_r.
@@ -886,7 +926,7 @@ Qed.
 
 Lemma eval_tlits k v i j : i <= k -> j < k ->
   forallb (lit (eval_layer v (add_layer1 k))) (tlits k i j)
-  = gen k v j && forallb (prop k v) (seq (S j) (i - S j)).
+  = add_gen k v j && forallb (add_prop k v) (seq (S j) (i - S j)).
 Proof.
   intros Hi Hj. unfold tlits. cbn [forallb]. rewrite lit_false, add_l1_hi by lia. f_equal.
   rewrite forallb_map'. apply forallb_ext_in. intros l Hl. apply in_seq in Hl.
@@ -898,7 +938,7 @@ Definition add_u2 k v := eval_layer (eval_layer v (add_layer1 k)) (add_layer2 k)
 Definition add_u3 k v := eval_layer (add_u2 k v) (add_layer3 k).
 
 Lemma add_l2_t k v i j : i <= k -> j < k ->
-  nth (i * k + j) (add_u2 k v) false = gen k v j && forallb (prop k v) (seq (S j) (i - S j)).
+  nth (i * k + j) (add_u2 k v) false = add_gen k v j && forallb (add_prop k v) (seq (S j) (i - S j)).
 Proof.
   intros Hi Hj. unfold add_u2, add_layer2. rewrite nth_grid_l, eval_and_gate by lia.
   now apply eval_tlits.
@@ -906,19 +946,19 @@ Qed.
 
 Lemma add_l2_gt k v i j : i < k -> j < k ->
   nth (S k * k + (i * k + j)) (add_u2 k v) false
-  = gen k v i && (gen k v j && forallb (prop k v) (seq (S j) (i - S j))).
+  = add_gen k v i && (add_gen k v j && forallb (add_prop k v) (seq (S j) (i - S j))).
 Proof.
   intros Hi Hj. unfold add_u2, add_layer2. rewrite nth_grid_r, nth_grid_l, eval_and_gate by lia.
   cbn [forallb]. rewrite lit_false, add_l1_hi by lia. f_equal. apply eval_tlits; lia.
 Qed.
 
-Lemma add_l2_p k v i : i < k -> nth (S k * k + (k * k + i)) (add_u2 k v) false = prop k v i.
+Lemma add_l2_p k v i : i < k -> nth (S k * k + (k * k + i)) (add_u2 k v) false = add_prop k v i.
 Proof.
   intros Hi. unfold add_u2, add_layer2. rewrite !nth_grid_r, nth_layer_seq, eval_or_gate by lia.
   cbn [existsb]. rewrite lit_false, orb_false_r. now apply add_l1_lo.
 Qed.
 
-Lemma add_l3_y1 k v i : i < k -> nth i (add_u3 k v) false = prop k v i || carry k v i.
+Lemma add_l3_y1 k v i : i < k -> nth i (add_u3 k v) false = add_prop k v i || add_carry k v i.
 Proof.
   intros Hi. unfold add_u3, add_layer3. rewrite nth_layer_app_l, eval_or_gate by lia.
   cbn [existsb]. rewrite lit_false, add_l2_p by lia. f_equal.
@@ -926,23 +966,23 @@ Proof.
   rewrite lit_false. apply add_l2_t; lia.
 Qed.
 
-Lemma add_l3_y2 k v i : i < k -> nth (k + i) (add_u3 k v) false = carry k v (S i).
+Lemma add_l3_y2 k v i : i < k -> nth (k + i) (add_u3 k v) false = add_carry k v (S i).
 Proof.
   intros Hi. unfold add_u3, add_layer3. rewrite nth_layer_app_r, nth_layer_app_l, eval_or_gate by lia.
   rewrite existsb_map'. apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
   rewrite lit_false. apply add_l2_t; lia.
 Qed.
 
-Lemma add_l3_y3 k v i : i < k -> nth (k + (k + i)) (add_u3 k v) false = gen k v i && carry k v i.
+Lemma add_l3_y3 k v i : i < k -> nth (k + (k + i)) (add_u3 k v) false = add_gen k v i && add_carry k v i.
 Proof.
   intros Hi. unfold add_u3, add_layer3.
   rewrite !nth_layer_app_r, nth_layer_app_l, eval_or_gate by lia.
-  unfold carry, chain. rewrite existsb_map', <- existsb_andb_l.
+  unfold add_carry, carry_chain. rewrite existsb_map', <- existsb_andb_l.
   apply existsb_ext_in. intros j Hj. apply in_seq in Hj.
   rewrite lit_false. apply add_l2_gt; lia.
 Qed.
 
-Lemma add_l3_c k v : nth (k + (k + (k + 0))) (add_u3 k v) false = carry k v k.
+Lemma add_l3_c k v : nth (k + (k + (k + 0))) (add_u3 k v) false = add_carry k v k.
 Proof.
   unfold add_u3, add_layer3. rewrite !nth_layer_app_r.
   change (nth 0 (eval_layer ?u [?g]) false) with (eval_gate u g).
@@ -953,16 +993,16 @@ Qed.
 (** The output of the last layer. *)
 Lemma add_run_lo k v i : i < k ->
   nth i (run (add_layers k) v) false
-  = xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i).
+  = xorb (xorb (nth i v false) (nth (k + i) v false)) (add_carry k v i).
 Proof.
   intros Hi. cbn [add_layers run]. fold (add_u2 k v) (add_u3 k v).
   unfold add_layer4. rewrite nth_layer_app_l by lia. unfold eval_gate. cbn [g_thr g_ins map].
   rewrite !count_cons, lit_false, lit_true, lit_false, add_l3_y1, add_l3_y2, add_l3_y3 by lia.
-  unfold carry. rewrite chain_S. fold (carry k v i). unfold prop, gen.
-  destruct (nth i v false), (nth (k + i) v false), (carry k v i); reflexivity.
+  unfold add_carry. rewrite carry_chain_S. fold (add_carry k v i). unfold add_prop, add_gen.
+  destruct (nth i v false), (nth (k + i) v false), (add_carry k v i); reflexivity.
 Qed.
 
-Lemma add_run_hi k v : nth k (run (add_layers k) v) false = carry k v k.
+Lemma add_run_hi k v : nth k (run (add_layers k) v) false = add_carry k v k.
 Proof.
   cbn [add_layers run]. fold (add_u2 k v) (add_u3 k v).
   unfold add_layer4. rewrite <- (Nat.add_0_r k) at 1. rewrite nth_layer_app_r.
@@ -973,76 +1013,76 @@ Qed.
 
 (** Ripple-carry arithmetic: the chain is the carry. *)
 Lemma add_chain f g k :
-  val f k + val g k
-  = val (fun i => xorb (xorb (f i) (g i)) (chain (fun j => f j && g j) (fun j => f j || g j) i)) k
-    + 2 ^ k * Nat.b2n (chain (fun j => f j && g j) (fun j => f j || g j) k).
+  fval f k + fval g k
+  = fval (fun i => xorb (xorb (f i) (g i)) (carry_chain (fun j => f j && g j) (fun j => f j || g j) i)) k
+    + 2 ^ k * Nat.b2n (carry_chain (fun j => f j && g j) (fun j => f j || g j) k).
 Proof.
-  induction k as [|k IH]; [reflexivity|]. simpl val. rewrite chain_S.
-  destruct (f k), (g k), (chain (fun j => f j && g j) (fun j => f j || g j) k); simpl in *; lia.
+  induction k as [|k IH]; [reflexivity|]. simpl fval. rewrite carry_chain_S.
+  destruct (f k), (g k), (carry_chain (fun j => f j && g j) (fun j => f j || g j) k); simpl in *; lia.
 Qed.
 
-Lemma eval_add_bits k v :
-  eval (add k) v
-  = map (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i)) (seq 0 k)
-    ++ [carry k v k].
+Lemma eval_add_c_bits k v :
+  eval (add_c k) v
+  = map (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (add_carry k v i)) (seq 0 k)
+    ++ [add_carry k v k].
 Proof.
-  unfold add. rewrite eval_Circ_W, seq_S, map_app. f_equal.
+  unfold add_c. rewrite eval_Circ_W, seq_S, map_app. f_equal.
   - apply map_ext_in. intros i Hi. apply in_seq in Hi. apply add_run_lo. lia.
   - cbn [map]. now rewrite Nat.add_0_l, add_run_hi.
 Qed.
 
-Lemma eval_addmod_bits k v :
-  eval (addmod k) v
-  = map (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i)) (seq 0 k).
+Lemma eval_addmod_c_bits k v :
+  eval (addmod_c k) v
+  = map (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (add_carry k v i)) (seq 0 k).
 Proof.
-  unfold addmod. rewrite eval_Circ_W.
+  unfold addmod_c. rewrite eval_Circ_W.
   apply map_ext_in. intros i Hi. apply in_seq in Hi. apply add_run_lo. lia.
 Qed.
 
 Lemma add_value k v :
-  val (fun j => nth j v false) k + val (fun j => nth (k + j) v false) k
-  = val (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (carry k v i)) k
-    + 2 ^ k * Nat.b2n (carry k v k).
+  fval (fun j => nth j v false) k + fval (fun j => nth (k + j) v false) k
+  = fval (fun i => xorb (xorb (nth i v false) (nth (k + i) v false)) (add_carry k v i)) k
+    + 2 ^ k * Nat.b2n (add_carry k v k).
 Proof. apply add_chain. Qed.
 
-Theorem eval_add k a b :
+Theorem eval_add_c k a b :
   length a = k -> length b = k ->
-  bits_to_nat (eval (add k) (a ++ b)) = bits_to_nat a + bits_to_nat b.
+  bits_to_nat (eval (add_c k) (a ++ b)) = bits_to_nat a + bits_to_nat b.
 Proof.
-  intros Ha Hb. rewrite eval_add_bits, bits_to_nat_app, map_length, seq_length,
+  intros Ha Hb. rewrite eval_add_c_bits, bits_to_nat_app, map_length, seq_length,
     bits_to_nat_map_seq.
-  rewrite <- (val_app_l a b), <- (val_app_r a b k Ha), Ha, Hb, add_value. simpl. lia.
+  rewrite <- (fval_app_l a b), <- (fval_app_r a b k Ha), Ha, Hb, add_value. simpl. lia.
 Qed.
 
-Lemma width_out_add k : width_out (add k) = S k.
+Lemma width_out_add_c k : width_out (add_c k) = S k.
 Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 
-Theorem eval_addmod k a b :
+Theorem eval_addmod_c k a b :
   length a = k -> length b = k ->
-  bits_to_nat (eval (addmod k) (a ++ b)) = (bits_to_nat a + bits_to_nat b) mod 2 ^ k.
+  bits_to_nat (eval (addmod_c k) (a ++ b)) = (bits_to_nat a + bits_to_nat b) mod 2 ^ k.
 Proof.
-  intros Ha Hb. rewrite eval_addmod_bits, bits_to_nat_map_seq.
-  rewrite <- (val_app_l a b), <- (val_app_r a b k Ha), Ha, Hb, add_value.
-  apply (Nat.mod_unique _ _ (Nat.b2n (carry k (a ++ b) k))); [apply val_bound | lia].
+  intros Ha Hb. rewrite eval_addmod_c_bits, bits_to_nat_map_seq.
+  rewrite <- (fval_app_l a b), <- (fval_app_r a b k Ha), Ha, Hb, add_value.
+  apply (Nat.mod_unique _ _ (Nat.b2n (add_carry k (a ++ b) k))); [apply fval_bound | lia].
 Qed.
 
-Lemma width_out_addmod k : width_out (addmod k) = k.
+Lemma width_out_addmod_c k : width_out (addmod_c k) = k.
 Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 
-Lemma depth_add k : depth (add k) = 4.
+Lemma depth_add_c k : depth (add_c k) = 4.
 Proof. reflexivity. Qed.
 
-Lemma depth_addmod k : depth (addmod k) = 4.
+Lemma depth_addmod_c k : depth (addmod_c k) = 4.
 Proof. reflexivity. Qed.
 
-Lemma size_add k : size (add k) = 2 * k * k + 8 * k + 2.
+Lemma size_add_c k : size (add_c k) = 2 * k * k + 8 * k + 2.
 Proof.
-  unfold add, add_layers, add_layer1, add_layer2, add_layer3, add_layer4. size_tac.
+  unfold add_c, add_layers, add_layer1, add_layer2, add_layer3, add_layer4. size_tac.
   rewrite !size_grid. nia.
 Qed.
 
-Lemma size_addmod k : size (addmod k) = 2 * k * k + 8 * k + 2.
-Proof. exact (size_add k). Qed.
+Lemma size_addmod_c k : size (addmod_c k) = 2 * k * k + 8 * k + 2.
+Proof. exact (size_add_c k). Qed.
 
 Lemma wf_add_layers k : layers_wf (2 * k) (add_layers k) /\ last_width (2 * k) (add_layers k) = S k.
 Proof.
@@ -1055,25 +1095,25 @@ Proof.
   all: nia.
 Qed.
 
-Lemma wf_add k : wf (2 * k) (add k).
+Lemma wf_add_c k : wf (2 * k) (add_c k).
 Proof.
-  destruct (wf_add_layers k) as [Hl Hw]. unfold wf, add. cbn [c_layers c_outs].
+  destruct (wf_add_layers k) as [Hl Hw]. unfold wf, add_c. cbn [c_layers c_outs].
   rewrite Hw. split; [exact Hl|]. wf_tac.
 Qed.
 
-Lemma wf_addmod k : wf (2 * k) (addmod k).
+Lemma wf_addmod_c k : wf (2 * k) (addmod_c k).
 Proof.
-  destruct (wf_add_layers k) as [Hl Hw]. unfold wf, addmod. cbn [c_layers c_outs].
+  destruct (wf_add_layers k) as [Hl Hw]. unfold wf, addmod_c. cbn [c_layers c_outs].
   rewrite Hw. split; [exact Hl|]. wf_tac.
 Qed.
 
 (** 6 + 7 = 13 on 4 bits; 11 + 7 = 18 = 2 (mod 16). *)
 Example eval_add_ex :
-  eval (add 4) ([false; true; true; false] ++ [true; true; true; false])
+  eval (add_c 4) ([false; true; true; false] ++ [true; true; true; false])
   = [true; false; true; true; false].
 Proof. vm_compute. reflexivity. Qed.
 
 Example eval_addmod_ex :
-  eval (addmod 4) ([true; true; false; true] ++ [true; true; true; false])
+  eval (addmod_c 4) ([true; true; false; true] ++ [true; true; true; false])
   = [false; true; false; false].
 Proof. vm_compute. reflexivity. Qed.
