@@ -44,60 +44,6 @@ Proof. apply block_app_l; [rewrite flat_length; lia|apply block_flat]. Qed.
 Lemma block_flat_app_r xs r c A : block (xs ++ flat r c A) (length xs) r c A.
 Proof. rewrite <- (Nat.add_0_r (length xs)). apply block_app_r, block_flat. Qed.
 
-(** ** The dot product of two index maps *)
-
-Definition dot_prog m (u v : nat -> nat) : prog :=
-  PSeq (PFor m (fun k => PSeq (PWire [FIn (u k); FIn (v k)]) (POp (OBin BMul))))
-       (POp (OSum m)).
-
-Definition fdot p m (a b : nat -> flt) : flt :=
-  fsum p (map (fun k => fmul p (a k) (b k)) (seq 0 m)).
-
-Lemma dot_prog_correct P p m u v xs :
-  peval P p (dot_prog m u v) xs = [fdot p m (fun k => nth (u k) xs fzero) (fun k => nth (v k) xs fzero)].
-Proof.
-  unfold dot_prog. rewrite peval_PSeq, peval_POp.
-  rewrite (peval_PFor1 _ _ _ _ (fun k => fmul p (nth (u k) xs fzero) (nth (v k) xs fzero))).
-  - reflexivity.
-  - intros k _. reflexivity.
-Qed.
-
-Lemma dot_prog_wt p n m u v :
-  (forall k, k < m -> u k < n /\ v k < n) -> pwt p n (dot_prog m u v).
-Proof.
-  intros H. cbn. split.
-  - intros k Hk. destruct (H k Hk). split; [repeat constructor; simpl; auto|reflexivity].
-  - rewrite (list_sum_seq_const _ m 1) by reflexivity. lia.
-Qed.
-
-Lemma dot_prog_wdepth P m u v : wdepth (op_dbound P) (dot_prog m u v) <= d_std P + d_sum P.
-Proof.
-  cbn [dot_prog wdepth op_dbound]. apply Nat.add_le_mono_r, list_max_seq_le. intros; lia.
-Qed.
-
-Lemma dot_prog_work m u v : work (dot_prog m u v) = m + (m - 1).
-Proof. cbn [dot_prog work op_work]. rewrite (list_sum_seq_const _ m 1) by reflexivity. lia. Qed.
-
-Lemma dot_prog_ops m u v : ops (dot_prog m u v) = m + 1.
-Proof. cbn [dot_prog ops]. rewrite (list_sum_seq_const _ m 1) by reflexivity. lia. Qed.
-
-Lemma dot_prog_pads m u v : pads (dot_prog m u v) = m.
-Proof.
-  cbn [dot_prog pads arity_out].
-  rewrite (list_sum_seq_const _ m 0), (list_sum_seq_const _ m 1) by reflexivity. lia.
-Qed.
-
-Lemma dot_prog_maxar m u v : maxar (dot_prog m u v) <= m + 2.
-Proof.
-  cbn [dot_prog maxar op_arity].
-  assert (list_max (map (fun _ => Nat.max 0 2) (seq 0 m)) <= 2)
-    by (apply list_max_seq_le; intros; lia).
-  lia.
-Qed.
-
-Lemma dot_prog_arity m u v : arity_out (dot_prog m u v) = 1.
-Proof. reflexivity. Qed.
-
 (** ** Counts of a doubly indexed [PFor] of one-output bodies *)
 
 Section PFor2.
@@ -151,9 +97,111 @@ Section PFor2.
   Qed.
 End PFor2.
 
+(** ** The dot product of two source maps (inputs or constants) *)
+
+Definition dotg_prog m (u v : nat -> fsrc) : prog :=
+  PSeq (PFor m (fun k => PSeq (PWire [u k; v k]) (POp (OBin BMul)))) (POp (OSum m)).
+
+Definition fdot p m (a b : nat -> flt) : flt :=
+  fsum p (map (fun k => fmul p (a k) (b k)) (seq 0 m)).
+
+Lemma dotg_prog_correct P p m u v xs :
+  peval P p (dotg_prog m u v) xs
+  = [fdot p m (fun k => fsrc_val xs (u k)) (fun k => fsrc_val xs (v k))].
+Proof.
+  unfold dotg_prog. rewrite peval_PSeq, peval_POp.
+  rewrite (peval_PFor1 _ _ _ _ (fun k => fmul p (fsrc_val xs (u k)) (fsrc_val xs (v k)))).
+  - reflexivity.
+  - intros k _. reflexivity.
+Qed.
+
+Lemma dotg_prog_wt p n m u v :
+  (forall k, k < m -> fsrc_ok p n (u k) /\ fsrc_ok p n (v k)) -> pwt p n (dotg_prog m u v).
+Proof.
+  intros H. cbn. split.
+  - intros k Hk. destruct (H k Hk). split; [repeat constructor; auto|reflexivity].
+  - rewrite (list_sum_seq_const _ m 1) by reflexivity. lia.
+Qed.
+
+Lemma dotg_prog_wdepth P m u v : wdepth (op_dbound P) (dotg_prog m u v) <= d_std P + d_sum P.
+Proof.
+  cbn [dotg_prog wdepth op_dbound]. apply Nat.add_le_mono_r, list_max_seq_le. intros; lia.
+Qed.
+
+Lemma dotg_prog_counts m u v :
+  ops (dotg_prog m u v) = m + 1 /\ pads (dotg_prog m u v) = m
+  /\ work (dotg_prog m u v) = m + (m - 1)
+  /\ maxar (dotg_prog m u v) <= m + 2 /\ arity_out (dotg_prog m u v) = 1.
+Proof.
+  cbn [dotg_prog ops pads work maxar arity_out op_work op_arity].
+  rewrite (list_sum_seq_const _ m 1), (list_sum_seq_const _ m 0) by reflexivity.
+  assert (list_max (map (fun _ => Nat.max 0 2) (seq 0 m)) <= 2)
+    by (apply list_max_seq_le; intros; lia).
+  rewrite (list_sum_seq_const _ m 1) by reflexivity. repeat split; lia.
+Qed.
+
+(** The dot product of two index maps into the input. *)
+Definition dot_prog m (u v : nat -> nat) : prog :=
+  dotg_prog m (fun k => FIn (u k)) (fun k => FIn (v k)).
+
+Lemma dot_prog_correct P p m u v xs :
+  peval P p (dot_prog m u v) xs = [fdot p m (fun k => nth (u k) xs fzero) (fun k => nth (v k) xs fzero)].
+Proof. apply dotg_prog_correct. Qed.
+
+Lemma dot_prog_wt p n m u v :
+  (forall k, k < m -> u k < n /\ v k < n) -> pwt p n (dot_prog m u v).
+Proof. intros H. apply dotg_prog_wt. intros k Hk. apply H, Hk. Qed.
+
+Lemma dot_prog_wdepth P m u v : wdepth (op_dbound P) (dot_prog m u v) <= d_std P + d_sum P.
+Proof. apply dotg_prog_wdepth. Qed.
+
 Lemma dot_prog_counts m u v :
   ops (dot_prog m u v) = m + 1 /\ pads (dot_prog m u v) = m /\ work (dot_prog m u v) = m + (m - 1)
   /\ maxar (dot_prog m u v) <= m + 2 /\ arity_out (dot_prog m u v) = 1.
+Proof. apply dotg_prog_counts. Qed.
+
+(** ** Entry-wise operations: output [(i, j)] is [o] applied to the sources [srcs i j] *)
+
+Definition ew_prog r c (o : op) (srcs : nat -> nat -> list fsrc) : prog :=
+  PFor r (fun i => PFor c (fun j => PSeq (PWire (srcs i j)) (POp o))).
+
+Lemma ew_prog_correct P p r c o srcs xs :
+  peval P p (ew_prog r c o srcs) xs
+  = flat r c (fun i j => opsem P p o (map (fsrc_val xs) (srcs i j))).
+Proof. apply peval_PFor2. intros i j _ _. reflexivity. Qed.
+
+Lemma ew_prog_wt p n r c o srcs :
+  (forall i j, i < r -> j < c -> Forall (fsrc_ok p n) (srcs i j)
+                                /\ length (srcs i j) = op_arity o) ->
+  pwt p n (ew_prog r c o srcs).
 Proof.
-  repeat split; auto using dot_prog_ops, dot_prog_pads, dot_prog_work, dot_prog_maxar.
+  intros H. cbn. intros i Hi j Hj. destruct (H i j Hi Hj). split; auto.
+Qed.
+
+Lemma ew_prog_wdepth P r c o srcs : wdepth (op_dbound P) (ew_prog r c o srcs) <= op_dbound P o.
+Proof.
+  apply (PFor2_wdepth r c (fun i j => PSeq (PWire (srcs i j)) (POp o))).
+  intros. cbn. lia.
+Qed.
+
+Lemma ew_prog_counts r c o srcs :
+  (forall i j, i < r -> j < c -> length (srcs i j) = op_arity o) ->
+  ops (ew_prog r c o srcs) = r * (c * 1)
+  /\ pads (ew_prog r c o srcs) = r * (c * 0 + c) + r * c
+  /\ work (ew_prog r c o srcs) = r * (c * op_work o)
+  /\ maxar (ew_prog r c o srcs) <= op_arity o
+  /\ arity_out (ew_prog r c o srcs) = r * c.
+Proof.
+  intros _.
+  assert (Hb : forall i j, i < r -> j < c ->
+            let e := PSeq (PWire (srcs i j)) (POp o) in
+            ops e = 1 /\ pads e = 0 /\ work e = op_work o /\ maxar e <= op_arity o
+            /\ arity_out e = 1) by (intros; cbn; repeat split; lia).
+  unfold ew_prog.
+  repeat split.
+  - apply (PFor2_ops r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
+  - apply (PFor2_pads r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
+  - apply (PFor2_work r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
+  - apply (PFor2_maxar r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
+  - apply (PFor2_arity r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
 Qed.
