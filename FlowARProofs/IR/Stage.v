@@ -1,0 +1,152 @@
+(** * Stages and iteration: how the pipeline threads its state
+
+    The pipeline's state is a vector [xs ++ S]: the current activations
+    followed by everything later stages still need (earlier outputs, noise,
+    weights).  [stage a g m] runs [m] on the whole state and keeps the last
+    [g] values [S] after its output, for free in depth (wiring); [iter w k body]
+    runs [body 0], …, [body (k-1)] one after another.
+
+    [iter_correct] is the only induction the pipeline needs: if every body
+    maps the representation of [a] to the representation of [f i a], then the
+    iteration computes [iterate f k a].  Its weighted depth is exactly the sum
+    of the bodies' depths ([wdepth_iter]); in particular [k] bodies of depth
+    [D] cost [k·D]: the depth grows with the number of scales, layers and
+    flow steps, which is why the TC0 theorem needs them bounded. *)
+From Coq Require Import List Arith Lia.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+Implicit Types (P : FloatPrimitivesTC0) (xs ys S : list flt) (p a g w k : nat) (m : prog).
+
+(** ** Keeping a suffix *)
+
+Definition keep a g : prog := PWire (map (fun i => FIn (a + i)) (seq 0 g)).
+
+Lemma keep_correct P p xs S : peval P p (keep (length xs) (length S)) (xs ++ S) = S.
+Proof.
+  cbn [keep peval]. rewrite map_map. cbn [fsrc_val].
+  transitivity (map (fun i => nth i S fzero) (seq 0 (length S))).
+  - apply map_ext. intros i. rewrite app_nth2_plus. reflexivity.
+  - clear. induction S as [|x S IH]; [reflexivity|]. cbn [length seq map nth].
+    f_equal. rewrite <- seq_shift, map_map. exact IH.
+Qed.
+
+Lemma keep_wt p a g : pwt p (a + g) (keep a g).
+Proof.
+  cbn [keep pwt]. rewrite Forall_map, Forall_forall. intros i Hi. apply in_seq in Hi.
+  cbn. lia.
+Qed.
+
+Definition stage a g m : prog := PPar m (keep a g).
+
+Lemma stage_correct P p m xs S ys :
+  peval P p m (xs ++ S) = ys -> peval P p (stage (length xs) (length S) m) (xs ++ S) = ys ++ S.
+Proof. intros H. cbn [stage peval]. rewrite H, keep_correct. reflexivity. Qed.
+
+Lemma stage_wt p a g m : pwt p (a + g) m -> pwt p (a + g) (stage a g m).
+Proof. intros H. split; [exact H|apply keep_wt]. Qed.
+
+Lemma stage_arity a g m : arity_out (stage a g m) = arity_out m + g.
+Proof. cbn. rewrite map_length, seq_length. reflexivity. Qed.
+
+Lemma stage_wdepth wt a g m : wdepth wt (stage a g m) = wdepth wt m.
+Proof. cbn. lia. Qed.
+
+Lemma stage_counts a g m :
+  ops (stage a g m) = ops m /\ work (stage a g m) = work m /\ maxar (stage a g m) = maxar m
+  /\ pads (stage a g m) = pads m + arity_out m + g.
+Proof. cbn. rewrite map_length, seq_length. repeat split; lia. Qed.
+
+(** ** Iteration *)
+
+(** Identity on [w] values. *)
+Definition idw w : prog := PWire (map FIn (seq 0 w)).
+
+Lemma idw_correct P p xs : peval P p (idw (length xs)) xs = xs.
+Proof.
+  cbn [idw peval]. rewrite map_map. cbn [fsrc_val].
+  rewrite <- (map_id xs) at 2. clear. induction xs as [|x xs IH]; [reflexivity|].
+  cbn [length seq map nth]. f_equal. rewrite <- seq_shift, map_map. exact IH.
+Qed.
+
+Fixpoint iter w k (body : nat -> prog) : prog :=
+  match k with
+  | 0 => idw w
+  | S k' => PSeq (iter w k' body) (body k')
+  end.
+
+Fixpoint iterate {A} (f : nat -> A -> A) k (x : A) : A :=
+  match k with 0 => x | S k' => f k' (iterate f k' x) end.
+
+Theorem iter_correct {A} P p w k (body : nat -> prog) (rep : A -> list flt) (f : nat -> A -> A) x :
+  (forall y, length (rep y) = w) ->
+  (forall i y, i < k -> peval P p (body i) (rep y) = rep (f i y)) ->
+  peval P p (iter w k body) (rep x) = rep (iterate f k x).
+Proof.
+  intros Hlen Hbody. induction k as [|k IH]; cbn [iter iterate].
+  - rewrite <- (Hlen x). apply idw_correct.
+  - rewrite peval_PSeq, IH by (intros; apply Hbody; lia). apply Hbody. lia.
+Qed.
+
+Lemma idw_wt p w : pwt p w (idw w).
+Proof.
+  cbn. rewrite Forall_map, Forall_forall. intros i Hi. apply in_seq in Hi. cbn. lia.
+Qed.
+
+Lemma iter_wt p w k body :
+  (forall i, i < k -> pwt p w (body i) /\ arity_out (body i) = w) -> pwt p w (iter w k body).
+Proof.
+  intros H. induction k as [|k IH]; cbn [iter].
+  - apply idw_wt.
+  - assert (Harity : arity_out (iter w k body) = w).
+    { destruct k as [|k']; cbn [iter arity_out].
+      - unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
+      - apply H. lia. }
+    split; [apply IH; intros; apply H; lia|]. rewrite Harity. apply H. lia.
+Qed.
+
+Lemma iter_arity w k body :
+  (forall i, i < k -> arity_out (body i) = w) -> arity_out (iter w k body) = w.
+Proof.
+  intros H. destruct k as [|k]; cbn [iter arity_out].
+  - unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
+  - apply H. lia.
+Qed.
+
+Lemma wdepth_iter wt w k body :
+  wdepth wt (iter w k body) = list_sum (map (fun i => wdepth wt (body i)) (seq 0 k)).
+Proof.
+  induction k as [|k IH]; cbn [iter wdepth]; [reflexivity|].
+  rewrite IH, seq_S, map_app, list_sum_app. cbn. lia.
+Qed.
+
+Corollary wdepth_iter_le wt w k body D :
+  (forall i, i < k -> wdepth wt (body i) <= D) -> wdepth wt (iter w k body) <= k * D.
+Proof.
+  intros H. rewrite wdepth_iter. apply list_sum_le_max_mul. exact H.
+Qed.
+
+Corollary wdepth_iter_const wt w k body D :
+  (forall i, i < k -> wdepth wt (body i) = D) -> wdepth wt (iter w k body) = k * D.
+Proof. intros H. rewrite wdepth_iter. apply list_sum_seq_const. exact H. Qed.
+
+Lemma iter_counts w k body :
+  ops (iter w k body) = list_sum (map (fun i => ops (body i)) (seq 0 k))
+  /\ work (iter w k body) = list_sum (map (fun i => work (body i)) (seq 0 k))
+  /\ pads (iter w k body) = list_sum (map (fun i => pads (body i)) (seq 0 k)).
+Proof.
+  induction k as [|k IH]; cbn [iter ops work pads].
+  - unfold idw. cbn. repeat split; reflexivity.
+  - destruct IH as (H1 & H2 & H3). rewrite H1, H2, H3, !seq_S, !map_app, !list_sum_app.
+    cbn. repeat split; lia.
+Qed.
+
+Lemma iter_maxar w k body M :
+  (forall i, i < k -> maxar (body i) <= M) -> maxar (iter w k body) <= M.
+Proof.
+  intros H. induction k as [|k IH]; cbn [iter maxar].
+  - unfold idw. cbn. lia.
+  - apply Nat.max_lub; [apply IH; intros; apply H; lia|apply H; lia].
+Qed.
