@@ -205,3 +205,9 @@ Proof.
   - apply (PFor2_maxar r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
   - apply (PFor2_arity r c (fun i j => PSeq (PWire (srcs i j)) (POp o)) _ _ _ _ Hb).
 Qed.
+
+Lemma ew_prog_arity r c o srcs : arity_out (ew_prog r c o srcs) = r * c.
+Proof.
+  cbn [ew_prog arity_out]. apply list_sum_seq_const. intros i _.
+  rewrite (list_sum_seq_const _ c 1) by reflexivity. lia.
+Qed.

@@ -123,6 +123,9 @@ Definition op_dbound P (o : op) : nat :=
 Lemma peval_PSeq P p a b xs : peval P p (PSeq a b) xs = peval P p b (peval P p a xs).
 Proof. reflexivity. Qed.
 
+Lemma peval_PPar P p a b xs : peval P p (PPar a b) xs = peval P p a xs ++ peval P p b xs.
+Proof. reflexivity. Qed.
+
 Lemma peval_POp P p o xs : peval P p (POp o) xs = [opsem P p o xs].
 Proof. reflexivity. Qed.
 
