@@ -211,3 +211,20 @@ Proof.
   cbn [ew_prog arity_out]. apply list_sum_seq_const. intros i _.
   rewrite (list_sum_seq_const _ c 1) by reflexivity. lia.
 Qed.
+
+(** ** Reading a matrix out of a vector
+
+    [rd xs off r c] is the [r × c] matrix stored row-major in [xs] from
+    [off]: the pipeline's semantics reads its inputs and weights this way
+    from the one input vector, in the layout the pipeline documents. *)
+Definition rd xs off r c : mat := fun i j => nth (off + (i * c + j)) xs fzero.
+
+Lemma block_rd xs off r c : block xs off r c (rd xs off r c).
+Proof. intros i j _ _. reflexivity. Qed.
+
+Lemma block_rd_app xs ys off r c :
+  block (xs ++ ys) (length xs + off) r c (rd ys off r c).
+Proof. apply block_app_r, block_rd. Qed.
+
+Lemma rd_flat_app r c A ys : forall i j, i < r -> j < c -> rd (flat r c A ++ ys) 0 r c i j = A i j.
+Proof. intros i j Hi Hj. apply (block_flat_app_l r c A ys); auto. Qed.
