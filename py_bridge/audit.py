@@ -126,7 +126,8 @@ def run_targets(
                 else:
                     results[name] = judge_target(name, mod, blocks[name], allowlist)
             break
-        missing = _NOT_FOUND_RE.search(result.stderr)
+        # Coq wraps long messages; collapse whitespace before matching.
+        missing = _NOT_FOUND_RE.search(" ".join(result.stderr.split()))
         if missing and missing.group(1) in dict(pending):
             name = missing.group(1)
             results[name].error = f"does not exist: coqc says {missing.group(0)}"
