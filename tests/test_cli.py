@@ -11,6 +11,9 @@ import pytest
 from coq_fixture_support import ALLOWLIST, FIXTURE_PROJECT, REPO, make_fixture_project, needs_coq
 
 from py_bridge import __version__, cli
+from py_bridge.assumptions import TargetResult, TargetsCheck
+from py_bridge.audit import AuditReport
+from py_bridge.scan import SourceScan
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,3 +108,21 @@ def test_full_audit_of_unbuilt_fixture_project_exits_1(
 def test_missing_plugin_is_reported() -> None:
     with pytest.raises(cli.PluginMissing, match="py_bridge.no_such_step"):
         cli.load_plugin("no_such_step")
+
+
+def test_headline_summary_states_status_and_trust_record() -> None:
+    targets = [
+        TargetResult(name="M.thm", module="M", found=True, closed=True,
+                     statement="forall P : Primitives.FloatPrimitivesTC0, True"),
+        TargetResult(name="M.real", module="M", found=True, statement="(0 < 1)%R",
+                     assumptions=["ClassicalDedekindReals.sig_forall_dec"]),
+        TargetResult(name="M.bad", module="M", found=True, unexpected=["ax.magic"]),
+        TargetResult(name="M.gone", error="does not exist"),
+    ]
+    report = AuditReport(root="/r", source_only=False, source=SourceScan(),
+                         targets=TargetsCheck(ran=True, targets=targets))
+    text = "\n".join(cli.headline_summary(report))
+    assert "proved, closed under the global context; takes the float-circuit trust record" in text
+    assert "assuming only allowlisted axioms: ClassicalDedekindReals.sig_forall_dec" in text
+    assert "NOT OK: assumes ax.magic" in text
+    assert "NOT OK: does not exist" in text
