@@ -2,6 +2,8 @@
 #   make            build every file listed in _CoqProject (-j$(JOBS), default 2)
 #   make audit      build, then the trust-base audit (python3 -m py_bridge audit)
 #   make coqchk     build, then re-check all compiled modules with coqchk -silent -o
+#   make graph      build, then the lemma graph (python3 -m py_bridge graph)
+#   make report     build, then the HTML report (python3 -m py_bridge report)
 #   make clean      remove build products and the generated Makefile.coq*
 #   make TIMED=1    per-file compile times (coq_makefile's own switch)
 # Makefile.coq is regenerated whenever _CoqProject changes.
@@ -28,6 +30,14 @@ coqchk: all
 audit: all
 	$(PYTHON) -m py_bridge audit
 .PHONY: audit
+
+graph: all
+	$(PYTHON) -m py_bridge graph
+.PHONY: graph
+
+report: all
+	$(PYTHON) -m py_bridge report
+.PHONY: report
 
 clean:
 	if [ -f Makefile.coq ]; then $(MAKE) -f Makefile.coq cleanall; fi
