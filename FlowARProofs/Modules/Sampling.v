@@ -20,8 +20,9 @@
       (w/r)]): the average of each [r × r] block, coefficient
       [fconst p 1 (r·r)] for each of the [r²] taps.  This is PyTorch's
       [F.interpolate(mode='area')] (adaptive average pooling) when [r] divides
-      [h] and [w], which is how the released FlowAR code builds its scale
-      pyramid [Y_i = Down(X, a^{K−i})] (paper map §1.4 (a)).  The program and
+      [h] and [w]; the project takes this to be how the released FlowAR code
+      builds its scale pyramid [Y_i = Down(X, a^{K−i})] (paper map §1.4 (a);
+      the code itself was not available offline to re-check).  The program and
       its typing need no divisibility hypothesis (floor division; rows and
       columns beyond [r·(h/r)] are simply not read); divisibility only matters
       for reading the result as PyTorch's area interpolation.
@@ -48,8 +49,8 @@
     VAR-paper definition [Σ_{s,t=−1..2} W(s)·X_{⌊i·h/h'⌋+s, ⌊j·w/w'⌋+t}·W(t)]
     evaluates the kernel at the INTEGER offsets, where [W(−1), W(0), W(1),
     W(2) = 0, 1, 0, 0], so it collapses to nearest-neighbour up-sampling.
-    This file uses the real fractional offsets [δ] (the map FlowAR's code
-    computes).  Both are fixed linear maps with O(1) support, so the TC0
+    This file uses the real fractional offsets [δ] (the map PyTorch's
+    bicubic mode computes).  Both are fixed linear maps with O(1) support, so the TC0
     claim is unaffected; the paper's expected depth [2·d_std + d_⊕] (two
     multiplications by kernel values) becomes [d_std + d_⊕] here because the
     product of the two kernel values is a hard-wired constant. *)
