@@ -5,6 +5,7 @@
     - [keep off (r*c)] (from [IR/Stage.v]) copies a block: [keep_block];
       its typing for any input length and its counts;
     - reading the two (or three) matrices of a concatenation [flat ++ flat];
+    - the row-scalar stage [mstage] ([M_il ∘ v_i]);
     - a doubly indexed [PFor] whose rows may differ (row-dependent counts,
       [rowfor_*]) and its masked variant [mfor] (entry [(i, j)] is computed
       only for [j < lim i], the other entries are the constant wire [z]);
@@ -319,3 +320,39 @@ Proof.
   intros Hb. cbn [peval]. f_equal. apply map_ext_in. intros h Hh. apply in_seq in Hh.
   apply Hb. lia.
 Qed.
+
+(** ** A row-scalar stage
+
+    On [v ; M] ([v] : [N × 1], [M] : [N × c], as [flat N 1 v ++ flat N c M]):
+    [M_il ∘ v_i] for a binary operation [∘] (LayerNorm's centring and
+    division, attention's normalisation [D^{-1}·(AV)]). *)
+Definition mstage N c (b : binop) : prog :=
+  ew_prog N c (OBin b) (fun i l => [FIn (N + (i * c + l)); FIn i]).
+
+Lemma mstage_correct P p N c b v M :
+  peval P p (mstage N c b) (flat N 1 v ++ flat N c M)
+  = flat N c (fun i l => binsem b p (M i l) (v i 0)).
+Proof.
+  unfold mstage. rewrite ew_prog_correct. apply flat_ext. intros i l Hi Hl.
+  cbn [map fsrc_val opsem nth].
+  rewrite (nth_vec_mat N c v M i l Hi Hl), (nth_vec_app N v _ i Hi). reflexivity.
+Qed.
+
+Lemma mstage_wt p n N c b : N + N * c <= n -> pwt p n (mstage N c b).
+Proof.
+  intros Hn. apply ew_prog_wt. intros i l Hi Hl. split; [|reflexivity].
+  repeat constructor; cbn; nia.
+Qed.
+
+Lemma mstage_counts N c b :
+  let E := mstage N c b in
+  ops E = N * c /\ pads E = 2 * (N * c) /\ work E = N * c /\ maxar E <= 2 /\ arity_out E = N * c.
+Proof.
+  destruct (ew_prog_counts N c (OBin b) (fun i l => [FIn (N + (i * c + l)); FIn i]))
+    as (o & q & w & m & a); [intros; reflexivity|].
+  cbn [op_work op_arity] in *. cbn zeta. unfold mstage. repeat split; lia.
+Qed.
+
+Lemma mstage_wdepth P N c b : wdepth (op_dbound P) (mstage N c b) <= d_std P.
+Proof. apply ew_prog_wdepth. Qed.
+

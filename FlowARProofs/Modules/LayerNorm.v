@@ -91,10 +91,6 @@ Definition ln_rowsum_at offX N c : prog :=
 Definition vstage N c (o : op) (srcs : nat -> list fsrc) : prog :=
   PPar (ew_prog N 1 o (fun i _ => srcs i)) (keep N (N * c)).
 
-(** On [v ; M]: [M_il ∘ v_i]. *)
-Definition mstage N c (b : binop) : prog :=
-  ew_prog N c (OBin b) (fun i l => [FIn (N + (i * c + l)); FIn i]).
-
 (** On [Y]: [Σ_l Y_il²] (a dot product per row), and [Y] carried. *)
 Definition ln_sqdot N c : prog :=
   PFor N (fun i => PFor 1 (fun _ => dot_prog c (fun l => i * c + l) (fun l => i * c + l))).
@@ -117,7 +113,8 @@ Lemma ln_rowsum_at_correct P p xs offX N c X :
   peval P p (ln_rowsum_at offX N c) xs
   = flat N 1 (fun i _ => fsum p (map (X i) (seq 0 c))) ++ flat N c X.
 Proof.
-  intros HX. unfold ln_rowsum_at. rewrite peval_PPar, ew_prog_correct, (keep_block _ _ _ _ _ _ X HX).
+  intros HX. unfold ln_rowsum_at.
+  rewrite peval_PPar, ew_prog_correct, (keep_block _ _ _ _ _ _ X HX).
   f_equal. apply flat_ext. intros i j Hi Hj. cbn [opsem]. f_equal.
   rewrite map_map. apply map_ext_in. intros l Hl. apply in_seq in Hl. cbn [fsrc_val].
   apply HX; lia.
@@ -146,14 +143,6 @@ Lemma vstage_sqrt_correct P p N c v M :
 Proof.
   rewrite vstage_correct. f_equal. apply flat_ext. intros i j Hi Hj.
   cbn [map fsrc_val opsem nth]. rewrite nth_vec_app by exact Hi. reflexivity.
-Qed.
-
-Lemma mstage_correct P p N c b v M :
-  peval P p (mstage N c b) (flat N 1 v ++ flat N c M)
-  = flat N c (fun i l => binsem b p (M i l) (v i 0)).
-Proof.
-  unfold mstage. rewrite ew_prog_correct. apply flat_ext. intros i l Hi Hl.
-  cbn [map fsrc_val opsem nth]. rewrite (nth_vec_mat N c v M i l Hi Hl), (nth_vec_app N v _ i Hi). reflexivity.
 Qed.
 
 Lemma ln_sqsum_correct P p N c Y :
@@ -198,12 +187,6 @@ Proof.
   - apply keep_wt_le. lia.
 Qed.
 
-Lemma mstage_wt p n N c b : N + N * c <= n -> pwt p n (mstage N c b).
-Proof.
-  intros Hn. apply ew_prog_wt. intros i l Hi Hl. split; [|reflexivity].
-  repeat constructor; cbn; nia.
-Qed.
-
 Lemma ln_sqsum_wt p n N c : N * c <= n -> pwt p n (ln_sqsum N c).
 Proof.
   intros Hn. split.
@@ -240,15 +223,6 @@ Proof.
   cbn zeta. unfold vstage. cbn [ops pads work maxar arity_out]. repeat split; lia.
 Qed.
 
-Lemma mstage_counts N c b :
-  let E := mstage N c b in
-  ops E = N * c /\ pads E = 2 * (N * c) /\ work E = N * c /\ maxar E <= 2 /\ arity_out E = N * c.
-Proof.
-  destruct (ew_prog_counts N c (OBin b) (fun i l => [FIn (N + (i * c + l)); FIn i]))
-    as (o & q & w & m & a); [intros; reflexivity|].
-  cbn [op_work op_arity] in *. cbn zeta. unfold mstage. repeat split; lia.
-Qed.
-
 Lemma ln_sqsum_counts N c :
   let E := ln_sqsum N c in
   ops E = N * (c + 1) /\ pads E = 3 * N + 2 * (N * c) /\ work E = N * (c + (c - 1))
@@ -279,9 +253,6 @@ Proof.
   unfold vstage. cbn [wdepth]. rewrite keep_wdepth.
   pose proof (ew_prog_wdepth P N 1 o (fun i _ => srcs i)). lia.
 Qed.
-
-Lemma mstage_wdepth P N c b : wdepth (op_dbound P) (mstage N c b) <= d_std P.
-Proof. apply ew_prog_wdepth. Qed.
 
 Lemma ln_rowsum_at_wdepth P offX N c : wdepth (op_dbound P) (ln_rowsum_at offX N c) <= d_sum P.
 Proof.
@@ -338,7 +309,8 @@ Section ln_counts.
   Let E := ln_at p offX N c.
 
   Let cnts := (ln_rowsum_at_counts offX N c,
-               vstage_counts N c (OBin BDiv) (fun i => [FIn i; FCst (fcnt p c)]) (fun _ _ => eq_refl),
+               vstage_counts N c (OBin BDiv) (fun i => [FIn i; FCst (fcnt p c)])
+                 (fun _ _ => eq_refl),
                mstage_counts N c BSub, ln_sqsum_counts N c,
                vstage_counts N c OSqrt (fun i => [FIn i]) (fun _ _ => eq_refl),
                mstage_counts N c BDiv).
@@ -398,7 +370,8 @@ Proof.
   cbn [map fsrc_val opsem binsem nth].
   rewrite (nth_flat_app_l N c GL (flat 1 c B) i l Hi Hl).
   pose proof (block_cat2_r N c GL 1 c B 0 l ltac:(lia) Hl) as H1.
-  rewrite Nat.mul_0_l, Nat.add_0_l in H1. rewrite H1. unfold GL. cbn [map fsrc_val opsem binsem nth].
+  rewrite Nat.mul_0_l, Nat.add_0_l in H1. rewrite H1. unfold GL.
+  cbn [map fsrc_val opsem binsem nth].
   rewrite (nth_flat_app_l N c L _ i l Hi Hl).
   pose proof (block_cat3_m N c L 1 c G (flat 1 c B) 0 l ltac:(lia) Hl) as H2.
   rewrite Nat.mul_0_l, Nat.add_0_l in H2. rewrite H2. reflexivity.
