@@ -14,7 +14,7 @@
     flow steps, which is why the TC0 theorem needs them bounded. *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
-From FlowARProofs.IR Require Import Program Work Tensor Block.
+From FlowARProofs.IR Require Import Program Work Tensor Block TC0.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -149,4 +149,31 @@ Proof.
   intros H. induction k as [|k IH]; cbn [iter maxar].
   - unfold idw. cbn. lia.
   - apply Nat.max_lub; [apply IH; intros; apply H; lia|apply H; lia].
+Qed.
+
+(** ** Shapes (for the size polynomial) *)
+
+Lemma shape_keep a g : shape (keep a g) = g.
+Proof. unfold shape, keep. cbn. rewrite map_length, seq_length. reflexivity. Qed.
+
+Lemma shape_stage a g m : shape (stage a g m) <= 2 * (shape m + g).
+Proof. unfold stage. pose proof (shape_PPar m (keep a g)) as H. rewrite shape_keep in H. exact H. Qed.
+
+Lemma shape_iter w k body B :
+  (forall i, i < k -> shape (body i) <= B) -> shape (iter w k body) <= (2 * k + 2) * B + w.
+Proof.
+  intros H. destruct (iter_counts w k body) as (Ho & _ & Hp).
+  assert (Hm : maxar (iter w k body) <= B).
+  { apply iter_maxar. intros i Hi. specialize (H i Hi). unfold shape in H. lia. }
+  assert (Ha : arity_out (iter w k body) <= B + w).
+  { destruct k as [|k]; cbn [iter arity_out].
+    - unfold idw. cbn. rewrite map_length, seq_length. lia.
+    - specialize (H k ltac:(lia)). unfold shape in H. lia. }
+  assert (Hops : ops (iter w k body) <= k * B).
+  { rewrite Ho. apply list_sum_le_max_mul. intros i Hi. specialize (H i Hi).
+    unfold shape in H. lia. }
+  assert (Hpads : pads (iter w k body) <= k * B).
+  { rewrite Hp. apply list_sum_le_max_mul. intros i Hi. specialize (H i Hi).
+    unfold shape in H. lia. }
+  unfold shape. lia.
 Qed.

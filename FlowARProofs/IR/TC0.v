@@ -105,3 +105,14 @@ Proof.
   intros Hidx Hwt Hd Hp Hs. split; [exact Hidx|].
   exists D, (tc0_coef P D a c), (tc0_exp P k j). apply compiled_InTC0With; auto.
 Qed.
+
+(** ** Shape of composite programs *)
+
+Lemma shape_PSeq a b : shape (PSeq a b) <= shape a + shape b.
+Proof. unfold shape. cbn [ops pads maxar arity_out]. lia. Qed.
+
+Lemma shape_PPar a b : shape (PPar a b) <= 2 * (shape a + shape b).
+Proof. unfold shape. cbn [ops pads maxar arity_out]. lia. Qed.
+
+Lemma shape_PWire sel : shape (PWire sel) = length sel.
+Proof. reflexivity. Qed.
