@@ -1,0 +1,239 @@
+(** * One transformer layer, as the pipeline uses it
+
+    The paper's AR transformer (PAPER.md §1.4 (g)) is a stack of layers
+    "LN → Attn → FFN with residual connections", and FlowAR's velocity
+    network is built from the same blocks.  One layer here is
+    {v
+      Z  = LN₁(X)                    (affine LayerNorm, Modules/LayerNorm.v)
+      X₁ = X + MHA(Z)                (multi-head attention with key limit lim, Modules/Attention.v)
+      X₂ = FFN(LN₂(X₁))              (FFN with its own residual, Modules/FFN.v)
+    v}
+    i.e. the paper's modules composed in that order; the FFN's residual is the
+    one in the paper's FFN definition (on its input [LN₂(X₁)]).
+
+    Weights are read from a vector [G] at offset [wo] in the layout
+    [tl_off] below ([rd G off r c] is the [r × c] matrix stored there); the
+    program runs on a state [flat X ++ E ++ G] and returns
+    [flat X₂ ++ E ++ G] ([tl_at_correct]), so layers can be iterated.
+    Depth: [tl_depth], a constant in the trust record's depths. *)
+From Coq Require Import List Arith Lia ZArith.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
+From FlowARProofs.Modules Require Import AttnCommon LayerNorm Attention MLP FFN.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+(** Dimensions of a layer: width [d], [H] heads of width [dh], FFN width
+    [dff]; the attention scale is the rational [sn/sd] rounded once. *)
+Record LDims := { ld : nat; lH : nat; ldh : nat; ldff : nat; lsn : Z; lsd : Z }.
+
+Implicit Types (P : FloatPrimitivesTC0) (D : LDims) (X : mat) (G E R : list flt)
+  (p N wo go : nat).
+
+Definition lscale p D : flt := fconst p (lsn D) (lsd D).
+
+(** ** Weight layout of one layer (offsets from [wo]) *)
+
+Definition o_g1 (D : LDims) := 0.
+Definition o_b1 D := ld D.
+Definition o_q D h := 2 * ld D + h * (3 * (ld D * ldh D)).
+Definition o_k D h := o_q D h + ld D * ldh D.
+Definition o_v D h := o_q D h + 2 * (ld D * ldh D).
+Definition o_o D := 2 * ld D + lH D * (3 * (ld D * ldh D)).
+Definition o_g2 D := o_o D + lH D * ldh D * ld D.
+Definition o_b2 D := o_g2 D + ld D.
+Definition o_w1 D := o_b2 D + ld D.
+Definition o_c1 D := o_w1 D + ld D * ldff D.
+Definition o_w2 D := o_c1 D + ldff D.
+Definition o_c2 D := o_w2 D + ldff D * ld D.
+(** Number of weights of one layer. *)
+Definition tl_size D := o_c2 D + ld D.
+
+(** ** Semantics *)
+
+Definition ftlayer P p D G wo (lim : nat -> nat) X : mat :=
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let W o r c := rd G (wo + o) r c in
+  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
+  let A := fmha P p d dh H (lscale p D) lim Z (fun h => W (o_q D h) d dh)
+                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh) d) in
+  let X1 := fun i j => fadd p (X i j) (A i j) in
+  let Z2 := flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1 in
+  fffn p d dff Z2 (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d).
+
+(** ** Program on the state [flat X ++ R], [G] at offset [go] inside [R], [|R| = r] *)
+
+Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let nd := N * d in
+  let g k o := k + go + (wo + o) in
+  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (mha_at 0 (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
+                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) N d dh H d
+                        (lscale p D) lim)
+              (keep nd (nd + r)))
+  (PSeq (PPar (ew_prog N d (OBin BAdd) (fun i j => [FIn (nd + (i * d + j)); FIn (i * d + j)]))
+              (keep (2 * nd) r))
+  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep nd r))
+        (PPar (ffn_at 0 (g nd (o_w1 D)) (g nd (o_c1 D)) (g nd (o_w2 D)) (g nd (o_c2 D)) N d dff)
+              (keep nd r))))).
+
+(** ** Correctness *)
+
+Lemma keep_app P p xs S a g :
+  length xs = a -> length S = g -> peval P p (keep a g) (xs ++ S) = S.
+Proof. intros <- <-. apply keep_correct. Qed.
+
+Lemma keep0 P p S g : length S = g -> peval P p (keep 0 g) S = S.
+Proof. intros H. exact (keep_app P p [] S 0 g eq_refl H). Qed.
+
+Lemma block_weights pre E G k go o r c :
+  length pre = k -> length E = go -> block (pre ++ E ++ G) (k + go + o) r c (rd G o r c).
+Proof.
+  intros Hk HE. rewrite app_assoc.
+  replace (k + go + o) with (length (pre ++ E) + o) by (rewrite app_length; lia).
+  apply block_rd_app.
+Qed.
+
+Lemma block_front r c A ys : block (flat r c A ++ ys) 0 r c A.
+Proof. apply block_flat_app_l. Qed.
+
+Lemma block_second r c A B ys : block (flat r c A ++ flat r c B ++ ys) (r * c) r c B.
+Proof.
+  rewrite <- (flat_length r c A), <- (Nat.add_0_r (length (flat r c A))).
+  apply block_app_r, block_flat_app_l.
+Qed.
+
+Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|reflexivity].
+
+Theorem tl_at_correct P p D N lim wo X E G :
+  (forall i, i < N -> lim i <= N) ->
+  peval P p (tl_at p D N lim wo (length E) (length E + length G)) (flat N (ld D) X ++ E ++ G)
+  = flat N (ld D) (ftlayer P p D G wo lim X) ++ E ++ G.
+Proof.
+  intros Hlim. unfold tl_at, ftlayer.
+  set (d := ld D). set (H := lH D). set (dh := ldh D). set (dff := ldff D).
+  set (go := length E). set (R := E ++ G).
+  assert (HR : length R = go + length G) by (subst R go; apply app_length).
+  assert (Hnd : length (flat N d X) = N * d) by apply flat_length.
+  (* stage 1 *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ N d X (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  set (Z := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) X).
+  (* stage 2 *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (mha_at_correct P p _ 0 _ _ _ _ N d dh H d (lscale p D) lim Z
+             (fun h => rd G (wo + o_q D h) d dh) (fun h => rd G (wo + o_k D h) d dh)
+             (fun h => rd G (wo + o_v D h) d dh) (rd G (wo + o_o D) (H * dh) d)).
+  2: exact Hlim.
+  2: apply block_front.
+  2: { intros h _. rewrite app_assoc. repeat split; bw. }
+  2: { rewrite app_assoc. bw. }
+  rewrite (keep_app P p (flat N d Z) (flat N d X ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  set (A := fmha P p d dh H (lscale p D) lim Z _ _ _ _).
+  (* stage 3: residual *)
+  rewrite peval_PSeq, peval_PPar, ew_prog_correct.
+  rewrite app_assoc, (keep_app P p (flat N d A ++ flat N d X) R).
+  2: rewrite app_length, !flat_length; lia.
+  2: lia.
+  set (X1 := fun i j => fadd p (X i j) (A i j)).
+  assert (HX1 : flat N d (fun i j => opsem P p (OBin BAdd)
+                  (map (fsrc_val ((flat N d A ++ flat N d X) ++ R))
+                       [FIn (N * d + (i * d + j)); FIn (i * d + j)])) = flat N d X1).
+  { apply flat_ext. intros i j Hi Hj. cbn [map fsrc_val opsem binsem nth]. rewrite <- app_assoc.
+    rewrite (block_second N d A X R i j Hi Hj), (block_front N d A _ i j Hi Hj). reflexivity. }
+  rewrite HX1. clear HX1.
+  (* stage 4 *)
+  rewrite peval_PSeq, (peval_PPar _ _ (lnaff_at _ _ _ _ _ _)).
+  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite (keep_app P p (flat N d X1) R); [|apply flat_length|lia].
+  set (Z2 := flnaff P p d _ _ X1).
+  (* stage 5 *)
+  rewrite peval_PPar.
+  rewrite (ffn_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
+             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
+  2: apply block_front.
+  2-5: bw.
+  rewrite (keep_app P p (flat N d Z2) R); [|apply flat_length|lia].
+  reflexivity.
+Qed.
+
+(** ** Typing *)
+
+Lemma o_qkv_le D h : h < lH D -> o_v D h + ld D * ldh D <= o_o D.
+Proof. intros Hh. unfold o_v, o_q, o_o. nia. Qed.
+
+Lemma lscale_valid p D : valid p (lscale p D) = true.
+Proof. apply fconst_valid. Qed.
+
+Local Ltac arity_simpl :=
+  change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b);
+  rewrite ?lnaff_at_arity, ?ffn_at_arity, ?ew_prog_arity, ?keep_arity.
+
+Theorem tl_at_wt p D N lim wo go r :
+  (forall i, i < N -> lim i <= N) -> go + (wo + tl_size D) <= r ->
+  pwt p (N * ld D + r) (tl_at p D N lim wo go r).
+Proof.
+  intros Hlim Hr. unfold tl_at.
+  assert (Hsz : o_c2 D + ld D <= tl_size D) by (unfold tl_size; lia).
+  assert (Hoff : o_g1 D <= o_b1 D /\ o_b1 D + ld D <= o_o D
+                 /\ o_o D + lH D * ldh D * ld D <= o_g2 D
+                 /\ o_g2 D + ld D <= o_b2 D /\ o_b2 D + ld D <= o_w1 D
+                 /\ o_w1 D + ld D * ldff D <= o_c1 D
+                 /\ o_c1 D + ldff D <= o_w2 D /\ o_w2 D + ldff D * ld D <= o_c2 D).
+  { unfold o_c2, o_w2, o_c1, o_w1, o_b2, o_g2, o_o, o_b1, o_g1. repeat split; nia. }
+  cbn [pwt]. split; [split|].
+  { apply lnaff_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. split; [split|].
+  { apply mha_at_wt; auto using lscale_valid; try lia.
+    intros h Hh. pose proof (o_qkv_le D h Hh). unfold o_k, o_v in *. repeat split; lia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. rewrite (mha_at_arity _ _ _ _ _ N (ld D) (ldh D) (lH D) (ld D) _ lim).
+  split; [split|].
+  { apply ew_prog_wt. intros i j Hi Hj. split; [|reflexivity].
+    repeat constructor; cbn; nia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. split; [split|].
+  { apply lnaff_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. split.
+  { apply ffn_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+Qed.
+
+Lemma tl_at_arity p D N lim wo go r :
+  (forall i, i < N -> lim i <= N) -> arity_out (tl_at p D N lim wo go r) = N * ld D + r.
+Proof. intros _. unfold tl_at. cbn [arity_out]. rewrite ffn_at_arity, keep_arity. reflexivity. Qed.
+
+(** ** Depth: a constant in the trust record's depths *)
+
+Definition tl_depth P : nat :=
+  (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
+  + (4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P) (* MHA *)
+  + d_std P                                          (* residual *)
+  + (7 * d_std P + 2 * d_sum P + d_sqrt P)           (* LN₂ *)
+  + (6 * d_std P + 2 * d_sum P + 2).                 (* FFN *)
+
+Theorem tl_at_wdepth P p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
+Proof.
+  unfold tl_at, tl_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g1 D)) (N * ld D + go + (wo + o_b1 D)) N (ld D)).
+  pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g2 D)) (N * ld D + go + (wo + o_b2 D)) N (ld D)).
+  pose proof (mha_at_wdepth P 0 (fun h => 2 * (N * ld D) + go + (wo + o_q D h))
+                (fun h => 2 * (N * ld D) + go + (wo + o_k D h))
+                (fun h => 2 * (N * ld D) + go + (wo + o_v D h))
+                (2 * (N * ld D) + go + (wo + o_o D)) N (ld D) (ldh D) (lH D) (ld D) (lscale p D) lim).
+  pose proof (ew_prog_wdepth P N (ld D) (OBin BAdd)
+                (fun i j => [FIn (N * ld D + (i * ld D + j)); FIn (i * ld D + j)])).
+  pose proof (ffn_at_wdepth P 0 (N * ld D + go + (wo + o_w1 D)) (N * ld D + go + (wo + o_c1 D))
+                (N * ld D + go + (wo + o_w2 D)) (N * ld D + go + (wo + o_c2 D)) N (ld D) (ldff D)).
+  cbn [op_dbound] in *. lia.
+Qed.
