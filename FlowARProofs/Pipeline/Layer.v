@@ -237,3 +237,90 @@ Proof.
                 (N * ld D + go + (wo + o_w2 D)) (N * ld D + go + (wo + o_c2 D)) N (ld D) (ldff D)).
   cbn [op_dbound] in *. lia.
 Qed.
+
+(** ** Shape: a polynomial in the dimensions (for the size bound) *)
+
+Local Ltac mono := repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; try lia.
+
+Lemma lnaff_shape p offX offG offB N c B : N <= B -> c <= B -> 1 <= B ->
+  shape (lnaff_at p offX offG offB N c) <= 50 * (B * B).
+Proof.
+  intros. unfold shape. rewrite lnaff_at_ops, lnaff_at_pads, lnaff_at_arity.
+  pose proof (lnaff_at_maxar p offX offG offB N c). nia.
+Qed.
+
+Lemma ffn_shape offX offW1 offb1 offW2 offb2 N d dff B : N <= B -> d <= B -> dff <= B -> 1 <= B ->
+  shape (ffn_at offX offW1 offb1 offW2 offb2 N d dff) <= 60 * (B * (B * B)).
+Proof.
+  intros. unfold shape. rewrite ffn_at_ops, ffn_at_pads, ffn_at_arity.
+  pose proof (ffn_at_maxar offX offW1 offb1 offW2 offb2 N d dff).
+  assert (maxar (ffn_at offX offW1 offb1 offW2 offb2 N d dff) <= B + 2) by lia.
+  apply (Nat.le_trans _ (B * (B * (B + 2)) + B * B + B * (B * (B + 2)) + B * B +
+     (2 * (B * B * B) + 8 * (B * B) + 10 * (B * B) + 2 * (B * B) + 2 * B) + (B + 2) + B * B)).
+  - mono.
+  - nia.
+Qed.
+
+Lemma mha_shape offX (oQ oK oV : nat -> nat) offO N c dh H d scale lim B :
+  (forall i, i < N -> lim i <= N) -> N <= B -> c <= B -> dh <= B -> H <= B -> d <= B -> 1 <= B ->
+  shape (mha_at offX oQ oK oV offO N c dh H d scale lim) <= 200 * (B * (B * (B * B))).
+Proof.
+  intros Hlim. intros. unfold shape.
+  rewrite (mha_at_ops offX oQ oK oV offO N c dh H d scale lim Hlim),
+    (mha_at_pads offX oQ oK oV offO N c dh H d scale lim Hlim),
+    (mha_at_arity offX oQ oK oV offO N c dh H d scale lim).
+  pose proof (mha_at_maxar offX oQ oK oV offO N c dh H d scale lim Hlim).
+  assert (HS : list_sum (map lim (seq 0 N)) <= B * B).
+  { apply (Nat.le_trans _ (N * N)); [apply list_sum_le_max_mul; auto|nia]. }
+  assert (maxar (mha_at offX oQ oK oV offO N c dh H d scale lim) <= B * B + 2).
+  { assert (H * dh <= B * B) by nia. assert (B <= B * B) by nia. lia. }
+  set (S := list_sum (map lim (seq 0 N))) in *.
+  apply (Nat.le_trans _
+    (B * (3 * (B * (B * (B + 1))) + (2 * B + 3) * (B * B) + B + 2 * (B * B)) + B * (B * (B * B + 1))
+     + (B * (3 * (B * (B * B)) + 17 * (B * B) + 2 * (B * (B * B)) + 3 * (B * B) + 3 * B)
+        + 2 * (B * (B * B)) + B * B * B + (B * (B * (B * B) + B) + B * B))
+     + (B * B + 2) + B * B)).
+  - mono.
+  - nia.
+Qed.
+
+Lemma B_pows B : 1 <= B ->
+  1 <= B * B /\ B * B <= B * (B * (B * B)) /\ B * (B * B) <= B * (B * (B * B)).
+Proof. intros. repeat split; nia. Qed.
+
+Lemma tl_shape p D N lim wo go r B :
+  (forall i, i < N -> lim i <= N) ->
+  N <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> ldff D <= B -> 1 <= B ->
+  shape (tl_at p D N lim wo go r) <= 1000 * (B * (B * (B * B))) + 20 * r.
+Proof.
+  intros Hlim HN Hd Hdh HH Hff HB. unfold tl_at.
+  set (m1 := lnaff_at _ _ _ _ _ _). set (m2 := mha_at _ _ _ _ _ _ _ _ _ _ _ _).
+  set (m3 := ew_prog _ _ _ _). set (m4 := lnaff_at _ _ _ _ _ _).
+  set (m5 := ffn_at _ _ _ _ _ _ _ _).
+  assert (S1 : shape m1 <= 50 * (B * B)) by (apply lnaff_shape; lia).
+  assert (S2 : shape m2 <= 200 * (B * (B * (B * B)))) by (apply mha_shape; auto).
+  assert (S3 : shape m3 <= 6 * (B * B)).
+  { unfold m3. unfold shape.
+    destruct (ew_prog_counts N (ld D) (OBin BAdd)
+      (fun i j => [FIn (N * ld D + (i * ld D + j)); FIn (i * ld D + j)]))
+      as (Ho & Hp & _ & Hm & Ha); [intros; reflexivity|].
+    rewrite Ho, Hp, Ha. cbn [op_arity] in Hm. rewrite Nat.mul_1_r, Nat.mul_0_r, Nat.add_0_l.
+    assert (N * ld D <= B * B) by (apply Nat.mul_le_mono; lia).
+    pose proof (B_pows B HB). lia. }
+  assert (S4 : shape m4 <= 50 * (B * B)) by (apply lnaff_shape; lia).
+  assert (S5 : shape m5 <= 60 * (B * (B * B))) by (apply ffn_shape; lia).
+  assert (HND : N * ld D <= B * B) by (apply Nat.mul_le_mono; lia).
+  pose proof (B_pows B HB).
+  pose proof (shape_PPar m1 (keep 0 (N * ld D + r))).
+  pose proof (shape_PPar m2 (keep (N * ld D) (N * ld D + r))).
+  pose proof (shape_PPar m3 (keep (2 * (N * ld D)) r)).
+  pose proof (shape_PPar m4 (keep (N * ld D) r)).
+  pose proof (shape_PPar m5 (keep (N * ld D) r)).
+  rewrite !shape_keep in *.
+  set (s1 := PPar m1 _) in *. set (s2 := PPar m2 _) in *. set (s3 := PPar m3 _) in *.
+  set (s4 := PPar m4 _) in *. set (s5 := PPar m5 _) in *.
+  pose proof (shape_PSeq s1 (PSeq s2 (PSeq s3 (PSeq s4 s5)))).
+  pose proof (shape_PSeq s2 (PSeq s3 (PSeq s4 s5))).
+  pose proof (shape_PSeq s3 (PSeq s4 s5)). pose proof (shape_PSeq s4 s5).
+  lia.
+Qed.
