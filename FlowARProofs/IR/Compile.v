@@ -89,14 +89,6 @@ Proof.
     induction (enc p (fone p)) as [|[|] bs IH]; simpl; f_equal; auto.
 Qed.
 
-Lemma map_seq_offset {A} (f : nat -> A) s n :
-  map f (seq s n) = map (fun j => f (s + j)) (seq 0 n).
-Proof.
-  revert f s. induction n as [|n IH]; intros f s; [reflexivity|].
-  cbn [seq map]. rewrite Nat.add_0_r. f_equal. rewrite IH, (IH _ 1).
-  apply map_ext. intros j. f_equal. lia.
-Qed.
-
 Lemma wf_swap_wires p : wf (2 * fw p) (swap_wires p) /\ width_out (swap_wires p) = 2 * fw p.
 Proof.
   unfold swap_wires, wf, width_out. cbn [c_layers c_outs layers_wf last_width]. split; [split|].

@@ -120,6 +120,15 @@ Definition op_dbound P (o : op) : nat :=
 
 (** ** Basic facts *)
 
+Lemma map_seq_offset {A} (f : nat -> A) s n :
+  map f (seq s n) = map (fun j => f (s + j)) (seq 0 n).
+Proof.
+  revert f s. induction n as [|n IH]; intros f s; [reflexivity|].
+  cbn [seq map]. rewrite Nat.add_0_r. f_equal. rewrite IH, (IH _ 1).
+  apply map_ext. intros j. f_equal. lia.
+Qed.
+
+
 Lemma peval_PSeq P p a b xs : peval P p (PSeq a b) xs = peval P p b (peval P p a xs).
 Proof. reflexivity. Qed.
 

@@ -1,0 +1,285 @@
+(** * The K-scale FlowAR inference pipeline: float semantics and program
+
+    The pipeline as reconstructed in PAPER.md §1.4 (i), with the released
+    model's choices (scales of side [s0·a^i], bicubic up-sampling between
+    scales, block-causal attention over the current and coarser scales, a
+    flow-matching head per scale integrated with [T] Euler steps):
+    {v
+    for i = 0 .. K−1:
+      X_i  := [ cond ; Emb(Up(Ỹ_0)) ; … ; Emb(Up(Ỹ_{i−1})) ]     (ntok i × d)
+      X_i  := L transformer layers on X_i, block-causal mask
+      Ŷ_i  := the last tok i rows of X_i                         (the condition for scale i)
+      Ỹ_i  := T Euler steps of the velocity network from the noise F_i^0, conditioned on Ŷ_i
+    output Ỹ_{K−1}                                                 (n² × c, n = s0·a^(K−1))
+    v}
+    Everything the circuit reads is ONE input vector [G] in the layout below:
+    the class tokens [cond], the noises [F_i^0] (inputs, so the circuit
+    quantifies over them — PAPER.md §6 item 4), and all weights (inputs, so
+    one uniform family serves every trained model).  [flowar_float] is the
+    float semantics, defined from the modules' float semantics (Modules/)
+    without reference to programs or circuits; [flowar_prog] is the program;
+    [flowar_prog_correct] says they agree on every input vector. *)
+From Coq Require Import List Arith Lia ZArith.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
+From FlowARProofs.Modules Require Import AttnCommon Attention MLP Sampling FlowMatching.
+From FlowARProofs.Pipeline Require Import Layer FlowHead Scales.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+(** ** Configurations *)
+
+Record Config := {
+  K : nat;        (** number of scales *)
+  s0 : nat;       (** side of the first scale *)
+  a : nat;        (** up-sampling factor between scales (2 in FlowAR) *)
+  ch : nat;       (** latent channels c *)
+  LD : LDims;     (** transformer dimensions (shared by the AR transformer and the flow head) *)
+  L : nat;        (** AR transformer layers *)
+  Lf : nat;       (** velocity-network layers *)
+  T : nat;        (** Euler steps per scale *)
+}.
+
+Implicit Types (cfg : Config) (P : FloatPrimitivesTC0) (G : list flt) (Ys : list mat)
+  (p i j l : nat).
+
+Definition dm cfg := ld (LD cfg).
+Definition side cfg i := s0 cfg * a cfg ^ i.
+Definition tok cfg i := side cfg i * side cfg i.
+Definition ntok cfg i := list_sum (map (tok cfg) (seq 0 (S i))).
+Definition FD cfg : FHDims := {| fhc := ch cfg; fhLD := LD cfg; fhLf := Lf cfg |}.
+
+(** Block-causal limit at scale [i]: a token of block [j] sees blocks [0..j]. *)
+Definition lim_at cfg i : nat -> nat := bc_lim (map (tok cfg) (seq 0 (S i))).
+
+(** ** Layout of the input vector [G] *)
+
+Definition off_noise cfg i := tok cfg 0 * dm cfg + yoff (tok cfg) (ch cfg) i.
+Definition off_embW cfg := off_noise cfg (K cfg).
+Definition off_embb cfg := off_embW cfg + ch cfg * dm cfg.
+Definition off_ar cfg l := off_embb cfg + dm cfg + l * tl_size (LD cfg).
+Definition off_fh cfg := off_ar cfg (L cfg).
+Definition glen cfg := off_fh cfg + fh_size (FD cfg).
+
+(** ** Float semantics *)
+
+Section semantics.
+  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Let c := ch cfg. Let d := dm cfg.
+
+  (** Block [j+1] of the sequence: the embedded up-sampled output of scale [j]. *)
+  Definition fembed (Y : mat) j : mat :=
+    fmlp p c (fup p (a cfg) (side cfg j) (side cfg j) Y)
+         (rd G (off_embW cfg) c d) (rd G (off_embb cfg) 1 d).
+
+  (** The AR transformer's input at scale [i]: the blocks [0..i] stacked. *)
+  Fixpoint fseq Ys i : mat :=
+    match i with
+    | 0 => rd G 0 (tok cfg 0) d
+    | S i' => vcat (ntok cfg i') (fseq Ys i') (fembed (nth i' Ys mzero) i')
+    end.
+
+  Definition ftf i (X : mat) : mat :=
+    iterate (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X) (L cfg) X.
+
+  (** The condition for scale [i]: the last [tok i] rows of the transformer's output. *)
+  Definition fcond Ys i : mat :=
+    fun t k => ftf i (fseq Ys i) (ntok cfg i - tok cfg i + t) k.
+
+  Definition fscale Ys i : mat :=
+    fflow P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
+          (rd G (off_noise cfg i) (tok cfg i) c) (fcond Ys i).
+
+  (** The outputs of the scales [0..k−1]. *)
+  Fixpoint fouts k : list mat :=
+    match k with 0 => [] | S k' => fouts k' ++ [fscale (fouts k') k'] end.
+
+  (** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
+  Definition flowar_float : mat := nth (K cfg - 1) (fouts (K cfg)) mzero.
+End semantics.
+
+(** ** Facts about the scales *)
+
+Lemma side_S cfg j : side cfg (S j) = a cfg * side cfg j.
+Proof. unfold side. cbn [Nat.pow]. lia. Qed.
+
+Lemma tok_S cfg j : tok cfg (S j) = a cfg * side cfg j * (a cfg * side cfg j).
+Proof. unfold tok. rewrite side_S. reflexivity. Qed.
+
+Lemma ntok_S cfg i : ntok cfg (S i) = ntok cfg i + tok cfg (S i).
+Proof. unfold ntok. rewrite (seq_S (S i)), map_app, list_sum_app. cbn. lia. Qed.
+
+Lemma tok_le_ntok cfg i : tok cfg i <= ntok cfg i.
+Proof. destruct i as [|i]; [unfold ntok; cbn; lia|]. rewrite ntok_S. lia. Qed.
+
+Lemma lim_at_le cfg i t : t < ntok cfg i -> lim_at cfg i t <= ntok cfg i.
+Proof. intros Ht. apply bc_lim_spec. exact Ht. Qed.
+
+Lemma fouts_length P p cfg G k : length (fouts P p cfg G k) = k.
+Proof. induction k as [|k IH]; cbn; [reflexivity|]. rewrite app_length, IH. cbn. lia. Qed.
+
+(** ** The program *)
+
+Section program.
+  Context (p : nat) (cfg : Config).
+  Let c := ch cfg. Let d := dm cfg.
+  Let yl i := yoff (tok cfg) (ch cfg) i.
+
+  (** Block [j+1] of the sequence from the state [yflat Ys i ++ G] ([G] at [gofs], [|state| = w]). *)
+  Definition embed_at gofs w j : prog :=
+    let U := tok cfg (S j) * c in
+    PSeq (PPar (up_at p (yl j) (a cfg) (side cfg j) (side cfg j) c) (keep 0 w))
+         (mlp_at 0 (U + gofs + off_embW cfg) (U + gofs + off_embb cfg) (tok cfg (S j)) c d).
+
+  Fixpoint seq_at gofs w i : prog :=
+    match i with
+    | 0 => keep gofs (tok cfg 0 * d)
+    | S i' => PPar (seq_at gofs w i') (embed_at gofs w i')
+    end.
+
+  (** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
+  Definition scale_at i : prog :=
+    let gofs := yl i in let w := yl i + glen cfg in
+    let N := ntok cfg i in let M := tok cfg i in
+    PSeq (PPar (seq_at gofs w i) (keep 0 w))
+    (PSeq (iter (N * d + w) (L cfg)
+                (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w))
+    (PSeq (PPar (keep (N * d + gofs + off_noise cfg i) (M * c))
+                (PPar (keep ((N - M) * d) (M * d)) (keep (N * d) w)))
+    (PSeq (flow_at p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
+          (PPar (keep (M * c + M * d) gofs)
+                (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
+
+  Fixpoint scales_at k : prog :=
+    match k with
+    | 0 => idw (glen cfg)
+    | S k' => PSeq (scales_at k') (scale_at k')
+    end.
+
+  Definition flowar_prog : prog :=
+    PSeq (scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
+End program.
+
+(** ** Correctness: the program computes [flowar_float] on every input vector *)
+
+Lemma keep_mid P p pre mid post :
+  peval P p (keep (length pre) (length mid)) (pre ++ mid ++ post) = mid.
+Proof.
+  cbn [keep peval]. rewrite map_map. cbn [fsrc_val].
+  transitivity (map (fun i => nth i mid fzero) (seq 0 (length mid))).
+  - apply map_ext_in. intros i Hi. apply in_seq in Hi.
+    rewrite app_nth2_plus, app_nth1 by lia. reflexivity.
+  - clear. induction mid as [|x mid IH]; [reflexivity|]. cbn [length seq map nth].
+    f_equal. rewrite <- seq_shift, map_map. exact IH.
+Qed.
+
+Lemma keep_at P p pre mid post a g :
+  length pre = a -> length mid = g -> peval P p (keep a g) (pre ++ mid ++ post) = mid.
+Proof. intros <- <-. apply keep_mid. Qed.
+
+Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|reflexivity].
+
+Section correct.
+  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (HG : length G = glen cfg).
+
+  Lemma embed_at_correct Ys i j : j < i ->
+    peval P p (embed_at p cfg (length (yflat (tok cfg) (ch cfg) Ys i))
+                              (length (yflat (tok cfg) (ch cfg) Ys i) + length G) j)
+          (yflat (tok cfg) (ch cfg) Ys i ++ G)
+    = flat (tok cfg (S j)) (dm cfg) (fembed p cfg G (nth j Ys mzero) j).
+  Proof.
+    intros Hj. unfold embed_at. rewrite peval_PSeq, peval_PPar.
+    rewrite (up_at_correct P p _ _ (a cfg) (side cfg j) (side cfg j) (ch cfg) (nth j Ys mzero))
+      by (exact (block_yflat (tok cfg) (ch cfg) Ys i j G Hj)).
+    rewrite keep0 by (rewrite app_length; reflexivity).
+    set (U := fup p (a cfg) (side cfg j) (side cfg j) (nth j Ys mzero)).
+    rewrite <- tok_S.
+    apply mlp_at_correct.
+    - apply block_front.
+    - rewrite <- (flat_length (tok cfg (S j)) (ch cfg) U). bw.
+    - rewrite <- (flat_length (tok cfg (S j)) (ch cfg) U). bw.
+  Qed.
+
+  Lemma seq_at_correct Ys cur i : i <= cur ->
+    peval P p (seq_at p cfg (length (yflat (tok cfg) (ch cfg) Ys cur))
+                            (length (yflat (tok cfg) (ch cfg) Ys cur) + length G) i)
+          (yflat (tok cfg) (ch cfg) Ys cur ++ G)
+    = flat (ntok cfg i) (dm cfg) (fseq p cfg G Ys i).
+  Proof.
+    induction i as [|i IH]; intros Hi.
+    - cbn [seq_at fseq]. replace (ntok cfg 0) with (tok cfg 0) by (unfold ntok; cbn; lia).
+      apply keep_block. rewrite <- (Nat.add_0_r (length (yflat _ _ Ys cur))).
+      apply block_rd_app.
+    - cbn [seq_at fseq]. rewrite peval_PPar, IH by lia.
+      rewrite embed_at_correct by lia. rewrite ntok_S, flat_vcat. reflexivity.
+  Qed.
+
+  Theorem scale_at_correct Ys i :
+    peval P p (scale_at p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
+    = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fscale P p cfg G Ys i) ++ G.
+  Proof.
+    unfold scale_at. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
+    (* the sequence *)
+    rewrite peval_PSeq, peval_PPar, (seq_at_correct Ys i i) by lia.
+    set (E := yflat (tok cfg) (ch cfg) Ys i).
+    set (N := ntok cfg i). set (M := tok cfg i).
+    rewrite keep0 by (rewrite app_length; reflexivity).
+    (* the AR transformer *)
+    rewrite peval_PSeq.
+    rewrite (iter_correct P p (N * (dm cfg) + (length E + length G)) (L cfg) _
+               (fun X => flat N (dm cfg) X ++ E ++ G)
+               (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X)).
+    2: { intros y. rewrite !app_length, flat_length. reflexivity. }
+    2: { intros l y _. apply tl_at_correct. intros t Ht. apply lim_at_le. exact Ht. }
+    set (X' := iterate _ (L cfg) (fseq p cfg G Ys i)).
+    (* noise and condition *)
+    rewrite peval_PSeq, peval_PPar, peval_PPar.
+    rewrite (keep_block P p _ _ M (ch cfg) (rd G (off_noise cfg i) M (ch cfg))) by bw.
+    rewrite (keep_block P p _ _ M (dm cfg) (fun t k => X' (N - M + t) k))
+      by (apply block_rows; pose proof (tok_le_ntok cfg i); lia).
+    rewrite (keep_app P p (flat N (dm cfg) X') (E ++ G)) by (rewrite ?flat_length, ?app_length; lia).
+    (* the flow head *)
+    rewrite peval_PSeq.
+    change (ch cfg) with (fhc (FD cfg)) at 1 3. change (dm cfg) with (ld (fhLD (FD cfg))) at 1.
+    rewrite flow_at_correct. cbn [fhc fhLD].
+    (* bring the new output after the earlier ones *)
+    rewrite peval_PPar, peval_PPar. cbn [fhc fhLD FD] in *. fold (dm cfg).
+    set (Y1 := flat M (ch cfg) (fflow _ _ _ _ _ _ _ _ _)).
+    set (Y2 := flat M (dm cfg) (fun t k => X' (N - M + t) k)).
+    assert (L1 : length Y1 = M * ch cfg) by apply flat_length.
+    assert (L2 : length Y2 = M * dm cfg) by apply flat_length.
+    assert (K1 : peval P p (keep (M * ch cfg + M * dm cfg) (length E)) (Y1 ++ Y2 ++ E ++ G) = E)
+      by (rewrite app_assoc; apply keep_at; rewrite ?app_length; lia).
+    assert (K2 : peval P p (keep 0 (M * ch cfg)) (Y1 ++ Y2 ++ E ++ G) = Y1)
+      by (apply (keep_at P p [] Y1); cbn; lia).
+    assert (K3 : peval P p (keep (M * ch cfg + M * dm cfg + length E) (length G))
+                   (Y1 ++ Y2 ++ E ++ G) = G)
+      by (rewrite !app_assoc; apply keep_app; rewrite ?app_length; lia).
+    rewrite K1, K2, K3. reflexivity.
+  Qed.
+End correct.
+
+Section correct_all.
+  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (HG : length G = glen cfg).
+
+  Lemma scales_at_correct k :
+    peval P p (scales_at p cfg k) G = yflat (tok cfg) (ch cfg) (fouts P p cfg G k) k ++ G.
+  Proof.
+    induction k as [|k IH]; cbn [scales_at fouts].
+    - rewrite <- HG. apply idw_correct.
+    - rewrite peval_PSeq, IH, (scale_at_correct P p cfg G HG), app_assoc.
+      rewrite yflat_app by apply fouts_length. reflexivity.
+  Qed.
+
+  (** The pipeline's program computes FlowAR's float semantics. *)
+  Theorem flowar_prog_correct :
+    1 <= K cfg ->
+    peval P p (flowar_prog p cfg) G
+    = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float P p cfg G).
+  Proof.
+    intros HK. unfold flowar_prog, flowar_float. rewrite peval_PSeq, scales_at_correct.
+    apply keep_block. apply block_yflat. lia.
+  Qed.
+End correct_all.
