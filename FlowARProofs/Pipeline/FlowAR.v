@@ -283,3 +283,173 @@ Section correct_all.
     apply keep_block. apply block_yflat. lia.
   Qed.
 End correct_all.
+
+(** ** Typing *)
+
+Lemma yoff_mono tk c j i : j <= i -> yoff tk c j <= yoff tk c i.
+Proof.
+  induction 1 as [|i Hji IH]; [lia|]. rewrite yoff_S. lia.
+Qed.
+
+Lemma yoff_lt tk c j i : j < i -> yoff tk c j + tk j * c <= yoff tk c i.
+Proof. intros Hji. rewrite <- yoff_S. apply yoff_mono. lia. Qed.
+
+Section typing.
+  Context (p : nat) (cfg : Config).
+  Let c := ch cfg. Let d := dm cfg.
+
+  Lemma layout_noise i : i < K cfg -> off_noise cfg i + tok cfg i * ch cfg <= off_embW cfg.
+  Proof. intros Hi. unfold off_embW, off_noise. pose proof (yoff_lt (tok cfg) (ch cfg) i (K cfg) Hi). lia. Qed.
+
+  Lemma layout_ar l : l < L cfg -> off_ar cfg l + tl_size (LD cfg) <= off_fh cfg.
+  Proof. intros Hl. unfold off_fh, off_ar. nia. Qed.
+
+  Lemma up_at_arity' offX j :
+    arity_out (up_at p offX (a cfg) (side cfg j) (side cfg j) (ch cfg)) = tok cfg (S j) * ch cfg.
+  Proof. rewrite up_at_arity, tok_S. reflexivity. Qed.
+
+  Lemma seq_at_arity gofs w i : arity_out (seq_at p cfg gofs w i) = ntok cfg i * dm cfg.
+  Proof.
+    induction i as [|i IH]; cbn [seq_at].
+    - rewrite keep_arity. unfold ntok. cbn. lia.
+    - change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+      rewrite IH, ntok_S. unfold embed_at. cbn [arity_out]. rewrite mlp_at_arity. lia.
+  Qed.
+
+  Lemma seq_at_wt i cur : i <= cur ->
+    pwt p (yoff (tok cfg) (ch cfg) cur + glen cfg)
+        (seq_at p cfg (yoff (tok cfg) (ch cfg) cur) (yoff (tok cfg) (ch cfg) cur + glen cfg) i).
+  Proof.
+    set (gofs := yoff (tok cfg) (ch cfg) cur). set (w := gofs + glen cfg).
+    assert (Hemb : off_embb cfg + dm cfg <= glen cfg).
+    { unfold glen, off_fh, off_ar. lia. }
+    induction i as [|i IH]; intros Hi; cbn [seq_at].
+    - apply keep_wt_le. unfold w, glen, off_fh, off_ar, off_embb, off_embW, off_noise. lia.
+    - split; [apply IH; lia|]. unfold embed_at. split; [split|].
+      + apply up_at_wt. pose proof (yoff_lt (tok cfg) (ch cfg) i cur ltac:(lia)).
+        unfold tok in *. unfold w. lia.
+      + apply keep_wt_le. lia.
+      + change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+        rewrite up_at_arity', keep_arity. apply mlp_at_wt; unfold off_embb in *; nia.
+  Qed.
+
+  Theorem scale_at_wt i : i < K cfg ->
+    pwt p (yoff (tok cfg) (ch cfg) i + glen cfg) (scale_at p cfg i).
+  Proof.
+    intros Hi. unfold scale_at.
+    set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + glen cfg).
+    set (N := ntok cfg i). set (M := tok cfg i).
+    pose proof (tok_le_ntok cfg i) as HMN. fold N M in HMN.
+    pose proof (layout_noise i Hi) as Hno. fold M in Hno.
+    assert (Hfh : off_fh cfg + fh_size (FD cfg) <= glen cfg) by (unfold glen; lia).
+    assert (Hembw : off_embW cfg <= off_fh cfg) by (unfold off_fh, off_ar, off_embb; lia).
+    cbn [pwt]. split; [split|].
+    { apply seq_at_wt. lia. }
+    { apply keep_wt_le. lia. }
+    change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+    rewrite seq_at_arity, keep_arity. split.
+    { apply iter_wt. intros l Hl. split.
+      - apply tl_at_wt; [intros; apply lim_at_le; auto|].
+        pose proof (layout_ar l Hl). unfold w. lia.
+      - apply tl_at_arity. intros; apply lim_at_le; auto. }
+    rewrite iter_arity by (intros l _; apply tl_at_arity; intros; apply lim_at_le; auto).
+    split; [split; [|split]|].
+    { apply keep_wt_le. unfold w. lia. }
+    { apply keep_wt_le. nia. }
+    { apply keep_wt_le. lia. }
+    change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+    change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+    rewrite !keep_arity. split.
+    { change (M * ch cfg + (M * dm cfg + w))
+        with (M * fhc (FD cfg) + (M * ld (fhLD (FD cfg)) + w)).
+      rewrite Nat.add_assoc. apply flow_at_wt. unfold w. lia. }
+    rewrite flow_at_arity. cbn [fhc fhLD FD]. unfold dm.
+    split; [|split]; apply keep_wt_le; unfold w; lia.
+  Qed.
+
+  Lemma scale_at_arity i :
+    arity_out (scale_at p cfg i) = yoff (tok cfg) (ch cfg) (S i) + glen cfg.
+  Proof.
+    unfold scale_at. cbn [arity_out]. rewrite !keep_arity, yoff_S. lia.
+  Qed.
+
+  Lemma scales_at_wt k : k <= K cfg ->
+    pwt p (glen cfg) (scales_at p cfg k) /\
+    arity_out (scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + glen cfg.
+  Proof.
+    induction k as [|k IH]; intros Hk; cbn [scales_at].
+    - split; [apply idw_wt|]. unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
+    - destruct (IH ltac:(lia)) as [Hw Ha]. split; [split; [exact Hw|]|].
+      + rewrite Ha. apply scale_at_wt. lia.
+      + cbn [arity_out]. apply scale_at_arity.
+  Qed.
+
+  Theorem flowar_prog_wt : 1 <= K cfg -> pwt p (glen cfg) (flowar_prog p cfg).
+  Proof.
+    intros HK. destruct (scales_at_wt (K cfg) (le_n _)) as [Hw Ha].
+    split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
+    pose proof (yoff_lt (tok cfg) (ch cfg) (K cfg - 1) (K cfg) ltac:(lia)). lia.
+  Qed.
+End typing.
+
+(** ** Depth: the number of scales times a per-scale constant *)
+
+(** Per-scale depth: building the sequence (up-sampling then embedding),
+    [L] transformer layers, [T] Euler steps of the flow head. *)
+Definition scale_depth P (L Lf T : nat) : nat :=
+  (3 * d_std P + 2 * d_sum P) + L * tl_depth P
+  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth P
+         + (2 * d_std P + d_sum P) + 2 * d_std P).
+
+(** The explicit depth bound of the whole pipeline: [K] scales in sequence. *)
+Definition flowar_depth P (K L Lf T : nat) : nat := K * scale_depth P L Lf T.
+
+Lemma embed_at_wdepth P p cfg gofs w j :
+  wdepth (op_dbound P) (embed_at p cfg gofs w j) <= 3 * d_std P + 2 * d_sum P.
+Proof.
+  unfold embed_at. cbn [wdepth]. rewrite keep_wdepth.
+  pose proof (up_at_wdepth P p (yoff (tok cfg) (ch cfg) j) (a cfg) (side cfg j) (side cfg j) (ch cfg)).
+  pose proof (mlp_at_wdepth P 0 (tok cfg (S j) * ch cfg + gofs + off_embW cfg)
+                (tok cfg (S j) * ch cfg + gofs + off_embb cfg) (tok cfg (S j)) (ch cfg) (dm cfg)).
+  lia.
+Qed.
+
+Lemma seq_at_wdepth P p cfg gofs w i :
+  wdepth (op_dbound P) (seq_at p cfg gofs w i) <= 3 * d_std P + 2 * d_sum P.
+Proof.
+  induction i as [|i IH]; cbn [seq_at wdepth].
+  - rewrite keep_wdepth. lia.
+  - pose proof (embed_at_wdepth P p cfg gofs w i). lia.
+Qed.
+
+Theorem scale_at_wdepth P p cfg i :
+  wdepth (op_dbound P) (scale_at p cfg i) <= scale_depth P (L cfg) (Lf cfg) (T cfg).
+Proof.
+  unfold scale_at, scale_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  pose proof (seq_at_wdepth P p cfg (yoff (tok cfg) (ch cfg) i)
+                (yoff (tok cfg) (ch cfg) i + glen cfg) i).
+  pose proof (wdepth_iter_le (op_dbound P) (ntok cfg i * dm cfg + (yoff (tok cfg) (ch cfg) i + glen cfg))
+    (L cfg) (fun l => tl_at p (LD cfg) (ntok cfg i) (lim_at cfg i) (off_ar cfg l)
+                       (yoff (tok cfg) (ch cfg) i) (yoff (tok cfg) (ch cfg) i + glen cfg))
+    (tl_depth P) (fun l _ => tl_at_wdepth P p _ _ _ _ _ _)).
+  pose proof (flow_at_wdepth P p (FD cfg) (tok cfg i) (T cfg) (off_fh cfg)
+                (yoff (tok cfg) (ch cfg) i) (yoff (tok cfg) (ch cfg) i + glen cfg)).
+  unfold fh_step_depth in *. cbn [fhLf FD] in *. lia.
+Qed.
+
+Theorem flowar_prog_wdepth P p cfg :
+  wdepth (op_dbound P) (flowar_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
+Proof.
+  unfold flowar_prog, flowar_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
+  induction (K cfg) as [|k IH]; cbn [scales_at wdepth].
+  - unfold idw. cbn. lia.
+  - pose proof (scale_at_wdepth P p cfg k). lia.
+Qed.
+
+(** Non-vacuity: the depth bound really counts the scales — it strictly grows
+    with [K] as soon as there is one transformer layer. *)
+Lemma flowar_depth_strict_mono P K L Lf T :
+  1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
+Proof.
+  intros HL. unfold flowar_depth, scale_depth, tl_depth. nia.
+Qed.
