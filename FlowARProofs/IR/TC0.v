@@ -116,3 +116,6 @@ Proof. unfold shape. cbn [ops pads maxar arity_out]. lia. Qed.
 
 Lemma shape_PWire sel : shape (PWire sel) = length sel.
 Proof. reflexivity. Qed.
+
+Lemma shape_PPar_arity a b : shape (PPar a b) <= shape a + shape b + arity_out a + arity_out b.
+Proof. unfold shape. cbn [ops pads maxar arity_out]. lia. Qed.

@@ -453,3 +453,143 @@ Lemma flowar_depth_strict_mono P K L Lf T :
 Proof.
   intros HL. unfold flowar_depth, scale_depth, tl_depth. nia.
 Qed.
+
+(** ** Size: the program's shape is polynomial in the dimensions *)
+
+(** One bound [B] on every dimension (token counts, widths, heads, channels). *)
+Definition dimB cfg : nat :=
+  ntok cfg (K cfg - 1) + dm cfg + ldh (LD cfg) + lH (LD cfg) + ldff (LD cfg) + ch cfg + 1.
+
+(** The widest state: all outputs and the input vector. *)
+Definition wmax cfg : nat := yoff (tok cfg) (ch cfg) (K cfg) + glen cfg.
+
+Lemma ntok_mono cfg i j : i <= j -> ntok cfg i <= ntok cfg j.
+Proof. induction 1 as [|j _ IH]; [lia|]. rewrite ntok_S. lia. Qed.
+
+Definition B4 B : nat := B * (B * (B * B)).
+
+Section shape.
+  Context (p : nat) (cfg : Config) (B : nat).
+  Context (HB : dimB cfg <= B).
+
+  Lemma dims_le : dm cfg <= B /\ ldh (LD cfg) <= B /\ lH (LD cfg) <= B /\ ldff (LD cfg) <= B
+                  /\ ch cfg <= B /\ 1 <= B.
+  Proof. unfold dimB in HB. lia. Qed.
+
+  Lemma ntok_le i : i < K cfg -> ntok cfg i <= B.
+  Proof.
+    intros Hi. pose proof (ntok_mono cfg i (K cfg - 1) ltac:(lia)). unfold dimB in HB. lia.
+  Qed.
+
+  Lemma U_ge : 1 <= (B4 B) /\ B <= (B4 B) /\ B * B <= (B4 B) /\ B * (B * B) <= (B4 B).
+  Proof.
+    destruct dims_le as (_ & _ & _ & _ & _ & H1). unfold B4.
+    assert (Hy : forall y, y <= B * y) by (intros; nia).
+    pose proof (Hy B). pose proof (Hy (B * B)). pose proof (Hy (B * (B * B))). lia.
+  Qed.
+
+  Lemma embed_shape gofs w j : S j < K cfg -> w <= (wmax cfg) ->
+    shape (embed_at p cfg gofs w j) <= 82 * (B4 B) + 2 * (wmax cfg).
+  Proof.
+    intros Hj Hw. destruct dims_le as (Hd & _ & _ & _ & Hc & H1). pose proof U_ge as (U1 & U2 & U3 & U4).
+    pose proof (ntok_le (S j) Hj) as HN. pose proof (tok_le_ntok cfg (S j)).
+    unfold embed_at. eapply Nat.le_trans; [apply shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_r, shape_PPar_arity|].
+    rewrite shape_keep, keep_arity, up_at_arity'.
+    assert (Hup : shape (up_at p (yoff (tok cfg) (ch cfg) j) (a cfg) (side cfg j) (side cfg j) (ch cfg))
+                  <= 60 * (B * B)).
+    { unfold shape. rewrite up_at_ops, up_at_pads, up_at_arity, <- tok_S.
+      pose proof (up_at_maxar p (yoff (tok cfg) (ch cfg) j) (a cfg) (side cfg j) (side cfg j) (ch cfg)).
+      assert (tok cfg (S j) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+      assert (1 <= B * B) by nia. nia. }
+    pose proof (mlp_shape 0 (tok cfg (S j) * ch cfg + gofs + off_embW cfg)
+                  (tok cfg (S j) * ch cfg + gofs + off_embb cfg) (tok cfg (S j)) (ch cfg) (dm cfg) B
+                  ltac:(lia) Hc Hd H1).
+    assert (tok cfg (S j) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    unfold B4 in *. lia.
+  Qed.
+
+  Lemma seq_shape gofs w i : i < K cfg -> w <= (wmax cfg) ->
+    shape (seq_at p cfg gofs w i) <= (i + 1) * (84 * (B4 B) + 2 * (wmax cfg)).
+  Proof.
+    intros Hi Hw. destruct dims_le as (Hd & _ & _ & _ & Hc & H1). pose proof U_ge as (U1 & U2 & U3 & U4).
+    induction i as [|i IH]; cbn [seq_at].
+    - rewrite shape_keep. assert (tok cfg 0 * dm cfg <= B * B).
+      { pose proof (ntok_le 0 Hi). pose proof (tok_le_ntok cfg 0). apply Nat.mul_le_mono; lia. }
+      lia.
+    - eapply Nat.le_trans; [apply shape_PPar_arity|].
+      rewrite seq_at_arity. unfold embed_at at 2. cbn [arity_out]. rewrite mlp_at_arity.
+      pose proof (embed_shape gofs w i Hi Hw). specialize (IH ltac:(lia)).
+      assert (ntok cfg i * dm cfg <= B * B)
+        by (apply Nat.mul_le_mono; [apply ntok_le|]; lia).
+      assert (tok cfg (S i) * dm cfg <= B * B).
+      { pose proof (ntok_le (S i) Hi). pose proof (tok_le_ntok cfg (S i)).
+        apply Nat.mul_le_mono; lia. }
+      nia.
+  Qed.
+  Definition scale_coef : nat :=
+    K cfg + 2 * L cfg + (2 * T cfg + 2) * (2 * Lf cfg + 3) + 22.
+
+  Lemma scale_shape i : i < K cfg ->
+    shape (scale_at p cfg i) <= scale_coef * (1100 * B4 B + 20 * wmax cfg).
+  Proof.
+    intros Hi. destruct dims_le as (Hd & Hdh & HH & Hff & Hc & H1).
+    pose proof U_ge as (U1 & U2 & U3 & U4).
+    set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + glen cfg).
+    assert (Hw : w <= wmax cfg).
+    { unfold w, gofs, wmax. pose proof (yoff_mono (tok cfg) (ch cfg) i (K cfg)). lia. }
+    pose proof (ntok_le i Hi) as HN. pose proof (tok_le_ntok cfg i) as HM.
+    assert (HNd : ntok cfg i * dm cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    assert (HMd : tok cfg i * dm cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    assert (HMc : tok cfg i * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    assert (Hgofs : gofs <= wmax cfg) by (unfold gofs, wmax; pose proof (yoff_mono (tok cfg) (ch cfg) i (K cfg)); lia).
+    assert (Hglen : glen cfg <= wmax cfg) by (unfold wmax; lia).
+    unfold scale_at. fold gofs w.
+    set (N := ntok cfg i) in *. set (M := tok cfg i) in *.
+    (* A *)
+    pose proof (shape_PPar_arity (seq_at p cfg gofs w i) (keep 0 w)) as SA.
+    rewrite shape_keep, keep_arity, seq_at_arity in SA.
+    pose proof (seq_shape gofs w i Hi Hw) as Sseq.
+    (* B *)
+    pose proof (shape_iter (N * dm cfg + w) (L cfg)
+      (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w)
+      (1000 * B4 B + 20 * w)
+      (fun l _ => tl_shape p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w B
+                    (fun t Ht => lim_at_le cfg i t Ht) HN Hd Hdh HH Hff H1)) as SB.
+    (* C *)
+    pose proof (shape_PPar_arity (keep ((N - M) * dm cfg) (M * dm cfg)) (keep (N * dm cfg) w)) as SC1.
+    pose proof (shape_PPar_arity (keep (N * dm cfg + gofs + off_noise cfg i) (M * ch cfg))
+                  (PPar (keep ((N - M) * dm cfg) (M * dm cfg)) (keep (N * dm cfg) w))) as SC2.
+    rewrite !shape_keep, !keep_arity in SC1, SC2. cbn [arity_out] in SC2. rewrite !keep_arity in SC2.
+    (* D *)
+    pose proof (flow_shape p (FD cfg) M (T cfg) (off_fh cfg) gofs w B ltac:(lia) Hc Hd Hdh HH Hff H1)
+      as SD. cbn [fhLf FD] in SD.
+    (* E *)
+    pose proof (shape_PPar_arity (keep 0 (M * ch cfg)) (keep (M * ch cfg + M * dm cfg + gofs) (glen cfg))) as SE1.
+    pose proof (shape_PPar_arity (keep (M * ch cfg + M * dm cfg) gofs)
+                  (PPar (keep 0 (M * ch cfg)) (keep (M * ch cfg + M * dm cfg + gofs) (glen cfg)))) as SE2.
+    rewrite !shape_keep, !keep_arity in SE1, SE2. cbn [arity_out] in SE2. rewrite !keep_arity in SE2.
+    (* the chain *)
+    eapply Nat.le_trans; [apply shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_l, shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_l, Nat.add_le_mono_l, shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_l, Nat.add_le_mono_l, Nat.add_le_mono_l, shape_PSeq|].
+    unfold scale_coef.
+    set (X := 1100 * B4 B + 20 * wmax cfg).
+    assert (Hi1 : (i + 1) * (84 * B4 B + 2 * wmax cfg) <= K cfg * X)
+      by (apply Nat.mul_le_mono; unfold X; lia).
+    assert (HBX : (2 * L cfg + 2) * (1000 * B4 B + 20 * w) <= 2 * (L cfg * X) + 2 * X).
+    { replace (2 * (L cfg * X) + 2 * X) with ((2 * L cfg + 2) * X) by ring.
+      apply Nat.mul_le_mono_l; unfold X; lia. }
+    assert (HDX : (2 * T cfg + 2) * ((2 * Lf cfg + 3) * (1100 * B4 B + 20 * w))
+                  <= (2 * T cfg + 2) * (2 * Lf cfg + 3) * X)
+      by (rewrite <- Nat.mul_assoc; apply Nat.mul_le_mono_l, Nat.mul_le_mono_l; unfold X; lia).
+    assert (HX : B4 B + wmax cfg <= X) by (unfold X; lia).
+    set (Q := (2 * T cfg + 2) * (2 * Lf cfg + 3)) in *.
+    replace ((K cfg + 2 * L cfg + Q + 22) * X) with (K cfg * X + 2 * (L cfg * X) + Q * X + 22 * X)
+      by ring.
+    change (B * (B * (B * B))) with (B4 B) in SD.
+    rewrite ?shape_keep, ?keep_arity in SC1, SE1.
+    clearbody X Q. lia.
+  Qed.
+End shape.
