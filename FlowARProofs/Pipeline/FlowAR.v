@@ -593,3 +593,91 @@ Section shape.
     clearbody X Q. lia.
   Qed.
 End shape.
+
+(** The explicit coefficient of the size bound (a polynomial in [K, L, Lf, T]). *)
+Definition shape_coef (K L Lf T : nat) : nat :=
+  (K + 1) * ((K + 2 * L + (2 * T + 2) * (2 * Lf + 3) + 22)
+             * (1100 + 20 * (2 * K + 12 * (L + Lf) + 10))).
+
+Local Ltac mono := repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; try lia.
+
+Lemma shape_coef_mono K L Lf T K' L' Lf' T' :
+  K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> shape_coef K L Lf T <= shape_coef K' L' Lf' T'.
+Proof. intros. unfold shape_coef. mono. Qed.
+
+Lemma flowar_depth_mono P K L Lf T K' L' Lf' T' :
+  K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth P K L Lf T <= flowar_depth P K' L' Lf' T'.
+Proof. intros. unfold flowar_depth, scale_depth. mono. Qed.
+
+Lemma B4_mono x y : x <= y -> B4 x <= B4 y.
+Proof. intros. unfold B4. mono. Qed.
+
+Section shape_total.
+  Context (p : nat) (cfg : Config) (B : nat).
+  Context (HB : dimB cfg <= B).
+
+  Lemma tl_size_le : tl_size (LD cfg) <= 12 * B4 B.
+  Proof.
+    destruct (dims_le cfg B HB) as (Hd & Hdh & HH & Hff & Hc & H1).
+    pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
+    unfold tl_size, o_c2, o_w2, o_c1, o_w1, o_b2, o_g2, o_o.
+    apply (Nat.le_trans _ (2 * B + B * (3 * (B * B)) + B * B * B + B + B + B * B + B + B * B + B)).
+    - fold (dm cfg). mono.
+    - assert (B * (3 * (B * B)) = 3 * (B * (B * B))) by ring.
+      assert (B * B * B = B * (B * B)) by ring. lia.
+  Qed.
+
+  Lemma wmax_le : wmax cfg <= (2 * K cfg + 12 * (L cfg + Lf cfg) + 10) * B4 B.
+  Proof.
+    destruct (dims_le cfg B HB) as (Hd & Hdh & HH & Hff & Hc & H1).
+    pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
+    pose proof tl_size_le as Htl.
+    assert (Hy : yoff (tok cfg) (ch cfg) (K cfg) <= K cfg * (B * B)).
+    { unfold yoff. apply list_sum_le_max_mul. intros j Hj.
+      pose proof (ntok_le cfg B HB j Hj). pose proof (tok_le_ntok cfg j).
+      apply Nat.mul_le_mono; lia. }
+    assert (H0 : tok cfg 0 * dm cfg <= B * B).
+    { destruct (K cfg) eqn:EK.
+      - unfold dimB in HB. rewrite EK in HB. cbn in HB. unfold ntok in HB. cbn in HB.
+        apply Nat.mul_le_mono; lia.
+      - pose proof (ntok_le cfg B HB 0 ltac:(lia)). pose proof (tok_le_ntok cfg 0).
+        apply Nat.mul_le_mono; lia. }
+    assert (Hcd : ch cfg * dm cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    assert (HL : L cfg * tl_size (LD cfg) <= L cfg * (12 * B4 B)) by (apply Nat.mul_le_mono_l; lia).
+    assert (HLf : Lf cfg * tl_size (LD cfg) <= Lf cfg * (12 * B4 B)) by (apply Nat.mul_le_mono_l; lia).
+    assert (HKB : K cfg * (B * B) <= K cfg * B4 B) by (apply Nat.mul_le_mono_l; lia).
+    unfold wmax, glen, off_fh, off_ar, off_embb, off_embW, off_noise, fh_size, fh_bout, fh_wout,
+      fh_layers, fh_e, fh_bin. cbn [fhc fhLD fhLf FD]. fold (dm cfg).
+    rewrite (Nat.mul_comm (dm cfg) (ch cfg)). nia.
+  Qed.
+
+  Theorem flowar_shape : 1 <= K cfg ->
+    shape (flowar_prog p cfg) <= shape_coef (K cfg) (L cfg) (Lf cfg) (T cfg) * B4 B.
+  Proof.
+    intros HK. pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
+    set (X := 1100 * B4 B + 20 * wmax cfg).
+    assert (Hsc : forall k, k <= K cfg -> shape (scales_at p cfg k) <= k * (scale_coef cfg * X) + glen cfg).
+    { induction k as [|k IH]; intros Hk; cbn [scales_at].
+      - unfold idw, shape. cbn. rewrite map_length, seq_length. lia.
+      - eapply Nat.le_trans; [apply shape_PSeq|].
+        pose proof (scale_shape p cfg B HB k ltac:(lia)). specialize (IH ltac:(lia)). unfold X in *. lia. }
+    unfold flowar_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
+    pose proof (Hsc (K cfg) (le_n _)) as HS.
+    assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B).
+    { destruct (dims_le cfg B HB) as (_ & _ & _ & _ & Hc & _).
+      pose proof (ntok_le cfg B HB (K cfg - 1) ltac:(lia)). pose proof (tok_le_ntok cfg (K cfg - 1)).
+      assert (tok cfg (K cfg - 1) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia). lia. }
+    assert (Hglen : glen cfg <= wmax cfg) by (unfold wmax; lia).
+    pose proof wmax_le as HW.
+    assert (HX : X <= (1100 + 20 * (2 * K cfg + 12 * (L cfg + Lf cfg) + 10)) * B4 B).
+    { unfold X. nia. }
+    assert (Hsc1 : 1 <= scale_coef cfg) by (unfold scale_coef; lia).
+    assert (HXB : B4 B <= X) by (unfold X; lia).
+    unfold shape_coef. unfold scale_coef in *.
+    set (S := K cfg + 2 * L cfg + (2 * T cfg + 2) * (2 * Lf cfg + 3) + 22) in *.
+    set (C := 1100 + 20 * (2 * K cfg + 12 * (L cfg + Lf cfg) + 10)) in *.
+    assert (S * X <= S * (C * B4 B)) by (apply Nat.mul_le_mono_l; exact HX).
+    assert (X <= S * X) by nia.
+    nia.
+  Qed.
+End shape_total.
