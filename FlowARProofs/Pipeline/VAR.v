@@ -1,0 +1,297 @@
+(** * VAR (visual autoregressive model): the FlowAR pipeline with a linear head
+
+    VAR (arXiv 2501.04299, "Circuit complexity bounds for visual
+    autoregressive model") is the same multi-scale pipeline as FlowAR
+    (Pipeline/FlowAR.v) WITHOUT the flow-matching head: at scale [i] the
+    output is a token-wise MLP head on the condition,
+    {v
+      Ỹ_i := MLP_head(Ŷ_i) = Ŷ_i · W_head + b_head          (tok i × c)
+    v}
+    with [W_head : d × c] and [b_head : 1 × c].  VQ-VAE decoding is not
+    modelled: as in FlowAR's case, the VAE decoder is outside the analysed
+    model.  The VAR paper's main theorem is the corollary
+    [var_TC0_explicit] / [var_family_correct] below.
+
+    Reuse.  The configuration ([Config]; its fields [Lf] and [T] are ignored
+    by VAR), the sequence builder [seq_at]/[fseq], the transformer
+    iteration [tl_at]/[ftf], the condition [fcond], the block-causal limits
+    [lim_at] and the layout of [G] up to [off_fh] are FlowAR.v's.  Layout
+    choice: we KEEP FlowAR's layout up to [off_fh] (the noise fields
+    [off_noise] stay in [G] and are simply unused), so every offset is
+    FlowAR's; the head's weights follow the AR layers, [W_head] at
+    [off_fh cfg] and [b_head] at [off_fh cfg + dm cfg * ch cfg]; the input
+    vector has length [var_glen cfg].
+
+    Two lemmas of FlowAR.v could not be applied verbatim because their
+    statements fix [length G = glen cfg] (resp. the width [… + glen cfg]),
+    whereas VAR's input vector has length [var_glen cfg]:
+    [seq_at_correct] and [seq_at_wt]; [var_seq_at_correct] and
+    [var_seq_at_wt] are their versions for any length. *)
+From Coq Require Import List Arith Lia ZArith.
+From FlowARProofs.Util Require Import Bounds.
+From FlowARProofs.Circuits Require Import Circuit Family.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0 Compile.
+From FlowARProofs.Modules Require Import AttnCommon Attention MLP Sampling.
+From FlowARProofs.Pipeline Require Import Layer FlowHead Scales FlowAR FlowARTC0.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+Implicit Types (cfg : Config) (P : FloatPrimitivesTC0) (G : list flt) (Ys : list mat)
+  (p i j l : nat).
+
+(** ** Layout: FlowAR's up to [off_fh], then the head [W_head], [b_head] *)
+
+Definition off_hW cfg := off_fh cfg.
+Definition off_hb cfg := off_fh cfg + dm cfg * ch cfg.
+Definition var_glen cfg := off_fh cfg + dm cfg * ch cfg + ch cfg.
+
+(** ** Float semantics *)
+
+Section semantics.
+  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+
+  (** Scale [i]: the linear head on the condition [Ŷ_i] of FlowAR.v. *)
+  Definition fvar_scale Ys i : mat :=
+    fmlp p (dm cfg) (fcond P p cfg G Ys i)
+         (rd G (off_hW cfg) (dm cfg) (ch cfg)) (rd G (off_hb cfg) 1 (ch cfg)).
+
+  Fixpoint fvar_outs k : list mat :=
+    match k with 0 => [] | S k' => fvar_outs k' ++ [fvar_scale (fvar_outs k') k'] end.
+
+  (** VAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
+  Definition var_float : mat := nth (K cfg - 1) (fvar_outs (K cfg)) mzero.
+End semantics.
+
+Lemma fvar_outs_length P p cfg G k : length (fvar_outs P p cfg G k) = k.
+Proof. induction k as [|k IH]; cbn; [reflexivity|]. rewrite app_length, IH. cbn. lia. Qed.
+
+(** ** The program *)
+
+Section program.
+  Context (p : nat) (cfg : Config).
+  Let c := ch cfg. Let d := dm cfg.
+  Let yl i := yoff (tok cfg) (ch cfg) i.
+
+  (** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
+  Definition var_scale_at i : prog :=
+    let gofs := yl i in let w := yl i + var_glen cfg in
+    let N := ntok cfg i in let M := tok cfg i in
+    PSeq (PPar (seq_at p cfg gofs w i) (keep 0 w))
+    (PSeq (iter (N * d + w) (L cfg)
+                (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w))
+          (PPar (keep (N * d) gofs)
+          (PPar (mlp_at ((N - M) * d) (N * d + gofs + off_hW cfg) (N * d + gofs + off_hb cfg) M d c)
+                (keep (N * d + gofs) (var_glen cfg))))).
+
+  Fixpoint var_scales_at k : prog :=
+    match k with
+    | 0 => idw (var_glen cfg)
+    | S k' => PSeq (var_scales_at k') (var_scale_at k')
+    end.
+
+  Definition var_prog : prog :=
+    PSeq (var_scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
+End program.
+
+(** ** Correctness *)
+
+Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|reflexivity].
+
+Section correct.
+  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+
+  Lemma var_embed_at_correct Ys i j : j < i ->
+    peval P p (embed_at p cfg (length (yflat (tok cfg) (ch cfg) Ys i))
+                              (length (yflat (tok cfg) (ch cfg) Ys i) + length G) j)
+          (yflat (tok cfg) (ch cfg) Ys i ++ G)
+    = flat (tok cfg (S j)) (dm cfg) (fembed p cfg G (nth j Ys mzero) j).
+  Proof.
+    intros Hj. unfold embed_at. rewrite peval_PSeq, peval_PPar.
+    rewrite (up_at_correct P p _ _ (a cfg) (side cfg j) (side cfg j) (ch cfg) (nth j Ys mzero))
+      by (exact (block_yflat (tok cfg) (ch cfg) Ys i j G Hj)).
+    rewrite keep0 by (rewrite app_length; reflexivity).
+    set (U := fup p (a cfg) (side cfg j) (side cfg j) (nth j Ys mzero)).
+    rewrite <- tok_S.
+    apply mlp_at_correct.
+    - apply block_front.
+    - rewrite <- (flat_length (tok cfg (S j)) (ch cfg) U). bw.
+    - rewrite <- (flat_length (tok cfg (S j)) (ch cfg) U). bw.
+  Qed.
+
+  Lemma var_seq_at_correct Ys cur i : i <= cur ->
+    peval P p (seq_at p cfg (length (yflat (tok cfg) (ch cfg) Ys cur))
+                            (length (yflat (tok cfg) (ch cfg) Ys cur) + length G) i)
+          (yflat (tok cfg) (ch cfg) Ys cur ++ G)
+    = flat (ntok cfg i) (dm cfg) (fseq p cfg G Ys i).
+  Proof.
+    induction i as [|i IH]; intros Hi.
+    - cbn [seq_at fseq]. replace (ntok cfg 0) with (tok cfg 0) by (unfold ntok; cbn; lia).
+      apply keep_block. rewrite <- (Nat.add_0_r (length (yflat _ _ Ys cur))).
+      apply block_rd_app.
+    - cbn [seq_at fseq]. rewrite peval_PPar, IH by lia.
+      rewrite var_embed_at_correct by lia. rewrite ntok_S, flat_vcat. reflexivity.
+  Qed.
+
+  Context (HG : length G = var_glen cfg).
+
+  Theorem var_scale_at_correct Ys i :
+    peval P p (var_scale_at p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
+    = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fvar_scale P p cfg G Ys i) ++ G.
+  Proof.
+    unfold var_scale_at. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
+    (* the sequence *)
+    rewrite peval_PSeq, peval_PPar, (var_seq_at_correct Ys i i) by lia.
+    set (E := yflat (tok cfg) (ch cfg) Ys i).
+    set (N := ntok cfg i). set (M := tok cfg i).
+    rewrite keep0 by (rewrite app_length; reflexivity).
+    (* the AR transformer *)
+    rewrite peval_PSeq.
+    rewrite (iter_correct P p (N * (dm cfg) + (length E + length G)) (L cfg) _
+               (fun X => flat N (dm cfg) X ++ E ++ G)
+               (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X)).
+    2: { intros y. rewrite !app_length, flat_length. reflexivity. }
+    2: { intros l y _. apply tl_at_correct. intros t Ht. apply lim_at_le. exact Ht. }
+    set (X' := iterate _ (L cfg) (fseq p cfg G Ys i)).
+    (* the head, beside the earlier outputs and the input vector *)
+    rewrite peval_PPar, peval_PPar.
+    rewrite (keep_at P p (flat N (dm cfg) X') E G) by (rewrite ?flat_length; lia).
+    assert (K3 : peval P p (keep (N * dm cfg + length E) (length G)) (flat N (dm cfg) X' ++ E ++ G) = G)
+      by (rewrite app_assoc; apply keep_app; rewrite ?app_length, ?flat_length; lia).
+    rewrite K3. f_equal. f_equal.
+    apply mlp_at_correct.
+    - apply block_rows. pose proof (tok_le_ntok cfg i). lia.
+    - bw.
+    - bw.
+  Qed.
+
+  Lemma var_scales_at_correct k :
+    peval P p (var_scales_at p cfg k) G = yflat (tok cfg) (ch cfg) (fvar_outs P p cfg G k) k ++ G.
+  Proof.
+    induction k as [|k IH]; cbn [var_scales_at fvar_outs].
+    - rewrite <- HG. apply idw_correct.
+    - rewrite peval_PSeq, IH, var_scale_at_correct, app_assoc.
+      rewrite yflat_app by apply fvar_outs_length. reflexivity.
+  Qed.
+
+  (** The pipeline's program computes VAR's float semantics. *)
+  Theorem var_prog_correct :
+    1 <= K cfg ->
+    peval P p (var_prog p cfg) G = flat (tok cfg (K cfg - 1)) (ch cfg) (var_float P p cfg G).
+  Proof.
+    intros HK. unfold var_prog, var_float. rewrite peval_PSeq, var_scales_at_correct.
+    apply keep_block. apply block_yflat. lia.
+  Qed.
+End correct.
+
+(** ** Typing *)
+
+Section typing.
+  Context (p : nat) (cfg : Config).
+
+  Lemma var_seq_at_wt gl i cur : off_embb cfg + dm cfg <= gl -> i <= cur ->
+    pwt p (yoff (tok cfg) (ch cfg) cur + gl)
+        (seq_at p cfg (yoff (tok cfg) (ch cfg) cur) (yoff (tok cfg) (ch cfg) cur + gl) i).
+  Proof.
+    set (gofs := yoff (tok cfg) (ch cfg) cur). set (w := gofs + gl). intros Hemb.
+    induction i as [|i IH]; intros Hi; cbn [seq_at].
+    - apply keep_wt_le. unfold w, off_embb, off_embW, off_noise in *. lia.
+    - split; [apply IH; lia|]. unfold embed_at. split; [split|].
+      + apply up_at_wt. pose proof (yoff_lt (tok cfg) (ch cfg) i cur ltac:(lia)).
+        unfold tok in *. unfold w. lia.
+      + apply keep_wt_le. lia.
+      + change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+        rewrite up_at_arity', keep_arity. apply mlp_at_wt; unfold off_embb in *; nia.
+  Qed.
+
+  Theorem var_scale_at_wt i : i < K cfg ->
+    pwt p (yoff (tok cfg) (ch cfg) i + var_glen cfg) (var_scale_at p cfg i).
+  Proof.
+    intros Hi. unfold var_scale_at.
+    set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + var_glen cfg).
+    set (N := ntok cfg i). set (M := tok cfg i).
+    pose proof (tok_le_ntok cfg i) as HMN. fold N M in HMN.
+    assert (Hemb : off_embb cfg + dm cfg <= var_glen cfg)
+      by (unfold var_glen, off_fh, off_ar; lia).
+    cbn [pwt]. split; [split|].
+    { apply var_seq_at_wt; [exact Hemb|lia]. }
+    { apply keep_wt_le. lia. }
+    change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+    rewrite seq_at_arity, keep_arity. split.
+    { apply iter_wt. intros l Hl. split.
+      - apply tl_at_wt; [intros; apply lim_at_le; auto|].
+        pose proof (layout_ar cfg l Hl). unfold w, var_glen. lia.
+      - apply tl_at_arity. intros; apply lim_at_le; auto. }
+    rewrite iter_arity by (intros l _; apply tl_at_arity; intros; apply lim_at_le; auto).
+    split; [|split].
+    { apply keep_wt_le. unfold w. lia. }
+    { apply mlp_at_wt; unfold w, off_hW, off_hb, var_glen; nia. }
+    { apply keep_wt_le. unfold w. lia. }
+  Qed.
+
+  Lemma var_scale_at_arity i :
+    arity_out (var_scale_at p cfg i) = yoff (tok cfg) (ch cfg) (S i) + var_glen cfg.
+  Proof.
+    unfold var_scale_at. cbn [arity_out]. rewrite !keep_arity, mlp_at_arity, yoff_S. lia.
+  Qed.
+
+  Lemma var_scales_at_wt k : k <= K cfg ->
+    pwt p (var_glen cfg) (var_scales_at p cfg k) /\
+    arity_out (var_scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + var_glen cfg.
+  Proof.
+    induction k as [|k IH]; intros Hk; cbn [var_scales_at].
+    - split; [apply idw_wt|]. unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
+    - destruct (IH ltac:(lia)) as [Hw Ha]. split; [split; [exact Hw|]|].
+      + rewrite Ha. apply var_scale_at_wt. lia.
+      + cbn [arity_out]. apply var_scale_at_arity.
+  Qed.
+
+  Theorem var_prog_wt : 1 <= K cfg -> pwt p (var_glen cfg) (var_prog p cfg).
+  Proof.
+    intros HK. destruct (var_scales_at_wt (K cfg) (le_n _)) as [Hw Ha].
+    split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
+    pose proof (yoff_lt (tok cfg) (ch cfg) (K cfg - 1) (K cfg) ltac:(lia)). lia.
+  Qed.
+End typing.
+
+(** ** Depth: per scale, the sequence, [L] transformer layers, the head *)
+
+Definition var_depth P (K L : nat) : nat :=
+  K * (3 * d_std P + 2 * d_sum P + L * tl_depth P + (2 * d_std P + d_sum P)).
+
+Theorem var_scale_at_wdepth P p cfg i :
+  wdepth (op_dbound P) (var_scale_at p cfg i)
+  <= 3 * d_std P + 2 * d_sum P + L cfg * tl_depth P + (2 * d_std P + d_sum P).
+Proof.
+  unfold var_scale_at. cbn [wdepth]. rewrite !keep_wdepth.
+  pose proof (seq_at_wdepth P p cfg (yoff (tok cfg) (ch cfg) i)
+                (yoff (tok cfg) (ch cfg) i + var_glen cfg) i).
+  pose proof (wdepth_iter_le (op_dbound P) (ntok cfg i * dm cfg + (yoff (tok cfg) (ch cfg) i + var_glen cfg))
+    (L cfg) (fun l => tl_at p (LD cfg) (ntok cfg i) (lim_at cfg i) (off_ar cfg l)
+                       (yoff (tok cfg) (ch cfg) i) (yoff (tok cfg) (ch cfg) i + var_glen cfg))
+    (tl_depth P) (fun l _ => tl_at_wdepth P p _ _ _ _ _ _)).
+  pose proof (mlp_at_wdepth P ((ntok cfg i - tok cfg i) * dm cfg)
+    (ntok cfg i * dm cfg + yoff (tok cfg) (ch cfg) i + off_hW cfg)
+    (ntok cfg i * dm cfg + yoff (tok cfg) (ch cfg) i + off_hb cfg) (tok cfg i) (dm cfg) (ch cfg)).
+  lia.
+Qed.
+
+Theorem var_prog_wdepth P p cfg :
+  wdepth (op_dbound P) (var_prog p cfg) <= var_depth P (K cfg) (L cfg).
+Proof.
+  unfold var_prog, var_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
+  induction (K cfg) as [|k IH]; cbn [var_scales_at wdepth].
+  - unfold idw. cbn. lia.
+  - pose proof (var_scale_at_wdepth P p cfg k). lia.
+Qed.
+
+Lemma var_depth_mono P K L K' L' : K <= K' -> L <= L' -> var_depth P K L <= var_depth P K' L'.
+Proof.
+  intros. unfold var_depth. apply Nat.mul_le_mono; [lia|].
+  assert (L * tl_depth P <= L' * tl_depth P) by (apply Nat.mul_le_mono_r; lia). lia.
+Qed.
+
+(** Non-vacuity: the bound strictly grows with [K]. *)
+Lemma var_depth_strict_mono P K L :
+  1 <= L -> var_depth P K L < var_depth P (S K) L.
+Proof. intros HL. unfold var_depth, tl_depth. nia. Qed.
