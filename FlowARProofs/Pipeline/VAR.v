@@ -295,3 +295,125 @@ Qed.
 Lemma var_depth_strict_mono P K L :
   1 <= L -> var_depth P K L < var_depth P (S K) L.
 Proof. intros HL. unfold var_depth, tl_depth. nia. Qed.
+
+(** ** Size *)
+
+(** FlowAR's configuration without a flow head ([Lf = T = 0]): same sequence
+    program, same [dimB]; its [wmax] bounds VAR's widths and does not involve
+    [Lf]. *)
+Definition var_cfg0 cfg : Config :=
+  {| K := K cfg; s0 := s0 cfg; a := a cfg; ch := ch cfg; LD := LD cfg; L := L cfg; Lf := 0; T := 0 |}.
+
+Lemma seq_at_cfg0 p cfg gofs w i : seq_at p (var_cfg0 cfg) gofs w i = seq_at p cfg gofs w i.
+Proof. induction i as [|i IH]; cbn [seq_at]; [reflexivity|]. rewrite IH. reflexivity. Qed.
+
+Lemma var_w_le cfg i : i <= K cfg ->
+  yoff (tok cfg) (ch cfg) i + var_glen cfg <= wmax (var_cfg0 cfg).
+Proof.
+  intros Hi. pose proof (yoff_mono (tok cfg) (ch cfg) i (K cfg) Hi).
+  unfold wmax, glen, var_glen, fh_size, fh_bout, fh_wout, fh_layers, fh_e, fh_bin. cbn [fhc fhLD fhLf FD].
+  change (yoff (tok (var_cfg0 cfg)) (ch (var_cfg0 cfg)) (K (var_cfg0 cfg))) with (yoff (tok cfg) (ch cfg) (K cfg)).
+  change (off_fh (var_cfg0 cfg)) with (off_fh cfg). cbn [ch LD var_cfg0]. fold (dm cfg). lia.
+Qed.
+
+Definition var_scale_coef (K L : nat) : nat := K + 2 * L + 6.
+
+Section shape.
+  Context (p : nat) (cfg : Config) (B : nat).
+  Context (HB : dimB cfg <= B).
+  Let HB0 : dimB (var_cfg0 cfg) <= B := HB.
+
+  Lemma var_scale_shape i : i < K cfg ->
+    shape (var_scale_at p cfg i)
+    <= var_scale_coef (K cfg) (L cfg) * (1100 * B4 B + 20 * wmax (var_cfg0 cfg)).
+  Proof.
+    intros Hi. destruct (dims_le cfg B HB) as (Hd & Hdh & HH & Hff & Hc & H1).
+    pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
+    set (W := wmax (var_cfg0 cfg)).
+    set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + var_glen cfg).
+    assert (Hw : w <= W) by (apply var_w_le; lia).
+    pose proof (ntok_le cfg B HB i Hi) as HN. pose proof (tok_le_ntok cfg i) as HM.
+    assert (HNd : ntok cfg i * dm cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    assert (HMc : tok cfg i * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+    unfold var_scale_at. fold gofs w.
+    set (N := ntok cfg i) in *. set (M := tok cfg i) in *.
+    pose proof (shape_PPar_arity (seq_at p cfg gofs w i) (keep 0 w)) as SA.
+    rewrite shape_keep, keep_arity, seq_at_arity in SA.
+    pose proof (seq_shape p (var_cfg0 cfg) B HB0 gofs w i Hi Hw) as Sseq.
+    rewrite seq_at_cfg0 in Sseq. fold W in Sseq.
+    pose proof (shape_iter (N * dm cfg + w) (L cfg)
+      (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w)
+      (1000 * B4 B + 20 * w)
+      (fun l _ => tl_shape p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w B
+                    (fun t Ht => lim_at_le cfg i t Ht) HN Hd Hdh HH Hff H1)) as SB.
+    set (m := mlp_at ((N - M) * dm cfg) (N * dm cfg + gofs + off_hW cfg)
+                (N * dm cfg + gofs + off_hb cfg) M (dm cfg) (ch cfg)).
+    assert (Sm : shape m <= 20 * B4 B) by (apply mlp_shape; lia).
+    pose proof (shape_PPar_arity m (keep (N * dm cfg + gofs) (var_glen cfg))) as SC1.
+    pose proof (shape_PPar_arity (keep (N * dm cfg) gofs)
+                  (PPar m (keep (N * dm cfg + gofs) (var_glen cfg)))) as SC2.
+    rewrite !shape_keep, !keep_arity in SC1, SC2. cbn [arity_out] in SC2.
+    rewrite !keep_arity in SC2. unfold m in SC1, SC2. rewrite mlp_at_arity in SC1, SC2. fold m in SC1, SC2.
+    eapply Nat.le_trans; [apply shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_l, shape_PSeq|].
+    unfold var_scale_coef.
+    set (X := 1100 * B4 B + 20 * W).
+    assert (Hi1 : (i + 1) * (84 * B4 B + 2 * W) <= K cfg * X)
+      by (apply Nat.mul_le_mono; unfold X; lia).
+    assert (HBX : (2 * L cfg + 2) * (1000 * B4 B + 20 * w) <= 2 * (L cfg * X) + 2 * X).
+    { replace (2 * (L cfg * X) + 2 * X) with ((2 * L cfg + 2) * X) by ring.
+      apply Nat.mul_le_mono_l; unfold X; lia. }
+    assert (HX : 1100 * B4 B + 20 * W <= X) by (unfold X; lia).
+    assert (Hg : gofs <= w /\ var_glen cfg <= w) by (unfold w; lia).
+    replace ((K cfg + 2 * L cfg + 6) * X) with (K cfg * X + 2 * (L cfg * X) + 6 * X) by ring.
+    fold N in SA. clearbody X. lia.
+  Qed.
+End shape.
+
+(** The explicit coefficient of the size bound (a polynomial in [K, L]). *)
+Definition var_shape_coef (K L : nat) : nat :=
+  (K + 1) * (var_scale_coef K L * (1100 + 20 * (2 * K + 12 * L + 10))).
+
+Lemma var_shape_coef_mono K L K' L' :
+  K <= K' -> L <= L' -> var_shape_coef K L <= var_shape_coef K' L'.
+Proof.
+  intros. unfold var_shape_coef, var_scale_coef.
+  repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; lia.
+Qed.
+
+Theorem var_shape p cfg B : dimB cfg <= B -> 1 <= K cfg ->
+  shape (var_prog p cfg) <= var_shape_coef (K cfg) (L cfg) * B4 B.
+Proof.
+  intros HB HK. pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
+  set (X := 1100 * B4 B + 20 * wmax (var_cfg0 cfg)).
+  set (S := var_scale_coef (K cfg) (L cfg)).
+  assert (Hsc : forall k, k <= K cfg -> shape (var_scales_at p cfg k) <= k * (S * X) + var_glen cfg).
+  { induction k as [|k IH]; intros Hk; cbn [var_scales_at].
+    - unfold idw, shape. cbn. rewrite map_length, seq_length. lia.
+    - eapply Nat.le_trans; [apply shape_PSeq|].
+      pose proof (var_scale_shape p cfg B HB k ltac:(lia)). specialize (IH ltac:(lia)).
+      unfold X, S in *. lia. }
+  unfold var_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
+  pose proof (Hsc (K cfg) (le_n _)) as HS.
+  assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B).
+  { destruct (dims_le cfg B HB) as (_ & _ & _ & _ & Hc & _).
+    pose proof (ntok_le cfg B HB (K cfg - 1) ltac:(lia)). pose proof (tok_le_ntok cfg (K cfg - 1)).
+    assert (tok cfg (K cfg - 1) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia). lia. }
+  assert (Hglen : var_glen cfg <= wmax (var_cfg0 cfg))
+    by (pose proof (var_w_le cfg 0 ltac:(lia)); lia).
+  assert (HW : wmax (var_cfg0 cfg) <= (2 * K cfg + 12 * (L cfg + 0) + 10) * B4 B)
+    by exact (wmax_le (var_cfg0 cfg) B HB).
+  rewrite Nat.add_0_r in HW.
+  assert (HX : X <= (1100 + 20 * (2 * K cfg + 12 * L cfg + 10)) * B4 B).
+  { unfold X. rewrite Nat.mul_add_distr_r, <- Nat.mul_assoc. lia. }
+  assert (Hsc1 : 1 <= S) by (unfold S, var_scale_coef; lia).
+  assert (HXB : B4 B <= X) by (unfold X; lia).
+  unfold var_shape_coef. fold S.
+  set (C := 1100 + 20 * (2 * K cfg + 12 * L cfg + 10)) in *.
+  assert (S * X <= S * (C * B4 B)) by (apply Nat.mul_le_mono_l; exact HX).
+  assert (Hv : var_glen cfg <= X) by (unfold X; lia).
+  assert (H2 : 2 * X <= S * X) by (apply Nat.mul_le_mono_r; unfold S, var_scale_coef; lia).
+  assert (HK' : K cfg * (S * X) <= K cfg * (S * (C * B4 B))) by (apply Nat.mul_le_mono_l; assumption).
+  replace ((K cfg + 1) * (S * C) * B4 B) with (K cfg * (S * (C * B4 B)) + S * (C * B4 B)) by ring.
+  clearbody X S C. lia.
+Qed.
