@@ -417,3 +417,52 @@ Proof.
   replace ((K cfg + 1) * (S * C) * B4 B) with (K cfg * (S * (C * B4 B)) + S * (C * B4 B)) by ring.
   clearbody X S C. lia.
 Qed.
+
+(** ** VAR's circuit family is in TC0 (explicit constants): the VAR paper's main theorem *)
+
+Definition var_family P (prec : nat -> nat) (cfgs : nat -> Config) : family :=
+  compiled_family P prec (fun n => var_glen (cfgs n)) (fun n => var_prog (prec n) (cfgs n)).
+
+Section family.
+  Context (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config).
+  Context (K0 L0 ap kp b k : nat).
+  Context (HK : forall n, 1 <= K (cfgs n) <= K0) (HL : forall n, L (cfgs n) <= L0).
+  Context (Hprec : PolyBoundedWith prec ap kp)
+          (Hdim : PolyBoundedWith (fun n => dimB (cfgs n)) b k).
+
+  Definition var_D : nat := var_depth P K0 L0.
+  Definition var_shape_c : nat := var_shape_coef K0 L0 * b ^ 4.
+
+  Lemma var_shape_poly :
+    PolyBoundedWith (fun n => shape (var_prog (prec n) (cfgs n))) var_shape_c (4 * k).
+  Proof.
+    intros n. destruct (HK n) as [HK1 HK2].
+    eapply Nat.le_trans; [apply (var_shape (prec n) (cfgs n) (dimB (cfgs n)) (le_n _) HK1)|].
+    unfold var_shape_c. rewrite <- Nat.mul_assoc.
+    apply Nat.mul_le_mono; [apply var_shape_coef_mono; auto|]. apply B4_poly, Hdim.
+  Qed.
+
+  Theorem var_TC0_explicit :
+    InTC0With (var_family P prec cfgs) var_D
+              (tc0_coef P var_D ap var_shape_c) (tc0_exp P kp (4 * k)).
+  Proof.
+    apply compiled_InTC0With.
+    - intros n. apply var_prog_wt, HK.
+    - intros n. eapply Nat.le_trans; [apply var_prog_wdepth|].
+      unfold var_D. destruct (HK n). apply var_depth_mono; auto.
+    - exact Hprec.
+    - exact var_shape_poly.
+  Qed.
+
+  Theorem var_family_correct n G :
+    length G = var_glen (cfgs n) -> all_valid (prec n) G ->
+    eval (fam_circ (var_family P prec cfgs) n) (encs (prec n) G)
+    = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                          (var_float P (prec n) (cfgs n) G)).
+  Proof.
+    intros Hlen Hval. cbn [fam_circ var_family compiled_family].
+    rewrite (eval_compile P (prec n) (var_glen (cfgs n))); auto.
+    - rewrite var_prog_correct; auto. apply HK.
+    - apply var_prog_wt, HK.
+  Qed.
+End family.
