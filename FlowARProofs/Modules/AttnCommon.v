@@ -60,50 +60,6 @@ Lemma list_sum_seq_le (f : nat -> nat) k b :
   (forall i, i < k -> f i <= b) -> list_sum (map f (seq 0 k)) <= k * b.
 Proof. apply list_sum_le_max_mul. Qed.
 
-(** ** [keep]: copying a block (free wiring) *)
-
-Lemma nth_map_seq {T} (f : nat -> T) m k (d : T) : k < m -> nth k (map f (seq 0 m)) d = f k.
-Proof.
-  intros H. rewrite nth_indep with (d' := f 0) by (rewrite map_length, seq_length; lia).
-  rewrite map_nth, seq_nth by lia. reflexivity.
-Qed.
-
-Lemma keep_block P p xs off r c A :
-  block xs off r c A -> peval P p (keep off (r * c)) xs = flat r c A.
-Proof.
-  intros HA. cbn [keep peval]. rewrite map_map.
-  apply nth_ext with (d := fzero) (d' := fzero).
-  { rewrite map_length, seq_length, flat_length. reflexivity. }
-  intros k Hk. rewrite map_length, seq_length in Hk.
-  assert (Hc : c <> 0) by (intros ->; lia).
-  rewrite nth_map_seq by exact Hk. cbn [fsrc_val].
-  pose proof (Nat.div_mod k c Hc) as Hd. pose proof (Nat.mod_upper_bound k c Hc) as Hm.
-  assert (Hq : k / c < r) by (apply Nat.div_lt_upper_bound; lia).
-  rewrite Hd at 1 2. rewrite (Nat.mul_comm c (k / c)).
-  rewrite nth_flat by auto. apply HA; auto.
-Qed.
-
-Lemma keep_block1 P p xs off c A :
-  block xs off 1 c A -> peval P p (keep off c) xs = flat 1 c A.
-Proof. intros H. rewrite <- (Nat.mul_1_l c) at 1. apply keep_block, H. Qed.
-
-Lemma keep_wt_le p n a g : a + g <= n -> pwt p n (keep a g).
-Proof.
-  intros H. cbn [keep pwt]. rewrite Forall_map, Forall_forall. intros i Hi. apply in_seq in Hi.
-  cbn. lia.
-Qed.
-
-Lemma keep_arity a g : arity_out (keep a g) = g.
-Proof. cbn. rewrite map_length, seq_length. reflexivity. Qed.
-
-Lemma keep_counts a g :
-  ops (keep a g) = 0 /\ pads (keep a g) = 0 /\ work (keep a g) = 0 /\ maxar (keep a g) = 0
-  /\ arity_out (keep a g) = g.
-Proof. rewrite keep_arity. repeat split. Qed.
-
-Lemma keep_wdepth wt a g : wdepth wt (keep a g) = 0.
-Proof. reflexivity. Qed.
-
 (** ** Reading the parts of a concatenation *)
 
 Lemma block_cat_off r1 c1 A ys off r c B :

@@ -133,8 +133,8 @@ Section correct.
     unfold ffn_stageA. rewrite peval_PPar, (mlp_at_correct P p xs _ _ _ N d dff X W1 b1)
       by assumption.
     rewrite gather_correct. cbn [ffn_carry map concat fst snd].
-    rewrite (keep_flat P p xs offW2 dff d W2), (keep_flat1 P p xs offb2 d b2),
-      (keep_flat P p xs offX N d X), app_nil_r by assumption.
+    rewrite (keep_block P p xs offW2 dff d W2), (keep_block1 P p xs offb2 d b2),
+      (keep_block P p xs offX N d X), app_nil_r by assumption.
     reflexivity.
   Qed.
 

@@ -181,7 +181,6 @@ Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|re
 
 Section correct.
   Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
-  Context (HG : length G = glen cfg).
 
   Lemma embed_at_correct Ys i j : j < i ->
     peval P p (embed_at p cfg (length (yflat (tok cfg) (ch cfg) Ys i))
@@ -214,6 +213,8 @@ Section correct.
     - cbn [seq_at fseq]. rewrite peval_PPar, IH by lia.
       rewrite embed_at_correct by lia. rewrite ntok_S, flat_vcat. reflexivity.
   Qed.
+
+  Context (HG : length G = glen cfg).
 
   Theorem scale_at_correct Ys i :
     peval P p (scale_at p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
@@ -316,15 +317,13 @@ Section typing.
       rewrite IH, ntok_S. unfold embed_at. cbn [arity_out]. rewrite mlp_at_arity. lia.
   Qed.
 
-  Lemma seq_at_wt i cur : i <= cur ->
-    pwt p (yoff (tok cfg) (ch cfg) cur + glen cfg)
-        (seq_at p cfg (yoff (tok cfg) (ch cfg) cur) (yoff (tok cfg) (ch cfg) cur + glen cfg) i).
+  Lemma seq_at_wt gl i cur : off_embb cfg + dm cfg <= gl -> i <= cur ->
+    pwt p (yoff (tok cfg) (ch cfg) cur + gl)
+        (seq_at p cfg (yoff (tok cfg) (ch cfg) cur) (yoff (tok cfg) (ch cfg) cur + gl) i).
   Proof.
-    set (gofs := yoff (tok cfg) (ch cfg) cur). set (w := gofs + glen cfg).
-    assert (Hemb : off_embb cfg + dm cfg <= glen cfg).
-    { unfold glen, off_fh, off_ar. lia. }
+    set (gofs := yoff (tok cfg) (ch cfg) cur). set (w := gofs + gl). intros Hemb.
     induction i as [|i IH]; intros Hi; cbn [seq_at].
-    - apply keep_wt_le. unfold w, glen, off_fh, off_ar, off_embb, off_embW, off_noise. lia.
+    - apply keep_wt_le. unfold w, off_embb, off_embW, off_noise in *. lia.
     - split; [apply IH; lia|]. unfold embed_at. split; [split|].
       + apply up_at_wt. pose proof (yoff_lt (tok cfg) (ch cfg) i cur ltac:(lia)).
         unfold tok in *. unfold w. lia.
@@ -344,7 +343,7 @@ Section typing.
     assert (Hfh : off_fh cfg + fh_size (FD cfg) <= glen cfg) by (unfold glen; lia).
     assert (Hembw : off_embW cfg <= off_fh cfg) by (unfold off_fh, off_ar, off_embb; lia).
     cbn [pwt]. split; [split|].
-    { apply seq_at_wt. lia. }
+    { apply seq_at_wt; [unfold glen, off_fh, off_ar; lia|lia]. }
     { apply keep_wt_le. lia. }
     change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
     rewrite seq_at_arity, keep_arity. split.

@@ -22,11 +22,8 @@
     [off_fh cfg] and [b_head] at [off_fh cfg + dm cfg * ch cfg]; the input
     vector has length [var_glen cfg].
 
-    Two lemmas of FlowAR.v could not be applied verbatim because their
-    statements fix [length G = glen cfg] (resp. the width [… + glen cfg]),
-    whereas VAR's input vector has length [var_glen cfg]:
-    [seq_at_correct] and [seq_at_wt]; [var_seq_at_correct] and
-    [var_seq_at_wt] are their versions for any length. *)
+    The sequence-building lemmas of FlowAR.v ([seq_at_correct],
+    [seq_at_wt]) hold for any input length, so VAR reuses them. *)
 From Coq Require Import List Arith Lia ZArith.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
@@ -101,38 +98,6 @@ Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|re
 Section correct.
   Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
 
-  Lemma var_embed_at_correct Ys i j : j < i ->
-    peval P p (embed_at p cfg (length (yflat (tok cfg) (ch cfg) Ys i))
-                              (length (yflat (tok cfg) (ch cfg) Ys i) + length G) j)
-          (yflat (tok cfg) (ch cfg) Ys i ++ G)
-    = flat (tok cfg (S j)) (dm cfg) (fembed p cfg G (nth j Ys mzero) j).
-  Proof.
-    intros Hj. unfold embed_at. rewrite peval_PSeq, peval_PPar.
-    rewrite (up_at_correct P p _ _ (a cfg) (side cfg j) (side cfg j) (ch cfg) (nth j Ys mzero))
-      by (exact (block_yflat (tok cfg) (ch cfg) Ys i j G Hj)).
-    rewrite keep0 by (rewrite app_length; reflexivity).
-    set (U := fup p (a cfg) (side cfg j) (side cfg j) (nth j Ys mzero)).
-    rewrite <- tok_S.
-    apply mlp_at_correct.
-    - apply block_front.
-    - rewrite <- (flat_length (tok cfg (S j)) (ch cfg) U). bw.
-    - rewrite <- (flat_length (tok cfg (S j)) (ch cfg) U). bw.
-  Qed.
-
-  Lemma var_seq_at_correct Ys cur i : i <= cur ->
-    peval P p (seq_at p cfg (length (yflat (tok cfg) (ch cfg) Ys cur))
-                            (length (yflat (tok cfg) (ch cfg) Ys cur) + length G) i)
-          (yflat (tok cfg) (ch cfg) Ys cur ++ G)
-    = flat (ntok cfg i) (dm cfg) (fseq p cfg G Ys i).
-  Proof.
-    induction i as [|i IH]; intros Hi.
-    - cbn [seq_at fseq]. replace (ntok cfg 0) with (tok cfg 0) by (unfold ntok; cbn; lia).
-      apply keep_block. rewrite <- (Nat.add_0_r (length (yflat _ _ Ys cur))).
-      apply block_rd_app.
-    - cbn [seq_at fseq]. rewrite peval_PPar, IH by lia.
-      rewrite var_embed_at_correct by lia. rewrite ntok_S, flat_vcat. reflexivity.
-  Qed.
-
   Context (HG : length G = var_glen cfg).
 
   Theorem var_scale_at_correct Ys i :
@@ -141,7 +106,7 @@ Section correct.
   Proof.
     unfold var_scale_at. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
     (* the sequence *)
-    rewrite peval_PSeq, peval_PPar, (var_seq_at_correct Ys i i) by lia.
+    rewrite peval_PSeq, peval_PPar, (seq_at_correct P p cfg G Ys i i) by lia.
     set (E := yflat (tok cfg) (ch cfg) Ys i).
     set (N := ntok cfg i). set (M := tok cfg i).
     rewrite keep0 by (rewrite app_length; reflexivity).
@@ -189,21 +154,6 @@ End correct.
 Section typing.
   Context (p : nat) (cfg : Config).
 
-  Lemma var_seq_at_wt gl i cur : off_embb cfg + dm cfg <= gl -> i <= cur ->
-    pwt p (yoff (tok cfg) (ch cfg) cur + gl)
-        (seq_at p cfg (yoff (tok cfg) (ch cfg) cur) (yoff (tok cfg) (ch cfg) cur + gl) i).
-  Proof.
-    set (gofs := yoff (tok cfg) (ch cfg) cur). set (w := gofs + gl). intros Hemb.
-    induction i as [|i IH]; intros Hi; cbn [seq_at].
-    - apply keep_wt_le. unfold w, off_embb, off_embW, off_noise in *. lia.
-    - split; [apply IH; lia|]. unfold embed_at. split; [split|].
-      + apply up_at_wt. pose proof (yoff_lt (tok cfg) (ch cfg) i cur ltac:(lia)).
-        unfold tok in *. unfold w. lia.
-      + apply keep_wt_le. lia.
-      + change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
-        rewrite up_at_arity', keep_arity. apply mlp_at_wt; unfold off_embb in *; nia.
-  Qed.
-
   Theorem var_scale_at_wt i : i < K cfg ->
     pwt p (yoff (tok cfg) (ch cfg) i + var_glen cfg) (var_scale_at p cfg i).
   Proof.
@@ -214,7 +164,7 @@ Section typing.
     assert (Hemb : off_embb cfg + dm cfg <= var_glen cfg)
       by (unfold var_glen, off_fh, off_ar; lia).
     cbn [pwt]. split; [split|].
-    { apply var_seq_at_wt; [exact Hemb|lia]. }
+    { apply seq_at_wt; [exact Hemb|lia]. }
     { apply keep_wt_le. lia. }
     change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
     rewrite seq_at_arity, keep_arity. split.
