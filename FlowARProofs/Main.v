@@ -11,7 +11,7 @@ From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program TC0 Tensor.
-From FlowARProofs.Pipeline Require Import Scales FlowAR FlowARTC0.
+From FlowARProofs.Pipeline Require Import Scales FlowAR FlowARTC0 VAR.
 Set Default Goal Selector "!".
 
 (** ** FlowAR is in TC0
@@ -77,4 +77,34 @@ Theorem flowar_depth_log (P : FloatPrimitivesTC0) (cfg : Config) :
 Proof.
   intros Hs0 Ha HK. unfold flowar_depth, side. rewrite Hs0, Ha, Nat.mul_1_l, Nat.log2_pow2 by lia.
   f_equal. lia.
+Qed.
+
+(** ** VAR is in TC0 (the result of arXiv 2501.04299, as a corollary)
+
+    The same pipeline with a linear head instead of the flow-matching head:
+    the same hypotheses without the flow head's, the same conclusions. *)
+Theorem var_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config)
+    (K0 L0 ap kp b k : nat) :
+  (forall n, 1 <= K (cfgs n) <= K0) -> (forall n, L (cfgs n) <= L0) ->
+  (forall n, side (cfgs n) (K (cfgs n) - 1) = n) -> (forall n, 1 <= ch (cfgs n)) ->
+  PolyBoundedWith prec ap kp ->
+  PolyBoundedWith (fun n => dimB (cfgs n)) b k ->
+  let F := var_family P prec cfgs in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= var_depth P K0 L0)
+  /\ PolyBoundedWith (fun n => size (fam_circ F n))
+       (tc0_coef P (var_depth P K0 L0) ap (var_shape_coef K0 L0 * b ^ 4)) (tc0_exp P kp (4 * k))
+  /\ (forall n (G : list flt), length G = var_glen (cfgs n) -> all_valid (prec n) G ->
+        eval (fam_circ F n) (encs (prec n) G)
+        = encs (prec n) (flat (n * n) (ch (cfgs n)) (var_float P (prec n) (cfgs n) G))).
+Proof.
+  intros HK HL Hside Hch Hp Hd F.
+  pose proof (var_TC0_explicit P prec cfgs K0 L0 ap kp b k HK HL Hp Hd) as H.
+  split; [|split; [|split]].
+  - split; [apply (var_index prec cfgs K0 HK Hside Hch)|]. eexists _, _, _. exact H.
+  - intros n. apply H.
+  - apply InTC0With_size with (D := var_depth P K0 L0), H.
+  - intros n G Hlen Hval. unfold F.
+    rewrite (var_family_correct P prec cfgs K0 HK n G Hlen Hval).
+    unfold tok. rewrite Hside. reflexivity.
 Qed.

@@ -415,4 +415,23 @@ Section family.
     - rewrite var_prog_correct; auto. apply HK.
     - apply var_prog_wt, HK.
   Qed.
+  (** The index is at most the input length ([var_glen] keeps FlowAR's layout up to the head). *)
+  Lemma var_index (Hside : forall n, side (cfgs n) (K (cfgs n) - 1) = n)
+        (Hch : forall n, 1 <= ch (cfgs n)) :
+    forall n, n <= var_glen (cfgs n) * fw (prec n).
+  Proof.
+    intros n. pose proof (flowar_index prec cfgs K0 HK Hside Hch n) as H.
+    assert (glen (cfgs n) <= var_glen (cfgs n) + fh_size (FD (cfgs n))) by (unfold glen, var_glen; lia).
+    assert (Hyo : yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n)) <= var_glen (cfgs n))
+      by (unfold var_glen, off_fh, off_ar, off_embb, off_embW, off_noise; lia).
+    specialize (Hside n). specialize (Hch n). destruct (HK n) as [HK1 _].
+    assert (Hl : yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n) - 1)
+                 + tok (cfgs n) (K (cfgs n) - 1) * ch (cfgs n)
+                 <= yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n))) by (apply yoff_lt; lia).
+    assert (Ht : tok (cfgs n) (K (cfgs n) - 1) = n * n) by (unfold tok; rewrite Hside; reflexivity).
+    rewrite Ht in Hl.
+    assert (n <= n * n * ch (cfgs n)) by nia.
+    assert (var_glen (cfgs n) <= var_glen (cfgs n) * fw (prec n)) by (unfold fw; nia).
+    lia.
+  Qed.
 End family.
