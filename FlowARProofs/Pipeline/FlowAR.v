@@ -675,8 +675,12 @@ Section shape_total.
     unfold shape_coef. unfold scale_coef in *.
     set (S := K cfg + 2 * L cfg + (2 * T cfg + 2) * (2 * Lf cfg + 3) + 22) in *.
     set (C := 1100 + 20 * (2 * K cfg + 12 * (L cfg + Lf cfg) + 10)) in *.
-    assert (S * X <= S * (C * B4 B)) by (apply Nat.mul_le_mono_l; exact HX).
-    assert (X <= S * X) by nia.
-    nia.
+    assert (H1 : S * X <= S * (C * B4 B)) by (apply Nat.mul_le_mono_l; exact HX).
+    assert (H2 : X <= S * X).
+    { rewrite <- (Nat.mul_1_l X) at 1. apply Nat.mul_le_mono_r. exact Hsc1. }
+    assert (H3 : K cfg * (S * X) <= K cfg * (S * (C * B4 B))) by (apply Nat.mul_le_mono_l; exact H1).
+    replace ((K cfg + 1) * (S * C) * B4 B) with (K cfg * (S * (C * B4 B)) + S * (C * B4 B)) by ring.
+    assert (glen cfg + B4 B <= X) by (unfold X; lia).
+    clearbody X S C. lia.
   Qed.
 End shape_total.
