@@ -171,7 +171,17 @@ def trust_field_names(decls: list[DeclInfo], record: str) -> list[str]:
 
 def _reach_sets(g: nx.DiGraph, targets: set[str]) -> dict[str, frozenset[str]]:
     """For every node, the members of ``targets`` reachable from it (itself included)."""
-    cond = nx.condensation(g)
+    # Only the nodes that reach some target can have a non-empty set: condense just those
+    # (a reverse search from the targets), which is most of the work on the whole closure.
+    pred = g.pred
+    live = {t for t in targets if t in g}
+    stack = list(live)
+    while stack:
+        for u in pred[stack.pop()]:
+            if u not in live:
+                live.add(u)
+                stack.append(u)
+    cond = nx.condensation(g.subgraph(live))
     members = cond.graph["mapping"]
     comp_targets: dict[int, frozenset[str]] = {}
     for comp in reversed(list(nx.topological_sort(cond))):
@@ -179,7 +189,8 @@ def _reach_sets(g: nx.DiGraph, targets: set[str]) -> dict[str, frozenset[str]]:
         for succ in cond.successors(comp):
             acc |= comp_targets[succ]
         comp_targets[comp] = frozenset(acc)
-    return {n: comp_targets[members[n]] for n in g.nodes}
+    empty: frozenset[str] = frozenset()
+    return {n: comp_targets[members[n]] if n in live else empty for n in g.nodes}
 
 
 def classify(

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _NODE_RE = re.compile(r'^N:\s*(\d+)\s+"((?:[^"\\]|\\.)*)"\s*\[(.*)\];\s*$')
 _EDGE_RE = re.compile(r"^E:\s*(\d+)\s+(\d+)\s*\[(.*)\];\s*$")
+_PLAIN_EDGE_RE = re.compile(r"E: (\d+) (\d+) \[weight=(\d+), \];")  # what dpdgraph writes
 _ATTR_RE = re.compile(r'\s*([A-Za-z_]+)=("(?:[^"\\]|\\.)*"|[^,]*),')
 
 
@@ -36,7 +38,7 @@ class DpdNode:
     def path(self) -> str:
         return self.attrs.get("path", "")
 
-    @property
+    @cached_property  # read often by classify; frozen dataclasses still allow it (no slots)
     def qualid(self) -> str:
         """The shortest qualified name, as Coq printed it (``Base.c_def``)."""
         return f"{self.path}.{self.name}" if self.path else self.name
@@ -73,11 +75,11 @@ class DpdGraph:
 
 def _parse_attrs(text: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
-    for m in _ATTR_RE.finditer(text):
-        value = m.group(2).strip()
+    for key, value in _ATTR_RE.findall(text):
+        value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
-        attrs[m.group(1)] = value
+        attrs[key] = value
     return attrs
 
 
@@ -86,9 +88,11 @@ def parse_dpd(text: str, source: str = "<dpd>") -> DpdGraph:
     nodes: list[DpdNode] = []
     edges: list[DpdEdge] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if m := _PLAIN_EDGE_RE.fullmatch(line):  # fast path: most lines are plain edges
+            edges.append(DpdEdge(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        elif not line.strip():
             continue
-        if m := _NODE_RE.match(line):
+        elif m := _NODE_RE.match(line):
             nodes.append(DpdNode(int(m.group(1)), m.group(2), _parse_attrs(m.group(3))))
         elif m := _EDGE_RE.match(line):
             weight = _parse_attrs(m.group(3)).get("weight", "1")

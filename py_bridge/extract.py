@@ -9,6 +9,10 @@ Two coqc runs on generated files in a temporary directory:
    on it (the exact set of assumptions, which tells axioms and Admitted proofs from fields of
    opaque modules, which are body-less in .dpd too).
 
+Run 2 is split into two coqc processes that run concurrently (each defines the synthetic
+constant; one prints its DependGraph, the other its Assumptions): the two commands cost about
+the same, and the machine has cores to spare while they run.
+
 If run 2 fails (it is a convenience over run 1), the extraction falls back to run 1 alone and
 says so in ``warnings``.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,19 +56,27 @@ def file_graph_script(modules: Sequence[str], dpd_out: Path) -> str:
 
 
 def closure_script(
-    modules: Sequence[str], qualids: Sequence[str], dpd_out: Path, assumptions_out: Path
+    modules: Sequence[str],
+    qualids: Sequence[str],
+    dpd_out: Path | None,
+    assumptions_out: Path | None,
 ) -> str:
-    """The .v text of run 2: a definition mentioning every node, its closure and assumptions."""
+    """The .v text of run 2: a definition mentioning every node, its closure (to ``dpd_out``)
+    and its assumptions (to ``assumptions_out``); a part whose output is None is left out."""
     lets = "".join(f"  let _ := @{q} in\n" for q in qualids)
-    return (
+    text = (
         "From dpdgraph Require dpdgraph.\n"
         f"Require {' '.join(modules)}.\n"
         f"Definition {SYNTHETIC} : unit :=\n{lets}  tt.\n"
-        f'Set DependGraph File "{dpd_out}".\n'
-        f"Print DependGraph {SYNTHETIC}.\n"
-        "Set Printing Width 1000.\n"
-        f'Redirect "{assumptions_out}" Print Assumptions {SYNTHETIC}.\n'
     )
+    if dpd_out is not None:
+        text += f'Set DependGraph File "{dpd_out}".\nPrint DependGraph {SYNTHETIC}.\n'
+    if assumptions_out is not None:
+        text += (
+            "Set Printing Width 1000.\n"
+            f'Redirect "{assumptions_out}" Print Assumptions {SYNTHETIC}.\n'
+        )
+    return text
 
 
 _HEADER_RE = re.compile(r"^\S.*:$")
@@ -147,7 +160,10 @@ def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 3
     decls = read_decls(root, proj)
     flags = coqc_base_args(root, proj)
     warnings: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="flowar-graph-") as tmp_s:
+    with (
+        tempfile.TemporaryDirectory(prefix="flowar-graph-") as tmp_s,
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
         tmp = Path(tmp_s)
         files_dpd = tmp / "files.dpd"
         v1 = tmp / "FlowARGraphFiles.v"
@@ -160,23 +176,13 @@ def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 3
             )
         project_dpd = parse_dpd(files_dpd.read_text(encoding="utf-8"), str(files_dpd))
 
-        full_dpd_path = tmp / "full.dpd"
-        pa_path = tmp / "assumptions"
-        v2 = tmp / "FlowARGraphClosure.v"
         qualids = [n.qualid for n in project_dpd.nodes]
-        v2.write_text(closure_script(modules, qualids, full_dpd_path, pa_path), encoding="utf-8")
-        p2 = run_coqc(coqc, flags, v2, timeout, "dpdgraph (closure + Print Assumptions)")
-        pa_out = pa_path.with_name(pa_path.name + ".out")
-        full_dpd: DpdGraph | None = None
-        assumptions: set[str] | None = None
-        if p2.returncode == 0 and full_dpd_path.is_file() and pa_out.is_file():
-            full_dpd = parse_dpd(full_dpd_path.read_text(encoding="utf-8"), str(full_dpd_path))
-            full_dpd = _drop_synthetic(full_dpd)
-            assumptions = parse_assumptions(pa_out.read_text(encoding="utf-8"))
-        else:
+        closure = _start_closure(pool, coqc, flags, modules, qualids, tmp / "closure", timeout)
+        full_dpd, assumptions, failure = _finish_closure(*closure)
+        if full_dpd is None:
             warnings.append(
                 "closure run failed, so library axioms are not seen and body-less nodes count as "
-                f"assumptions: {(p2.stdout + p2.stderr).strip()[-500:]}"
+                f"assumptions: {failure}"
             )
     return Extraction(project_dpd, full_dpd, assumptions, decls, modules, warnings)
 
@@ -187,3 +193,47 @@ def _drop_synthetic(g: DpdGraph) -> DpdGraph:
         tuple(n for n in g.nodes if n.ident not in drop),
         tuple(e for e in g.edges if e.src not in drop and e.dst not in drop),
     )
+
+
+_Closure = tuple[Future[RunResult], Future[RunResult], Path, Path]
+
+
+def _start_closure(
+    pool: ThreadPoolExecutor,
+    coqc: str,
+    flags: Sequence[str],
+    modules: Sequence[str],
+    qualids: Sequence[str],
+    tmp: Path,
+    timeout: float,
+) -> _Closure:
+    """Start run 2 on ``qualids`` as two concurrent coqc processes (DependGraph, Assumptions)."""
+    dpd_path = tmp / "full.dpd"
+    pa_path = tmp / "assumptions"
+    # Two directories: both files define the same constant, so their .vo/.glob must not clash.
+    v2a = tmp / "dg" / "FlowARGraphClosure.v"
+    v2b = tmp / "pa" / "FlowARGraphClosure.v"
+    for vfile in (v2a, v2b):
+        vfile.parent.mkdir(parents=True)
+    v2a.write_text(closure_script(modules, qualids, dpd_path, None), encoding="utf-8")
+    v2b.write_text(closure_script(modules, qualids, None, pa_path), encoding="utf-8")
+    f2a = pool.submit(run_coqc, coqc, flags, v2a, timeout, "dpdgraph closure (DependGraph)")
+    f2b = pool.submit(run_coqc, coqc, flags, v2b, timeout, "dpdgraph closure (Assumptions)")
+    return f2a, f2b, dpd_path, pa_path
+
+
+def _finish_closure(
+    f2a: Future[RunResult], f2b: Future[RunResult], dpd_path: Path, pa_path: Path
+) -> tuple[DpdGraph | None, set[str] | None, str]:
+    """(closure graph, assumptions, "") or (None, None, what failed)."""
+    p2a = f2a.result()
+    full_dpd: DpdGraph | None = None
+    if p2a.returncode == 0 and dpd_path.is_file():
+        # parse while the Print Assumptions run finishes
+        full_dpd = _drop_synthetic(parse_dpd(dpd_path.read_text(encoding="utf-8"), str(dpd_path)))
+    p2b = f2b.result()
+    pa_out = pa_path.with_name(pa_path.name + ".out")
+    if full_dpd is not None and p2b.returncode == 0 and pa_out.is_file():
+        return full_dpd, parse_assumptions(pa_out.read_text(encoding="utf-8")), ""
+    failed = p2a if full_dpd is None else p2b
+    return None, None, (failed.stdout + failed.stderr).strip()[-500:]

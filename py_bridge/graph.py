@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,18 +233,14 @@ def build_graph(opts: GraphOptions) -> GraphResult:
     proj = load_coqproject(root)
     coqc = str(find_tool("coqc"))
     entries = load_paper_map(opts.paper_map or root / "paper_map.toml")  # fail early if malformed
-    _progress(f"dpdgraph over {len(proj.vfiles)} modules ...")
-    ex: Extraction = extract(root, proj, coqc=coqc, timeout=opts.timeout)
-    timings["extract_s"] = time.monotonic() - t0
-
-    t1 = time.monotonic()
     doc_dir = opts.out / "coqdoc"
-    anchors: dict[str, set[str]] | None = None
-    warnings = list(ex.warnings)
-    if opts.page:
-        _progress("coqdoc ...")
-        try:
-            run_coqdoc(
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # coqdoc does not depend on the extraction: it runs alongside the first coqc run.
+        doc_job: Future[None] | None = None
+        if opts.page:
+            _progress("coqdoc (in the background) ...")
+            doc_job = pool.submit(
+                run_coqdoc,
                 str(find_tool("coqdoc")),
                 root,
                 proj.loadpath_flags(),
@@ -251,9 +248,20 @@ def build_graph(opts: GraphOptions) -> GraphResult:
                 doc_dir,
                 timeout=opts.timeout,
             )
-            anchors = read_anchors(doc_dir, ex.modules)
-        except CoqdocError as err:
-            warnings.append(f"coqdoc failed, node links point nowhere: {err}")
+        _progress(f"dpdgraph over {len(proj.vfiles)} modules ...")
+        ex: Extraction = extract(root, proj, coqc=coqc, timeout=opts.timeout)
+        timings["extract_s"] = time.monotonic() - t0
+
+        t1 = time.monotonic()
+        anchors: dict[str, set[str]] | None = None
+        warnings = list(ex.warnings)
+        if doc_job is not None:
+            try:
+                doc_job.result()
+                anchors = read_anchors(doc_dir, ex.modules)
+            except CoqdocError as err:
+                warnings.append(f"coqdoc failed, node links point nowhere: {err}")
+    # coqdoc_s: the wait for coqdoc (and reading its anchors) after the extraction
     timings["coqdoc_s"] = time.monotonic() - t1
 
     t2 = time.monotonic()
@@ -286,13 +294,19 @@ def build_graph(opts: GraphOptions) -> GraphResult:
 
     t3 = time.monotonic()
     hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
-    atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs))
-    atomic.write_text(
-        opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
-    )
-    if opts.page:
-        _progress("layout (graphviz dot) and page ...")
-        atomic.write_text(opts.out / "graph.html", page_html(result, hrefs, allowlist, opts))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The page (mostly waiting for graphviz dot) is built alongside graph.json/graph.dot;
+        # both only read the result.
+        page_job: Future[str] | None = None
+        if opts.page:
+            _progress("layout (graphviz dot) and page ...")
+            page_job = pool.submit(page_html, result, hrefs, allowlist, opts)
+        atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs))
+        atomic.write_text(
+            opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
+        )
+        if page_job is not None:
+            atomic.write_text(opts.out / "graph.html", page_job.result())
     timings["write_s"] = time.monotonic() - t3
     timings["total_s"] = time.monotonic() - t0
     return result
