@@ -91,8 +91,7 @@ Section semantics.
           (rd G (off_noise cfg i) (tok cfg i) c) (fcond Ys i).
 
   (** The outputs of the scales [0..k−1]. *)
-  Fixpoint fouts k : list mat :=
-    match k with 0 => [] | S k' => fouts k' ++ [fscale (fouts k') k'] end.
+  Definition fouts k : list mat := outs_of fscale k.
 
   (** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
   Definition flowar_float : mat := nth (K cfg - 1) (fouts (K cfg)) mzero.
@@ -116,7 +115,7 @@ Lemma lim_at_le cfg i t : t < ntok cfg i -> lim_at cfg i t <= ntok cfg i.
 Proof. intros Ht. apply bc_lim_spec. exact Ht. Qed.
 
 Lemma fouts_length P p cfg G k : length (fouts P p cfg G k) = k.
-Proof. induction k as [|k IH]; cbn; [reflexivity|]. rewrite app_length, IH. cbn. lia. Qed.
+Proof. apply outs_of_length. Qed.
 
 (** ** The program *)
 
@@ -150,11 +149,7 @@ Section program.
           (PPar (keep (M * c + M * d) gofs)
                 (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
 
-  Fixpoint scales_at k : prog :=
-    match k with
-    | 0 => idw (glen cfg)
-    | S k' => PSeq (scales_at k') (scale_at k')
-    end.
+  Definition scales_at k : prog := grow (glen cfg) scale_at k.
 
   Definition flowar_prog : prog :=
     PSeq (scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
@@ -268,10 +263,7 @@ Section correct_all.
   Lemma scales_at_correct k :
     peval P p (scales_at p cfg k) G = yflat (tok cfg) (ch cfg) (fouts P p cfg G k) k ++ G.
   Proof.
-    induction k as [|k IH]; cbn [scales_at fouts].
-    - rewrite <- HG. apply idw_correct.
-    - rewrite peval_PSeq, IH, (scale_at_correct P p cfg G HG), app_assoc.
-      rewrite yflat_app by apply fouts_length. reflexivity.
+    apply grow_correct; [exact HG|]. intros Ys i _. apply (scale_at_correct P p cfg G HG).
   Qed.
 
   (** The pipeline's program computes FlowAR's float semantics. *)
@@ -376,11 +368,7 @@ Section typing.
     pwt p (glen cfg) (scales_at p cfg k) /\
     arity_out (scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + glen cfg.
   Proof.
-    induction k as [|k IH]; intros Hk; cbn [scales_at].
-    - split; [apply idw_wt|]. unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
-    - destruct (IH ltac:(lia)) as [Hw Ha]. split; [split; [exact Hw|]|].
-      + rewrite Ha. apply scale_at_wt. lia.
-      + cbn [arity_out]. apply scale_at_arity.
+    intros Hk. apply grow_wt. intros i Hi. split; [apply scale_at_wt; lia|apply scale_at_arity].
   Qed.
 
   Theorem flowar_prog_wt : 1 <= K cfg -> pwt p (glen cfg) (flowar_prog p cfg).
@@ -440,9 +428,7 @@ Theorem flowar_prog_wdepth P p cfg :
   wdepth (op_dbound P) (flowar_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
 Proof.
   unfold flowar_prog, flowar_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
-  induction (K cfg) as [|k IH]; cbn [scales_at wdepth].
-  - unfold idw. cbn. lia.
-  - pose proof (scale_at_wdepth P p cfg k). lia.
+  apply grow_wdepth. intros i _. apply scale_at_wdepth.
 Qed.
 
 (** Non-vacuity: the depth bound really counts the scales — it strictly grows
@@ -656,10 +642,7 @@ Section shape_total.
     intros HK. pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
     set (X := 1100 * B4 B + 20 * wmax cfg).
     assert (Hsc : forall k, k <= K cfg -> shape (scales_at p cfg k) <= k * (scale_coef cfg * X) + glen cfg).
-    { induction k as [|k IH]; intros Hk; cbn [scales_at].
-      - unfold idw, shape. cbn. rewrite map_length, seq_length. lia.
-      - eapply Nat.le_trans; [apply shape_PSeq|].
-        pose proof (scale_shape p cfg B HB k ltac:(lia)). specialize (IH ltac:(lia)). unfold X in *. lia. }
+    { intros k Hk. apply grow_shape. intros i Hi. apply (scale_shape p cfg B HB). lia. }
     unfold flowar_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
     pose proof (Hsc (K cfg) (le_n _)) as HS.
     assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B).

@@ -9,10 +9,15 @@
       (flattening commutes with it);
     - [yflat]: the outputs of the scales so far, concatenated, and
       [block_yflat] (where output [j] sits);
-    - [block_rows]: a block of consecutive rows of a flattened matrix. *)
+    - [block_rows]: a block of consecutive rows of a flattened matrix;
+    - [grow]: running the scales one after another, each appending its
+      output to the state, with its correctness, typing, depth and shape
+      lemmas (shared by FlowAR and VAR, which differ only in the per-scale
+      program). *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Float Require Import Format.
-From FlowARProofs.IR Require Import Program Tensor Block.
+From FlowARProofs.Float Require Import Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -88,3 +93,61 @@ Section yflat.
     - rewrite app_nth2 by lia. rewrite Hl, Nat.sub_diag. reflexivity.
   Qed.
 End yflat.
+
+(** ** Running the scales one after another *)
+
+(** The outputs of scales [0..k−1], scale [i] computed from the earlier ones by [f]. *)
+Fixpoint outs_of (f : list mat -> nat -> mat) k : list mat :=
+  match k with 0 => [] | S k' => outs_of f k' ++ [f (outs_of f k') k'] end.
+
+Lemma outs_of_length f k : length (outs_of f k) = k.
+Proof. induction k as [|k IH]; cbn; [reflexivity|]. rewrite app_length, IH. cbn. lia. Qed.
+
+(** The program: scale [i] maps [yflat Ys i ++ G] to [yflat Ys (S i) ++ G]. *)
+Fixpoint grow (gl : nat) (body : nat -> prog) k : prog :=
+  match k with 0 => idw gl | S k' => PSeq (grow gl body k') (body k') end.
+
+Section grow.
+  Context (tk : nat -> nat) (c gl : nat) (body : nat -> prog).
+
+  Lemma grow_correct P p (f : list mat -> nat -> mat) G k :
+    length G = gl ->
+    (forall Ys i, i < k -> peval P p (body i) (yflat tk c Ys i ++ G)
+                           = yflat tk c Ys i ++ flat (tk i) c (f Ys i) ++ G) ->
+    peval P p (grow gl body k) G = yflat tk c (outs_of f k) k ++ G.
+  Proof.
+    intros HG Hb. induction k as [|k IH]; cbn [grow outs_of].
+    - rewrite <- HG. apply idw_correct.
+    - rewrite peval_PSeq, IH by (intros; apply Hb; lia). rewrite Hb by lia.
+      rewrite app_assoc, yflat_app by apply outs_of_length. reflexivity.
+  Qed.
+
+  Lemma grow_wt p k :
+    (forall i, i < k -> pwt p (yoff tk c i + gl) (body i)
+                        /\ arity_out (body i) = yoff tk c (S i) + gl) ->
+    pwt p gl (grow gl body k) /\ arity_out (grow gl body k) = yoff tk c k + gl.
+  Proof.
+    intros Hb. induction k as [|k IH]; cbn [grow].
+    - split; [apply idw_wt|]. unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
+    - destruct IH as [Hw Ha]; [intros; apply Hb; lia|].
+      destruct (Hb k ltac:(lia)) as [Hwk Hak].
+      split; [split; [exact Hw|rewrite Ha; exact Hwk]|]. cbn [arity_out]. exact Hak.
+  Qed.
+
+  Lemma grow_wdepth wt k D :
+    (forall i, i < k -> wdepth wt (body i) <= D) -> wdepth wt (grow gl body k) <= k * D.
+  Proof.
+    intros Hb. induction k as [|k IH]; cbn [grow wdepth].
+    - unfold idw. cbn. lia.
+    - specialize (IH ltac:(intros; apply Hb; lia)). pose proof (Hb k ltac:(lia)). lia.
+  Qed.
+
+  Lemma grow_shape k S :
+    (forall i, i < k -> shape (body i) <= S) -> shape (grow gl body k) <= k * S + gl.
+  Proof.
+    intros Hb. induction k as [|k IH]; cbn [grow].
+    - unfold idw, shape. cbn. rewrite map_length, seq_length. lia.
+    - eapply Nat.le_trans; [apply shape_PSeq|].
+      specialize (IH ltac:(intros; apply Hb; lia)). pose proof (Hb k ltac:(lia)). lia.
+  Qed.
+End grow.

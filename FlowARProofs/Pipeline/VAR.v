@@ -53,15 +53,14 @@ Section semantics.
     fmlp p (dm cfg) (fcond P p cfg G Ys i)
          (rd G (off_hW cfg) (dm cfg) (ch cfg)) (rd G (off_hb cfg) 1 (ch cfg)).
 
-  Fixpoint fvar_outs k : list mat :=
-    match k with 0 => [] | S k' => fvar_outs k' ++ [fvar_scale (fvar_outs k') k'] end.
+  Definition fvar_outs k : list mat := outs_of fvar_scale k.
 
   (** VAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
   Definition var_float : mat := nth (K cfg - 1) (fvar_outs (K cfg)) mzero.
 End semantics.
 
 Lemma fvar_outs_length P p cfg G k : length (fvar_outs P p cfg G k) = k.
-Proof. induction k as [|k IH]; cbn; [reflexivity|]. rewrite app_length, IH. cbn. lia. Qed.
+Proof. apply outs_of_length. Qed.
 
 (** ** The program *)
 
@@ -81,11 +80,7 @@ Section program.
           (PPar (mlp_at ((N - M) * d) (N * d + gofs + off_hW cfg) (N * d + gofs + off_hb cfg) M d c)
                 (keep (N * d + gofs) (var_glen cfg))))).
 
-  Fixpoint var_scales_at k : prog :=
-    match k with
-    | 0 => idw (var_glen cfg)
-    | S k' => PSeq (var_scales_at k') (var_scale_at k')
-    end.
+  Definition var_scales_at k : prog := grow (var_glen cfg) var_scale_at k.
 
   Definition var_prog : prog :=
     PSeq (var_scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
@@ -133,10 +128,7 @@ Section correct.
   Lemma var_scales_at_correct k :
     peval P p (var_scales_at p cfg k) G = yflat (tok cfg) (ch cfg) (fvar_outs P p cfg G k) k ++ G.
   Proof.
-    induction k as [|k IH]; cbn [var_scales_at fvar_outs].
-    - rewrite <- HG. apply idw_correct.
-    - rewrite peval_PSeq, IH, var_scale_at_correct, app_assoc.
-      rewrite yflat_app by apply fvar_outs_length. reflexivity.
+    apply grow_correct; [exact HG|]. intros Ys i _. apply var_scale_at_correct.
   Qed.
 
   (** The pipeline's program computes VAR's float semantics. *)
@@ -189,11 +181,8 @@ Section typing.
     pwt p (var_glen cfg) (var_scales_at p cfg k) /\
     arity_out (var_scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + var_glen cfg.
   Proof.
-    induction k as [|k IH]; intros Hk; cbn [var_scales_at].
-    - split; [apply idw_wt|]. unfold idw. cbn. rewrite map_length, seq_length. reflexivity.
-    - destruct (IH ltac:(lia)) as [Hw Ha]. split; [split; [exact Hw|]|].
-      + rewrite Ha. apply var_scale_at_wt. lia.
-      + cbn [arity_out]. apply var_scale_at_arity.
+    intros Hk. apply grow_wt. intros i Hi.
+    split; [apply var_scale_at_wt; lia|apply var_scale_at_arity].
   Qed.
 
   Theorem var_prog_wt : 1 <= K cfg -> pwt p (var_glen cfg) (var_prog p cfg).
@@ -230,9 +219,7 @@ Theorem var_prog_wdepth P p cfg :
   wdepth (op_dbound P) (var_prog p cfg) <= var_depth P (K cfg) (L cfg).
 Proof.
   unfold var_prog, var_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
-  induction (K cfg) as [|k IH]; cbn [var_scales_at wdepth].
-  - unfold idw. cbn. lia.
-  - pose proof (var_scale_at_wdepth P p cfg k). lia.
+  apply grow_wdepth. intros i _. apply var_scale_at_wdepth.
 Qed.
 
 Lemma var_depth_mono P K L K' L' : K <= K' -> L <= L' -> var_depth P K L <= var_depth P K' L'.
@@ -338,11 +325,7 @@ Proof.
   set (X := 1100 * B4 B + 20 * wmax (var_cfg0 cfg)).
   set (S := var_scale_coef (K cfg) (L cfg)).
   assert (Hsc : forall k, k <= K cfg -> shape (var_scales_at p cfg k) <= k * (S * X) + var_glen cfg).
-  { induction k as [|k IH]; intros Hk; cbn [var_scales_at].
-    - unfold idw, shape. cbn. rewrite map_length, seq_length. lia.
-    - eapply Nat.le_trans; [apply shape_PSeq|].
-      pose proof (var_scale_shape p cfg B HB k ltac:(lia)). specialize (IH ltac:(lia)).
-      unfold X, S in *. lia. }
+  { intros k Hk. apply grow_shape. intros i Hi. apply (var_scale_shape p cfg B HB). lia. }
   unfold var_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
   pose proof (Hsc (K cfg) (le_n _)) as HS.
   assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B).
