@@ -477,3 +477,107 @@ Example ex_fattn_counts :
   /\ wdepth (fun _ => 1) (fattn_at 8 0 6 10 14 3 2 2 [[]; [0]; [1]] (fun _ => fzero) [1; 3]
                                    (bc_blk [1; 2])) = 8.
 Proof. vm_compute. split; reflexivity. Qed.
+
+(** ** Multi-head fast attention
+
+    [H] fast heads with their own weights, concatenated, times [W_O]: the
+    same shape as [mha_at] ([Modules/Attention.v]) with [fattn_at] in place
+    of [attn_at]; all heads share the monomials, coefficients and block ends. *)
+
+Definition ffmha p c dh H mons coef lim X (WQs WKs WVs : nat -> mat) WO : mat :=
+  fmatmul p (H * dh) (fconcat dh (fun h => ffattn p c dh mons coef lim X (WQs h) (WKs h) (WVs h))) WO.
+
+Definition fmha_at p offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk : prog :=
+  PSeq (PPar (PFor H (fun h => fattn_at p offX (oQ h) (oK h) (oV h) N c dh mons coef ends blk))
+             (keep offO (H * dh * d)))
+       (mha_proj_at N dh H d).
+
+Theorem fmha_at_correct P p xs offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk lim
+    X (WQs WKs WVs : nat -> mat) WO :
+  (forall m k, m < length mons -> In k (mon_at mons m) -> k < dh) ->
+  (forall b, b < length ends -> nth b ends 0 <= N) -> blk_ok N ends blk lim ->
+  block xs offX N c X ->
+  (forall h, h < H -> block xs (oQ h) c dh (WQs h) /\ block xs (oK h) c dh (WKs h)
+                      /\ block xs (oV h) c dh (WVs h)) ->
+  block xs offO (H * dh) d WO ->
+  peval P p (fmha_at p offX oQ oK oV offO N c dh H d mons coef ends blk) xs
+  = flat N d (ffmha p c dh H mons coef lim X WQs WKs WVs WO).
+Proof.
+  intros Hmons Hends Hblk HX HW HO. unfold fmha_at. rewrite peval_PSeq, peval_PPar.
+  set (F := fun h => ffattn p c dh mons coef lim X (WQs h) (WKs h) (WVs h)).
+  rewrite (peval_PFor_blocks P p H N dh _ F).
+  2: { intros h Hh. destruct (HW h Hh) as (HQ & HK & HV).
+       exact (fattn_at_correct P p xs offX (oQ h) (oK h) (oV h) N c dh mons coef ends blk lim X
+                (WQs h) (WKs h) (WVs h) Hmons Hends Hblk HX HQ HK HV). }
+  rewrite (keep_block _ _ _ _ _ _ WO HO).
+  set (C := concat (map (fun k => flat N dh (F k)) (seq 0 H))).
+  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct. f_equal.
+  unfold ffmha, fmatmul, fdot. f_equal. apply map_ext_in. intros m Hm. apply in_seq in Hm.
+  assert (Hdh : dh <> 0) by (intros ->; lia).
+  assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
+  pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
+  assert (Hlen : length C = H * (N * dh)) by apply length_concat_flat.
+  f_equal.
+  - assert (HC : block (C ++ flat (H * dh) d WO) (m / dh * (N * dh)) N dh (F (m / dh))).
+    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
+    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
+  - assert (HW' : block (C ++ flat (H * dh) d WO) (length C + 0) (H * dh) d WO)
+      by (apply block_app_r, block_flat).
+    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+Qed.
+
+(** One more matrix product than a head: [4·(d_std + d_⊕) + d_⊗ + d_std]. *)
+Theorem fmha_at_wdepth P p offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk :
+  wdepth (op_dbound P) (fmha_at p offX oQ oK oV offO N c dh H d mons coef ends blk)
+  <= 4 * (d_std P + d_sum P) + d_prod P + d_std P.
+Proof.
+  unfold fmha_at. cbn [wdepth]. rewrite keep_wdepth.
+  assert (list_max (map (fun h => wdepth (op_dbound P)
+            (fattn_at p offX (oQ h) (oK h) (oV h) N c dh mons coef ends blk)) (seq 0 H))
+          <= 3 * (d_std P + d_sum P) + d_prod P + d_std P)
+    by (apply list_max_seq_le; intros; apply fattn_at_wdepth).
+  assert (wdepth (op_dbound P) (mha_proj_at N dh H d) <= d_std P + d_sum P)
+    by (apply PFor2_wdepth; intros; apply dot_prog_wdepth).
+  lia.
+Qed.
+
+Theorem fmha_at_wt p n offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk :
+  (forall m k, m < length mons -> In k (mon_at mons m) -> k < dh) ->
+  (forall m, m < length mons -> valid p (coef (mon_at mons m)) = true) ->
+  (forall b, b < length ends -> nth b ends 0 <= N) -> (forall i, i < N -> blk i < length ends) ->
+  offX + N * c <= n ->
+  (forall h, h < H -> oQ h + c * dh <= n /\ oK h + c * dh <= n /\ oV h + c * dh <= n) ->
+  offO + H * dh * d <= n ->
+  pwt p n (fmha_at p offX oQ oK oV offO N c dh H d mons coef ends blk).
+Proof.
+  intros Hmons Hcoef Hends Hblk HX HW HO. unfold fmha_at. cbn [pwt].
+  split; [split|].
+  - cbn [pwt]. intros h Hh. destruct (HW h Hh) as (? & ? & ?). apply fattn_at_wt; auto.
+  - apply keep_wt_le, HO.
+  - change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b).
+    assert (Ha : arity_out (PFor H (fun h => fattn_at p offX (oQ h) (oK h) (oV h) N c dh mons coef
+                                                      ends blk)) = H * (N * dh)).
+    { cbn [arity_out]. apply list_sum_seq_const. intros. apply fattn_at_arity. }
+    rewrite Ha, keep_arity.
+    cbn [mha_proj_at pwt]. intros i Hi t Ht. apply dot_prog_wt. intros m Hm.
+    assert (Hdh : dh <> 0) by (intros ->; lia).
+    assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
+    pose proof (Nat.mod_upper_bound m dh Hdh) as Hr. split; nia.
+Qed.
+
+(** Work: [H] heads plus the output projection [N·d·(2·H·dh − 1)]. *)
+Theorem fmha_at_work p offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk :
+  work (fmha_at p offX oQ oK oV offO N c dh H d mons coef ends blk)
+  = H * work (fattn_at p 0 0 0 0 N c dh mons coef ends blk) + N * (d * (H * dh + (H * dh - 1))).
+Proof.
+  unfold fmha_at. cbn [work]. rewrite (proj1 (proj2 (proj2 (keep_counts offO (H * dh * d))))).
+  rewrite (list_sum_seq_const _ H (work (fattn_at p 0 0 0 0 N c dh mons coef ends blk))).
+  2: { intros h _. rewrite !fattn_at_work. reflexivity. }
+  assert (Hb : forall i t, i < N -> t < d ->
+    let e := dot_prog (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
+                               (fun m => H * (N * dh) + (m * d + t)) in
+    ops e = H * dh + 1 /\ pads e = H * dh /\ work e = H * dh + (H * dh - 1)
+    /\ maxar e <= H * dh + 2 /\ arity_out e = 1) by (intros; apply dot_prog_counts).
+  pose proof (PFor2_work N d _ _ _ _ _ Hb) as Hw. unfold mha_proj_at. cbn zeta in Hw.
+  rewrite Hw. lia.
+Qed.
