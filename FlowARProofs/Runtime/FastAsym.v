@@ -192,3 +192,42 @@ Proof.
   destruct (rank_subpoly dh _ C Hdh (taylor_deg_little_o beta a Ha Hb) k Hk) as [n0 H].
   exists n0. intros n Hn. rewrite rankN_binom, Nat2N.id. apply H, Hn.
 Qed.
+
+(** ** Closure of [n^{o(1)}] *)
+
+Lemma subpoly_le f h n1 : (forall n, n1 <= n -> f n <= h n) -> subpoly h -> subpoly f.
+Proof.
+  intros Hfh Hh k Hk. destruct (Hh k Hk) as [n0 H]. exists (Nat.max n0 n1). intros n Hn.
+  apply (Nat.le_trans _ (h n ^ k)); [apply Nat.pow_le_mono_l, Hfh; lia|apply H; lia].
+Qed.
+
+Lemma subpoly_const c : subpoly (fun _ => c).
+Proof. intros k Hk. exists (c ^ k). intros n Hn. exact Hn. Qed.
+
+Lemma sq_le_sq x n : x * x <= n * n -> x <= n.
+Proof. intros H. destruct (Nat.le_gt_cases x n) as [|Hlt]; [assumption|]. nia. Qed.
+
+Lemma subpoly_mul f h : subpoly f -> subpoly h -> subpoly (fun n => f n * h n).
+Proof.
+  intros Hf Hh k Hk. destruct (Hf (2 * k) ltac:(lia)) as [n1 H1]. destruct (Hh (2 * k) ltac:(lia)) as [n2 H2].
+  exists (Nat.max n1 n2). intros n Hn. apply sq_le_sq.
+  rewrite <- Nat.pow_2_r, <- Nat.pow_mul_r, Nat.pow_mul_l, (Nat.mul_comm k 2).
+  specialize (H1 n ltac:(lia)). specialize (H2 n ltac:(lia)). nia.
+Qed.
+
+Lemma subpoly_pow f J : subpoly f -> subpoly (fun n => f n ^ J).
+Proof.
+  intros Hf k Hk. destruct J as [|J].
+  - exists 1. intros n Hn. cbn. rewrite Nat.pow_1_l. exact Hn.
+  - destruct (Hf (S J * k) ltac:(lia)) as [n0 H]. exists n0. intros n Hn.
+    rewrite <- Nat.pow_mul_r. apply H, Hn.
+Qed.
+
+Lemma subpoly_log C : subpoly (fun n => C * (Nat.log2 n + 1)).
+Proof.
+  apply subpoly_mul; [apply subpoly_const|]. intros k Hk.
+  exists (2 ^ (k * (2 * k + 4))). intros n Hn.
+  assert (Hm : k * (2 * k + 4) <= Nat.log2 n) by (apply Nat.log2_le_pow2; [pose proof (Nat.pow_nonzero 2 (k * (2 * k + 4))); lia|exact Hn]).
+  apply (Nat.le_trans _ (2 ^ Nat.log2 n)); [apply poly_le_exp, Hm|].
+  apply pow_log2_le. pose proof (Nat.pow_nonzero 2 (k * (2 * k + 4))). lia.
+Qed.

@@ -41,6 +41,12 @@ Proof.
   induction n as [|n IH]; [reflexivity|]. rewrite binom_S_S, IH, binom_gt by lia. reflexivity.
 Qed.
 
+Lemma binom_pos n k : k <= n -> 1 <= binom n k.
+Proof.
+  revert k. induction n as [|n IH]; intros k Hk; [replace k with 0 by lia; cbn; lia|].
+  destruct k as [|k]; [rewrite binom_0_r; lia|]. rewrite binom_S_S. specialize (IH k ltac:(lia)). lia.
+Qed.
+
 (** [(k+1)·C(n+1, k+1) = (n+1)·C(n, k)]: the multiplicative formula. *)
 Lemma binom_succ_mul n k : binom (S n) (S k) * S k = binom n k * S n.
 Proof.
