@@ -47,8 +47,10 @@
     [Dg ≤ r·g]) — against the exact module's [(4dh + 2)·Σ_i lim i],
     quadratic in [N]. *)
 From Coq Require Import List Arith Lia.
+From FlowARProofs.Util Require Import Bounds.
+From FlowARProofs.Circuits Require Import Family.
 From FlowARProofs.Float Require Import Format Primitives.
-From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul TC0.
 From FlowARProofs.Modules Require Import AttnCommon Attention.
 Import ListNotations.
 Set Default Goal Selector "!".
@@ -580,4 +582,165 @@ Proof.
     /\ maxar e <= H * dh + 2 /\ arity_out e = 1) by (intros; apply dot_prog_counts).
   pose proof (PFor2_work N d _ _ _ _ _ Hb) as Hw. unfold mha_proj_at. cbn zeta in Hw.
   rewrite Hw. lia.
+Qed.
+
+(** ** Shape (for the size bound) and the TC0 corollary *)
+
+Lemma shape_PFor k (body : nat -> prog) B :
+  (forall i, i < k -> shape (body i) <= B) -> shape (PFor k body) <= (4 * k + 1) * B.
+Proof.
+  intros H. unfold shape in *. cbn [ops pads maxar arity_out].
+  assert (H1 : list_sum (map (fun i => ops (body i)) (seq 0 k)) <= k * B)
+    by (apply list_sum_le_max_mul; intros i Hi; specialize (H i Hi); lia).
+  assert (H2 : list_sum (map (fun i => pads (body i)) (seq 0 k)) <= k * B)
+    by (apply list_sum_le_max_mul; intros i Hi; specialize (H i Hi); lia).
+  assert (H3 : list_sum (map (fun i => arity_out (body i)) (seq 0 k)) <= k * B)
+    by (apply list_sum_le_max_mul; intros i Hi; specialize (H i Hi); lia).
+  assert (H4 : list_max (map (fun i => maxar (body i)) (seq 0 k)) <= B)
+    by (apply list_max_seq_le; intros i Hi; specialize (H i Hi); lia).
+  lia.
+Qed.
+
+Lemma shape_dot_prog m u v : shape (dot_prog m u v) <= 3 * m + 4.
+Proof.
+  unfold shape. destruct (dot_prog_counts m u v) as (Ho & Hp & _ & Hm & Ha). lia.
+Qed.
+
+Section shape.
+  Context (p offX offQ offK offV N c dh : nat) (mons : list (list nat)) (coef : list nat -> flt)
+    (ends : list nat) (blk : nat -> nat) (B : nat).
+  Context (HB : 1 <= B) (HN : N <= B) (Hc : c <= B) (Hdh : dh <= B) (Hr : length mons <= B)
+    (Hnb : length ends <= B) (Hmon : forall m, length (mon_at mons m) <= B).
+
+  Local Ltac mono := repeat apply Nat.mul_le_mono; try lia.
+
+  Let le_B x : x <= B * x.
+  Proof. rewrite <- (Nat.mul_1_l x) at 1. apply Nat.mul_le_mono_r, HB. Qed.
+
+  Lemma ffeat_at_shape : shape (ffeat_at p N dh mons coef) <= 1300 * (B * (B * B)).
+  Proof.
+    unfold ffeat_at.
+    assert (Hq : forall i m, shape (fq_body dh mons coef i m) <= 4 * B + 4).
+    { intros i m. unfold shape, fq_body. cbn. specialize (Hmon m). lia. }
+    assert (Hk : forall j m, shape (fk_body p N dh mons j m) <= 4 * B + 4).
+    { intros j m. unfold shape, fk_body. cbn. specialize (Hmon m). lia. }
+    assert (H1 : shape (PFor N (fun i => PFor (length mons) (fq_body dh mons coef i)))
+                 <= (4 * N + 1) * ((4 * length mons + 1) * (4 * B + 4))).
+    { apply shape_PFor. intros. apply shape_PFor. intros. apply Hq. }
+    assert (H2 : shape (PFor N (fun j => PFor (length mons) (fk_body p N dh mons j)))
+                 <= (4 * N + 1) * ((4 * length mons + 1) * (4 * B + 4))).
+    { apply shape_PFor. intros. apply shape_PFor. intros. apply Hk. }
+    pose proof (shape_PPar (PFor N (fun i => PFor (length mons) (fq_body dh mons coef i)))
+                  (PPar (PFor N (fun j => PFor (length mons) (fk_body p N dh mons j)))
+                        (keep (N * dh + N * dh) (N * dh)))) as H3.
+    pose proof (shape_PPar (PFor N (fun j => PFor (length mons) (fk_body p N dh mons j)))
+                        (keep (N * dh + N * dh) (N * dh))) as H4.
+    rewrite shape_keep in H4.
+    assert (HX : (4 * N + 1) * ((4 * length mons + 1) * (4 * B + 4)) <= 5 * B * (5 * B * (8 * B)))
+      by mono.
+    assert (N * dh <= B * B) by mono. pose proof (le_B (B * B)). lia.
+  Qed.
+
+  Context (Hends : forall b, b < length ends -> nth b ends 0 <= N).
+
+  Lemma fsums_at_shape : shape (fsums_at N dh (length mons) ends) <= 8 * (1000 * (B * (B * (B * B)))).
+  Proof.
+    unfold fsums_at, fsv_at, fsz_at.
+    set (r := length mons).
+    assert (H1 : shape (PFor (length ends) (fun b => PFor r (fun m => PFor dh (fun l =>
+                   dot_prog (nth b ends 0) (fun j => N * r + (j * r + m))
+                            (fun j => N * r + N * r + (j * dh + l))))))
+                 <= (4 * length ends + 1) * ((4 * r + 1) * ((4 * dh + 1) * (7 * B)))).
+    { apply shape_PFor. intros b Hb. apply shape_PFor. intros. apply shape_PFor. intros.
+      pose proof (shape_dot_prog (nth b ends 0) (fun j => N * r + (j * r + i))
+                    (fun j => N * r + N * r + (j * dh + i0))). specialize (Hends b Hb). lia. }
+    assert (H2 : shape (PFor (length ends) (fun b => PFor r (fun m => PFor 1 (fun _ =>
+                   PSeq (PWire (map (fun j => FIn (N * r + (j * r + m))) (seq 0 (nth b ends 0))))
+                        (POp (OSum (nth b ends 0)))))))
+                 <= (4 * length ends + 1) * ((4 * r + 1) * ((4 * 1 + 1) * (4 * B + 4)))).
+    { apply shape_PFor. intros b Hb. apply shape_PFor. intros. apply shape_PFor. intros.
+      unfold shape. cbn. rewrite ?map_length, ?seq_length. specialize (Hends b Hb). lia. }
+    match goal with |- shape (PPar ?k (PPar ?x ?y)) <= _ =>
+      pose proof (shape_PPar k (PPar x y)) as H3; pose proof (shape_PPar x y) as H4 end.
+    rewrite shape_keep in H3.
+    assert (HX1 : (4 * length ends + 1) * ((4 * r + 1) * ((4 * dh + 1) * (7 * B)))
+                  <= 5 * B * (5 * B * (5 * B * (7 * B)))) by mono.
+    assert (HX2 : (4 * length ends + 1) * ((4 * r + 1) * ((4 * 1 + 1) * (4 * B + 4)))
+                  <= 5 * B * (5 * B * (5 * (8 * B)))) by mono.
+    assert (N * r <= B * B) by mono. pose proof (le_B (B * B)). pose proof (le_B (B * (B * B))).
+    lia.
+  Qed.
+
+  Lemma fden_num_shape :
+    shape (PPar (fden_at N dh (length mons) (length ends) blk) (fnum_at N dh (length mons) blk))
+    <= 700 * (B * (B * B)).
+  Proof.
+    unfold fden_at, fnum_at.
+    match goal with |- shape (PPar ?x ?y) <= _ => pose proof (shape_PPar x y) as H end.
+    assert (H1 : shape (PFor N (fun i => PFor 1 (fun _ => dot_prog (length mons) (fun m => i * length mons + m)
+                   (fun m => N * length mons + length ends * (length mons * dh) + (blk i * length mons + m)))))
+                 <= (4 * N + 1) * ((4 * 1 + 1) * (3 * length mons + 4))).
+    { apply shape_PFor. intros. apply shape_PFor. intros. apply shape_dot_prog. }
+    assert (H2 : shape (PFor N (fun i => PFor dh (fun l => dot_prog (length mons) (fun m => i * length mons + m)
+                   (fun m => N * length mons + (blk i * (length mons * dh) + (m * dh + l))))))
+                 <= (4 * N + 1) * ((4 * dh + 1) * (3 * length mons + 4))).
+    { apply shape_PFor. intros. apply shape_PFor. intros. apply shape_dot_prog. }
+    assert ((4 * N + 1) * ((4 * 1 + 1) * (3 * length mons + 4)) <= 5 * B * (5 * (7 * B))) by mono.
+    assert ((4 * N + 1) * ((4 * dh + 1) * (3 * length mons + 4)) <= 5 * B * (5 * B * (7 * B))) by mono.
+    pose proof (le_B B). pose proof (le_B (B * B)). lia.
+  Qed.
+
+  Theorem fattn_at_shape :
+    shape (fattn_at p offX offQ offK offV N c dh mons coef ends blk) <= 11 * (1000 * (B * (B * (B * B)))).
+  Proof.
+    unfold fattn_at.
+    pose proof (attn_qkv_at_counts offX offQ offK offV N c dh) as (Ho & Hp & _ & Hm & Ha).
+    assert (S1 : shape (attn_qkv_at offX offQ offK offV N c dh) <= 40 * (B * (B * B))).
+    { unfold shape. rewrite Ho, Hp, Ha.
+      assert (N * (dh * (c + 1)) <= B * (B * (B + 1))) by mono.
+      assert (N * (dh * c) <= B * (B * B)) by mono. assert (N * dh <= B * B) by mono.
+      pose proof (le_B B). pose proof (le_B (B * B)). lia. }
+    pose proof ffeat_at_shape as S2. pose proof fsums_at_shape as S3. pose proof fden_num_shape as S4.
+    assert (S5 : shape (mstage N dh BDiv) <= 10 * (B * B)).
+    { unfold shape. destruct (mstage_counts N dh BDiv) as (o & q & _ & m & a).
+      assert (N * dh <= B * B) by mono. lia. }
+    match goal with |- shape (PSeq ?a (PSeq ?b (PSeq ?c (PSeq ?d ?e)))) <= _ =>
+      pose proof (shape_PSeq a (PSeq b (PSeq c (PSeq d e))));
+      pose proof (shape_PSeq b (PSeq c (PSeq d e)));
+      pose proof (shape_PSeq c (PSeq d e)); pose proof (shape_PSeq d e) end.
+    pose proof (le_B (B * B)). pose proof (le_B (B * (B * B))). lia.
+  Qed.
+End shape.
+
+(** Fast attention is in TC0: for families of sizes, monomials and block
+    ends bounded by [a·(n+1)^k] (so the rank may grow polynomially), the
+    compiled family has depth [3·(d_std + d_⊕) + d_⊗ + d_std] and polynomial size. *)
+Theorem fattn_in_TC0 P (prec : nat -> nat) ap kp (a k : nat) (Nf cf dhf : nat -> nat)
+    (monsf : nat -> list (list nat)) (coeff : nat -> list nat -> flt) (endsf : nat -> list nat)
+    (blkf : nat -> nat -> nat) :
+  PolyBoundedWith prec ap kp ->
+  (forall n, let B := a * (n + 1) ^ k in
+     1 <= B /\ Nf n <= B /\ cf n <= B /\ dhf n <= B /\ length (monsf n) <= B /\ length (endsf n) <= B
+     /\ forall m, length (mon_at (monsf n) m) <= B) ->
+  (forall n m j, m < length (monsf n) -> In j (mon_at (monsf n) m) -> j < dhf n) ->
+  (forall n m, m < length (monsf n) -> valid (prec n) (coeff n (mon_at (monsf n) m)) = true) ->
+  (forall n b, b < length (endsf n) -> nth b (endsf n) 0 <= Nf n) ->
+  (forall n i, i < Nf n -> blkf n i < length (endsf n)) ->
+  let inw n := Nf n * cf n + 3 * (cf n * dhf n) in
+  let prog n := fattn_at (prec n) 0 (Nf n * cf n) (Nf n * cf n + cf n * dhf n)
+                  (Nf n * cf n + 2 * (cf n * dhf n)) (Nf n) (cf n) (dhf n) (monsf n) (coeff n)
+                  (endsf n) (blkf n) in
+  InTC0With (compiled_family P prec inw prog) (3 * (d_std P + d_sum P) + d_prod P + d_std P)
+    (tc0_coef P (3 * (d_std P + d_sum P) + d_prod P + d_std P) ap (11 * (1000 * a ^ 4))) (tc0_exp P kp (4 * k)).
+Proof.
+  intros Hp HB Hmons Hcoef Hends Hblk inw prog. apply compiled_InTC0With.
+  - intros n. unfold prog, inw. apply fattn_at_wt; [intros m j; apply Hmons|auto..]; lia.
+  - intros n. apply fattn_at_wdepth.
+  - exact Hp.
+  - intros n. destruct (HB n) as (H1 & H2 & H3 & H4 & H5 & H6 & H7). cbv zeta in *.
+    unfold prog. eapply Nat.le_trans; [apply fattn_at_shape; eauto|].
+    set (B := a * (n + 1) ^ k) in *.
+    replace (11 * (1000 * (B * (B * (B * B))))) with (11 * (1000 * a ^ 4) * ((n + 1) ^ k) ^ 4)
+      by (unfold B; cbn [Nat.pow]; ring).
+    rewrite <- Nat.pow_mul_r, (Nat.mul_comm k 4). lia.
 Qed.
