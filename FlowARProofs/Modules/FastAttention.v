@@ -740,7 +740,6 @@ Proof.
   - intros n. destruct (HB n) as (H1 & H2 & H3 & H4 & H5 & H6 & H7). cbv zeta in *.
     unfold prog. eapply Nat.le_trans; [apply fattn_at_shape; eauto|].
     set (B := a * (n + 1) ^ k) in *.
-    replace (11 * (1000 * (B * (B * (B * B))))) with (11 * (1000 * a ^ 4) * ((n + 1) ^ k) ^ 4)
-      by (unfold B; cbn [Nat.pow]; ring).
-    rewrite <- Nat.pow_mul_r, (Nat.mul_comm k 4). lia.
+    assert (E : B * (B * (B * B)) = a ^ 4 * ((n + 1) ^ k) ^ 4) by (unfold B; cbn [Nat.pow]; ring).
+    rewrite E, <- Nat.pow_mul_r, (Nat.mul_comm k 4). lia.
 Qed.
