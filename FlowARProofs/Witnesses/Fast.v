@@ -22,7 +22,8 @@
     [4004] at [n = 16] and [4000] from [n = 64] on: quadratic in [n]. *)
 From Coq Require Import List Arith NArith Lia ZArith.
 From FlowARProofs.Pipeline Require Import Layer FlowAR.
-From FlowARProofs.Runtime Require Import FastRank Fast.
+From FlowARProofs.Modules Require Import FastAttention.
+From FlowARProofs.Runtime Require Import FastRank FastAsym Fast.
 Import ListNotations.
 Set Default Goal Selector "!".
 Local Open Scope N_scope.
@@ -62,3 +63,25 @@ Definition fastL_ratio (k : nat) : N := 1000 * fastL_work (S k) / fastL_work k.
 (** [n = 16, 32, …, 4096]. *)
 Example fastL_ratios : map fastL_ratio (seq 4 9) = [4004; 4001; 4000; 4000; 4000; 4000; 4000; 4000; 4000].
 Proof. vm_compute. reflexivity. Qed.
+
+Local Close Scope N_scope.
+
+(** The hypotheses of [fast_flowar_work_n2] are satisfiable: FlowAR-L's
+    dimensions on the doubling schedule with [log₂ n + 1] scales, a bounded
+    score range [β = 8] and relative error [1/n²] give work [≤ n^{2+1/k}]
+    eventually, for every [k ≥ 1]. *)
+Corollary fastL_n2 k : 1 <= k -> exists n0, forall n, n0 <= n ->
+  N.to_nat (fast_flowar_work (flowarL (Nat.log2 n))
+              (rankN 64 (taylor_deg 8 (N.of_nat (n ^ 2))))
+              (N.of_nat (mdeg (taylor_mons 64 (taylor_deg 8 (N.of_nat (n ^ 2))))))) ^ k
+  <= n ^ (2 * k + 1).
+Proof.
+  intros Hk.
+  refine (fast_flowar_work_n2 (fun n => flowarL (Nat.log2 n)) (fun _ => 8) 4096 2 _ _ _ _ _ k Hk);
+    [lia|lia| | |].
+  - intros n. unfold flowarL. cbn [s0 a K]. repeat split; lia.
+  - intros n. unfold flowarL. cbn [LD ld ldh lH ldff ch L Lf T]. repeat split; lia.
+  - intros j Hj. exists (2 ^ (8 * j)). intros n Hn.
+    assert (8 * j <= Nat.log2 n) by (apply Nat.log2_le_pow2; [pose proof (Nat.pow_nonzero 2 (8 * j)); lia|exact Hn]).
+    lia.
+Qed.
