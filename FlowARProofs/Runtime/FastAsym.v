@@ -231,3 +231,24 @@ Proof.
   apply (Nat.le_trans _ (2 ^ Nat.log2 n)); [apply poly_le_exp, Hm|].
   apply pow_log2_le. pose proof (Nat.pow_nonzero 2 (k * (2 * k + 4))). lia.
 Qed.
+
+(** [f = n^{o(1)}] is [log f = o(log n)]. *)
+Lemma subpoly_log_little_o f : subpoly f -> little_o_log (fun n => Nat.log2 (f n)).
+Proof.
+  intros Hf k Hk. destruct (Hf k Hk) as [n0 H]. exists n0. intros n Hn. specialize (H n Hn).
+  destruct (f n) as [|x] eqn:E; [cbn; lia|].
+  assert (H1 : 2 ^ (k * Nat.log2 (S x)) <= S x ^ k).
+  { rewrite Nat.mul_comm, Nat.pow_mul_r. apply Nat.pow_le_mono_l, Nat.log2_spec. lia. }
+  assert (H2 : k * Nat.log2 (S x) <= Nat.log2 (S x ^ k)).
+  { apply Nat.log2_le_pow2; [apply Nat.neq_0_lt_0, Nat.pow_nonzero; lia|exact H1]. }
+  pose proof (Nat.log2_le_mono _ _ H). lia.
+Qed.
+
+(** The paper's "[log r = o(log n)]", literally. *)
+Corollary taylor_rank_log_little_o (dh beta : nat -> nat) (C a : nat) :
+  1 <= a -> (forall n, dh n <= C * (Nat.log2 n + 1)) -> little_o_log beta ->
+  little_o_log (fun n =>
+    Nat.log2 (N.to_nat (rankN (dh n) (taylor_deg (N.of_nat (beta n)) (N.of_nat (n ^ a)))))).
+Proof.
+  intros Ha Hdh Hb. apply subpoly_log_little_o, (taylor_rank_subpoly dh beta C a Ha Hdh Hb).
+Qed.
