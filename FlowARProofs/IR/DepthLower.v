@@ -37,6 +37,10 @@ Inductive subprog (a : prog) : prog -> Prop :=
 | sp_for k body i : i < k -> subprog a (body i) -> subprog a (PFor k body).
 
 #[export] Hint Constructors subprog : subprog.
+(** To search through definitions, unfold the head of the program (only
+    when it is not already a constructor). *)
+#[export] Hint Extern 10 (subprog _ ?e) =>
+  (let e' := eval hnf in e in progress change e with e') : subprog.
 
 Lemma wdepth_subprog w a e : subprog a e -> wdepth w a <= wdepth w e.
 Proof.

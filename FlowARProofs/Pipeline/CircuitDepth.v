@@ -42,7 +42,7 @@ Section weights.
   Proof.
     intros HN Hff.
     assert (Hs : exists off, subprog (relu_at off N (ldff D)) (tl_at p D N lim wo go r)).
-    { eexists. unfold tl_at, ffn_at, ffn_stageB, stage. cbv zeta. eauto 20 with subprog. }
+    { eexists. eauto 20 with subprog. }
     destruct Hs as [off Hs]. eapply Nat.le_trans; [|apply (wdepth_subprog _ _ _ Hs)].
     apply wdepth_ew_ge; assumption.
   Qed.
@@ -52,11 +52,13 @@ Section weights.
     T * (fhLf Dm * w OMax) <= wdepth w (flow_at p Dm M T wo go r).
   Proof.
     intros HM Hff. unfold flow_at. apply wdepth_iter_ge. intros k _.
-    unfold fh_step. cbv zeta. cbn [wdepth].
-    match goal with |- context [wdepth w (iter ?wd (fhLf Dm) ?body)] =>
-      pose proof (wdepth_iter_ge w wd (fhLf Dm) body (w OMax)
-                    ltac:(intros l _; apply tl_at_wdepth_ge; assumption)) end.
-    lia.
+    (* each Euler step runs its [Lf] layers in sequence, somewhere inside *)
+    assert (Hs : exists wd body, subprog (iter wd (fhLf Dm) body) (fh_step p Dm M T wo go r k)
+                 /\ forall l, l < fhLf Dm -> w OMax <= wdepth w (body l)).
+    { do 2 eexists. split; [eauto 20 with subprog|].
+      intros l _. apply tl_at_wdepth_ge; assumption. }
+    destruct Hs as (wd & body & Hs & Hb).
+    eapply Nat.le_trans; [apply (wdepth_iter_ge w wd _ body _ Hb)|]. apply wdepth_subprog, Hs.
   Qed.
 
   Lemma grow_wdepth_ge gl body k m :
