@@ -196,3 +196,13 @@ Proof.
   split; [exact H1|split; [exact H2|split; [exact H3|]]].
   intros m G Hlen Hval. rewrite <- (flowar_L_tok m). exact (H4 m G Hlen Hval).
 Qed.
+
+(** VAR's circuits, like FlowAR's, have depth linear in the number of
+    scales: between [K·2·L] and [var_depth K L] (so VAR's TC0 membership,
+    too, needs a bounded number of scales). *)
+Theorem var_circuit_depth_ge (P : FloatPrimitivesTC0) (prec : nat -> nat)
+    (cfgs : nat -> Config) (n : nat) :
+  1 <= s0 (cfgs n) -> 1 <= ldff (LD (cfgs n)) ->
+  K (cfgs n) * (2 * L (cfgs n)) <= depth (fam_circ (var_family P prec cfgs) n)
+  <= var_depth P (K (cfgs n)) (L (cfgs n)).
+Proof. apply var_family_depth_bounds. Qed.

@@ -20,13 +20,14 @@
     - [flowar_doubling_not_TC0]: so that family is NOT in TC0 — our
       construction is constant-depth only for a bounded number of scales.
     The lower bounds need one token per scale ([s0, a ≥ 1]) and an FFN of
-    width [≥ 1]. *)
+    width [≥ 1].  The same holds for VAR ([var_family_depth_bounds]: depth
+    between [K·2·L] and [var_depth K L]). *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Compile Stage Block TC0 DepthLower.
 From FlowARProofs.Modules Require Import FFN.
-From FlowARProofs.Pipeline Require Import Layer FlowHead Scales FlowAR FlowARTC0.
+From FlowARProofs.Pipeline Require Import Layer FlowHead Scales FlowAR FlowARTC0 VAR.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -101,6 +102,31 @@ Section weights.
                   (fun i _ => scale_at_wdepth_ge p cfg i Hs Ha Hff)).
     unfold scales_at. lia.
   Qed.
+
+  (** VAR: each scale runs its [L] AR layers. *)
+  Lemma var_scale_at_wdepth_ge p cfg i :
+    1 <= s0 cfg -> 1 <= ldff (LD cfg) -> L cfg * w OMax <= wdepth w (var_scale_at p cfg i).
+  Proof.
+    intros Hs Hff.
+    assert (HN : 1 <= ntok cfg i).
+    { assert (H0 : tok cfg 0 = s0 cfg * s0 cfg) by (unfold tok, side; cbn; lia).
+      pose proof (ntok_mono cfg 0 i ltac:(lia)). pose proof (tok_le_ntok cfg 0). nia. }
+    assert (Hsub : exists wd body, subprog (iter wd (L cfg) body) (var_scale_at p cfg i)
+                   /\ forall l, l < L cfg -> w OMax <= wdepth w (body l)).
+    { do 2 eexists. split; [eauto 20 with subprog|].
+      intros l _. apply tl_at_wdepth_ge; assumption. }
+    destruct Hsub as (wd & body & Hsub & Hb).
+    eapply Nat.le_trans; [apply (wdepth_iter_ge w wd _ body _ Hb)|]. apply wdepth_subprog, Hsub.
+  Qed.
+
+  Theorem var_prog_wdepth_ge p cfg :
+    1 <= s0 cfg -> 1 <= ldff (LD cfg) -> K cfg * (L cfg * w OMax) <= wdepth w (var_prog p cfg).
+  Proof.
+    intros Hs Hff. unfold var_prog. cbn [wdepth].
+    pose proof (grow_wdepth_ge (var_glen cfg) (var_scale_at p cfg) (K cfg) _
+                  (fun i _ => var_scale_at_wdepth_ge p cfg i Hs Hff)).
+    unfold var_scales_at. lia.
+  Qed.
 End weights.
 
 (** ** The compiled circuits *)
@@ -126,6 +152,19 @@ Section family.
     - eapply Nat.le_trans; [|apply (flowar_prog_cdepth_ge P (prec n) (cfgs n) Hs Ha Hff)].
       pose proof (depth_max_circ_ge P (prec n)). apply Nat.mul_le_mono_l. nia.
     - eapply Nat.le_trans; [apply depth_compile_le|]. apply flowar_prog_wdepth.
+  Qed.
+
+  (** VAR: depth at least [K·2·L] and at most [var_depth K L]. *)
+  Theorem var_family_depth_bounds n :
+    1 <= s0 (cfgs n) -> 1 <= ldff (LD (cfgs n)) ->
+    K (cfgs n) * (2 * L (cfgs n)) <= depth (fam_circ (var_family P prec cfgs) n)
+    <= var_depth P (K (cfgs n)) (L (cfgs n)).
+  Proof.
+    intros Hs Hff. cbn [fam_circ var_family compiled_family]. split.
+    - rewrite depth_compile_cdepth.
+      eapply Nat.le_trans; [|apply (var_prog_wdepth_ge _ (prec n) (cfgs n) Hs Hff)].
+      pose proof (depth_max_circ_ge P (prec n)). apply Nat.mul_le_mono_l. nia.
+    - eapply Nat.le_trans; [apply depth_compile_le|]. apply var_prog_wdepth.
   Qed.
 End family.
 
