@@ -10,15 +10,16 @@
     another, each through [L] AR layers and [T] Euler steps of [Lf]
     velocity-network layers.  Hence
     - [flowar_prog_cdepth_ge]: depth [≥ K·(L + T·Lf)·cdepth(max)];
-    - [flowar_circuit_depth_ge]: the family's circuits have depth
-      [≥ K·2·(L + T·Lf)] and [≤ K·scale_depth] — linear in the number of
-      scales, both ways;
-    - [flowar_circuit_depth_log]: with FlowAR's own schedule (first scale
-      1×1, doubling, [K = log₂ n + 1] for the largest side [n]) the circuits'
-      depth lies between [(log₂ n + 1)·2·(L + T·Lf)] and
-      [(log₂ n + 1)·scale_depth]: Θ(log n);
-    - [flowar_doubling_not_TC0]: so that family is NOT in TC0 — our
-      construction is constant-depth only for a bounded number of scales.
+    - [flowar_family_depth_bounds] (Main: [flowar_circuit_depth_ge]): the
+      family's circuits have depth [≥ K·2·(L + T·Lf)] and [≤ K·scale_depth]
+      — linear in the number of scales, both ways;
+    - [flowar_doubling_depth_log] (Main: [flowar_circuit_depth_log]): with
+      FlowAR's own schedule (first scale 1×1, doubling, [K = log₂ n + 1] for
+      the largest side [n]) the circuits' depth lies between
+      [(log₂ n + 1)·2·(L + T·Lf)] and [(log₂ n + 1)·scale_depth]: Θ(log n);
+    - [flowar_doubling_not_TC0] (Main: [flowar_doubling_not_in_TC0]): so
+      that family is NOT in TC0 — our construction is constant-depth only
+      for a bounded number of scales.
     The lower bounds need one token per scale ([s0, a ≥ 1]) and an FFN of
     width [≥ 1].  The same holds for VAR ([var_family_depth_bounds]: depth
     between [K·2·L] and [var_depth K L]). *)
