@@ -153,3 +153,13 @@ Proof.
   intros (_ & D & a & k & H). destruct (H (S D)) as (_ & Hd & _).
   rewrite depth_tower in Hd. lia.
 Qed.
+
+(** Exponential size is rejected: if [size + outputs] reaches [2^n], no
+    constants [D a k] fit (used by [wide_gate_not_InTC0]). *)
+Lemma exp_size_not_InTC0With F :
+  (forall n, 2 ^ n <= size (fam_circ F n) + width_out (fam_circ F n)) ->
+  ~ exists D a k, InTC0With F D a k.
+Proof.
+  intros Hexp (D & a & k & H). destruct (pow2_beats_poly a k) as [n Hn].
+  destruct (H n) as (_ & _ & Hs). specialize (Hexp n). lia.
+Qed.
