@@ -17,11 +17,12 @@
 
     - [eval c v] : the output bits on input [v];
     - [depth c]  : the number of layers (= longest input-output path);
-    - [size c]   : the number of gates plus the number of wires, i.e. the
-                   total fan-in [Σ_gates (1 + length (g_ins g))], the textbook
+    - [size c]   : gates plus wires (literal occurrences, i.e. total
+                   fan-in): [Σ_gates (1 + length (g_ins g))], the textbook
                    size of an unbounded fan-in circuit;
-    - [gates c]  : the number of gates alone (not what TC0 bounds: see
-                   [size]; kept to state [wide_gate_gates_only]);
+    - [gates c]  : the number of gates alone — not what TC0 bounds; used for
+                   exact gate counts ([gates_X] in Bits.v) and to state what
+                   a gates-only measure would accept ([wide_gate_gates_only]);
     - [wf n c]   : every wire a gate or output reads exists, for [n] inputs.
 
     Out-of-range reads evaluate to [false] ([nth _ _ false]), so [eval] is total;
