@@ -39,9 +39,10 @@
     and its composition (Circuits/), the compiler (IR/).  Comparison of two
     floats is a candidate for removal from the record (it reduces to integer
     comparison, proven in Circuits/Bits.v). *)
-From Coq Require Import List Arith ZArith.
+From Coq Require Import List Arith ZArith Reals Lra.
+From Flocq Require Import Core.
 From FlowARProofs.Circuits Require Import Circuit.
-From FlowARProofs.Float Require Import Format.
+From FlowARProofs.Float Require Import Format Real.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -53,17 +54,29 @@ Definition binsem (o : binop) : nat -> flt -> flt -> flt :=
 
 Definition all_valid (p : nat) (xs : list flt) : Prop := Forall (fun x => valid p x = true) xs.
 
-Record FloatPrimitivesTC0 := {
+(** ** The semantic part: circuits, what they compute, their depth *)
+
+Record FloatCircuits := {
   (** depth constants *)
   d_std : nat; d_sum : nat; d_prod : nat; d_exp : nat; d_sqrt : nat;
-  (** the common size polynomial: [sz_coef * ((p+1)*(m+1))^sz_exp] *)
-  sz_coef : nat; sz_exp : nat;
 
   (** the float functions for exp and sqrt (see the header) *)
   fexp : nat -> flt -> flt;
   fsqrt : nat -> flt -> flt;
   fexp_valid : forall p x, valid p (fexp p x) = true;
   fsqrt_valid : forall p x, valid p (fsqrt p x) = true;
+  (** ... and their accuracy against Coq's [exp] and [sqrt] over [R]
+      ([toR], [in_range] and [maxR]/[minR] are in Float/Real.v): relative
+      error at most [2^(−p)] whenever the exact result is in the normal range
+      [in_range p v := v = 0 \/ minR p <= |v| <= maxR p], with
+      [minR p = 2^(p−1−2^p)] the smallest and
+      [maxR p = (2^p − 1)·2^(2^p − 1)] the largest positive float.
+      Coq's [sqrt] is [0] on negative reals, so for [toR x < 0] the second
+      field forces a result of value [0] ([fsqrt_neg]). *)
+  fexp_accurate : forall p x, valid p x = true -> in_range p (exp (toR x)) ->
+    (Rabs (toR (fexp p x) - exp (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (exp (toR x)))%R;
+  fsqrt_accurate : forall p x, valid p x = true -> in_range p (sqrt (toR x)) ->
+    (Rabs (toR (fsqrt p x) - sqrt (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (sqrt (toR x)))%R;
 
   (** binary operations: 2 encoded floats in, 1 out *)
   bin_circ : binop -> nat -> circuit;
@@ -71,7 +84,6 @@ Record FloatPrimitivesTC0 := {
   bin_eval : forall o p x y, valid p x = true -> valid p y = true ->
     eval (bin_circ o p) (enc p x ++ enc p y) = enc p (binsem o p x y);
   bin_depth : forall o p, depth (bin_circ o p) <= d_std;
-  bin_size : forall o p, size (bin_circ o p) <= sz_coef * ((p + 1) * 3) ^ sz_exp;
 
   (** comparison: 2 encoded floats in, 1 bit out ([x < y]) *)
   cmp_circ : nat -> circuit;
@@ -79,7 +91,6 @@ Record FloatPrimitivesTC0 := {
   cmp_eval : forall p x y, valid p x = true -> valid p y = true ->
     eval (cmp_circ p) (enc p x ++ enc p y) = [flt_ltb x y];
   cmp_depth : forall p, depth (cmp_circ p) <= d_std;
-  cmp_size : forall p, size (cmp_circ p) <= sz_coef * ((p + 1) * 3) ^ sz_exp;
 
   (** iterated addition of [m] floats, rounded once *)
   sum_circ : nat -> nat -> circuit;
@@ -87,7 +98,6 @@ Record FloatPrimitivesTC0 := {
   sum_eval : forall p xs, all_valid p xs ->
     eval (sum_circ p (length xs)) (encs p xs) = enc p (fsum p xs);
   sum_depth : forall p m, depth (sum_circ p m) <= d_sum;
-  sum_size : forall p m, size (sum_circ p m) <= sz_coef * ((p + 1) * (m + 1)) ^ sz_exp;
 
   (** iterated multiplication of [m] floats, rounded once *)
   prod_circ : nat -> nat -> circuit;
@@ -95,22 +105,44 @@ Record FloatPrimitivesTC0 := {
   prod_eval : forall p xs, all_valid p xs ->
     eval (prod_circ p (length xs)) (encs p xs) = enc p (fprod p xs);
   prod_depth : forall p m, depth (prod_circ p m) <= d_prod;
-  prod_size : forall p m, size (prod_circ p m) <= sz_coef * ((p + 1) * (m + 1)) ^ sz_exp;
 
   (** exp and sqrt: 1 encoded float in, 1 out *)
   exp_circ : nat -> circuit;
   exp_wf : forall p, wf (fw p) (exp_circ p) /\ width_out (exp_circ p) = fw p;
   exp_eval : forall p x, valid p x = true -> eval (exp_circ p) (enc p x) = enc p (fexp p x);
   exp_depth : forall p, depth (exp_circ p) <= d_exp;
-  exp_size : forall p, size (exp_circ p) <= sz_coef * ((p + 1) * 2) ^ sz_exp;
 
   sqrt_circ : nat -> circuit;
   sqrt_wf : forall p, wf (fw p) (sqrt_circ p) /\ width_out (sqrt_circ p) = fw p;
   sqrt_eval : forall p x, valid p x = true -> eval (sqrt_circ p) (enc p x) = enc p (fsqrt p x);
   sqrt_depth : forall p, depth (sqrt_circ p) <= d_sqrt;
-  sqrt_size : forall p, size (sqrt_circ p) <= sz_coef * ((p + 1) * 2) ^ sz_exp;
+}.
+
+(** ** The trust record: the semantic part plus polynomial sizes *)
+
+Record FloatPrimitivesTC0 := {
+  fc :> FloatCircuits;
+  (** the common size polynomial: [sz_coef * ((p+1)*(m+1))^sz_exp] *)
+  sz_coef : nat; sz_exp : nat;
+  bin_size : forall o p, size (bin_circ fc o p) <= sz_coef * ((p + 1) * 3) ^ sz_exp;
+  cmp_size : forall p, size (cmp_circ fc p) <= sz_coef * ((p + 1) * 3) ^ sz_exp;
+  sum_size : forall p m, size (sum_circ fc p m) <= sz_coef * ((p + 1) * (m + 1)) ^ sz_exp;
+  prod_size : forall p m, size (prod_circ fc p m) <= sz_coef * ((p + 1) * (m + 1)) ^ sz_exp;
+  exp_size : forall p, size (exp_circ fc p) <= sz_coef * ((p + 1) * 2) ^ sz_exp;
+  sqrt_size : forall p, size (sqrt_circ fc p) <= sz_coef * ((p + 1) * 2) ^ sz_exp;
 }.
 
 (** The common size polynomial, as a function the bridge can evaluate. *)
 Definition prim_size (P : FloatPrimitivesTC0) (p m : nat) : nat :=
   sz_coef P * ((p + 1) * (m + 1)) ^ sz_exp P.
+
+(** For a negative input, the accuracy field forces a zero result. *)
+Lemma fsqrt_neg (P : FloatCircuits) p x :
+  valid p x = true -> (toR x < 0)%R -> toR (fsqrt P p x) = 0%R.
+Proof.
+  intros Hv Hx. pose proof (fsqrt_accurate P p x Hv) as H.
+  rewrite sqrt_neg_0 in H by lra. rewrite Rabs_R0, Rmult_0_r, Rminus_0_r in H.
+  specialize (H (or_introl eq_refl)). pose proof (Rabs_pos (toR (fsqrt P p x))).
+  destruct (Req_dec (toR (fsqrt P p x)) 0) as [E | E]; [exact E|].
+  apply Rabs_no_R0 in E. lra.
+Qed.
