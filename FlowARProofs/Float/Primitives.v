@@ -6,30 +6,62 @@
     results; we take them as the fields of one record, [FloatPrimitivesTC0].
     Every theorem that needs them takes [(P : FloatPrimitivesTC0)] as an
     argument, so the trust base is visible in every statement and
-    [Print Assumptions] reports no axiom.
+    [Print Assumptions] reports no project axiom (only, through the accuracy
+    fields over [R], the standard library's Reals axioms of
+    assumptions.allowlist).
 
-    Each field is a circuit family indexed by the precision [p] (and the arity
-    [m] for the iterated operations) that computes EXACTLY the Coq-defined
-    float semantics of [Float/Format.v] on encodings of valid floats, with a
-    constant depth bound and an explicit polynomial size bound.
+    The record has two layers:
+    - [FloatCircuits], the SEMANTIC part: for each primitive a circuit family
+      indexed by the precision [p] (and the arity [m] for the iterated
+      operations) that computes EXACTLY the Coq-defined float semantics of
+      [Float/Format.v] on encodings of valid floats ([*_eval]), reads only
+      existing wires and has the stated output width ([*_wf]), with a
+      constant depth bound ([*_depth]); plus exp and sqrt themselves with
+      their accuracy over [R];
+    - [FloatPrimitivesTC0 := { fc :> FloatCircuits; sz_coef; sz_exp; *_size }],
+      the polynomial size bounds.  The coercion [fc] lets users write
+      [d_std P], [bin_circ P], [fexp P], [bin_eval P], ... for
+      [P : FloatPrimitivesTC0].
 
-    - [d_std]  : +, −, ×, ÷ and comparison of two floats
-                 (Chiang 2024, Lemma 10; paper Lemma 3.9 / "d_std").
-    - [d_sum]  : iterated addition of [m] floats, rounded once
+    [FloatCircuits] is satisfiable: Float/Realize.v builds an instance
+    ([float_circuits_realizable]) from truth-table (DNF) circuits of depth 2
+    (Circuits/DNF.v) with the correctly rounded exp and sqrt.  So the
+    eval/wf/depth/accuracy requirements are consistent, and the content that
+    only the literature supplies is the polynomial SIZE (a DNF has [2^w]
+    gates on [w] input bits) — together with the depth constants being those
+    of the cited constructions.
+
+    Fields and citations:
+    - [bin_*], [d_std] : +, −, ×, ÷ of two floats
+                 (Chiang 2024, Lemma 10; paper Lemma 3.9 / "d_std");
+    - [cmp_*], [d_std] : comparison of two floats (Chiang 2024, Lemma 10);
+    - [sum_*], [d_sum] : iterated addition of [m] floats, rounded once
                  (Chiang 2024, Lemma 11; paper "d_⊕"; built on iterated integer
-                 addition, e.g. Hesse–Allender–Barrington 2002).
-    - [d_prod] : iterated multiplication of [m] floats, rounded once
+                 addition, e.g. Hesse–Allender–Barrington 2002);
+    - [prod_*], [d_prod] : iterated multiplication of [m] floats, rounded once
                  (Chiang 2024, Lemma 11; paper "d_⊗"; Hesse–Allender–Barrington
-                 2002, iterated integer multiplication in DLOGTIME-uniform TC0).
-    - [d_exp]  : exp (Chiang 2024, Lemma 12; paper Lemma 3.10 / "d_exp").
-    - [d_sqrt] : square root (Hao–Angluin–Frank 2022, cited by the paper;
-                 Lemma 3.11 / "d_sqrt").
+                 2002, iterated integer multiplication in DLOGTIME-uniform TC0);
+    - [exp_*], [d_exp], [fexp], [fexp_valid], [fexp_accurate] : exp with
+                 relative error at most 2^-p (Chiang 2024, Lemma 12; paper
+                 Lemma 3.10 / "d_exp");
+    - [sqrt_*], [d_sqrt], [fsqrt], [fsqrt_valid], [fsqrt_accurate] : square
+                 root with relative error at most 2^-p (Hao–Angluin–Frank 2022,
+                 cited by the paper; Lemma 3.11 / "d_sqrt");
+    - [*_size], [sz_coef], [sz_exp] : polynomial size, from the same lemmas.
 
     exp and sqrt: the cited lemmas give SOME p-bit approximation with relative
     error ≤ 2^-p, not the correctly rounded value.  So the record carries the
     float functions [fexp] and [fsqrt] themselves (the FlowAR float semantics
-    uses them), the circuits compute exactly those functions, and their
-    accuracy over R is a separate hypothesis used only by the error analysis.
+    uses them), the circuits compute exactly those functions, and the fields
+    [fexp_accurate] / [fsqrt_accurate] tie them to Coq's [exp] and [sqrt]:
+    relative error at most [2^(−p)] whenever the exact result lies in the
+    normal range of the format ([in_range], Float/Real.v: zero, or magnitude
+    between the smallest positive float [minR p = 2^(p−1−2^p)] and the
+    largest [maxR p = (2^p−1)·2^(2^p−1)]).  Outside that range (overflow of
+    exp, underflow) nothing beyond validity is required.  Coq's [sqrt] is [0]
+    on negative reals, so for a negative input [fsqrt_accurate] forces a
+    result of value [0] ([fsqrt_neg]); [fexp_fzero] shows that a degenerate
+    [fexp] (e.g. constantly zero) is excluded.
 
     Sizes: one explicit polynomial [prim_size P p m = sz_coef * ((p+1)(m+1))^sz_exp]
     bounds every primitive with precision [p] and arity [m] (2 for binary
@@ -145,4 +177,13 @@ Proof.
   specialize (H (or_introl eq_refl)). pose proof (Rabs_pos (toR (fsqrt P p x))).
   destruct (Req_dec (toR (fsqrt P p x)) 0) as [E | E]; [exact E|].
   apply Rabs_no_R0 in E. lra.
+Qed.
+
+(** The accuracy field excludes degenerate choices such as a constant
+    [fexp]: at [0] the result is within [2^(−p)] of [exp 0 = 1]. *)
+Lemma fexp_fzero (P : FloatCircuits) p :
+  (1 <= p)%nat -> (Rabs (toR (fexp P p fzero) - 1) <= bpow radix2 (- Z.of_nat p))%R.
+Proof.
+  intros Hp. pose proof (fexp_accurate P p fzero (fzero_valid p)) as H.
+  rewrite toR_fzero, exp_0, Rabs_R1, Rmult_1_r in H. now apply H, in_range_one.
 Qed.

@@ -560,3 +560,18 @@ Proof.
   - assert (~ toR x < toR y) by (rewrite <- flt_ltb_spec; congruence).
     rewrite Rmax_left; lra.
 Qed.
+
+(** ** The normal range contains 1 *)
+
+Lemma in_range_one p : (1 <= p)%nat -> in_range p 1.
+Proof.
+  intros Hp. right. rewrite Rabs_R1. set (P := Z.of_nat p).
+  assert (HP : (1 <= P)%Z) by (unfold P; lia).
+  assert (H2 : (P < 2 ^ P)%Z) by (apply Z.pow_gt_lin_r; lia).
+  split.
+  - unfold minR. fold P. change 1 with (bpow radix2 0). apply bpow_le. lia.
+  - unfold maxR, fmaxmag, toR, F2R; cbn [Fnum Fexp mant expo]. fold P.
+    rewrite <- (Rmult_1_l 1). apply Rmult_le_compat; [lra|lra| |].
+    + apply IZR_le. lia.
+    + change 1 with (bpow radix2 0). apply bpow_le. lia.
+Qed.
