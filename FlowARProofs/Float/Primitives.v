@@ -60,8 +60,9 @@
     largest [maxR p = (2^p−1)·2^(2^p−1)]).  Outside that range (overflow of
     exp, underflow) nothing beyond validity is required.  Coq's [sqrt] is [0]
     on negative reals, so for a negative input [fsqrt_accurate] forces a
-    result of value [0] ([fsqrt_neg]); [fexp_fzero] shows that a degenerate
-    [fexp] (e.g. constantly zero) is excluded.
+    result of value [0] ([fsqrt_neg]); for a nonnegative input the range
+    hypothesis always holds ([fsqrt_accurate_nonneg]).  [fexp_fzero] shows
+    that a degenerate [fexp] (e.g. constantly zero) is excluded.
 
     Sizes: one explicit polynomial [prim_size P p m = sz_coef * ((p+1)(m+1))^sz_exp]
     bounds every primitive with precision [p] and arity [m] (2 for binary
@@ -186,4 +187,15 @@ Lemma fexp_fzero (P : FloatCircuits) p :
 Proof.
   intros Hp. pose proof (fexp_accurate P p fzero (fzero_valid p)) as H.
   rewrite toR_fzero, exp_0, Rabs_R1, Rmult_1_r in H. now apply H, in_range_one.
+Qed.
+
+(** On a nonnegative input the range hypothesis of [fsqrt_accurate] always
+    holds ([valid_in_range], [sqrt_in_range]): sqrt never overflows or
+    underflows. *)
+Lemma fsqrt_accurate_nonneg (P : FloatCircuits) p x :
+  (1 <= p)%nat -> valid p x = true -> (0 <= toR x)%R ->
+  (Rabs (toR (fsqrt P p x) - sqrt (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (sqrt (toR x)))%R.
+Proof.
+  intros Hp Hv Hx. apply fsqrt_accurate; [exact Hv|].
+  apply sqrt_in_range; [exact Hp | exact Hx | now apply valid_in_range].
 Qed.
