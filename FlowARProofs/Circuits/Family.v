@@ -1,7 +1,7 @@
 (** * Circuit families and TC0
 
-    A family is indexed by a size parameter [n] (for FlowAR: the side of the
-    largest feature map) and gives, for each [n], the number of input bits and
+    A family is indexed by a size parameter [n] (for FlowAR: any index at
+    most the side of the largest feature map, Pipeline/FlowARTC0.v) and gives, for each [n], the number of input bits and
     a circuit.  [InTC0With F D a k] pins the constants: every circuit is
     well formed, has depth at most [D] — the same [D] for every [n] — and at
     most [a * (n+1)^k] size plus outputs, size counting gates AND wires
