@@ -290,8 +290,8 @@ def render_plots(result: dict[str, Any]) -> dict[str, bytes]:
 
 def _png(fig: Any, io: Any, plt: Any) -> bytes:
     buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=110)
+    fig.subplots_adjust(left=0.14, right=0.97, top=0.92, bottom=0.12)
+    fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
     return bytes(buf.getvalue())
 
@@ -378,6 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "are skipped")
     p.add_argument("--kernel-n", type=_positive_int, default=4096)
     p.add_argument("--kernel-dh", type=_positive_int, default=64)
+    p.add_argument("--matmul-n", type=_positive_int, default=1024,
+                   help="side of the square matmul whose throughput is the reference")
     p.add_argument("--out-dir", type=Path, default=Path("report"))
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -386,7 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `flowar-proofs bench`: 0 ok, 1 a target missed (--strict), 2 bad input."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:          # --help (0) or a usage error already reported (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     s0s = tuple(args.s0)
     if len(s0s) < 2 or any(b <= a for a, b in zip(s0s, s0s[1:], strict=False)):
         print("flowar-proofs bench: --s0: need at least two strictly increasing sizes",
@@ -399,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     opts = BenchOptions(s0s=s0s, degree=args.degree, beta=args.beta, seed=args.seed,
                         dtype=args.dtype, budget_s=args.budget, kernel_n=args.kernel_n,
-                        kernel_dh=args.kernel_dh, progress=not args.no_progress, out_dir=out_dir)
+                        kernel_dh=args.kernel_dh, matmul_n=args.matmul_n, progress=not args.no_progress, out_dir=out_dir)
     try:
         result = run_bench(opts)
         paths = write_outputs(result, out_dir)
