@@ -143,7 +143,8 @@ def test_bicubic_reproduces_separable_interpolation() -> None:
 
 def test_area_downsampling_averages_blocks() -> None:
     src, cf = mod.down_plan(2, 4, 4)
-    assert src[3].tolist() == [10, 11, 14, 15] and cf == 0.25     # Sampling.v down_src_ex
+    assert src[3].tolist() == [10, 11, 14, 15]
+    assert cf == 0.25
     x = np.arange(16.0)[:, None]
     got = mod.down(Engine(), x, 2, 4, 4)
     assert got[:, 0].tolist() == [2.5, 4.5, 10.5, 12.5]
@@ -407,5 +408,28 @@ def test_paper_configs_count_without_memory() -> None:
     from py_bridge.model import flowar_s
 
     counts = count_ops(flowar_s()).module_work()
-    assert counts["ar.attention"] > 0 and counts["head.attention"] > 0
+    assert counts["ar.attention"] > 0
+    assert counts["head.attention"] > 0
     assert sum(counts.values()) > 10**11
+
+
+def test_tiling_changes_neither_output_nor_counts() -> None:
+    # exact: accumulating row sums over key tiles costs what one lim-ary sum costs;
+    # fast: summing token chunks costs what one sum over the block costs
+    q, k, v = _qkv(2, 21, 3)
+    blocks = [1, 4, 16]
+    runs = []
+    for qb, kb in ((1, 1), (3, 5), (None, None)):
+        c = OpCounter()
+        runs.append((attention_exact(Engine(counter=c), q, k, v, 0.7, blocks, qb, kb),
+                     c.by_module()))
+    for tb in (1, 3, 2048):
+        c = OpCounter()
+        runs.append((attention_fast(Engine(counter=c), q, k, v, 0.7, blocks, 3, tb),
+                     c.by_module()))
+    for out, counts in runs[1:3]:
+        assert np.allclose(out, runs[0][0])
+        assert counts == runs[0][1]
+    for out, counts in runs[4:]:
+        assert np.allclose(out, runs[3][0])
+        assert counts == runs[3][1]

@@ -43,7 +43,7 @@ from py_bridge.model import (
 from .analysis import NO_BOUND, check_targets, fit_exponent
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DEFAULT_S0S = (16, 20, 24, 32, 40, 48)
+DEFAULT_S0S = (24, 28, 32, 40, 48)
 
 
 def bench_config(s0: int) -> FlowARConfig:
@@ -61,7 +61,7 @@ class BenchOptions:
     beta: float = 0.5
     seed: int = 0
     dtype: str = "float64"
-    budget_s: float = 420.0
+    budget_s: float = 480.0
     kernel_n: int = 4096
     kernel_heads: int = 2
     kernel_dh: int = 64
@@ -373,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="guaranteed bound on |attention score| of the seeded weights")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
-    p.add_argument("--budget", type=_positive_float, default=420.0,
+    p.add_argument("--budget", type=_positive_float, default=480.0,
                    help="seconds for the scaling runs; larger sizes predicted to overrun "
                         "are skipped")
     p.add_argument("--kernel-n", type=_positive_int, default=4096)
@@ -404,7 +404,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     opts = BenchOptions(s0s=s0s, degree=args.degree, beta=args.beta, seed=args.seed,
                         dtype=args.dtype, budget_s=args.budget, kernel_n=args.kernel_n,
-                        kernel_dh=args.kernel_dh, matmul_n=args.matmul_n, progress=not args.no_progress, out_dir=out_dir)
+                        kernel_dh=args.kernel_dh, matmul_n=args.matmul_n,
+                        progress=not args.no_progress, out_dir=out_dir)
     try:
         result = run_bench(opts)
         paths = write_outputs(result, out_dir)

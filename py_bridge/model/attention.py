@@ -10,9 +10,11 @@ Exact attention (Coq's ``attn_at``), per head and per query row ``i``:
 ``S_ij = scale * (q_i . k_j)``, ``A_ij = exp(S_ij)`` for ``j < lim_i``,
 ``out_i = (sum_j A_ij v_j) / (sum_j A_ij)`` -- no max subtraction, masked
 entries never computed, each entry divided by its row sum.  Query rows are
-processed in blocks of at most ``qblock`` rows inside one mask block, so a
-call computes exactly ``rows x lim`` scores and peak memory is
-``heads x qblock x N`` floats, not ``N^2``.
+processed in tiles of ``qblock`` rows x ``kblock`` keys inside one mask block
+(row sums and numerators accumulated over the key tiles, which takes the same
+number of additions as one ``lim``-ary sum), so exactly ``rows x lim`` scores
+are computed per query row block and peak memory is ``heads x qblock x kblock``
+floats beside the ``O(N d)`` activations, not ``N^2``.
 
 Fast attention (Alman-Song polynomial method): ``exp(s)`` is replaced by its
 degree-``g`` Taylor polynomial, ``sum_{m<=g} s^m/m!``.  With
@@ -22,7 +24,9 @@ with ``phi(q)_alpha = (scale^|alpha|/alpha!) q^alpha`` and ``psi(k)_alpha = k^al
 over all monomials of degree ``<= g`` in ``dh`` variables (rank
 ``r = C(dh+g, g)``; coefficients on the query side, no square roots).
 Block-causal masking by prefix sums over the blocks of
-``psi(K_b)^T [V_b, 1]`` (``r x (dh+1)``); work ``O(N * r * dh)``.
+``psi(K_b)^T [V_b, 1]`` (``r x (dh+1)``); work ``O(N * r * dh)``.  Features are
+computed in token chunks of ``tblock`` (memory ``O(tblock * r)``; the chunk sums
+of a block are added, again the count of one sum over the block).
 """
 
 from __future__ import annotations
@@ -43,21 +47,25 @@ AttentionKind = Literal["exact", "fast"]
 
 @dataclass(frozen=True)
 class AttentionSpec:
-    """Which attention to run: ``exact`` (query blocks of ``qblock`` rows; ``None``
-    picks about ``2**17`` scores per block, cache-sized) or ``fast`` (Taylor degree
-    ``degree``)."""
+    """Which attention to run: ``exact`` (tiles of ``qblock`` query rows x ``kblock`` keys;
+    ``None`` picks cache-sized tiles) or ``fast`` (Taylor degree ``degree``, token chunks
+    of ``tblock``)."""
 
     kind: AttentionKind = "exact"
     degree: int = 4
     qblock: int | None = None
+    kblock: int | None = None
+    tblock: int = 2048
 
     def __post_init__(self) -> None:
         if self.kind not in ("exact", "fast"):
             raise ValueError(f"kind: must be 'exact' or 'fast', got {self.kind!r}")
         if self.degree < 0:
             raise ValueError(f"degree: must be >= 0, got {self.degree}")
-        if self.qblock is not None and self.qblock < 1:
-            raise ValueError(f"qblock: must be >= 1, got {self.qblock}")
+        for name in ("qblock", "kblock", "tblock"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name}: must be >= 1, got {value}")
 
 
 def key_limits(blocks: Sequence[int]) -> list[tuple[int, int, int]]:
@@ -71,12 +79,14 @@ def key_limits(blocks: Sequence[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-SCORES_PER_BLOCK = 2**17
+TILE_SCORES = 2**16
 
 
-def auto_qblock(nheads: int, lim: int) -> int:
-    """Query rows per block so that a block holds about ``SCORES_PER_BLOCK`` scores."""
-    return max(8, min(1024, SCORES_PER_BLOCK // max(1, nheads * lim)))
+def auto_tiles(nheads: int, rows: int, lim: int) -> tuple[int, int]:
+    """Query rows and keys per tile: about ``TILE_SCORES`` scores (cache-sized)."""
+    q = min(rows, 64)
+    k = max(128, TILE_SCORES // max(1, nheads * q))
+    return q, min(k, lim)
 
 
 def scale_scores(eng: Engine, s: Array, scale: float) -> Array:
@@ -86,27 +96,46 @@ def scale_scores(eng: Engine, s: Array, scale: float) -> Array:
 
 
 def attention_exact(eng: Engine, q: Array, k: Array, v: Array, scale: float,
-                    blocks: Sequence[int], qblock: int | None = None) -> Array:
-    """Exact masked attention for all heads: ``q, k, v`` of shape ``(H, N, dh)``."""
+                    blocks: Sequence[int], qblock: int | None = None,
+                    kblock: int | None = None) -> Array:
+    """Exact masked attention for all heads: ``q, k, v`` of shape ``(H, N, dh)``.
+
+    Tiles of ``qblock`` query rows x ``kblock`` keys; the row sums and numerators of a
+    row are accumulated over its key tiles (``lim - 1`` additions per sum in total, the
+    same count as one ``lim``-ary sum).
+    """
     nheads, n, dh = q.shape
     out = eng.placeholder((nheads, n, dh)) if eng.dry else np.empty((nheads, n, dh), q.dtype)
     kt = k.transpose(0, 2, 1) if eng.dry else np.ascontiguousarray(k.transpose(0, 2, 1))
     for start, stop, lim in key_limits(blocks):
         lim = min(lim, n)
-        rows = qblock or auto_qblock(nheads, lim)
+        rows, keys = auto_tiles(nheads, stop - start, lim)
+        rows, keys = qblock or rows, kblock or keys
         for r0 in range(start, stop, rows):
             r1 = min(r0 + rows, stop)
-            s = eng.matmul(q[:, r0:r1], kt[:, :, :lim])        # (H, rows, lim) dot products
-            s = scale_scores(eng, s, scale)
-            if eng.track_scores and not eng.dry:
-                eng.max_score = max(eng.max_score, float(np.max(np.abs(s))))
-            a = eng.exp(s, out=None if eng.dry else s)
-            den = eng.sum(a, axis=-1)                          # (H, rows): lim-ary sums
-            num = eng.matmul(a, v[:, :lim])                     # (H, rows, dh)
+            den: Array | None = None
+            num: Array | None = None
+            for c0 in range(0, lim, keys):
+                c1 = min(c0 + keys, lim)
+                s = eng.matmul(q[:, r0:r1], kt[:, :, c0:c1])    # (H, rows, keys) dot products
+                s = scale_scores(eng, s, scale)
+                if eng.track_scores and not eng.dry:
+                    eng.max_score = max(eng.max_score, float(np.max(np.abs(s))))
+                a = eng.exp(s, out=None if eng.dry else s)
+                d_part = eng.sum(a, axis=-1)                   # (H, rows)
+                n_part = eng.matmul(a, v[:, c0:c1])             # (H, rows, dh)
+                den = d_part if den is None else eng.add(den, d_part, out=_inplace(eng, den))
+                num = n_part if num is None else eng.add(num, n_part, out=_inplace(eng, num))
+            if den is None or num is None:
+                raise ValueError("blocks: a query row sees no key")
             o = eng.div(num, den[..., None])                    # each entry divided
             if not eng.dry:
                 out[:, r0:r1] = o
     return out
+
+
+def _inplace(eng: Engine, x: Array) -> Array | None:
+    return None if eng.dry else x
 
 
 # ---------------------------------------------------------------------------
@@ -195,35 +224,48 @@ def monomials(eng: Engine, xt: Array, plan: MonomialPlan) -> Array:
     return feats
 
 
+def _transposed(eng: Engine, x: Array) -> Array:
+    """``(H, n, dh) -> (dh, H, n)``, contiguous (wiring)."""
+    t = x.transpose(2, 0, 1)
+    return t if eng.dry else np.ascontiguousarray(t)
+
+
 def attention_fast(eng: Engine, q: Array, k: Array, v: Array, scale: float,
-                   blocks: Sequence[int], degree: int) -> Array:
+                   blocks: Sequence[int], degree: int, tblock: int = 2048) -> Array:
     """Polynomial-method attention for all heads, block-causal by prefix sums."""
     nheads, n, dh = q.shape
     plan = monomial_plan(dh, degree)
     coef = eng.asarray(plan.coefficients(scale))[:, None, None]
-    qt = q.transpose(2, 0, 1) if eng.dry else np.ascontiguousarray(q.transpose(2, 0, 1))
-    kt = k.transpose(2, 0, 1) if eng.dry else np.ascontiguousarray(k.transpose(2, 0, 1))
-    phi = monomials(eng, qt, plan)                                 # (r, H, N)
-    phi = eng.mul(phi, coef, out=None if eng.dry else phi)         # coefficients, query side
-    psi = monomials(eng, kt, plan)                                 # (r, H, N)
-    if eng.dry:
-        vext = eng.placeholder((nheads, n, dh + 1))
-    else:
-        vext = np.concatenate([v, np.ones((nheads, n, 1), dtype=v.dtype)], axis=-1)
-    phi_h = phi.transpose(1, 0, 2)                                 # (H, r, N), wiring
-    psi_h = psi.transpose(1, 0, 2)
     segs = key_limits(blocks)
-    sums = [eng.matmul(psi_h[:, :, s0:s1], vext[:, s0:s1])        # (H, r, dh+1)
-            for s0, s1, _ in segs]
+    sums: list[Array] = []
+    for s0, s1, _ in segs:                      # psi(K_b)^T [V_b, 1] per mask block
+        acc: Array | None = None
+        for c0 in range(s0, s1, tblock):
+            c1 = min(c0 + tblock, s1)
+            psi = monomials(eng, _transposed(eng, k[:, c0:c1]), plan)         # (r, H, nc)
+            if eng.dry:
+                vext = eng.placeholder((nheads, c1 - c0, dh + 1))
+            else:
+                vext = np.concatenate([v[:, c0:c1], np.ones((nheads, c1 - c0, 1), v.dtype)],
+                                      axis=-1)
+            part = eng.matmul(psi.transpose(1, 0, 2), vext)                    # (H, r, dh+1)
+            acc = part if acc is None else eng.add(acc, part, out=_inplace(eng, acc))
+        if acc is None:
+            raise ValueError("blocks: empty mask block")
+        sums.append(acc)
     stacked = eng.placeholder((len(sums), *sums[0].shape)) if eng.dry else np.stack(sums)
-    prefix = eng.cumsum(stacked, axis=0)                           # block-causal prefixes
+    prefix = eng.cumsum(stacked, axis=0)                                       # block-causal
     out = eng.placeholder((nheads, n, dh)) if eng.dry else np.empty((nheads, n, dh), q.dtype)
     for b, (s0, s1, _) in enumerate(segs):
-        pt = prefix[b].transpose(0, 2, 1)                          # (H, dh+1, r), wiring
-        nd = eng.matmul(pt, phi_h[:, :, s0:s1])                    # (H, dh+1, rows)
-        o = eng.div(nd[:, :dh], nd[:, dh:])
-        if not eng.dry:
-            out[:, s0:s1] = o.transpose(0, 2, 1)
+        pt = prefix[b].transpose(0, 2, 1)                                      # (H, dh+1, r)
+        for c0 in range(s0, s1, tblock):
+            c1 = min(c0 + tblock, s1)
+            phi = monomials(eng, _transposed(eng, q[:, c0:c1]), plan)         # (r, H, nc)
+            phi = eng.mul(phi, coef, out=_inplace(eng, phi))                  # query-side coefs
+            nd = eng.matmul(pt, phi.transpose(1, 0, 2))                        # (H, dh+1, nc)
+            o = eng.div(nd[:, :dh], nd[:, dh:])
+            if not eng.dry:
+                out[:, c0:c1] = o.transpose(0, 2, 1)
     return out
 
 
@@ -234,9 +276,9 @@ def mha(eng: Engine, z: Array, wq: Array, wk: Array, wv: Array, wo: Array, scale
     k = eng.matmul(z, wk)
     v = eng.matmul(z, wv)
     if spec.kind == "exact":
-        heads = attention_exact(eng, q, k, v, scale, blocks, spec.qblock)
+        heads = attention_exact(eng, q, k, v, scale, blocks, spec.qblock, spec.kblock)
     else:
-        heads = attention_fast(eng, q, k, v, scale, blocks, spec.degree)
+        heads = attention_fast(eng, q, k, v, scale, blocks, spec.degree, spec.tblock)
     nheads, n, dh = heads.shape
     cat = heads.transpose(1, 0, 2).reshape(n, nheads * dh)        # wiring
     return eng.matmul(cat, wo)

@@ -51,7 +51,7 @@ class FlowARConfig:
 
     def side(self, i: int) -> int:
         """Side of scale ``i`` (Coq's ``side cfg i = s0 * a^i``)."""
-        return self.s0 * self.a**i
+        return int(self.s0 * self.a**i)
 
     def tok(self, i: int) -> int:
         """Tokens of scale ``i`` (``side i ** 2``)."""

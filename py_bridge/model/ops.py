@@ -158,7 +158,7 @@ class Engine:
         self.count("add", (_size(x.shape) // max(m, 1)) * max(m - 1, 0))
         if self.dry:
             return self.placeholder(x.shape)
-        return np.cumsum(x, axis=axis)  # type: ignore[no-any-return]
+        return np.cumsum(x, axis=axis)
 
     def matmul(self, x: Array, y: Array) -> Array:
         """``x @ y`` with batch broadcasting; each entry is a dot product of length n2."""
