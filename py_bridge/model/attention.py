@@ -79,13 +79,14 @@ def key_limits(blocks: Sequence[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-TILE_SCORES = 2**16
-
-
-def auto_tiles(nheads: int, rows: int, lim: int) -> tuple[int, int]:
-    """Query rows and keys per tile: about ``TILE_SCORES`` scores (cache-sized)."""
-    q = min(rows, 64)
-    k = max(128, TILE_SCORES // max(1, nheads * q))
+def auto_tiles(nheads: int, dh: int, rows: int, lim: int) -> tuple[int, int]:
+    """Query rows and keys per tile.  Narrow heads: the element-wise passes (scale, exp,
+    sums) dominate, so about ``2**16`` scores per tile (cache-sized); wide heads: the two
+    products dominate and want more rows per call, about ``2**18`` scores."""
+    wide = dh >= 32
+    q = min(rows, 256 if wide else 128)
+    tile = 2**18 if wide else 2**16
+    k = max(128, tile // max(1, nheads * q))
     return q, min(k, lim)
 
 
@@ -109,7 +110,7 @@ def attention_exact(eng: Engine, q: Array, k: Array, v: Array, scale: float,
     kt = k.transpose(0, 2, 1) if eng.dry else np.ascontiguousarray(k.transpose(0, 2, 1))
     for start, stop, lim in key_limits(blocks):
         lim = min(lim, n)
-        rows, keys = auto_tiles(nheads, stop - start, lim)
+        rows, keys = auto_tiles(nheads, dh, stop - start, lim)
         rows, keys = qblock or rows, kblock or keys
         for r0 in range(start, stop, rows):
             r1 = min(r0 + rows, stop)
