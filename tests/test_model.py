@@ -246,9 +246,9 @@ def test_mha_work_equals_coq_example() -> None:
     # Attention.v ex_mha_counts: 2 heads, N = 3, c = dh = d = 2, causal: 264.
     rng = np.random.default_rng(0)
     x = rng.standard_normal((3, 2))
-    w = [rng.standard_normal((2, 2, 2)) for _ in range(3)]
+    wq, wk, wv = (rng.standard_normal((2, 2, 2)) for _ in range(3))
     wo = rng.standard_normal((4, 2))
-    c = _counted(lambda e: mha(e, x, *w, wo, 0.5, [1, 1, 1], AttentionSpec()))
+    c = _counted(lambda e: mha(e, x, wq, wk, wv, wo, 0.5, [1, 1, 1], AttentionSpec()))
     assert _work(c) == 264
 
 
@@ -433,3 +433,17 @@ def test_tiling_changes_neither_output_nor_counts() -> None:
     for out, counts in runs[4:]:
         assert np.allclose(out, runs[3][0])
         assert counts == runs[3][1]
+
+
+def test_exact_attention_memory_does_not_grow_like_n_squared() -> None:
+    import tracemalloc
+
+    n = 3000                                    # a dense score matrix would be 72 MB
+    q, k, v = _qkv(1, n, 2)
+    tracemalloc.start()
+    try:
+        attention_exact(Engine(), q, k, v, 0.5, [1000, 2000])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20
