@@ -25,6 +25,7 @@ from py_bridge.model import (
     mha,
     monomial_plan,
     tiny_config,
+    work_totals,
 )
 from py_bridge.model import attention as attention_mod
 from py_bridge.model import flowar as flowar_mod
@@ -401,6 +402,9 @@ def test_compare_counts_reports_every_disagreeing_cell() -> None:
         ("attention", "div", 0, 2), ("attention", "exp", 4, 5),
         ("embed", "add", 0, 1), ("ffn", "max", 3, 0)]
     assert compare_counts(expected, expected) == []
+    assert compare_counts({"attention": {"work": 19}, "ffn": {"work": 3}},
+                          work_totals(got)) == [("attention", "work", 19, 17),
+                                                ("embed", "work", 0, 1), ("ffn", "work", 3, 0)]
 
 
 def test_paper_configs_count_without_memory() -> None:

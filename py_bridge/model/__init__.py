@@ -12,7 +12,7 @@ and head functions next to ``flowar.layer`` / ``flowar.velocity`` and reuse
 
 from .attention import AttentionSpec, attention_exact, attention_fast, mha, monomial_plan
 from .config import PRESETS, FlowARConfig, flowar_h, flowar_l, flowar_s, tiny_config
-from .crosscheck import Mismatch, compare_counts
+from .crosscheck import Mismatch, compare_counts, work_totals
 from .flowar import FlowAROutput, count_ops, flowar_forward
 from .ops import KINDS, Engine, OpCounter
 from .weights import FlowARWeights, init_noise, init_weights
@@ -21,5 +21,5 @@ __all__ = [
     "KINDS", "PRESETS", "AttentionSpec", "Engine", "FlowARConfig", "FlowAROutput",
     "FlowARWeights", "Mismatch", "OpCounter", "attention_exact", "attention_fast",
     "compare_counts", "count_ops", "flowar_forward", "flowar_h", "flowar_l", "flowar_s",
-    "init_noise", "init_weights", "mha", "monomial_plan", "tiny_config",
+    "init_noise", "init_weights", "mha", "monomial_plan", "tiny_config", "work_totals",
 ]
