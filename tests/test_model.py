@@ -451,3 +451,14 @@ def test_exact_attention_memory_does_not_grow_like_n_squared() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 4 * 2**20
+
+
+def test_flow_matching_interpolation_and_euler_step() -> None:
+    rng = np.random.default_rng(4)
+    y, f0, v = (rng.standard_normal((3, 2)) for _ in range(3))
+    assert np.allclose(mod.interp(Engine(), 0.0, y, f0), f0)
+    assert np.allclose(mod.interp(Engine(), 1.0, y, f0), y)
+    assert np.allclose(mod.euler(Engine(), f0, 0.25, v), f0 + v / 4)
+    # two products and one sum per entry (interp), one product and one sum (Euler step)
+    assert _counted(lambda e: mod.interp(e, 0.3, y, f0)).by_kind() == {"mul": 12, "add": 6}
+    assert _counted(lambda e: mod.euler(e, f0, 0.5, v)).by_kind() == {"mul": 6, "add": 6}
