@@ -29,8 +29,8 @@
     By Lagrange's remainder, for [|x| ≤ β] the relative error of the degree-[g]
     Taylor polynomial is [|e^x − T_g(x)| / e^x ≤ e^(2β) β^(g+1)/(g+1)!], and
     [e² < 9], so [deg_ok] gives relative error [≤ 1/A] on the score range
-    [[−β, β]] (the real-number remainder estimate belongs to the error analysis,
-    Error/; here the criterion is exact integer arithmetic).  The search is
+    [[−β, β]] (proved over [R] in [Runtime/TaylorDegree.v] from [Error/Taylor.v];
+    here the criterion is exact integer arithmetic).  The search is
     bounded by [8β + log₂ A + 8], where the criterion always holds
     ([deg_ok_at_fuel]), so [taylor_deg] always meets it ([taylor_deg_ok]) and is
     the least degree that does ([taylor_deg_min]).  β is an integer upper bound
