@@ -12,8 +12,10 @@
       scale i:  Σ_{j<i} [up-sample + embed the output of scale j]
               + L · layer(ntok i tokens, block ends ntok 0 … ntok i)
               + T · [MLP_in + condition + time + Lf · layer(tok i, one block) + MLP_out + Euler]
-      layer(N, E) = 2 LayerNorms + fast MHA(N, E) + residual + FFN
+      layer(N, E) = 2 LayerNorms + fast MHA(N, E) + residual + FFN_inner + residual
     v}
+    ([Pipeline/Layer.v]'s pre-norm block; [ffn_wb] bounds [ffn_at] = [ffn_inner_at]
+    followed by the residual addition, i.e. the last two terms together).
     Each bracket bounds the proven work of its module ([*_work_le] below:
     [fattn_at_work], [fmha_at_work], [lnaff_at_work], [ffn_at_work],
     [mlp_at_work], [up_at_work]; the bound drops the exact forms' negative
