@@ -16,11 +16,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from graph_fixture_support import FIXTURES, build_fixture, graph_args  # noqa: E402
+from graph_fixture_support import FIXTURES, build_fixture, graph_argv  # noqa: E402
 
-from py_bridge import graph  # noqa: E402
-from py_bridge.coqdoc import page_anchors  # noqa: E402
-from py_bridge.page import STATUS_STYLE  # noqa: E402
+from py_bridge import cli  # noqa: E402
+from py_bridge.coq.coqdoc import page_anchors  # noqa: E402
+from py_bridge.graph.layout import STATUS_STYLE  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -87,8 +87,8 @@ class _Dom(HTMLParser):
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _need_chromium()
     root = build_fixture(tmp_path_factory.mktemp("page") / "proj")
-    args = graph_args(root, paper_map=str(FIXTURES / "paper_map_ok.toml"))
-    assert graph.main(args) == 0
+    argv = graph_argv(root, "--paper-map", str(FIXTURES / "paper_map_ok.toml"))
+    assert cli.main(argv) == 0
     return root / "report" / "graph.html"
 
 

@@ -4,13 +4,14 @@ Pipeline: dpdgraph + Print Assumptions + .glob files (extract.py) -> classificat
 (classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot, graph.html
 (page.py) -> paper_map.toml check (paper_map.py).
 
-Exit codes: 0 ok; 1 a check failed (paper map disagrees with the graph, a headline target is
-missing, extraction failed); 2 bad input (not built, malformed paper map, missing tools).
+API: ``build_graph(root, out=..., ...)`` (keyword arguments) returns a ``GraphResult`` whose
+``ok`` is False when a check failed (paper map disagrees with the graph, a headline target is
+missing); every bad input (not built, unreadable or malformed allowlist / targets / paper map,
+unwritable output directory, missing tool) raises ``BridgeError`` before the extraction starts.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections import Counter
@@ -22,13 +23,21 @@ from typing import Any
 
 from markupsafe import Markup
 
-from py_bridge import atomic
-from py_bridge.classify import BAD_STATUSES, STATUSES, THEOREM_KINDS, LemmaGraph, Node, classify
-from py_bridge.coq import UsageError, find_tool, load_coqproject, timeout_from_env
-from py_bridge.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
-from py_bridge.extract import ExtractError, Extraction, extract
-from py_bridge.page import (
-    LayoutError,
+from py_bridge import atomic, files, provenance
+from py_bridge.coq import PROJECT_FILE, find_tool, load_coqproject, require_tools
+from py_bridge.coq.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
+from py_bridge.coq.names import read_name_list
+from py_bridge.errors import BridgeError
+from py_bridge.graph.classify import (
+    BAD_STATUSES,
+    STATUSES,
+    THEOREM_KINDS,
+    LemmaGraph,
+    Node,
+    classify,
+)
+from py_bridge.graph.extract import Extraction, extract
+from py_bridge.graph.layout import (
     build_dot,
     cone,
     full_dot,
@@ -40,61 +49,35 @@ from py_bridge.page import (
 )
 from py_bridge.paper_map import (
     Entry,
-    PaperMapError,
     Problem,
     check_paper_map,
     coverage_counts,
-    extracted_status,
+    coverage_rows,
     load_paper_map,
 )
 
 DEFAULT_TRUST_RECORD = "FlowARProofs.Float.Primitives.FloatPrimitivesTC0"
 DEFAULT_MAIN_MODULE = "FlowARProofs.Main"
-JSON_VERSION = 1
+JSON_VERSION = 2  # 2: provenance
+ALLOWLIST_FILE = "assumptions.allowlist"
+TARGETS_FILE = "audit_targets.txt"
+PAPER_MAP_FILE = "paper_map.toml"
 
 
 @dataclass(frozen=True)
 class GraphOptions:
-    """Everything ``build_graph`` needs; ``from_args`` fills it from the CLI namespace."""
+    """The resolved inputs of one ``build_graph`` run."""
 
     root: Path
     out: Path
-    trust_record: str = DEFAULT_TRUST_RECORD
-    main_module: str = DEFAULT_MAIN_MODULE
-    targets_file: Path | None = None  # default root/audit_targets.txt
-    paper_map: Path | None = None  # default root/paper_map.toml
-    allowlist: Path | None = None  # default root/assumptions.allowlist
-    timeout: float = 600.0
-    page: bool = True
-
-    @staticmethod
-    def from_args(args: argparse.Namespace) -> GraphOptions:
-        root = Path(getattr(args, "root", None) or Path.cwd()).resolve()
-        out = Path(getattr(args, "out", None) or root / "report").resolve()
-
-        def opt_path(name: str) -> Path | None:
-            value = getattr(args, name, None)
-            return Path(value).resolve() if value else None
-
-        return GraphOptions(
-            root=root,
-            out=out,
-            trust_record=getattr(args, "trust_record", None) or DEFAULT_TRUST_RECORD,
-            main_module=getattr(args, "main_module", None) or DEFAULT_MAIN_MODULE,
-            targets_file=opt_path("targets"),
-            paper_map=opt_path("paper_map"),
-            allowlist=opt_path("allowlist"),
-            timeout=getattr(args, "timeout", None)
-            or timeout_from_env("FLOWAR_COQC_TIMEOUT", 600.0),
-            page=not getattr(args, "no_page", False),
-        )
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    entry: Entry
-    extracted: str
-    problems: list[str]
+    trust_record: str
+    main_module: str
+    targets_file: Path
+    paper_map: Path | None  # None: no paper map (the default file is absent)
+    allowlist: Path
+    timeout: float
+    page: bool
+    command: tuple[str, ...]
 
 
 @dataclass
@@ -108,6 +91,13 @@ class GraphResult:
     warnings: list[str]
     glob_count: int
     timings: dict[str, float] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No check failed: the paper map agrees with the graph, every target is in it."""
+        return not self.problems and not self.missing_targets
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -116,16 +106,6 @@ class GraphResult:
 
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
-
-
-def read_name_list(text: str) -> list[str]:
-    """Names from a one-name-a-line file (``#`` starts a comment; extra words are ignored)."""
-    names: list[str] = []
-    for line in text.splitlines():
-        words = line.split("#", 1)[0].split()
-        if words:
-            names.append(words[0])
-    return names
 
 
 def status_counts(nodes: Mapping[str, Node]) -> dict[str, int]:
@@ -146,22 +126,9 @@ def headline_names(
     return found + [m for m in mains if m not in found], missing
 
 
-def coverage_rows(
-    entries: Sequence[Entry], node_status: Mapping[str, str], problems: Sequence[Problem]
-) -> list[CoverageRow]:
-    """One row per paper-map entry: its recorded status, the extracted one, its problems."""
-    rows = []
-    for e in entries:
-        present = [node_status[c] for c in e.coq if c in node_status]
-        if len(present) < len(e.coq):
-            extracted = "missing"
-        else:
-            extracted = extracted_status(present) if e.coq else "not-formalized"
-        rows.append(CoverageRow(e, extracted, [p.message for p in problems if p.entry is e]))
-    return rows
-
-
-def graph_json(result: GraphResult, hrefs: Mapping[str, str]) -> dict[str, Any]:
+def graph_json(
+    result: GraphResult, hrefs: Mapping[str, str], prov: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The content of report/graph.json."""
     lg = result.lemmas
     nodes = [
@@ -186,6 +153,7 @@ def graph_json(result: GraphResult, hrefs: Mapping[str, str]) -> dict[str, Any]:
     ]
     return {
         "version": JSON_VERSION,
+        "provenance": dict(prov or {}),
         "trust_record": lg.trust_record,
         "counts": {
             "status": result.status_counts,
@@ -218,21 +186,76 @@ def _progress(msg: str) -> None:
     print(f"graph: {msg}", file=sys.stderr, flush=True)
 
 
-def _read_optional_list(path: Path) -> list[str]:
-    return read_name_list(path.read_text(encoding="utf-8")) if path.is_file() else []
+def resolve_options(
+    root: Path,
+    *,
+    out: Path | None = None,
+    trust_record: str | None = None,
+    main_module: str | None = None,
+    targets: Path | None = None,
+    paper_map: Path | None = None,
+    allowlist: Path | None = None,
+    timeout: float = 600.0,
+    page: bool = True,
+    command: Sequence[str] = ("graph",),
+) -> GraphOptions:
+    """Fill in the defaults (files under ``root``, output ``root/report``) and check every input
+    before any long work: an explicit path must exist; the allowlist and targets must exist; the
+    paper map may be absent only when not given; the output directory must be writable."""
+    root = Path(root).resolve()
+    if not (root / PROJECT_FILE).is_file():
+        raise BridgeError(f"{root}: no {PROJECT_FILE} there")
+    map_path = Path(paper_map).resolve() if paper_map else root / PAPER_MAP_FILE
+    if paper_map is None and not map_path.exists():
+        resolved_map: Path | None = None
+    else:
+        resolved_map = files.require_file(map_path, what="paper map")
+    return GraphOptions(
+        root=root,
+        out=Path(out).resolve() if out else root / "report",
+        trust_record=trust_record or DEFAULT_TRUST_RECORD,
+        main_module=main_module or DEFAULT_MAIN_MODULE,
+        targets_file=Path(targets).resolve() if targets else root / TARGETS_FILE,
+        paper_map=resolved_map,
+        allowlist=Path(allowlist).resolve() if allowlist else root / ALLOWLIST_FILE,
+        timeout=timeout,
+        page=page,
+        command=tuple(command),
+    )
 
 
-def build_graph(opts: GraphOptions) -> GraphResult:
+def build_graph(root: Path, **options: Any) -> GraphResult:
     """Extract, classify, check the paper map and write the report files.
 
-    Raises UsageError (bad input), PaperMapError (malformed map), ExtractError (coqc failed).
+    Keyword options: see ``resolve_options``. Raises ``BridgeError`` on any bad input (before
+    the extraction) and on tool failures; a failed check is ``result.ok == False``.
     """
+    return build_graph_with(resolve_options(root, **options))
+
+
+def build_graph_with(opts: GraphOptions) -> GraphResult:
+    """``build_graph`` on resolved options."""
+    # Every input is read and validated, and the output checked, before the ~7 s extraction.
+    proj = load_coqproject(opts.root)
+    tools = require_tools(["coqc", "coqdoc", "dot"] if opts.page else ["coqc"])
+    allowlist = list(read_name_list(opts.allowlist, what="allowlist"))
+    targets = list(read_name_list(opts.targets_file, what="headline targets"))
+    entries = load_paper_map(opts.paper_map) if opts.paper_map is not None else None
+    files.ensure_writable_dir(opts.out, what="output directory")
+    return _build(opts, proj, str(tools["coqc"]), allowlist, targets, entries)
+
+
+def _build(
+    opts: GraphOptions,
+    proj: Any,
+    coqc: str,
+    allowlist: list[str],
+    targets: list[str],
+    entries: list[Entry] | None,
+) -> GraphResult:
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     root = opts.root
-    proj = load_coqproject(root)
-    coqc = str(find_tool("coqc"))
-    entries = load_paper_map(opts.paper_map or root / "paper_map.toml")  # fail early if malformed
     doc_dir = opts.out / "coqdoc"
     with ThreadPoolExecutor(max_workers=1) as pool:
         # coqdoc does not depend on the extraction: it runs alongside the first coqc run.
@@ -265,7 +288,6 @@ def build_graph(opts: GraphOptions) -> GraphResult:
     timings["coqdoc_s"] = time.monotonic() - t1
 
     t2 = time.monotonic()
-    allowlist = _read_optional_list(opts.allowlist or root / "assumptions.allowlist")
     lg = classify(
         ex.project_dpd,
         ex.full_dpd,
@@ -278,7 +300,6 @@ def build_graph(opts: GraphOptions) -> GraphResult:
     )
     if lg.trust_record is None:
         warnings.append(f"trust record {opts.trust_record} not found in the graph")
-    targets = _read_optional_list(opts.targets_file or root / "audit_targets.txt")
     headline, missing = headline_names(lg.nodes, targets, opts.main_module)
     reachable = cone(lg.graph, headline)
     unreachable = unreachable_lemmas(lg.nodes, reachable) if headline else []
@@ -301,12 +322,28 @@ def build_graph(opts: GraphOptions) -> GraphResult:
         if opts.page:
             _progress("layout (graphviz dot) and page ...")
             page_job = pool.submit(page_html, result, hrefs, allowlist, opts)
-        atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs))
-        atomic.write_text(
-            opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
+        inputs = [
+            root / PROJECT_FILE,
+            *(root / v for v in proj.vfiles),
+            opts.allowlist,
+            opts.targets_file,
+            *([opts.paper_map] if opts.paper_map else []),
+        ]
+        prov = provenance.collect(root, opts.command, inputs)
+        result.written.append(
+            atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs, prov))
+        )
+        result.written.append(
+            atomic.write_text(
+                opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
+            )
         )
         if page_job is not None:
-            atomic.write_text(opts.out / "graph.html", page_job.result())
+            result.written.append(atomic.write_text(opts.out / "graph.html", page_job.result()))
+        elif (opts.out / "graph.html").exists():
+            # an older page would contradict the graph.json just written
+            (opts.out / "graph.html").unlink()
+            result.removed.append(opts.out / "graph.html")
     timings["write_s"] = time.monotonic() - t3
     timings["total_s"] = time.monotonic() - t0
     return result
@@ -356,7 +393,7 @@ def page_html(
     )
 
 
-def report_lines(result: GraphResult, out: Path) -> list[str]:
+def report_lines(result: GraphResult) -> list[str]:
     """The summary printed on stdout."""
     lg = result.lemmas
     counts = ", ".join(f"{s} {n}" for s, n in result.status_counts.items())
@@ -377,35 +414,16 @@ def report_lines(result: GraphResult, out: Path) -> list[str]:
     else:
         lines.append("paper coverage: no paper_map.toml")
     lines += [f"warning: {w}" for w in result.warnings]
-    lines.append(
-        f"wrote {out / 'graph.json'}, {out / 'graph.dot'}"
-        + (f", {out / 'graph.html'}" if (out / "graph.html").exists() else "")
-    )
+    lines.append("wrote " + ", ".join(str(p) for p in result.written))
+    lines += [f"removed {p} (out of date; the page was not rebuilt)" for p in result.removed]
     return lines
 
 
-def main(args: argparse.Namespace) -> int:
-    """CLI entry: see the module docstring for the exit codes."""
-    try:
-        opts = GraphOptions.from_args(args)
-        result = build_graph(opts)
-    except (UsageError, PaperMapError) as err:
-        print(f"flowar-proofs graph: {err}", file=sys.stderr)
-        return 2
-    except ExtractError as err:
-        print(f"flowar-proofs graph: extraction failed: {err}", file=sys.stderr)
-        return 1
-    except LayoutError as err:
-        print(f"flowar-proofs graph: page layout failed: {err}", file=sys.stderr)
-        return 1
-    for line in report_lines(result, opts.out):
-        print(line)
-    failed = False
-    for p in result.problems:
-        print(f"FAIL {p}", file=sys.stderr)
-        failed = True
-    for t in result.missing_targets:
-        print(f"FAIL headline target {t} (audit_targets.txt) is not in the graph", file=sys.stderr)
-        failed = True
-    print(f"graph: done in {result.timings.get('total_s', 0):.1f} s", file=sys.stderr)
-    return 1 if failed else 0
+def failure_lines(result: GraphResult) -> list[str]:
+    """One line per failed check (for stderr)."""
+    lines = [f"FAIL {p}" for p in result.problems]
+    lines += [
+        f"FAIL headline target {t} ({TARGETS_FILE}) is not in the graph"
+        for t in result.missing_targets
+    ]
+    return lines

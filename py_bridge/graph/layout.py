@@ -8,7 +8,6 @@ autoescaping.  The page is self-contained: inline SVG and CSS, no script, no net
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -17,7 +16,9 @@ import graphviz
 import jinja2
 import networkx as nx
 
-from py_bridge.classify import THEOREM_KINDS, Node
+from py_bridge.coq.runner import run
+from py_bridge.errors import BridgeError, one_line
+from py_bridge.graph.classify import THEOREM_KINDS, Node
 
 # status -> (fill colour, font colour, legend text)
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
@@ -43,7 +44,7 @@ class Display:
     transitive_reduction: bool
 
 
-def cone(g: nx.DiGraph, roots: Iterable[str]) -> set[str]:
+def cone(g: nx.DiGraph[str], roots: Iterable[str]) -> set[str]:
     """The roots and everything they (transitively) use."""
     out: set[str] = set()
     for r in roots:
@@ -58,7 +59,7 @@ def unreachable_lemmas(nodes: Mapping[str, Node], reachable: set[str]) -> list[s
     return sorted(names, key=lambda n: (nodes[n].file, nodes[n].line, n))
 
 
-def _contract(g: nx.DiGraph, keep: set[str]) -> list[tuple[str, str]]:
+def _contract(g: nx.DiGraph[str], keep: set[str]) -> list[tuple[str, str]]:
     """Edges u -> v between kept nodes where v is reachable from u through hidden nodes only."""
     edges: set[tuple[str, str]] = set()
     for u in keep:
@@ -77,7 +78,7 @@ def _contract(g: nx.DiGraph, keep: set[str]) -> list[tuple[str, str]]:
 
 
 def select_display(
-    g: nx.DiGraph, nodes: Mapping[str, Node], shown: set[str], max_nodes: int = MAX_SHOWN
+    g: nx.DiGraph[str], nodes: Mapping[str, Node], shown: set[str], max_nodes: int = MAX_SHOWN
 ) -> Display:
     """Which nodes and edges to draw for the set ``shown`` (e.g. the headline cone).
 
@@ -171,7 +172,7 @@ def build_dot(
 
 
 def full_dot(
-    g: nx.DiGraph, nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
+    g: nx.DiGraph[str], nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
 ) -> graphviz.Digraph:
     """The whole project graph (for report/graph.dot), all nodes and edges."""
     display = Display(sorted(g.nodes), sorted(g.edges), reduced=False, transitive_reduction=False)
@@ -183,27 +184,13 @@ _PROLOG_RE = re.compile(r"^.*?(?=<svg\b)", re.S)
 
 def render_svg(dot: graphviz.Digraph, dot_exe: str = "dot", timeout: float = 120.0) -> str:
     """Lay out with graphviz ``dot`` and return the inline <svg> element (no XML prolog)."""
-    try:
-        proc = subprocess.run(
-            [dot_exe, "-Tsvg"],
-            input=dot.source,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError as err:
-        raise LayoutError(
-            f"{dot_exe!r} not found; install graphviz (apt-get install graphviz)"
-        ) from err
-    except subprocess.TimeoutExpired as err:
-        raise LayoutError(f"graphviz dot timed out after {timeout:g} s") from err
-    if proc.returncode != 0:
-        raise LayoutError(f"graphviz dot failed ({proc.returncode}): {proc.stderr[-1000:]}")
-    return _PROLOG_RE.sub("", proc.stdout, count=1)
+    result = run([dot_exe, "-Tsvg"], cwd=".", timeout=timeout, input=dot.source)
+    if not result.ok:
+        raise LayoutError(f"graphviz dot: {result.describe()}: {one_line(result.stderr)}")
+    return _PROLOG_RE.sub("", result.stdout, count=1)
 
 
-class LayoutError(RuntimeError):
+class LayoutError(BridgeError):
     """graphviz could not lay the graph out."""
 
 
@@ -217,7 +204,7 @@ class NodePanel:
 
 
 def panels(
-    g: nx.DiGraph, nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
+    g: nx.DiGraph[str], nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
 ) -> list[NodePanel]:
     """One panel per node: direct dependencies and direct dependents, sorted by location."""
     order = sorted(nodes, key=lambda n: (nodes[n].file, nodes[n].line, n))
