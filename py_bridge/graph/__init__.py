@@ -28,6 +28,7 @@ from py_bridge.coq import PROJECT_FILE, find_tool, load_coqproject, require_tool
 from py_bridge.coq.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import BridgeError
+from py_bridge.graph.blueprint import blueprint, module_overview, page_name
 from py_bridge.graph.classify import (
     BAD_STATUSES,
     STATUSES,
@@ -38,12 +39,14 @@ from py_bridge.graph.classify import (
 )
 from py_bridge.graph.extract import Extraction, extract
 from py_bridge.graph.layout import (
+    blueprint_dot,
     build_dot,
     cone,
     full_dot,
+    modules_dot,
     panels,
-    render_page,
     render_svg,
+    render_template,
     select_display,
     unreachable_lemmas,
 )
@@ -58,6 +61,8 @@ from py_bridge.paper_map import (
 
 DEFAULT_TRUST_RECORD = "FlowARProofs.Float.Primitives.FloatPrimitivesTC0"
 DEFAULT_MAIN_MODULE = "FlowARProofs.Main"
+#: Above this many declarations, a cone shows theorems, records and assumptions only.
+CONE_MAX_SHOWN = 120
 JSON_VERSION = 2  # 2: provenance
 ALLOWLIST_FILE = "assumptions.allowlist"
 TARGETS_FILE = "audit_targets.txt"
@@ -93,6 +98,7 @@ class GraphResult:
     timings: dict[str, float] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    page_files: int = 0  # HTML files written (graph.html, cones/, modules/)
 
     @property
     def ok(self) -> bool:
@@ -318,10 +324,10 @@ def _build(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The page (mostly waiting for graphviz dot) is built alongside graph.json/graph.dot;
         # both only read the result.
-        page_job: Future[str] | None = None
+        page_job: Future[dict[str, str]] | None = None
         if opts.page:
-            _progress("layout (graphviz dot) and page ...")
-            page_job = pool.submit(page_html, result, hrefs, allowlist, opts)
+            _progress("layout (graphviz dot) and pages ...")
+            page_job = pool.submit(page_files, result, hrefs, allowlist, opts)
         inputs = [
             root / PROJECT_FILE,
             *(root / v for v in proj.vfiles),
@@ -338,59 +344,118 @@ def _build(
                 opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
             )
         )
+        # pages of an older run would contradict the graph.json just written: remove them
+        written, removed = write_pages(opts.out, page_job.result() if page_job else {})
         if page_job is not None:
-            result.written.append(atomic.write_text(opts.out / "graph.html", page_job.result()))
-        elif (opts.out / "graph.html").exists():
-            # an older page would contradict the graph.json just written
-            (opts.out / "graph.html").unlink()
-            result.removed.append(opts.out / "graph.html")
+            result.written.append(opts.out / "graph.html")
+        result.page_files = len(written)
+        result.removed += removed
     timings["write_s"] = time.monotonic() - t3
     timings["total_s"] = time.monotonic() - t0
     return result
 
 
-def page_html(
+#: The page's own files under OUT (removed when stale).
+PAGE_DIRS = ("cones", "modules")
+
+
+def page_files(
     result: GraphResult, hrefs: Mapping[str, str], allowlist: Sequence[str], opts: GraphOptions
-) -> str:
+) -> dict[str, str]:
+    """The HTML pages, by path relative to OUT: graph.html (blueprint, module overview, summary),
+    cones/<theorem>.html (one per headline theorem), modules/<module>.html (declarations)."""
     lg = result.lemmas
     headline = set(result.headline)
     statuses = {n: v.status for n, v in lg.nodes.items()}
-    shown = cone(lg.graph, result.headline) if result.headline else set()
-    display = select_display(lg.graph, lg.nodes, shown)
-    svg = render_svg(build_dot(display, lg.nodes, hrefs, headline)) if display.nodes else ""
-    bad = sorted(
-        (n for n in lg.nodes.values() if n.status in ("axiom", "admitted")),
-        key=lambda n: (n.file, n.line),
+    rows = (
+        None if result.entries is None
+        else coverage_rows(result.entries, statuses, result.problems)
     )
-    external_bad = sorted(
-        {a for n in lg.nodes.values() for a in n.assumptions if a not in lg.nodes}
+    bp = blueprint(lg.graph, lg.nodes, rows, result.headline, hrefs)
+    mods, mod_edges, _ = module_overview(lg.graph, lg.nodes)
+    cone_pages = {h: f"cones/{page_name(h)}.html" for h in result.headline}
+    displays = {h: select_display(
+        lg.graph, lg.nodes, cone(lg.graph, [h]), CONE_MAX_SHOWN, roots=[h]
     )
-    return render_page(
-        title="FlowAR proofs: lemma graph and paper coverage",
-        modules=sorted({n.module for n in lg.nodes.values()}),
-        allowlist=list(allowlist),
-        bad_nodes=bad,
-        uses_axiom_count=sum(1 for n in lg.nodes.values() if n.status == "uses-axiom"),
-        external_bad=external_bad,
-        allowlisted_used=list(lg.allowlisted_used),
-        warnings=result.warnings,
-        status_counts=result.status_counts,
-        node_count=len(lg.nodes),
-        glob_count=result.glob_count,
-        unmatched=list(lg.unmatched_decls),
-        headline=result.headline,
-        missing_targets=result.missing_targets,
-        main_module=opts.main_module,
-        display=display,
-        svg=Markup(svg),
-        coverage=None
-        if result.entries is None
-        else coverage_rows(result.entries, statuses, result.problems),
-        coverage_counts=coverage_counts(result.entries or []),
-        nodes=lg.nodes,
-        unreachable=[lg.nodes[n] for n in result.unreachable],
-        panels=panels(lg.graph, lg.nodes, hrefs, headline),
-    )
+                for h in result.headline}
+    up = {n: "../" + h for n, h in hrefs.items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        def layout(dot: Any) -> Future[str]:
+            return pool.submit(render_svg, dot, "dot", opts.timeout)
+
+        bp_svg = layout(blueprint_dot(bp)) if bp.nodes else None
+        mod_svg = layout(modules_dot(mods, mod_edges))
+        cone_svgs = {h: layout(build_dot(d, lg.nodes, up, headline)) for h, d in displays.items()}
+
+        def module_page(module: str, prefix: str = "modules/") -> str:
+            return f"{prefix}{page_name(module)}.html"
+
+        def decl_page(name: str, prefix: str = "modules/") -> str:
+            module = lg.nodes[name].module if name in lg.nodes else ""
+            return f"{module_page(module, prefix)}#node-{name}"
+
+        pages: dict[str, str] = {}
+        all_panels = panels(lg.graph, lg.nodes, up, headline)
+        by_module: dict[str, list[Any]] = {}
+        for panel in all_panels:
+            by_module.setdefault(panel.node.module, []).append(panel)
+        for module, module_panels in by_module.items():
+            pages[module_page(module)] = render_template(
+                "module.html.j2", module=module, panels=module_panels, decl_page=decl_page
+            )
+        for h, page in cone_pages.items():
+            pages[page] = render_template(
+                "cone.html.j2", title=f"Dependency cone of {h}", display=displays[h],
+                href=up.get(h, ""), svg=Markup(cone_svgs[h].result()),
+            )
+        bad = sorted(
+            (n for n in lg.nodes.values() if n.status in ("axiom", "admitted")),
+            key=lambda n: (n.file, n.line),
+        )
+        pages["graph.html"] = render_template(
+            "graph.html.j2",
+            title="FlowAR proofs: blueprint, lemma graph and paper coverage",
+            allowlist=list(allowlist),
+            bad_nodes=bad,
+            uses_axiom_count=sum(1 for n in lg.nodes.values() if n.status == "uses-axiom"),
+            external_bad=sorted(
+                {a for n in lg.nodes.values() for a in n.assumptions if a not in lg.nodes}
+            ),
+            allowlisted_used=list(lg.allowlisted_used),
+            warnings=result.warnings,
+            status_counts=result.status_counts,
+            node_count=len(lg.nodes),
+            module_count=len(mods),
+            glob_count=result.glob_count,
+            unmatched=list(lg.unmatched_decls),
+            missing_targets=result.missing_targets,
+            blueprint=bp,
+            blueprint_svg=Markup(bp_svg.result() if bp_svg else "<p>No result to draw.</p>"),
+            modules_svg=Markup(mod_svg.result()),
+            module_nodes=mods,
+            coverage=rows,
+            coverage_counts=coverage_counts(result.entries or []),
+            hrefs=hrefs,
+            cone_pages=cone_pages,
+            cones=[(h, cone_pages[h], len(displays[h].nodes)) for h in result.headline],
+            unreachable=[lg.nodes[n] for n in result.unreachable],
+            decl_page=decl_page,
+            module_page=module_page,
+        )
+    return pages
+
+
+def write_pages(out: Path, pages: Mapping[str, str]) -> tuple[list[Path], list[Path]]:
+    """Write ``pages`` under ``out``; remove older page files that were not rewritten (and
+    everything of the page when ``pages`` is empty). Returns (written, removed)."""
+    written = [atomic.write_text(out / rel, html) for rel, html in pages.items()]
+    removed: list[Path] = []
+    old = [out / "graph.html"] + [p for d in PAGE_DIRS for p in sorted((out / d).glob("*.html"))]
+    for path in old:
+        if path.exists() and path not in written:
+            path.unlink()
+            removed.append(path)
+    return written, removed
 
 
 def report_lines(result: GraphResult) -> list[str]:
@@ -415,7 +480,15 @@ def report_lines(result: GraphResult) -> list[str]:
         lines.append("paper coverage: no paper_map.toml")
     lines += [f"warning: {w}" for w in result.warnings]
     lines.append("wrote " + ", ".join(str(p) for p in result.written))
-    lines += [f"removed {p} (out of date; the page was not rebuilt)" for p in result.removed]
+    if result.page_files > 1:
+        lines.append(f"  and {result.page_files - 1} linked page(s) in cones/ and modules/")
+    main_pages = [p for p in result.removed if p.name == "graph.html"]
+    lines += [f"removed {p} (out of date: the page was not rebuilt)" for p in main_pages]
+    if len(result.removed) > len(main_pages):
+        lines.append(
+            f"removed {len(result.removed) - len(main_pages)} other out-of-date page file(s) "
+            "in cones/ and modules/"
+        )
     return lines
 
 
