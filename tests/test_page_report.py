@@ -116,6 +116,7 @@ def test_graph_counts_and_coverage_exit_1_when_map_disagrees(tmp_path: Path) -> 
     assert 'href="graph.html"' in html
     assert 'id="coverage-table"' in html
     assert 'id="paper-map-problems"' in html
+    assert 'href="graph.html#paper-1"' in html  # the result's row of the blueprint
     assert "graph says &#39;proved-from-trust-record&#39;" in html
     (root / "paper_map.toml").write_text(MAP_OK, encoding="utf-8")
     code, html = _run(root)
