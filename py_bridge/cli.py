@@ -350,7 +350,9 @@ SUBCOMMANDS: list[Subcommand] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # allow_abbrev=False: scripts must spell options out, so a renamed option cannot keep
+    # working by accident as a prefix of its new name
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument("--root", type=Path, default=None,
                         help="project root holding _CoqProject (default: nearest one at or "
                              "above the current directory)")
@@ -360,12 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "build, trust-base audit, lemma graph and report.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in SUBCOMMANDS:
         p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.help,
-                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           allow_abbrev=False)
         cmd.add_options(p)
     return parser
 

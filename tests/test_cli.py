@@ -121,3 +121,10 @@ def test_headline_summary_states_status_and_trust_record() -> None:
     assert "assuming only allowlisted axioms: ClassicalDedekindReals.sig_forall_dec" in text
     assert "NOT OK: assumes ax.magic" in text
     assert "NOT OK: does not exist" in text
+
+
+def test_options_cannot_be_abbreviated(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["audit", "--source", "--root", "."])
+    assert info.value.code == 2
+    assert "unrecognized arguments: --source" in capsys.readouterr().err
