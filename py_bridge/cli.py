@@ -41,6 +41,7 @@ from py_bridge.errors import (
     EXIT_USAGE,
     BridgeError,
 )
+from py_bridge.paper_map import load_paper_map
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main"]
 
@@ -293,8 +294,10 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
     if args.paper_map is not None:
         files.require_file(args.paper_map, what="paper map")
     # every input of the later steps is checked before the (long) build
-    graph.resolve_options(root, out=out, targets=args.targets, allowlist=args.allowlist,
-                          paper_map=args.paper_map)
+    opts = graph.resolve_options(root, out=out, targets=args.targets, allowlist=args.allowlist,
+                                 paper_map=args.paper_map)
+    if opts.paper_map is not None:
+        load_paper_map(opts.paper_map)
     read_name_list(args.allowlist or root / audit.ALLOWLIST_FILE, what="allowlist")
     read_name_list(args.targets or root / audit.TARGETS_FILE, what="audit targets")
 

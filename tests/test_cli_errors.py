@@ -247,3 +247,14 @@ def test_graph_preflight_rejects_bad_input_before_extraction(
                       *cli_graph_opts()], capsys)
     assert code == 2
     _assert_one_line(err, f"{bad}:1: 'not-a-name' is not a fully-qualified Coq name")
+
+
+def test_all_rejects_a_malformed_paper_map_before_building(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_cli_project(tmp_path / "p")  # not built: `all` must stop before make
+    (root / "paper_map.toml").write_text('[[entry]]\npaper = "L"\n', encoding="utf-8")
+    code, err = _run(["all", "--root", str(root)], capsys)
+    assert code == 2
+    _assert_one_line(err, "paper_map.toml", "missing field 'name'")
+    assert not (root / "Good.vo").exists()
