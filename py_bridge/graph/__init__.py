@@ -24,7 +24,7 @@ from typing import Any
 from markupsafe import Markup
 
 from py_bridge import atomic, files, provenance
-from py_bridge.coq import PROJECT_FILE, find_tool, load_coqproject, require_tools
+from py_bridge.coq import PROJECT_FILE, CoqProject, find_tool, load_coqproject, require_tools
 from py_bridge.coq.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import BridgeError
@@ -230,13 +230,26 @@ def resolve_options(
     )
 
 
-def build_graph(root: Path, **options: Any) -> GraphResult:
-    """Extract, classify, check the paper map and write the report files.
-
-    Keyword options: see ``resolve_options``. Raises ``BridgeError`` on any bad input (before
-    the extraction) and on tool failures; a failed check is ``result.ok == False``.
-    """
-    return build_graph_with(resolve_options(root, **options))
+def build_graph(
+    root: Path,
+    *,
+    out: Path | None = None,
+    trust_record: str | None = None,
+    main_module: str | None = None,
+    targets: Path | None = None,
+    paper_map: Path | None = None,
+    allowlist: Path | None = None,
+    timeout: float = 600.0,
+    page: bool = True,
+    command: Sequence[str] = ("graph",),
+) -> GraphResult:
+    """Extract, classify, check the paper map and write the report files (defaults: see
+    ``resolve_options``). Raises ``BridgeError`` on any bad input (before the extraction) and
+    on tool failures; a failed check is ``result.ok == False``."""
+    return build_graph_with(resolve_options(
+        root, out=out, trust_record=trust_record, main_module=main_module, targets=targets,
+        paper_map=paper_map, allowlist=allowlist, timeout=timeout, page=page, command=command,
+    ))
 
 
 def build_graph_with(opts: GraphOptions) -> GraphResult:
@@ -253,7 +266,7 @@ def build_graph_with(opts: GraphOptions) -> GraphResult:
 
 def _build(
     opts: GraphOptions,
-    proj: Any,
+    proj: CoqProject,
     coqc: str,
     allowlist: list[str],
     targets: list[str],
