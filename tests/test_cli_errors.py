@@ -230,6 +230,36 @@ def test_ctrl_c_during_audit_kills_coqchk(project: Path, tmp_path: Path) -> None
         os.kill(child, 0)  # the fake coqchk (sleep) is gone
 
 
+@needs_coq
+def test_ctrl_c_during_graph_kills_coqc_and_coqdoc(project: Path, tmp_path: Path) -> None:
+    """coqc runs in the main thread, coqdoc in a worker thread: both must die on Ctrl-C."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    for tool in ("coqc", "coqdoc"):
+        (fake / tool).write_text(f"#!/bin/sh\necho $$ > {tmp_path / tool}.pid\nexec sleep 300\n")
+        (fake / tool).chmod(0o755)
+    env = {**os.environ, "COQBIN": f"{fake}/", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "py_bridge", "graph", "--root", str(project),
+         "--out", str(tmp_path / "out"), *cli_graph_opts()],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    pidfiles = [tmp_path / "coqc.pid", tmp_path / "coqdoc.pid"]
+    deadline = time.monotonic() + 120
+    while not all(p.exists() and p.read_text().strip() for p in pidfiles):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "fake coqc/coqdoc never started"
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    time.sleep(0.2)
+    for pidfile in pidfiles:
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pidfile.read_text()), 0)
+
+
 def test_every_subprocess_goes_through_the_runner() -> None:
     offenders = [
         str(p.relative_to(REPO))
