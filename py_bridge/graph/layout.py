@@ -8,6 +8,7 @@ script, no network.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections import deque
@@ -250,7 +251,9 @@ def panels(
     ]
 
 
+@functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
+    """One environment per process, so each template is compiled once."""
     loader = jinja2.FunctionLoader(
         lambda name: resources.files("py_bridge").joinpath("templates", name).read_text("utf-8")
     )
