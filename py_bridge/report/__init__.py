@@ -245,7 +245,7 @@ def build_report(
         rows, counts = coverage_rows(entries, statuses, problems), coverage_counts(entries)
     a_view = audit_view(audit, root)
     g_fresh = freshness(graph, root) if graph is not None else None
-    inputs = [out / "audit.json", out / "graph.json", *([map_path] if entries else [])]
+    inputs = [out / "audit.json", out / "graph.json", *([map_path] if entries is not None else [])]
     prov = provenance.collect(root, command, [p for p in inputs if p.exists()])
     ctx = report_context(a_view, graph, g_fresh, rows, counts, (out / "graph.html").is_file(),
                          problems, prov)
