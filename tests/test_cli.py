@@ -11,9 +11,9 @@ import pytest
 from coq_fixture_support import ALLOWLIST, FIXTURE_PROJECT, REPO, make_fixture_project, needs_coq
 
 from py_bridge import __version__, cli
-from py_bridge.assumptions import TargetResult, TargetsCheck
 from py_bridge.audit import AuditReport
-from py_bridge.scan import SourceScan
+from py_bridge.audit.judge import TargetResult, TargetsCheck
+from py_bridge.audit.scan import SourceScan
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -103,11 +103,6 @@ def test_full_audit_of_unbuilt_fixture_project_exits_1(
     assert code == 1
     assert "../bad_axiom.v:3:1" in out
     assert "not built" in out
-
-
-def test_missing_plugin_is_reported() -> None:
-    with pytest.raises(cli.PluginMissing, match="py_bridge.no_such_step"):
-        cli.load_plugin("no_such_step")
 
 
 def test_headline_summary_states_status_and_trust_record() -> None:
