@@ -383,7 +383,8 @@ def write_results(result: ObligationsResult, out: Path, *, root: Path,
                   command: Sequence[str], obligations: bool = True,
                   witnesses: bool = True) -> list[Path]:
     """OUT/obligations/<name>.json and OUT/witnesses/<name>.json, atomically."""
-    prov = provenance.collect(root, command, [result.source])
+    library = [root / Path(*m.split(".")).with_suffix(".v") for m in BASE_MODULES]
+    prov = provenance.collect(root, command, [result.source, *library])
     written: list[Path] = []
     name = result.config.name
     if obligations:

@@ -117,13 +117,13 @@ class _Fields:
     def has(self, key: str) -> bool:
         return key in self.table
 
-    def int(self, key: str, lo: int, hi: int) -> int:
+    def integer(self, key: str, lo: int, hi: int) -> int:
         if key not in self.table:
             raise self.error(key, "missing (required)")
         return _check_int(self.table[key], lo, hi, lambda r: self.error(key, r))
 
-    def opt_int(self, key: str, lo: int, hi: int) -> int | None:
-        return self.int(key, lo, hi) if key in self.table else None
+    def opt_integer(self, key: str, lo: int, hi: int) -> int | None:
+        return self.integer(key, lo, hi) if key in self.table else None
 
     def ratio(self, key: str) -> tuple[int, int] | None:
         if key not in self.table:
@@ -167,15 +167,15 @@ def _check_int(value: Any, lo: int, hi: int, err: Any) -> int:
 
 
 def _layer(f: _Fields, *, width_key: str = "width") -> LayerShape:
-    width = f.int(width_key, 1, MAX_WIDTH)
-    heads = f.int("heads", 1, MAX_HEADS)
-    head_dim = f.opt_int("head_dim", 1, MAX_WIDTH)
+    width = f.integer(width_key, 1, MAX_WIDTH)
+    heads = f.integer("heads", 1, MAX_HEADS)
+    head_dim = f.opt_integer("head_dim", 1, MAX_WIDTH)
     if head_dim is None:
         if width % heads:
             raise f.error("head_dim", f"missing, and width {width} is not a multiple of "
                                       f"heads {heads} (give head_dim)")
         head_dim = width // heads
-    return LayerShape(width, heads, head_dim, f.int("ffn_width", 1, MAX_FFN))
+    return LayerShape(width, heads, head_dim, f.integer("ffn_width", 1, MAX_FFN))
 
 
 def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
@@ -197,7 +197,7 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
         raise top.error("description", f"longer than {DESCRIPTION_MAX} characters")
 
     latent = _Fields(top.table_("latent") or {}, "latent.", source, ("channels", "scales"))
-    channels = latent.int("channels", 1, MAX_CHANNELS)
+    channels = latent.integer("channels", 1, MAX_CHANNELS)
     raw_scales = latent.table.get("scales")
     if not isinstance(raw_scales, list) or not raw_scales:
         raise latent.error("scales", "expected a non-empty list of side lengths, got "
@@ -216,8 +216,8 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
                    ("width", "heads", "head_dim", "ffn_width", "encoder_layers",
                     "decoder_layers", "attention_scale"))
     ar = _layer(ar_f)
-    enc = ar_f.int("encoder_layers", 0, MAX_LAYERS)
-    dec = ar_f.int("decoder_layers", 0, MAX_LAYERS)
+    enc = ar_f.integer("encoder_layers", 0, MAX_LAYERS)
+    dec = ar_f.integer("decoder_layers", 0, MAX_LAYERS)
     if enc + dec == 0:
         raise ar_f.error("decoder_layers", "encoder_layers + decoder_layers is 0 (at least 1)")
     scale = ar_f.ratio("attention_scale")
@@ -232,19 +232,19 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
     fh = _Fields(top.table_("flow_head") or {}, "flow_head.", source,
                  ("width", "heads", "head_dim", "ffn_width", "layers"))
     flow = _layer(fh)
-    flow_layers = fh.int("layers", 1, MAX_LAYERS)
+    flow_layers = fh.integer("layers", 1, MAX_LAYERS)
 
     smp = _Fields(top.table_("sampling") or {}, "sampling.", source, ("euler_updates",))
-    euler = smp.int("euler_updates", 1, MAX_STEPS)
+    euler = smp.integer("euler_updates", 1, MAX_STEPS)
     num = _Fields(top.table_("numerics") or {}, "numerics.", source, ("precision",))
-    precision = num.int("precision", 1, MAX_PRECISION)
+    precision = num.integer("precision", 1, MAX_PRECISION)
 
     bnd = _Fields(top.table_("bounds", required=False) or {}, "bounds.", source,
                   ("max_scales", "max_layers", "max_flow_layers", "max_euler_updates"))
-    max_scales = bnd.opt_int("max_scales", 1, MAX_SCALES)
-    max_layers = bnd.opt_int("max_layers", 1, 2 * MAX_LAYERS)
-    max_flow = bnd.opt_int("max_flow_layers", 1, MAX_LAYERS)
-    max_euler = bnd.opt_int("max_euler_updates", 1, MAX_STEPS)
+    max_scales = bnd.opt_integer("max_scales", 1, MAX_SCALES)
+    max_layers = bnd.opt_integer("max_layers", 1, 2 * MAX_LAYERS)
+    max_flow = bnd.opt_integer("max_flow_layers", 1, MAX_LAYERS)
+    max_euler = bnd.opt_integer("max_euler_updates", 1, MAX_STEPS)
 
     fast = None
     fast_table = top.table_("fast_attention", required=False)
@@ -252,13 +252,13 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
         fa = _Fields(fast_table, "fast_attention.", source,
                      ("entry_bound", "log_constant", "target_error_exp", "taylor_degree",
                       "variance_floor"))
-        target = fa.opt_int("target_error_exp", 1, 64)
-        degree = fa.opt_int("taylor_degree", 0, 1_000)
+        target = fa.opt_integer("target_error_exp", 1, 64)
+        degree = fa.opt_integer("taylor_degree", 0, 1_000)
         if (target is None) == (degree is None):
             raise fa.error("target_error_exp", "give exactly one of target_error_exp and "
                                                "taylor_degree")
-        fast = FastAttention(entry_bound=fa.int("entry_bound", 1, 1_000),
-                             log_constant=fa.int("log_constant", 1, MAX_SMALL),
+        fast = FastAttention(entry_bound=fa.integer("entry_bound", 1, 1_000),
+                             log_constant=fa.integer("log_constant", 1, MAX_SMALL),
                              target_error_exp=target, taylor_degree=degree,
                              variance_floor=fa.ratio("variance_floor"))
 

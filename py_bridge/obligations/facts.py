@@ -123,7 +123,9 @@ FACTS: tuple[Fact, ...] = (
         "thm_flowar_in_TC0", THEOREM,
         "this architecture at every first side m is in TC0 (depth ≤ flowar_depth P K0 L0 Lf0 "
         "T0, size ≤ flowar_size_coef·(m+1)^flowar_size_exp) and computes float FlowAR",
-        TC0, needs=(TC0, f"{RESOLUTION}.at_side_hyps"),
+        TC0, needs=(TC0, f"{RESOLUTION}.at_side_hyps",
+                    "FlowARProofs.Pipeline.FlowARTC0.flowar_size_coef",
+                    "FlowARProofs.Pipeline.FlowARTC0.flowar_family"),
         requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_layers_le_L0",
                   "hyp_flow_layers_le_Lf0", "hyp_euler_le_T0", "hyp_factor_pos",
                   "hyp_channels_pos"),
@@ -152,10 +154,11 @@ Qed.""",
     Fact(
         "thm_var_in_TC0", THEOREM,
         "VAR (the same pipeline with a linear head) at every first side m is in TC0",
-        VAR_TC0, needs=(VAR_TC0, f"{RESOLUTION}.at_side_hyps"),
+        VAR_TC0, needs=(VAR_TC0, f"{RESOLUTION}.at_side_hyps",
+                        "FlowARProofs.Pipeline.VAR.var_family"),
         requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_layers_le_L0", "hyp_factor_pos",
                   "hyp_channels_pos"),
-        coq=f"""Theorem thm_var_in_TC0 (P : FloatPrimitivesTC0) :
+        coq="""Theorem thm_var_in_TC0 (P : FloatPrimitivesTC0) :
   let F := var_family P (fun _ => prec) (at_side cfg) in
   InTC0 F /\\ (forall m, depth (fam_circ F m) <= var_depth P K0 L0).
 Proof.
@@ -172,7 +175,8 @@ Qed.""",
         "val_depth_bounds", VALUE,
         "circuit depth of this config: K·2·(L + T·Lf) ≤ depth ≤ K·scale_depth, the upper "
         "bound as a polynomial in the trust record's depth constants",
-        DEPTH_GE, needs=(DEPTH_GE, f"{DEPTHW}.flowar_depth_as_terms"),
+        DEPTH_GE, needs=(DEPTH_GE, f"{DEPTHW}.flowar_depth_as_terms",
+                         "FlowARProofs.Pipeline.FlowARTC0.flowar_family"),
         requires=("hyp_first_side_pos", "hyp_factor_pos", "hyp_ffn_pos"),
         coq=f"""Lemma val_depth_bounds (P : FloatPrimitivesTC0) :
   K cfg * (2 * (L cfg + T cfg * Lf cfg))
