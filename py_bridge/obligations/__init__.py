@@ -280,6 +280,8 @@ def check_config(root: Path, config_path: Path, *, timeout: float) -> Obligation
                                   "(raise --timeout or FLOWAR_COQC_TIMEOUT)")
             if res.ok:
                 break
+            if res.returncode is not None and res.returncode < 0:
+                raise BridgeError(f"{config_path}: coqc was killed by signal {-res.returncode}")
             located = parse_coq_error(res.stderr) or parse_coq_error(res.stdout)
             fid = fact_at_line(spans, located[0]) if located else None
             if located is None or fid is None:
