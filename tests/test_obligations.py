@@ -215,7 +215,7 @@ def test_generated_file_has_the_numbers_as_literals_and_no_config_text() -> None
     data["description"] = 'Axiom evil : False. *) (* "'
     data["ar"] = {**data["ar"], "width": 4, "ffn_width": 13}  # type: ignore[dict-item]
     cfg = parse_config(data, source="x")
-    text, spans, evals = render(cfg, list(FACTS), "x.toml")
+    text, spans, evals = render(cfg, list(FACTS))
     assert "evil" not in text
     assert "Axiom" not in text
     assert re.search(r"ldff := 13;", text)
@@ -404,3 +404,37 @@ def test_report_shows_a_table_per_config(tmp_path: Path) -> None:
     assert 'id="config-tiny"' in page
     assert page.count("✓ checked by Coq") >= 10
     assert "not yet proved" in page
+
+
+@needs_library
+def test_all_step_checks_every_shipped_config(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The obligations step of `flowar-proofs all` (two configs at a time)."""
+    assert cli._obligations_all(REPO, tmp_path, 300) == 0
+    names = {load_config(p).name for p in CONFIGS.glob("*.toml")}
+    assert {p.stem for p in (tmp_path / "obligations").glob("*.json")} == names
+    assert {p.stem for p in (tmp_path / "witnesses").glob("*.json")} == names
+    assert capsys.readouterr().out.count("✓ checked by Coq") >= 4 * 10
+
+
+def _library_has(name: str) -> bool:
+    from py_bridge.obligations import library_names
+
+    return name in library_names(REPO, [name.rsplit(".", 1)[0]])
+
+
+@needs_library
+@pytest.mark.skipif(not _library_has("FlowARProofs.Runtime.Fast.fast_flowar_work_n2"),
+                    reason="the fast-attention theorem is not in this library yet (its facts "
+                           "are reported 'not yet proved')")
+def test_head_dim_too_large_for_fast_attention_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "dh.toml"
+    config.write_text((CONFIGS / "flowar-s.toml").read_text()
+                      .replace("log_constant = 615", "log_constant = 10")
+                      .replace('name = "flowar_s"', 'name = "dh_too_large"'))
+    assert cli.main(["obligations", str(config), "--out", str(tmp_path),
+                     "--root", str(REPO)]) == 1
+    assert re.search(r"hyp_fast_head_dim_log\s+✗ failed \(d_h = 64, C = 10, n = 16",
+                     capsys.readouterr().out)

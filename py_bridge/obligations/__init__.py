@@ -135,7 +135,7 @@ def coq_context(cfg: FlowARConfig) -> dict[str, Any]:
     fast = None
     if cfg.fast is not None:
         fast = {"B": n(cfg.fast.entry_bound), "C": n(cfg.fast.log_constant),
-                "ea": n(cfg.fast.target_error_exp or 1)}
+                "ea": n(cfg.fast.target_error_exp or 1), "g": n(cfg.fast.taylor_degree or 0)}
     return {"c": c, "fast": fast}
 
 
@@ -155,12 +155,13 @@ def module_name(cfg: FlowARConfig) -> str:
     return f"Obligations_{cfg.name}"
 
 
-def render(cfg: FlowARConfig, facts: Sequence[Fact], source: str
+def render(cfg: FlowARConfig, facts: Sequence[Fact]
            ) -> tuple[str, dict[str, tuple[int, int]], list[tuple[str, Eval]]]:
-    """The generated .v text, each fact's line span, and the evals in file order."""
+    """The generated .v text, each fact's line span, and the evals in file order. Nothing of the
+    config file but its validated numbers and name reaches the text (not even its path)."""
     modules = sorted({m for f in facts for m in f.modules})
     text = _env().get_template("obligations.v.j2").render(
-        name=cfg.name, tool=f"flowar-proofs {__version__}", source=source, modules=modules,
+        name=cfg.name, tool=f"flowar-proofs {__version__}", modules=modules,
         facts=facts, **coq_context(cfg))
     spans: dict[str, tuple[int, int]] = {}
     start: dict[str, int] = {}
@@ -269,7 +270,7 @@ def check_config(root: Path, config_path: Path, *, timeout: float) -> Obligation
     workdir = Path(tempfile.mkdtemp(prefix=f"flowar-oblig-{cfg.name}-"))
     try:
         while True:
-            text, spans, evals = render(cfg, to_render, Path(config_path).name)
+            text, spans, evals = render(cfg, to_render)
             vfile = workdir / f"{module_name(cfg)}.v"
             vfile.write_text(text, encoding="utf-8")
             runs += 1

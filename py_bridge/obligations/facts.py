@@ -81,6 +81,7 @@ DEPTHW = "FlowARProofs.Witnesses.Depth"
 RUNTIME_W = "FlowARProofs.Witnesses.Runtime"
 FAST_W = "FlowARProofs.Witnesses.Fast"
 FAST_THM = "FlowARProofs.Runtime.Fast.fast_flowar_work_n2"
+FAST_RANK = "FlowARProofs.Runtime.FastRank"
 #: Not in the library yet (other branches): the facts that need them say "not yet proved".
 KV_CACHE = "FlowARProofs.Runtime.KVCache.kv_flowar_cost"
 ERROR_BOUND = "FlowARProofs.Error.Propagation.flowar_error_bound"
@@ -255,15 +256,25 @@ Proof. apply (proj1 ({RUNTIME_W}.runtime_witness_spec prec cfg)). Qed.""",
          needs=(FAST_THM,), applies=_need_fast),
     Fact(
         "val_fast_degree", VALUE,
-        "Taylor degree g for relative error 1/n^e on the score range β = ⌈√d_h⌉·B², and the "
-        "rank r = C(d_h + g, g) of the feature maps",
-        f"{FAST_W}.fast_degree", needs=(f"{FAST_W}.fast_degree", f"{FAST_W}.fast_rank"),
-        modules=(FAST_W,), applies=_need_target,
+        "Taylor degree g for relative error 1/n^e on the score range β = ⌈√d_h⌉·B² (meets the "
+        "error criterion deg_ok, and is the least such degree), and the rank r = C(d_h + g, g) "
+        "= the number of monomials of the feature maps",
+        f"{FAST_W}.fast_degree",
+        needs=(f"{FAST_W}.fast_degree", f"{FAST_W}.fast_rank", f"{FAST_RANK}.deg_ok",
+               f"{FAST_RANK}.taylor_deg_min", f"{FAST_RANK}.taylor_rank"),
+        modules=(FAST_W, FAST_RANK), applies=_need_target,
         coq=f"""Lemma val_fast_degree :
-  {FAST_W}.fast_rank (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea
-  = FlowARProofs.Runtime.FastRank.rankN (ldh (LD cfg))
-      ({FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea).
-Proof. reflexivity. Qed.""",
+  let g := {FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea in
+  {FAST_RANK}.deg_ok fast_beta (({_SIDE_N}) ^ fast_ea)%N g = true
+  /\\ (forall g', (g' < g)%nat -> {FAST_RANK}.deg_ok fast_beta (({_SIDE_N}) ^ fast_ea)%N g' = false)
+  /\\ N.of_nat (length ({FAST_RANK}.taylor_mons (ldh (LD cfg)) g))
+     = {FAST_W}.fast_rank (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea.
+Proof.
+  intros g. split; [|split].
+  - vm_compute. reflexivity.
+  - intros g' Hg'. apply {FAST_RANK}.taylor_deg_min, Hg'.
+  - apply {FAST_RANK}.taylor_rank.
+Qed.""",
         evals=(
             Eval("fast_degree",
                  f"N.of_nat ({FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea)",
@@ -272,6 +283,21 @@ Proof. reflexivity. Qed.""",
                  f"{FAST_W}.fast_rank"),
         ),
         display=lambda v: f"g = {v['fast_degree']}, r = {v['fast_rank']}",
+    ),
+    Fact(
+        "val_fast_rank_given", VALUE,
+        "rank r = C(d_h + g, g) = the number of monomials of the feature maps, for the given "
+        "Taylor degree g", f"{FAST_RANK}.taylor_rank", needs=(f"{FAST_RANK}.taylor_rank",),
+        modules=(FAST_RANK,),
+        applies=lambda c: None if c.fast is not None and c.fast.taylor_degree is not None
+        else "no fast_attention.taylor_degree in the config",
+        coq=f"""Lemma val_fast_rank_given :
+  N.of_nat (length ({FAST_RANK}.taylor_mons (ldh (LD cfg)) fast_g))
+  = {FAST_RANK}.rankN (ldh (LD cfg)) fast_g.
+Proof. apply {FAST_RANK}.taylor_rank. Qed.""",
+        evals=(Eval("fast_rank", f"{FAST_RANK}.rankN (ldh (LD cfg)) fast_g",
+                    f"{FAST_RANK}.rankN"),),
+        display=lambda v: f"r = {v['fast_rank']}",
     ),
     Fact("val_fast_work", VALUE, "fast inference work at the Taylor rank",
          "FlowARProofs.Runtime.Fast.fast_flowar_work_le",
