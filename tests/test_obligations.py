@@ -438,3 +438,22 @@ def test_head_dim_too_large_for_fast_attention_exits_1(
                      "--root", str(REPO)]) == 1
     assert re.search(r"hyp_fast_head_dim_log\s+✗ failed \(d_h = 64, C = 10, n = 16",
                      capsys.readouterr().out)
+
+
+@needs_library
+@pytest.mark.skipif(not _library_has("FlowARProofs.Witnesses.Runtime.runtime_witness"),
+                    reason="Witnesses/Runtime.v is not in this library yet (the exact-work "
+                           "fact is reported 'not yet proved')")
+@pytest.mark.parametrize(("config", "key"), [("tiny.toml", "tiny"), ("flowar-s.toml", "S"),
+                                              ("flowar-h.toml", "H")])
+def test_exact_work_witnesses_match_witnesses_runtime_v(config: str, key: str,
+                                                        tmp_path: Path) -> None:
+    text = (REPO / "FlowARProofs" / "Witnesses" / "Runtime.v").read_text()
+    m = re.search(rf"Example runtime_{key} : .*? = \{{\|(.*?)\|\}}", text, re.DOTALL)
+    assert m, key
+    expected = {k: int(v) for k, v in re.findall(r"w_(\w+) := (\d+)", m.group(1))}
+    assert cli.main(["witnesses", str(CONFIGS / config), "--out", str(tmp_path),
+                     "--root", str(REPO)]) == 0
+    name = load_config(CONFIGS / config).name
+    w = json.loads((tmp_path / "witnesses" / f"{name}.json").read_text())["witnesses"]
+    assert {k: w[f"work_{k}"]["value"] for k in expected} == expected

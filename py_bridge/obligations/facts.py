@@ -221,18 +221,32 @@ Proof. apply shape_coefN_of. Qed.""",
         "val_exact_work", VALUE,
         "exact inference work (scalar operations of the program), in all and by kind",
         f"{RUNTIME_W}.runtime_witness_spec",
-        needs=(f"{RUNTIME_W}.runtime_witness", f"{RUNTIME_W}.runtime_witness_spec"),
+        needs=(f"{RUNTIME_W}.runtime_witness", f"{RUNTIME_W}.runtime_witness_spec",
+               "FlowARProofs.IR.Work.work_by_kind"),
         modules=(RUNTIME_W, "FlowARProofs.IR.Work"),
         coq=f"""Lemma val_exact_work :
-  N.of_nat (FlowARProofs.IR.Work.work (flowar_prog prec cfg))
-  = {RUNTIME_W}.w_total ({RUNTIME_W}.runtime_witness cfg).
-Proof. apply (proj1 ({RUNTIME_W}.runtime_witness_spec prec cfg)). Qed.""",
+  let w := {RUNTIME_W}.runtime_witness cfg in
+  let W := FlowARProofs.IR.Work.work in
+  let Wk := FlowARProofs.IR.Work.work_by_kind in
+  N.of_nat (W (flowar_prog prec cfg)) = {RUNTIME_W}.w_total w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KAdd (flowar_prog prec cfg)) = {RUNTIME_W}.w_add w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KMul (flowar_prog prec cfg)) = {RUNTIME_W}.w_mul w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KDiv (flowar_prog prec cfg)) = {RUNTIME_W}.w_div w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KCmp (flowar_prog prec cfg)) = {RUNTIME_W}.w_cmp w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KExp (flowar_prog prec cfg)) = {RUNTIME_W}.w_exp w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KSqrt (flowar_prog prec cfg)) = {RUNTIME_W}.w_sqrt w
+  /\\ {RUNTIME_W}.w_total w
+     = ({RUNTIME_W}.w_ar_attn w + {RUNTIME_W}.w_fh_attn w + {RUNTIME_W}.w_rest w)%N
+  /\\ N.of_nat (W (var_prog prec cfg)) = {RUNTIME_W}.w_var w.
+Proof. exact ({RUNTIME_W}.runtime_witness_spec prec cfg). Qed.""",
         evals=tuple(Eval(f"work_{k}", f"{RUNTIME_W}.w_{k} ({RUNTIME_W}.runtime_witness cfg)",
                          f"{RUNTIME_W}.runtime_witness")
-                    for k in ("total", "add", "mul", "div", "cmp", "exp", "sqrt", "var")),
+                    for k in ("total", "add", "mul", "div", "cmp", "exp", "sqrt", "ar_attn",
+                              "fh_attn", "rest", "var")),
         display=lambda v: (f"{v['work_total']} ops ({v['work_add']} add, {v['work_mul']} mul, "
                            f"{v['work_div']} div, {v['work_cmp']} cmp, {v['work_exp']} exp, "
-                           f"{v['work_sqrt']} sqrt); VAR {v['work_var']}"),
+                           f"{v['work_sqrt']} sqrt; attention: AR {v['work_ar_attn']}, flow "
+                           f"head {v['work_fh_attn']}); VAR {v['work_var']}"),
     ),
     Fact(
         "val_kv_cached_work", VALUE, "KV-cached inference work", KV_CACHE, needs=(KV_CACHE,),
