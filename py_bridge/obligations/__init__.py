@@ -135,7 +135,9 @@ def coq_context(cfg: FlowARConfig) -> dict[str, Any]:
     fast = None
     if cfg.fast is not None:
         fast = {"B": n(cfg.fast.entry_bound), "C": n(cfg.fast.log_constant),
-                "ea": n(cfg.fast.target_error_exp or 1), "g": n(cfg.fast.taylor_degree or 0)}
+                "ea": (None if cfg.fast.target_error_exp is None
+                       else n(cfg.fast.target_error_exp)),
+                "g": None if cfg.fast.taylor_degree is None else n(cfg.fast.taylor_degree)}
     return {"c": c, "fast": fast}
 
 
