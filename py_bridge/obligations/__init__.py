@@ -381,6 +381,8 @@ def witnesses_json(result: ObligationsResult) -> dict[str, Any]:
         "coq_module": module_name(result.config),
         "witnesses": result.witnesses,
         "not_yet_proved": [f.id for f in result.facts if f.status == NOT_YET],
+        "failed": [f.id for f in result.facts if f.status == FAILED],
+        "ok": result.ok,
     }
 
 
