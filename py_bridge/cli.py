@@ -31,7 +31,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from py_bridge import __version__, audit, coq, files, graph, report
+from py_bridge import __version__, audit, coq, files, graph, obligations, report
 from py_bridge.coq.build import run_build
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import (
@@ -54,6 +54,10 @@ examples:
   flowar-proofs audit --root tests/coq/fixture_project --output /tmp/audit.json
   flowar-proofs graph                    lemma dependency graph -> report/graph.{json,dot,html}
   flowar-proofs report                   report/index.html from the results above
+  flowar-proofs obligations configs/flowar-l.toml
+                                         what the theorems give for one config, checked by coqc
+  flowar-proofs witnesses configs/tiny.toml
+                                         the constants Coq computes -> report/witnesses/tiny.json
   flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
@@ -255,6 +259,79 @@ def _run_report(args: argparse.Namespace, root: Path) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# obligations, witnesses
+
+
+def _opts_obligations(p: argparse.ArgumentParser) -> None:
+    p.add_argument("config", type=Path, metavar="CONFIG", help="FlowAR config (TOML)")
+    _opt_out(p)
+    p.add_argument("--timeout", type=_positive_float, default=None,
+                   help="seconds per coqc run (default $FLOWAR_COQC_TIMEOUT or "
+                        f"{coq.DEFAULT_COQC_TIMEOUT:.0f})")
+
+
+def _check_config(args: argparse.Namespace, root: Path, *, what: str,
+                  ) -> tuple[obligations.ObligationsResult, Path]:
+    obligations.load_config(args.config)  # bad input fails here, before anything is written
+    out = files.ensure_writable_dir(args.out or root / "report")
+    result = obligations.check_config(root, args.config, timeout=_coqc_timeout(args.timeout))
+    written = obligations.write_results(result, out, root=root,
+                                        command=[what, str(args.config)],
+                                        obligations=what == "obligations",
+                                        witnesses=what == "witnesses")
+    for path in written:
+        print(f"wrote {path}")
+    return result, out
+
+
+def _run_obligations(args: argparse.Namespace, root: Path) -> int:
+    result, _ = _check_config(args, root, what="obligations")
+    print("\n".join(obligations.render_table(result)))
+    for fact in result.failed:
+        print(f"FAIL {fact.id}: {fact.reason}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _run_witnesses(args: argparse.Namespace, root: Path) -> int:
+    result, _ = _check_config(args, root, what="witnesses")
+    if result.not_covered:
+        print("\n".join(obligations.render_table(result)))
+        return EXIT_FAILED
+    for key, w in result.witnesses.items():
+        print(f"  {key:<16} {w['value']:>28}  ({w['computed_by']})")
+    for fact in result.failed:
+        print(f"FAIL {fact.id}: {fact.reason}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _obligations_all(root: Path, out: Path, timeout: float) -> int:
+    """Obligations and witnesses of every configs/*.toml, two at a time (per-run temp dirs,
+    atomic writes); a bad config file is reported and counted as a failure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    configs = sorted((root / "configs").glob("*.toml"))
+
+    def one(path: Path) -> tuple[Path, obligations.ObligationsResult | str]:
+        try:
+            result = obligations.check_config(root, path, timeout=timeout)
+        except BridgeError as err:
+            return path, _one_line(err)
+        obligations.write_results(result, out, root=root, command=["all"])
+        return path, result
+
+    failed = False
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for path, res in pool.map(one, configs):
+            if isinstance(res, str):
+                print(f"FAIL {path}: {res}", file=sys.stderr)
+                failed = True
+                continue
+            print("\n".join(obligations.render_table(res)))
+            failed = failed or not res.ok
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
 # all
 
 
@@ -301,18 +378,20 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
     read_name_list(args.allowlist or root / audit.ALLOWLIST_FILE, what="allowlist")
     read_name_list(args.targets or root / audit.TARGETS_FILE, what="audit targets")
 
-    _progress("step 1/4: build")
+    _progress("step 1/5: build")
     if _run_build(args, root) != EXIT_OK:
         print("flowar-proofs all: the build failed; audit, graph and report not run.")
         return EXIT_FAILED
-    _progress("step 2/4: audit")
+    _progress("step 2/5: audit")
     audit_result = _audit(args, root, source_only=False, output=out / "audit.json",
                           command=["all"])
     codes = {"audit": EXIT_OK if audit_result.ok else EXIT_FAILED}
-    _progress("step 3/4: graph")
+    _progress("step 3/5: graph")
     args.out = out
     codes["graph"] = _graph(args, root, page=True)
-    _progress("step 4/4: report")
+    _progress("step 4/5: obligations and witnesses of configs/*.toml")
+    codes["obligations"] = _obligations_all(root, out, _coqc_timeout(args.timeout))
+    _progress("step 5/5: report")
     codes["report"] = _report(root, out, args.paper_map)
     print()
     print("=" * 72)
@@ -348,7 +427,12 @@ SUBCOMMANDS: list[Subcommand] = [
                _run_graph),
     Subcommand("report", "HTML report from the audit and graph results", _opts_report,
                _run_report),
-    Subcommand("all", "build + audit + graph + report, then a summary", _opts_all, _run_all),
+    Subcommand("obligations", "what the proven theorems give for one FlowAR config (TOML), "
+               "checked by coqc", _opts_obligations, _run_obligations),
+    Subcommand("witnesses", "the constants Coq computes for one config -> "
+               "report/witnesses/<name>.json", _opts_obligations, _run_witnesses),
+    Subcommand("all", "build + audit + graph + obligations + report, then a summary", _opts_all,
+               _run_all),
 ]
 
 

@@ -184,9 +184,11 @@ def report_context(
     graph_page: bool,
     problems: Sequence[Problem],
     prov: Mapping[str, Any],
+    configs: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The template context of index.html (pure)."""
     return {
+        "configs": list(configs),
         "title": "FlowAR proofs: report",
         "audit": audit,
         "graph": graph,
@@ -198,6 +200,25 @@ def report_context(
         "statuses": {n["name"]: n["status"] for n in (graph or {}).get("nodes", [])},
         "provenance": prov,
     }
+
+
+def config_rows(out: Path) -> list[dict[str, Any]]:
+    """One row per OUT/obligations/<name>.json (`flowar-proofs obligations` / `all`): the
+    config, whether it is covered, and each fact's status and value."""
+    rows: list[dict[str, Any]] = []
+    for path in sorted((out / "obligations").glob("*.json")):
+        data = _read_json(path)
+        if data is None:
+            continue
+        for key, kind in (("config", str), ("ok", bool), ("facts", list),
+                          ("not_covered", list)):
+            _require(data, path, key, kind)
+        name = data["config"]
+        witnesses = out / "witnesses" / f"{name}.json"
+        rows.append({"name": name, "ok": data["ok"], "not_covered": data["not_covered"],
+                     "facts": data["facts"], "source": data.get("source", ""),
+                     "witnesses": f"witnesses/{name}.json" if witnesses.is_file() else None})
+    return rows
 
 
 @dataclass
@@ -247,8 +268,9 @@ def build_report(
     g_fresh = freshness(graph, root) if graph is not None else None
     inputs = [out / "audit.json", out / "graph.json", *([map_path] if entries is not None else [])]
     prov = provenance.collect(root, command, [p for p in inputs if p.exists()])
+    configs = config_rows(out)
     ctx = report_context(a_view, graph, g_fresh, rows, counts, (out / "graph.html").is_file(),
-                         problems, prov)
+                         problems, prov, configs)
     index = atomic.write_text(out / "index.html", render_template("index.html.j2", **ctx))
     stale = [name for name, fr in (("audit.json", a_view.fresh), ("graph.json", g_fresh))
              if fr is not None and fr.stale]
