@@ -10,16 +10,21 @@ import pytest
 from py_bridge import cli
 
 
-def test_bench_rejects_non_increasing_sizes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_rejects_non_increasing_sizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "bench"
     code = cli.main(["bench", "--s0", "3", "2", "--out-dir", str(out), "--no-progress"])
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--s0" in err[0]
+    assert len(err) == 1
+    assert "--s0" in err[0]
     assert not out.exists()
 
 
-def test_bench_rejects_out_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_rejects_out_dir_that_is_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "file"
     target.write_text("x")
     code = cli.main(["bench", "--s0", "2", "3", "--out-dir", str(target), "--no-progress"])
