@@ -160,3 +160,119 @@ Proof.
                | rewrite Q2R_div by assumption | rewrite Q2R_1 | rewrite Q2R_2 | rewrite Q2R_4].
   reflexivity.
 Qed.
+
+(** ** The tiny configuration *)
+
+Lemma Q2R_half : Q2R (1 # 2) = 1 / 2.  Proof. unfold Q2R. simpl. field. Qed.
+Lemma Q2R_quarter : Q2R (1 # 4) = 1 / 4.  Proof. unfold Q2R. simpl. field. Qed.
+Lemma Q2R_3 : Q2R 3 = 3.  Proof. unfold Q2R. simpl. field. Qed.
+Lemma Q2R_eps4 : Q2R (1 # 40960) = 1 / 40960.  Proof. unfold Q2R. simpl. field. Qed.
+
+(** The rational bound for the tiny configuration, with [E ≤ 3] and the
+    Taylor error of degree [g] bounded by [(1/4)^{g+1}/(g+1)!·3]. *)
+Definition tiny_eps (g : nat) : Q := (qpow (1 # 4) (S g) / qnat (fact (S g)) * 3)%Q.
+Definition tiny_qbound (eps : Q) : Q := qfh_bound (1 # 2) (1 # 4) 3 1 2 1 2 eps (1 # 2).
+
+Lemma tiny_eps_4 : (tiny_eps 4 == 1 # 40960)%Q.
+Proof. vm_compute. reflexivity. Qed.
+
+(** The computed bound for [g = 4]: [≈ 5.2·10⁻⁴ < 10⁻³]. *)
+Lemma tiny_bound_value : (tiny_qbound (1 # 40960) < 1 # 1000)%Q.
+Proof. vm_compute. reflexivity. Qed.
+
+(** The computed bounds for [g = 3, 4, 5, 6] strictly decrease (and [g = 3] is above [10⁻³]). *)
+Lemma tiny_bounds_decrease :
+  (1 # 1000 < tiny_qbound (tiny_eps 3))%Q /\ (tiny_qbound (tiny_eps 4) < tiny_qbound (tiny_eps 3))%Q
+  /\ (tiny_qbound (tiny_eps 5) < tiny_qbound (tiny_eps 4))%Q
+  /\ (tiny_qbound (tiny_eps 6) < tiny_qbound (tiny_eps 5))%Q.
+Proof. vm_compute. repeat split; reflexivity. Qed.
+
+(** The real bound itself strictly decreases in [g] for the tiny constants, for every [g]. *)
+Lemma tiny_bound_decreasing g :
+  fh_bound_g (1 / 2) (1 / 4) 1 2 1 2 (S g) (1 / 2) < fh_bound_g (1 / 2) (1 / 4) 1 2 1 2 g (1 / 2).
+Proof.
+  apply fh_bound_decreasing; try lra; try lia.
+  rewrite !S_INR. pose proof (pos_INR g). lra.
+Qed.
+
+Lemma exp_half_le_3 : exp (2 * (1 / 4)) <= 3.
+Proof.
+  eapply Rle_trans; [|apply Rpower.exp_le_3].
+  apply Rlt_le, exp_increasing. lra.
+Qed.
+
+Lemma eps_T_tiny : eps_T 4 (1 / 4) <= 1 / 40960.
+Proof.
+  eapply Rle_trans; [apply (eps_T_le_pow3 4 (1 / 4) 1); simpl; lra|].
+  change (fact 5) with 120%nat. rewrite INR_IZR_INZ. change (Z.of_nat 120) with 120%Z.
+  simpl. lra.
+Qed.
+
+(** Every flow head with the tiny dimensions ([d = 2], [d_h = 1], scale
+    [1/1], one layer, [T = 2] steps, degree [g = 4]) satisfying the
+    hypotheses of [fast_flowhead_error] with [B = 1/2], [σ = 1], [W = 1/2]
+    has fast and exact outputs within [10⁻³]. *)
+Theorem tiny_flowhead_error Dm G wo M F0 Yh :
+  Layer.ld (FlowHead.fhLD Dm) = 2%nat -> Layer.ldh (FlowHead.fhLD Dm) = 1%nat ->
+  Layer.lsn (FlowHead.fhLD Dm) = 1%Z -> Layer.lsd (FlowHead.fhLD Dm) = 1%Z -> FlowHead.fhLf Dm = 1%nat ->
+  fh_weights_ok Dm G wo M 2 4 (1 / 2) 1 (1 / 2) ->
+  flow_acts_ok Dm G wo M 2 Yh 4 (1 / 2) 1 F0 ->
+  dinf M (FlowHead.fhc Dm) (rflow_fast 4 Dm G wo M 2 F0 Yh) (rflow_exact Dm G wo M 2 F0 Yh) < 1 / 1000.
+Proof.
+  intros Hd Hdh Hsn Hsd HLf Hw Ha.
+  eapply Rle_lt_trans; [apply (fast_flowhead_error _ _ _ _ _ _ _ _ _ _ Hw F0 Ha)|].
+  assert (Hb : head_beta (Layer.ldh (FlowHead.fhLD Dm)) (rscale (FlowHead.fhLD Dm)) (1 / 2) = 1 / 4).
+  { unfold head_beta, rscale. rewrite Hdh, Hsn, Hsd. simpl. field. }
+  rewrite Hb, Hd, HLf.
+  eapply Rle_lt_trans.
+  { apply (fh_bound_mono _ _ _ 3 _ _ _ _ _ (1 / 40960)); try lra; try lia.
+    - split; [apply Rlt_le, exp_pos|apply exp_half_le_3].
+    - split; [apply eps_T_nonneg; lra|apply eps_T_tiny]. }
+  pose proof (Q2R_qfh_bound (1 # 2) (1 # 4) 3 1 2 1 2 (1 # 40960) (1 # 2)
+                ltac:(unfold Qeq; simpl; lia) ltac:(lia)) as Hq.
+  rewrite Q2R_half, Q2R_quarter, Q2R_3, Q2R_1, Q2R_eps4 in Hq.
+  rewrite <- Hq. apply Rlt_le_trans with (Q2R (1 # 1000)).
+  - apply Qlt_Rlt. exact tiny_bound_value.
+  - unfold Q2R. simpl. lra.
+Qed.
+
+(** ** 1/poly(n): the degree needed for a target [n^{-a}] exists *)
+
+(** For fixed weights, bounds and input, the constant in front of
+    [ε_T(g, β)] does not depend on [g]; since [β^{g+1}/(g+1)! → 0]
+    ([cv_speed_pow_fact]), for every [a] and [n ≥ 1] some degree [g₀]
+    makes the error at most [n^{-a}] for every [g ≥ g₀] satisfying the
+    hypotheses.  (This is the existence of [g₀]; the paper's
+    [g = O(log n)] under [β = o(log n)] is not derived here.) *)
+Theorem fast_flowhead_error_poly Dm G wo M T Yh B s Wb F0 (n : R) (a : nat) :
+  1 <= n ->
+  exists g0, forall g, (g0 <= g)%nat ->
+    fh_weights_ok Dm G wo M T g B s Wb -> flow_acts_ok Dm G wo M T Yh g B s F0 ->
+    dinf M (FlowHead.fhc Dm) (rflow_fast g Dm G wo M T F0 Yh) (rflow_exact Dm G wo M T F0 Yh)
+    <= / n ^ a.
+Proof.
+  intros Hn.
+  set (beta := head_beta (Layer.ldh (FlowHead.fhLD Dm)) (rscale (FlowHead.fhLD Dm)) B).
+  set (C := fh_bound Wb beta (exp (2 * beta)) s (Layer.ld (FlowHead.fhLD Dm)) (FlowHead.fhLf Dm) T 1 B).
+  assert (Hna : 0 < n ^ a) by (apply pow_lt; lra).
+  assert (HK : 0 < (Rabs C + 1) * exp (2 * beta)) by (pose proof (Rabs_pos C); pose proof (exp_pos (2 * beta)); nra).
+  set (t := / n ^ a / ((Rabs C + 1) * exp (2 * beta))).
+  assert (Ht : 0 < t) by (unfold t; apply Rdiv_lt_0_compat; [apply Rinv_0_lt_compat|]; lra).
+  destruct (cv_speed_pow_fact beta t Ht) as [N HN].
+  exists N. intros g Hg Hw Ha.
+  eapply Rle_trans; [apply (fast_flowhead_error _ _ _ _ _ _ _ _ _ _ Hw F0 Ha)|]. fold beta.
+  rewrite fh_bound_linear. fold C.
+  assert (Hbeta : 0 <= beta).
+  { destruct Hw as (_ & _ & _ & _ & _ & _ & Hsc & _). apply head_beta_nonneg, Hsc. }
+  pose proof (eps_T_nonneg g beta Hbeta) as He0.
+  assert (HS : beta ^ S g / INR (fact (S g)) < t).
+  { pose proof (HN (S g) ltac:(lia)) as H1. unfold R_dist in H1. rewrite Rminus_0_r in H1.
+    eapply Rle_lt_trans; [apply Rle_abs|exact H1]. }
+  assert (Heps : eps_T g beta <= t * exp (2 * beta)).
+  { unfold eps_T. apply Rmult_le_compat_r; [apply Rlt_le, exp_pos|lra]. }
+  assert (HC : C <= Rabs C + 1) by (pose proof (Rle_abs C); lra).
+  eapply Rle_trans; [apply Rmult_le_compat_l; [exact He0|exact HC]|].
+  eapply Rle_trans; [apply Rmult_le_compat_r; [pose proof (Rabs_pos C); lra|exact Heps]|].
+  pose proof (Rabs_pos C). pose proof (exp_pos (2 * beta)).
+  unfold t. right. field. repeat split; lra.
+Qed.
