@@ -67,9 +67,13 @@ Fixpoint exp_terms (n : nat) (i r term acc F : Z) : Z :=
   | S n' => exp_terms n' (i + 1) r (term * r / (i * 2 ^ F)) (acc + term) F
   end.
 
-(** The argument [m·2^e] in fixed point, rounded down. *)
+(** The argument [m·2^e] in fixed point, rounded down.  When
+    [|m·2^(e+F)| < 1] the floor is [0] or [−1], returned without forming
+    [2^(−(e+F))] (which would be huge for very negative [e]). *)
 Definition fx_of (F m e : Z) : Z :=
-  if 0 <=? e + F then m * 2 ^ (e + F) else m / 2 ^ (- (e + F)).
+  if 0 <=? e + F then m * 2 ^ (e + F)
+  else if e + F + Z.log2 (Z.abs m) <? 0 then (if m <? 0 then -1 else 0)
+  else m / 2 ^ (- (e + F)).
 
 Definition fexp_c p x : flt :=
   let m := mant x in let e := expo x in
@@ -118,4 +122,8 @@ Example fexp_c_0 : fexp_c 53 fzero = Flt (2 ^ 52) (-52).
 Proof. vm_compute. reflexivity. Qed.
 
 Example fexp_c_1 : fexp_c 53 (Flt 1 0) = Flt 6121026514868073 (-51).
+Proof. vm_compute. reflexivity. Qed.
+
+(** A valid but extremely small argument: [exp] of [−2^(−10^6)] is [1]. *)
+Example fexp_c_tiny : fexp_c 53 (Flt (- 2 ^ 52) (- 10 ^ 6)) = Flt (2 ^ 52) (-52).
 Proof. vm_compute. reflexivity. Qed.

@@ -80,7 +80,12 @@ def fexp_c(x: float) -> float:
     if e + (abs(m).bit_length() - 1) >= 10:
         return math.inf if m > 0 else 0.0     # Coq: the largest float / fzero
     f = F_BITS
-    v = m * 2**(e + f) if e + f >= 0 else m // 2**(-(e + f))
+    if e + f >= 0:
+        v = m * 2**(e + f)
+    elif e + f + (abs(m).bit_length() - 1) < 0:     # |m * 2**(e+f)| < 1: the floor is 0 or -1
+        v = -1 if m < 0 else 0
+    else:
+        v = m // 2**(-(e + f))
     k = (2 * v + LN2_FX) // (2 * LN2_FX)
     r = v - k * LN2_FX
     term, acc = 2**f, 0
