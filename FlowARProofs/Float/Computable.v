@@ -5,10 +5,10 @@
     abstract (only their accuracy over [R] is known), so Coq cannot evaluate
     the semantics with them.  This file gives concrete functions [fexp_c],
     [fsqrt_c] on the floats of Float/Format.v, computable by [vm_compute],
-    and the instance [fns_c : FloatFns].  Witnesses/EvalTiny.v evaluates the
-    pipeline with it, and the Python bridge (py_bridge/crosscheck/) implements
-    the same two functions with the same integer arithmetic, so both sides
-    use bit-identical exp and sqrt.
+    and the instance [fns_c : FloatFns].  The file EvalTiny.v that the Python
+    bridge generates (py_bridge/crosscheck/, docs/crosscheck.md) evaluates the
+    pipeline with it; the bridge implements the same two functions with the
+    same integer arithmetic, so both sides use bit-identical exp and sqrt.
 
     [fns_c] is a TEST instance, not a claim: nothing here is used by a
     theorem about FlowAR, and no accuracy is proved.  Documented (unproved)

@@ -10,8 +10,10 @@
     fields over [R], the standard library's Reals axioms of
     assumptions.allowlist).
 
-    The record has two layers:
-    - [FloatCircuits], the SEMANTIC part: for each primitive a circuit family
+    The record has three layers:
+    - [FloatFns]: the float functions [fexp], [fsqrt] and their validity,
+      nothing else — all the float semantics uses (it takes [P : FloatFns]);
+    - [FloatCircuits := { ffns :> FloatFns; ... }], the SEMANTIC part: for each primitive a circuit family
       indexed by the precision [p] (and the arity [m] for the iterated
       operations) that computes EXACTLY the Coq-defined float semantics of
       [Float/Format.v] on encodings of valid floats ([*_eval]), reads only
