@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from py_bridge import atomic  # noqa: E402
-from py_bridge.graph import GraphOptions, build_graph  # noqa: E402
+from py_bridge.graph import build_graph  # noqa: E402
 
 
 def _coq_version() -> str:
@@ -49,16 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="graph-bench-") as tmp:
         for i in range(args.runs):
-            opts = GraphOptions.from_args(
-                argparse.Namespace(
-                    root=root,
-                    out=Path(tmp) / f"run{i}",
-                    trust_record=args.trust_record,
-                    main_module=args.main_module,
-                )
+            out = Path(tmp) / f"run{i}"
+            result = build_graph(
+                root, out=out, trust_record=args.trust_record, main_module=args.main_module
             )
-            result = build_graph(opts)
             runs.append({k: round(v, 3) for k, v in result.timings.items()})
+            pages = {
+                p.relative_to(out).as_posix(): p.stat().st_size
+                for p in sorted(out.rglob("*.html"))
+                if "coqdoc" not in p.parts
+            }
             print(f"run {i + 1}/{args.runs}: {result.timings['total_s']:.2f} s", file=sys.stderr)
     totals = [r["total_s"] for r in runs]
     data = {
@@ -77,12 +77,15 @@ def main(argv: list[str] | None = None) -> int:
         "glob_declarations": result.glob_count,
         "status_counts": result.status_counts,
         "runs": runs,
+        "page_bytes": pages,
+        "page_bytes_total": sum(pages.values()),
         "median_total_s": round(statistics.median(totals), 3),
         "target_s": 10.0,
         "within_target": statistics.median(totals) <= 10.0,
     }
     atomic.write_json(args.output, data)
-    print(json.dumps({k: data[k] for k in ("nodes", "median_total_s", "within_target")}))
+    keys = ("nodes", "median_total_s", "within_target", "page_bytes_total")
+    print(json.dumps({k: data[k] for k in keys}))
     print(f"wrote {args.output}")
     return 0
 

@@ -1,7 +1,7 @@
 """Atomic file writes: write a temporary file in the target directory, then `os.replace` it.
 
 Readers never see a half-written file: they see the old content or the new one. Every writer in
-`py_bridge` goes through these helpers.
+`py_bridge` goes through these helpers; a failure raises `BridgeError` naming the path.
 """
 
 from __future__ import annotations
@@ -12,12 +12,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from py_bridge.errors import BridgeError
+from py_bridge.files import os_reason
+
 
 def write_bytes(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` atomically, creating parent directories; return the path."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+    except OSError as err:
+        raise BridgeError(f"{target}: cannot write: {os_reason(err)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -25,6 +32,9 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
+    except OSError as err:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise BridgeError(f"{target}: cannot write: {os_reason(err)}") from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -1,23 +1,49 @@
 """`flowar-proofs`: build the Coq proofs, audit the trust base, draw the lemma graph, report.
 
-A thin argparse layer over the Python API; every subcommand returns an exit code:
-0 all good, 1 a check failed (build error, audit finding, graph problem), 2 bad usage or input
-(unknown option, missing _CoqProject / allowlist, tool not installed).
+A thin argparse layer over the Python API (`py_bridge.coq.build`, `py_bridge.audit`,
+`py_bridge.graph`, `py_bridge.report`). Exit codes (`py_bridge.errors`): 0 all good, 1 a check
+failed, 2 bad usage or input (nothing was checked), 130 interrupted.
+
+The error boundary is `main`: every expected failure is a `BridgeError`, printed as one line
+naming the path or field and the reason; child processes are killed on every exit, Ctrl-C and
+SIGTERM included (`py_bridge.coq.runner.kill_all`).
+
+How to add a subcommand (e.g. `obligations`, `witnesses`, `crosscheck`, `bench`):
+  1. Put the work in a package `py_bridge/<name>/` with a keyword-argument API that raises
+     `BridgeError` for bad input (checked before long work) and returns a result with `ok`.
+  2. Here, write `def _opts_<name>(p: argparse.ArgumentParser) -> None` adding its options and
+     `def _run_<name>(args: argparse.Namespace, root: Path) -> int` that calls the API, prints a
+     summary and returns `EXIT_OK` / `EXIT_FAILED`.
+  3. Append `Subcommand("<name>", "<one-line help>", _opts_<name>, _run_<name>)` to SUBCOMMANDS
+     (and an example line to EPILOG). `--root` and the error boundary come for free.
+  4. Add a test that drives `cli.main(["<name>", ...])`, and one per bad input (exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import contextlib
+import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import FrameType
+from typing import Any
 
-from py_bridge import __version__, audit, coq
-from py_bridge.build import run_build
+from py_bridge import __version__, audit, coq, crosscheck, files, graph, obligations, report
+from py_bridge.coq.build import run_build
+from py_bridge.coq.names import read_name_list
+from py_bridge.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    BridgeError,
+)
+from py_bridge.paper_map import load_paper_map
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main"]
 
 EPILOG = """\
 examples:
@@ -27,11 +53,23 @@ examples:
   flowar-proofs audit --source-only      only the source scan (no build needed)
   flowar-proofs audit --root tests/coq/fixture_project --output /tmp/audit.json
   flowar-proofs graph                    lemma dependency graph -> report/graph.{json,dot,html}
-  flowar-proofs report                   the HTML report from the results above
+  flowar-proofs report                   report/index.html from the results above
+  flowar-proofs obligations configs/flowar-l.toml
+                                         what the theorems give for one config, checked by coqc
+  flowar-proofs witnesses configs/tiny.toml
+                                         the constants Coq computes -> report/witnesses/tiny.json
+  flowar-proofs crosscheck               Coq's vm_compute of a tiny config = numpy, bit for bit
+  flowar-proofs crosscheck --mutate mask a broken numpy model must fail (exit 1)
+  flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
 environment: FLOWAR_BUILD_TIMEOUT, FLOWAR_COQC_TIMEOUT, FLOWAR_COQCHK_TIMEOUT (seconds)
 """
+
+#: The Record of cited float-circuit results (FlowARProofs/Float/Primitives.v).
+TRUST_RECORD = "FloatPrimitivesTC0"
+#: Longest statement printed in the end-of-`all` summary (longer ones end in "...").
+STATEMENT_LIMIT = 300
 
 
 def _progress(line: str) -> None:
@@ -58,103 +96,62 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=None,
-                        help="project root holding _CoqProject (default: nearest one at or "
-                             "above the current directory)")
-
-    parser = argparse.ArgumentParser(
-        prog="flowar-proofs",
-        description="Coq proofs of the complexity of FlowAR (arXiv 2502.16490): "
-                    "build, trust-base audit, lemma graph and report.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[common], help=help_text, description=help_text,
-                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-
-    def add_build_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--jobs", "-j", type=_positive_int, default=2,
-                       help="parallel coqc jobs (default 2)")
-        p.add_argument("--build-timeout", type=_positive_float, default=None,
-                       help="seconds for the whole build (default $FLOWAR_BUILD_TIMEOUT or "
-                            f"{coq.DEFAULT_BUILD_TIMEOUT:.0f})")
-
-    def add_audit_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--allowlist", type=Path, default=None,
-                       help=f"allowed assumptions (default ROOT/{audit.ALLOWLIST_FILE})")
-        p.add_argument("--targets", type=Path, default=None,
-                       help=f"headline theorems to check (default ROOT/{audit.TARGETS_FILE})")
-        p.add_argument("--coqc-timeout", type=_positive_float, default=None,
-                       help="seconds for the Print Assumptions coqc run (default "
-                            f"$FLOWAR_COQC_TIMEOUT or {coq.DEFAULT_COQC_TIMEOUT:.0f})")
-        p.add_argument("--coqchk-timeout", type=_positive_float, default=None,
-                       help="seconds for coqchk (default $FLOWAR_COQCHK_TIMEOUT or "
-                            f"{coq.DEFAULT_COQCHK_TIMEOUT:.0f})")
-
-    add_build_options(add("build", "build the Coq proofs with make (coq_makefile)"))
-
-    p_audit = add("audit", "trust-base audit: source scan, coqchk, Print Assumptions")
-    add_audit_options(p_audit)
-    p_audit.add_argument("--source-only", action="store_true",
-                         help="only scan the sources (no compiled files needed)")
-    p_audit.add_argument("--output", type=Path, default=None,
-                         help=f"JSON report path (default ROOT/{audit.REPORT_PATH})")
-
-    def add_graph_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--out", type=Path, default=None,
-                       help="output directory (default ROOT/report)")
-        p.add_argument("--trust-record", default=None,
-                       help="qualified name of the float trust Record")
-        p.add_argument("--main-module", default=None, help="module of the headline theorems")
-        p.add_argument("--paper-map", type=Path, default=None,
-                       help="paper map (default ROOT/paper_map.toml)")
-        p.add_argument("--timeout", type=_positive_float, default=None,
-                       help="seconds per coqc run (default $FLOWAR_COQC_TIMEOUT or 600)")
-        p.add_argument("--no-page", action="store_true", help="skip the HTML page")
-
-    p_graph = add("graph", "lemma dependency graph (dpdgraph) -> JSON, DOT, HTML")
-    add_graph_options(p_graph)
-    p_graph.add_argument("--allowlist", type=Path, default=None,
-                         help=f"allowed assumptions (default ROOT/{audit.ALLOWLIST_FILE})")
-    p_graph.add_argument("--targets", type=Path, default=None,
-                         help=f"headline theorems (default ROOT/{audit.TARGETS_FILE})")
-
-    p_report = add("report", "HTML report from the audit and graph results")
-    p_report.add_argument("--out", type=Path, default=None,
-                          help="output directory (default ROOT/report)")
-    p_report.add_argument("--timeout", type=_positive_float, default=None,
-                          help="seconds per tool run (default $FLOWAR_COQC_TIMEOUT or 600)")
-
-    p_all = add("all", "build + audit + graph + report, then a summary")
-    add_build_options(p_all)
-    add_audit_options(p_all)
-    p_all.add_argument("--out", type=Path, default=None,
-                       help="output directory (default ROOT/report)")
-    p_all.add_argument("--timeout", type=_positive_float, default=None,
-                       help="seconds per coqc run of graph/report")
-    return parser
+# --------------------------------------------------------------------------------------------
+# Options shared by several subcommands
 
 
-def _root(args: argparse.Namespace) -> Path:
-    if args.root is not None:
-        root = args.root.resolve()
-        if not (root / coq.PROJECT_FILE).is_file():
-            raise coq.UsageError(f"--root {args.root}: no {coq.PROJECT_FILE} there")
-        return root
-    return coq.find_project_root(Path.cwd())
+def _opt_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=None,
+                   help="output directory (default ROOT/report)")
+
+
+def _opts_build(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=_positive_int, default=2,
+                   help="parallel coqc jobs (default 2)")
+    p.add_argument("--build-timeout", type=_positive_float, default=None,
+                   help="seconds for the whole build (default $FLOWAR_BUILD_TIMEOUT or "
+                        f"{coq.DEFAULT_BUILD_TIMEOUT:.0f})")
+
+
+def _opt_lists(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allowlist", type=Path, default=None,
+                   help=f"allowed assumptions (default ROOT/{audit.ALLOWLIST_FILE})")
+    p.add_argument("--targets", type=Path, default=None,
+                   help=f"headline theorems (default ROOT/{audit.TARGETS_FILE})")
+
+
+def _opts_audit_common(p: argparse.ArgumentParser) -> None:
+    _opt_lists(p)
+    p.add_argument("--coqc-timeout", type=_positive_float, default=None,
+                   help="seconds for the Print Assumptions coqc run (default "
+                        f"$FLOWAR_COQC_TIMEOUT or {coq.DEFAULT_COQC_TIMEOUT:.0f})")
+    p.add_argument("--coqchk-timeout", type=_positive_float, default=None,
+                   help="seconds for coqchk (default $FLOWAR_COQCHK_TIMEOUT or "
+                        f"{coq.DEFAULT_COQCHK_TIMEOUT:.0f})")
+
+
+def _opts_graph_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--trust-record", default=None,
+                   help=f"qualified name of the float trust Record "
+                        f"(default {graph.DEFAULT_TRUST_RECORD})")
+    p.add_argument("--main-module", default=None,
+                   help=f"module of the headline theorems (default {graph.DEFAULT_MAIN_MODULE})")
+    p.add_argument("--paper-map", type=Path, default=None,
+                   help="paper map (default ROOT/paper_map.toml, if present)")
+    p.add_argument("--timeout", type=_positive_float, default=None,
+                   help="seconds per coqc / coqdoc / dot run (default $FLOWAR_COQC_TIMEOUT or "
+                        f"{coq.DEFAULT_COQC_TIMEOUT:.0f})")
+
+
+def _coqc_timeout(value: float | None) -> float:
+    return value or coq.timeout_from_env("FLOWAR_COQC_TIMEOUT", coq.DEFAULT_COQC_TIMEOUT)
 
 
 # --------------------------------------------------------------------------------------------
-# Subcommands
+# build
 
 
-def cmd_build(args: argparse.Namespace, root: Path) -> int:
+def _run_build(args: argparse.Namespace, root: Path) -> int:
     timeout = args.build_timeout or coq.timeout_from_env("FLOWAR_BUILD_TIMEOUT",
                                                          coq.DEFAULT_BUILD_TIMEOUT)
     outcome = run_build(root, jobs=args.jobs, timeout=timeout, progress=_progress,
@@ -163,73 +160,187 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
-def _run_audit(args: argparse.Namespace, root: Path, *, source_only: bool) -> audit.AuditReport:
-    report = audit.run_audit(
+# --------------------------------------------------------------------------------------------
+# audit
+
+
+def _opts_audit(p: argparse.ArgumentParser) -> None:
+    _opts_audit_common(p)
+    p.add_argument("--source-only", action="store_true",
+                   help="only scan the sources (no compiled files needed)")
+    p.add_argument("--output", type=Path, default=None,
+                   help=f"JSON report path (default ROOT/{audit.REPORT_PATH})")
+
+
+def _audit(args: argparse.Namespace, root: Path, *, source_only: bool, output: Path,
+           command: Sequence[str]) -> audit.AuditReport:
+    files.ensure_writable_file(output, what="audit JSON")
+    result = audit.run_audit(
         root,
         source_only=source_only,
         allowlist_path=args.allowlist,
         targets_path=args.targets,
-        coqc_timeout=args.coqc_timeout
-        or coq.timeout_from_env("FLOWAR_COQC_TIMEOUT", coq.DEFAULT_COQC_TIMEOUT),
+        coqc_timeout=_coqc_timeout(args.coqc_timeout),
         coqchk_timeout=args.coqchk_timeout
         or coq.timeout_from_env("FLOWAR_COQCHK_TIMEOUT", coq.DEFAULT_COQCHK_TIMEOUT),
         progress=_progress,
+        command=command,
     )
-    output = getattr(args, "output", None) or root / audit.REPORT_PATH
-    audit.write_report(report, output)
-    print(audit.render_summary(report))
+    audit.write_report(result, output)
+    print(audit.render_summary(result))
     print(f"wrote {output}")
-    return report
+    return result
 
 
-def cmd_audit(args: argparse.Namespace, root: Path) -> int:
-    report = _run_audit(args, root, source_only=args.source_only)
-    return EXIT_OK if report.ok else EXIT_FAILED
+def _run_audit(args: argparse.Namespace, root: Path) -> int:
+    output = args.output or root / audit.REPORT_PATH
+    result = _audit(args, root, source_only=args.source_only, output=output,
+                    command=["audit", *(["--source-only"] if args.source_only else [])])
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
-class PluginMissing(Exception):
-    """A `py_bridge` module that a subcommand delegates to is not there (yet)."""
+# --------------------------------------------------------------------------------------------
+# graph
 
 
-def load_plugin(name: str) -> ModuleType:
-    """Import `py_bridge.<name>` lazily. Raises `PluginMissing` if that module itself does not
-    exist; a missing third-party dependency becomes a `coq.UsageError` naming it."""
-    full = f"py_bridge.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as err:
-        if err.name == full:
-            raise PluginMissing(f"{full} is not part of this checkout yet") from None
-        raise coq.UsageError(
-            f"{full} needs the Python package {err.name!r}, which is not installed; "
-            "run `python3 -m pip install -e .`"
-        ) from None
+def _opts_graph(p: argparse.ArgumentParser) -> None:
+    _opt_out(p)
+    _opts_graph_common(p)
+    _opt_lists(p)
+    p.add_argument("--no-page", action="store_true",
+                   help="skip coqdoc and the HTML page (an older graph.html is removed)")
 
 
-def _delegate(name: str, args: argparse.Namespace, root: Path) -> int:
-    module = load_plugin(name)
-    entry: Callable[[argparse.Namespace], int | None] = module.main
-    args.root = root
-    result = entry(args)
-    return EXIT_OK if result is None else int(result)
+def _graph(args: argparse.Namespace, root: Path, *, page: bool) -> int:
+    result = graph.build_graph(
+        root,
+        out=args.out,
+        trust_record=args.trust_record,
+        main_module=args.main_module,
+        targets=args.targets,
+        paper_map=args.paper_map,
+        allowlist=args.allowlist,
+        timeout=_coqc_timeout(args.timeout),
+        page=page,
+        command=["graph", *([] if page else ["--no-page"])],
+    )
+    for line in graph.report_lines(result):
+        print(line)
+    for line in graph.failure_lines(result):
+        print(line, file=sys.stderr)
+    _progress(f"graph: done in {result.timings.get('total_s', 0):.1f} s")
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def cmd_graph(args: argparse.Namespace, root: Path) -> int:
-    return _delegate("graph", args, root)
+def _run_graph(args: argparse.Namespace, root: Path) -> int:
+    return _graph(args, root, page=not args.no_page)
 
 
-def cmd_report(args: argparse.Namespace, root: Path) -> int:
-    return _delegate("report", args, root)
+# --------------------------------------------------------------------------------------------
+# report
 
 
-#: The Record of cited float-circuit results (FlowARProofs/Float/Primitives.v).
-TRUST_RECORD = "FloatPrimitivesTC0"
+def _opts_report(p: argparse.ArgumentParser) -> None:
+    _opt_out(p)
+    p.add_argument("--paper-map", type=Path, default=None,
+                   help="paper map (default ROOT/paper_map.toml, if present)")
 
 
-def headline_summary(report: audit.AuditReport) -> list[str]:
+def _report(root: Path, out: Path | None, paper_map: Path | None) -> int:
+    result = report.build_report(root, out=out, paper_map=paper_map)
+    print(f"wrote {result.index}")
+    for name in result.stale:
+        print(f"note: {name} is stale (its inputs changed since it was written)")
+    for problem in result.problems:
+        print(f"FAIL {problem}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _run_report(args: argparse.Namespace, root: Path) -> int:
+    return _report(root, args.out, args.paper_map)
+
+
+# --------------------------------------------------------------------------------------------
+# obligations, witnesses
+
+
+def _opts_obligations(p: argparse.ArgumentParser) -> None:
+    p.add_argument("config", type=Path, metavar="CONFIG", help="FlowAR config (TOML)")
+    _opt_out(p)
+    p.add_argument("--timeout", type=_positive_float, default=None,
+                   help="seconds per coqc run (default $FLOWAR_COQC_TIMEOUT or "
+                        f"{coq.DEFAULT_COQC_TIMEOUT:.0f})")
+
+
+def _check_config(args: argparse.Namespace, root: Path, *, what: str,
+                  ) -> tuple[obligations.ObligationsResult, Path]:
+    obligations.load_config(args.config)  # bad input fails here, before anything is written
+    out = files.ensure_writable_dir(args.out or root / "report")
+    result = obligations.check_config(root, args.config, timeout=_coqc_timeout(args.timeout))
+    written = obligations.write_results(result, out, root=root,
+                                        command=[what, str(args.config)],
+                                        obligations=what == "obligations",
+                                        witnesses=what == "witnesses")
+    for path in written:
+        print(f"wrote {path}")
+    return result, out
+
+
+def _run_obligations(args: argparse.Namespace, root: Path) -> int:
+    result, _ = _check_config(args, root, what="obligations")
+    print("\n".join(obligations.render_table(result)))
+    for fact in result.failed:
+        print(f"FAIL {fact.id}: {fact.reason}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _run_witnesses(args: argparse.Namespace, root: Path) -> int:
+    result, _ = _check_config(args, root, what="witnesses")
+    if result.not_covered:
+        print("\n".join(obligations.render_table(result)))
+        return EXIT_FAILED
+    for key, w in result.witnesses.items():
+        print(f"  {key:<16} {w['value']:>28}  ({w['computed_by']})")
+    for fact in result.failed:
+        print(f"FAIL {fact.id}: {fact.reason}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _obligations_all(root: Path, out: Path, timeout: float) -> int:
+    """Obligations and witnesses of every configs/*.toml, two at a time (per-run temp dirs,
+    atomic writes); a bad config file is reported and counted as a failure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    configs = sorted((root / "configs").glob("*.toml"))
+
+    def one(path: Path) -> tuple[Path, obligations.ObligationsResult | str]:
+        try:
+            result = obligations.check_config(root, path, timeout=timeout)
+        except BridgeError as err:
+            return path, _one_line(err)
+        obligations.write_results(result, out, root=root, command=["all"])
+        return path, result
+
+    failed = False
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for path, res in pool.map(one, configs):
+            if isinstance(res, str):
+                print(f"FAIL {path}: {res}", file=sys.stderr)
+                failed = True
+                continue
+            print("\n".join(obligations.render_table(res)))
+            failed = failed or not res.ok
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
+# all
+
+
+def headline_summary(result: audit.AuditReport) -> list[str]:
     """The end-of-`all` summary: each headline theorem, its statement and assumption status."""
-    lines = ["Headline theorems (audit_targets.txt):"]
-    for t in report.targets.targets:
+    lines = [f"Headline theorems ({audit.TARGETS_FILE}):"]
+    for t in result.targets.targets:
         if t.ok:
             status = ("proved, closed under the global context" if t.closed
                       else "proved, assuming only allowlisted axioms: "
@@ -242,54 +353,162 @@ def headline_summary(report: audit.AuditReport) -> list[str]:
             status += f"; takes the float-circuit trust record {TRUST_RECORD} as a hypothesis"
         lines.append(f"  {t.name}")
         if t.statement:
-            statement = t.statement if len(t.statement) <= 300 else t.statement[:297] + "..."
+            statement = t.statement
+            if len(statement) > STATEMENT_LIMIT:
+                statement = statement[: STATEMENT_LIMIT - 3] + "..."
             lines.append(f"      : {statement}")
         lines.append(f"      {status}")
     return lines
 
 
-def cmd_all(args: argparse.Namespace, root: Path) -> int:
-    _progress("step 1/4: build")
-    if cmd_build(args, root) != EXIT_OK:
+def _opts_all(p: argparse.ArgumentParser) -> None:
+    _opts_build(p)
+    _opts_audit_common(p)
+    _opt_out(p)
+    _opts_graph_common(p)
+
+
+def _run_all(args: argparse.Namespace, root: Path) -> int:
+    out = files.ensure_writable_dir(args.out or root / "report")
+    if args.paper_map is not None:
+        files.require_file(args.paper_map, what="paper map")
+    # every input of the later steps is checked before the (long) build
+    opts = graph.resolve_options(root, out=out, targets=args.targets, allowlist=args.allowlist,
+                                 paper_map=args.paper_map)
+    if opts.paper_map is not None:
+        load_paper_map(opts.paper_map)
+    read_name_list(args.allowlist or root / audit.ALLOWLIST_FILE, what="allowlist")
+    read_name_list(args.targets or root / audit.TARGETS_FILE, what="audit targets")
+
+    _progress("step 1/5: build")
+    if _run_build(args, root) != EXIT_OK:
         print("flowar-proofs all: the build failed; audit, graph and report not run.")
         return EXIT_FAILED
-    _progress("step 2/4: audit")
-    report = _run_audit(args, root, source_only=False)
-    failed = not report.ok
-    notes: list[str] = []
-    for step, name in (("3/4", "graph"), ("4/4", "report")):
-        _progress(f"step {step}: {name}")
-        plugin_args = argparse.Namespace(**vars(args))
-        try:
-            code = _delegate(name, plugin_args, root)
-        except PluginMissing as err:
-            notes.append(f"{name}: skipped ({err})")
-            continue
-        if code != EXIT_OK:
-            failed = True
-            notes.append(f"{name}: exited with code {code}")
+    _progress("step 2/5: audit")
+    audit_result = _audit(args, root, source_only=False, output=out / "audit.json",
+                          command=["all"])
+    codes = {"audit": EXIT_OK if audit_result.ok else EXIT_FAILED}
+    _progress("step 3/5: graph")
+    args.out = out
+    codes["graph"] = _graph(args, root, page=True)
+    _progress("step 4/5: obligations and witnesses of configs/*.toml")
+    codes["obligations"] = _obligations_all(root, out, _coqc_timeout(args.timeout))
+    _progress("step 5/5: report")
+    codes["report"] = _report(root, out, args.paper_map)
     print()
     print("=" * 72)
-    print("\n".join(headline_summary(report)))
-    for note in notes:
-        print(f"note: {note}")
-    out_dir = (args.out or root / "report").resolve()
-    produced = sorted(p.name for p in out_dir.glob("*") if p.is_file()) if out_dir.is_dir() else []
-    print(f"Report directory: {out_dir}" + (f" ({', '.join(produced)})" if produced else ""))
-    index = out_dir / "index.html"
-    if index.is_file():
-        print(f"Open {index}")
-    print(f"Overall: {'OK' if not failed else 'FAILED'}")
+    print("\n".join(headline_summary(audit_result)))
+    for step, code in codes.items():
+        if code != EXIT_OK:
+            print(f"note: {step}: a check failed (exit code {code})")
+    produced = sorted(p.name for p in out.iterdir() if p.is_file())
+    print(f"Report directory: {out} ({', '.join(produced)})")
+    print(f"Open {out / 'index.html'}")
+    failed = any(code != EXIT_OK for code in codes.values())
+    print(f"Overall: {'FAILED' if failed else 'OK'}")
     return EXIT_FAILED if failed else EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
-    "build": cmd_build,
-    "audit": cmd_audit,
-    "graph": cmd_graph,
-    "report": cmd_report,
-    "all": cmd_all,
-}
+# --------------------------------------------------------------------------------------------
+# crosscheck
+
+
+def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the tiny config's weights and noise (default 0)")
+    p.add_argument("--mutate", choices=crosscheck.MUTATIONS, default=None,
+                   help="break the numpy model this way; the check must then fail")
+    p.add_argument("--timeout", type=_positive_float, default=None,
+                   help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
+                        f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
+
+
+def _run_crosscheck(args: argparse.Namespace, root: Path) -> int:
+    timeout = args.timeout or coq.timeout_from_env("FLOWAR_COQC_TIMEOUT",
+                                                   crosscheck.DEFAULT_TIMEOUT)
+    _progress("crosscheck: coqc EvalTiny.v (vm_compute of the tiny config, ~15 s) and numpy")
+    result = crosscheck.eval_check(root=root, seed=args.seed, mutation=args.mutate,
+                                   timeout=timeout)
+    for line in crosscheck.report_lines(result):
+        print(line)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+# --------------------------------------------------------------------------------------------
+# The table of subcommands and the error boundary
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    add_options: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Path], int]
+
+
+SUBCOMMANDS: list[Subcommand] = [
+    Subcommand("build", "build the Coq proofs with make (coq_makefile)", _opts_build, _run_build),
+    Subcommand("audit", "trust-base audit: source scan, coqchk, Print Assumptions", _opts_audit,
+               _run_audit),
+    Subcommand("graph", "lemma dependency graph (dpdgraph) -> JSON, DOT, HTML", _opts_graph,
+               _run_graph),
+    Subcommand("report", "HTML report from the audit and graph results", _opts_report,
+               _run_report),
+    Subcommand("obligations", "what the proven theorems give for one FlowAR config (TOML), "
+               "checked by coqc", _opts_obligations, _run_obligations),
+    Subcommand("witnesses", "the constants Coq computes for one config -> "
+               "report/witnesses/<name>.json", _opts_obligations, _run_witnesses),
+    Subcommand("crosscheck", "Coq's evaluation of the float semantics on a tiny config = the "
+               "numpy model, bit for bit", _opts_crosscheck, _run_crosscheck),
+    Subcommand("all", "build + audit + graph + obligations + report, then a summary", _opts_all,
+               _run_all),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # allow_abbrev=False: scripts must spell options out, so a renamed option cannot keep
+    # working by accident as a prefix of its new name
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common.add_argument("--root", type=Path, default=None,
+                        help="project root holding _CoqProject (default: nearest one at or "
+                             "above the current directory)")
+    parser = argparse.ArgumentParser(
+        prog="flowar-proofs",
+        description="Coq proofs of the complexity of FlowAR (arXiv 2502.16490): "
+                    "build, trust-base audit, lemma graph and report.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for cmd in SUBCOMMANDS:
+        p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.help,
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           allow_abbrev=False)
+        cmd.add_options(p)
+    return parser
+
+
+def _root(args: argparse.Namespace) -> Path:
+    if args.root is not None:
+        root: Path = args.root.resolve()
+        if not (root / coq.PROJECT_FILE).is_file():
+            raise BridgeError(f"--root {args.root}: no {coq.PROJECT_FILE} there")
+        return root
+    return coq.find_project_root(Path.cwd())
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split("\n"))
+
+
+def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    """Kill the children first (worker threads wait on them), then unwind the main thread."""
+    coq.kill_all()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -298,16 +517,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    runners = {cmd.name: cmd.run for cmd in SUBCOMMANDS}
+    previous: dict[signal.Signals, Any] = {}
     try:
-        root = _root(args)
-        return COMMANDS[args.command](args, root)
-    except coq.UsageError as err:
-        print(f"flowar-proofs {args.command}: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except PluginMissing as err:
-        print(f"flowar-proofs {args.command}: {err}; this subcommand is not available yet.",
-              file=sys.stderr)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # (not possible outside the main thread, e.g. in a test thread: then skip it)
+            with contextlib.suppress(ValueError):
+                previous[sig] = signal.signal(sig, _on_signal)
+        return runners[args.command](args, _root(args))
+    except BridgeError as err:
+        print(f"flowar-proofs {args.command}: {_one_line(err)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("flowar-proofs: interrupted", file=sys.stderr)
-        return 130
+        print(f"flowar-proofs {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        coq.kill_all()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -18,9 +18,12 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from py_bridge import files
+from py_bridge.errors import BridgeError
 
 PAPER_STATUSES = ("proved", "proved-from-trust-record", "not-formalized")
 _REQUIRED = ("paper", "name", "coq", "status")
@@ -28,7 +31,7 @@ _KNOWN = frozenset(_REQUIRED) | {"note"}
 _BAD_GRAPH_STATUSES = frozenset({"axiom", "admitted", "uses-axiom"})
 
 
-class PaperMapError(ValueError):
+class PaperMapError(BridgeError):
     """A malformed paper map; the message names the entry index and field of every problem."""
 
 
@@ -112,15 +115,14 @@ def parse_paper_map(text: str, source: str = "paper_map.toml") -> list[Entry]:
                 )
             )
     if problems:
-        raise PaperMapError(f"{source}: malformed:\n  " + "\n  ".join(problems))
+        raise PaperMapError(f"{source}: malformed: " + "; ".join(problems))
     return entries
 
 
-def load_paper_map(path: Path) -> list[Entry] | None:
-    """The entries of the map at ``path``, or None if the file does not exist."""
-    if not path.is_file():
-        return None
-    return parse_paper_map(path.read_text(encoding="utf-8"), str(path))
+def load_paper_map(path: Path) -> list[Entry]:
+    """The entries of the map at ``path`` (which must be a readable UTF-8 file)."""
+    files.require_file(path, what="paper map")
+    return parse_paper_map(files.read_text(path, what="paper map"), str(path))
 
 
 def extracted_status(statuses: list[str]) -> str:
@@ -156,3 +158,25 @@ def check_paper_map(entries: list[Entry], node_status: Mapping[str, str]) -> lis
 def coverage_counts(entries: list[Entry]) -> dict[str, int]:
     counts = Counter(e.status for e in entries)
     return {s: counts.get(s, 0) for s in PAPER_STATUSES}
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    entry: Entry
+    extracted: str
+    problems: list[str]
+
+
+def coverage_rows(
+    entries: Sequence[Entry], node_status: Mapping[str, str], problems: Sequence[Problem]
+) -> list[CoverageRow]:
+    """One row per paper-map entry: its recorded status, the extracted one, its problems."""
+    rows = []
+    for e in entries:
+        present = [node_status[c] for c in e.coq if c in node_status]
+        if len(present) < len(e.coq):
+            extracted = "missing"
+        else:
+            extracted = extracted_status(present) if e.coq else "not-formalized"
+        rows.append(CoverageRow(e, extracted, [p.message for p in problems if p.entry is e]))
+    return rows

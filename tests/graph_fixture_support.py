@@ -3,7 +3,6 @@ page and paper-map tests; imported with the tests directory on sys.path)."""
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,22 +29,21 @@ def build_fixture(dest: Path) -> Path:
             text=True,
         )
     (dest / "audit_targets.txt").write_text(TARGETS, encoding="utf-8")
+    (dest / "assumptions.allowlist").write_text("# nothing is allowed\n", encoding="utf-8")
     return dest
 
 
-def graph_args(root: Path, **extra: object) -> argparse.Namespace:
-    """The namespace the CLI would pass to py_bridge.graph.main for the fixture."""
-    ns = argparse.Namespace(
-        root=str(root),
-        out=str(root / "report"),
-        trust_record=TRUST_RECORD,
-        main_module="Fix.Main",
-        paper_map=None,
-        targets=None,
-        allowlist=None,
-        timeout=None,
-        no_page=False,
-    )
-    for key, value in extra.items():
-        setattr(ns, key, value)
-    return ns
+def graph_argv(root: Path, *extra: str) -> list[str]:
+    """The `flowar-proofs graph` command line for the fixture (add options in ``extra``)."""
+    return [
+        "graph",
+        "--root", str(root),
+        "--trust-record", TRUST_RECORD,
+        "--main-module", "Fix.Main",
+        *extra,
+    ]
+
+
+def graph_kwargs(root: Path, **extra: object) -> dict[str, object]:
+    """Keyword arguments of ``py_bridge.graph.build_graph`` for the fixture."""
+    return {"trust_record": TRUST_RECORD, "main_module": "Fix.Main", **extra}

@@ -4,18 +4,16 @@ Coq 8.16.1), and the allowlist / targets file format."""
 import pytest
 
 from py_bridge import coq
-from py_bridge.assumptions import (
+from py_bridge.audit.judge import (
     generate_targets_file,
-    is_allowed,
     judge_coqchk,
     judge_target,
-    parse_assumptions,
-    parse_coqchk_summary,
-    parse_name_list,
     split_marked_output,
     statement_of,
-    target_module,
 )
+from py_bridge.coq.assumptions import parse_assumptions, parse_coqchk_summary
+from py_bridge.coq.names import is_allowed, parse_name_list
+from py_bridge.coq.project import longest_module_prefix as target_module
 
 ALLOW = (
     "Coq.Reals.ClassicalDedekindReals.sig_forall_dec",

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from py_bridge import atomic
+from py_bridge.errors import BridgeError
 
 
 def test_write_json_creates_parents_and_round_trips(tmp_path: Path) -> None:
@@ -23,11 +24,11 @@ def test_failed_write_keeps_old_content_and_no_temp_file(
     atomic.write_text(target, "old\n")
 
     def failing_replace(src: str, dst: object) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
         patch.setattr(atomic.os, "replace", failing_replace)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(BridgeError, match="out.json: cannot write: no space left"):
             atomic.write_text(target, "new content that must not appear\n")
     assert target.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]

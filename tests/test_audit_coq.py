@@ -10,7 +10,7 @@ import pytest
 from coq_fixture_support import ALLOWLIST, make_fixture_project, needs_coq
 
 from py_bridge import audit
-from py_bridge.build import run_build
+from py_bridge.coq.build import run_build
 
 pytestmark = needs_coq
 
@@ -55,7 +55,7 @@ def test_every_allowlisted_name_is_really_reported_with_reals(
 ) -> None:
     # good.v loads Reals: each allowlist entry must be a name Coq 8.16 actually reports
     # (a typo in the allowlist would allow nothing and fail here).
-    allow = audit.read_name_list(ALLOWLIST)
+    allow = audit.read_name_list(ALLOWLIST, what="allowlist")
     assert set(allow) <= set(negative_report.coqchk.axioms)
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from py_bridge.build import BuildOutcome, progress_line
+from py_bridge.coq.build import BuildOutcome, progress_line
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,9 +11,9 @@ import pytest
 from coq_fixture_support import ALLOWLIST, FIXTURE_PROJECT, REPO, make_fixture_project, needs_coq
 
 from py_bridge import __version__, cli
-from py_bridge.assumptions import TargetResult, TargetsCheck
 from py_bridge.audit import AuditReport
-from py_bridge.scan import SourceScan
+from py_bridge.audit.judge import TargetResult, TargetsCheck
+from py_bridge.audit.scan import SourceScan
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,11 +105,6 @@ def test_full_audit_of_unbuilt_fixture_project_exits_1(
     assert "not built" in out
 
 
-def test_missing_plugin_is_reported() -> None:
-    with pytest.raises(cli.PluginMissing, match="py_bridge.no_such_step"):
-        cli.load_plugin("no_such_step")
-
-
 def test_headline_summary_states_status_and_trust_record() -> None:
     targets = [
         TargetResult(name="M.thm", module="M", found=True, closed=True,
@@ -126,3 +121,10 @@ def test_headline_summary_states_status_and_trust_record() -> None:
     assert "assuming only allowlisted axioms: ClassicalDedekindReals.sig_forall_dec" in text
     assert "NOT OK: assumes ax.magic" in text
     assert "NOT OK: does not exist" in text
+
+
+def test_options_cannot_be_abbreviated(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["audit", "--source", "--root", "."])
+    assert info.value.code == 2
+    assert "unrecognized arguments: --source" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 import pytest
 
-from py_bridge.coqlex import (
+from py_bridge.coq.lex import (
     LexError,
     blank_comments_and_strings,
     command_words,

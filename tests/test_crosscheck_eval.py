@@ -23,9 +23,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from coq_fixture_support import HAVE_COQ, REPO  # noqa: E402
 
-from py_bridge import coq  # noqa: E402
+from py_bridge import (
+    cli,  # noqa: E402
+    coq,  # noqa: E402
+)
 from py_bridge import crosscheck as cc  # noqa: E402
 from py_bridge.crosscheck import evaltiny  # noqa: E402
+from py_bridge.errors import BridgeError  # noqa: E402
 from py_bridge.model.weights import init_noise, init_weights  # noqa: E402
 
 # -- the Python halves, against independent references -------------------------------
@@ -97,7 +101,7 @@ def test_parse_coq_output() -> None:
            "  (0, 0)]\n : list (Z * Z)\n")
     assert evaltiny.parse_coq_output(out) == [(4684661765295328, -51),
                                               (-4538667523260558, -51), (0, 0)]
-    with pytest.raises(ValueError, match="no evaluated list"):
+    with pytest.raises(BridgeError, match="no evaluated list"):
         evaltiny.parse_coq_output("Error")
 
 
@@ -113,6 +117,21 @@ def test_compare_reports_module_kind_expected_got() -> None:
 
 def test_bad_mutation_name_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cc.main(["eval", "--mutate", "nope"]) == 2
+    with pytest.raises(BridgeError, match="mutation: must be one of"):
+        cc.eval_check(root=REPO, mutation="nope", coq_values=[])
+
+
+def test_cli_unbuilt_library_is_usage_error(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "_CoqProject").write_text("-Q X X\nX/A.v\n")
+    (tmp_path / "X").mkdir()
+    (tmp_path / "X" / "A.v").write_text("Definition a := 0.\n")
+    assert cli.main(["crosscheck", "--root", str(tmp_path)]) == 2
+    errors = [ln for ln in capsys.readouterr().err.splitlines()
+              if not ln.startswith("[flowar-proofs]")]          # progress lines aside
+    assert len(errors) == 1
+    assert errors[0].startswith("flowar-proofs crosscheck: ")
+    assert "X/A.v: not built" in errors[0]
 
 
 # -- Coq: the generated EvalTiny.v ---------------------------------------------------------
@@ -163,8 +182,8 @@ def test_each_mutation_breaks_the_crosscheck(coq_values: list[tuple[int, int]],
 
 
 @needs_built_library
-def test_main_prints_mismatches_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cc.main(["eval", "--root", str(REPO), "--mutate", "residual"]) == 1
+def test_cli_prints_mismatches_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["crosscheck", "--root", str(REPO), "--mutate", "residual"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out
     assert all(line.startswith("MISMATCH module=flowar.output[") for line in out)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from py_bridge.classify import DeclInfo, is_suffix, name_matches, trust_field_names
-from py_bridge.dpd import DpdParseError, parse_dpd
-from py_bridge.extract import closure_script, file_graph_script, parse_assumptions
-from py_bridge.globfile import keyword_before, line_of_offset, line_starts, object_decls, parse_glob
-from py_bridge.graph import read_name_list
-from py_bridge.page import _contract, select_display
+from py_bridge.coq.assumptions import assumption_names as parse_assumptions
+from py_bridge.coq.dpd import DpdParseError, parse_dpd
+from py_bridge.coq.glob import keyword_before, line_of_offset, line_starts, object_decls, parse_glob
+from py_bridge.coq.names import is_allowed
+from py_bridge.graph.classify import DeclInfo, is_suffix, trust_field_names
+from py_bridge.graph.extract import closure_script, file_graph_script
+from py_bridge.graph.layout import _contract, select_display
 
 DPD = """N: 8 "a_thm" [body=yes, kind=cnst, prop=yes, path="Top", ];
 N: 17 "adm" [body=no, kind=cnst, prop=yes, path="Base.Inner", future=x, ];
@@ -106,14 +107,13 @@ def test_generated_scripts_name_every_module() -> None:
 def test_name_matching() -> None:
     assert is_suffix("Base.c", "Fix.Base.c")
     assert not is_suffix("ase.c", "Fix.Base.c")
-    assert name_matches(
-        "ClassicalDedekindReals.sig_forall_dec", "Coq.Reals.ClassicalDedekindReals.sig_forall_dec"
-    )
-    assert not name_matches("sig_forall", "ClassicalDedekindReals.sig_forall_dec")
-
-
-def test_read_name_list_comments() -> None:
-    assert read_name_list("# c\nA.b  # x\n\n  C.d extra\n") == ["A.b", "C.d"]
+    allow = ["Coq.Reals.ClassicalDedekindReals.sig_forall_dec"]
+    # the one matcher: a printed short name matches the full allowlisted name ...
+    assert is_allowed("ClassicalDedekindReals.sig_forall_dec", allow, exact=False)
+    # ... but not a name that is only a string suffix, and not a shorter allowlist entry
+    assert not is_allowed("sig_forall", ["ClassicalDedekindReals.sig_forall_dec"], exact=False)
+    assert not is_allowed("Coq.Reals.ClassicalDedekindReals.sig_forall_dec",
+                          ["ClassicalDedekindReals.sig_forall_dec"], exact=False)
 
 
 def test_contract_edges_through_hidden_nodes() -> None:
@@ -122,7 +122,7 @@ def test_contract_edges_through_hidden_nodes() -> None:
 
 
 def test_select_display_hides_schemes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from py_bridge.classify import Node
+    from py_bridge.graph.classify import Node
 
     def node(name: str, kind: str) -> Node:
         return Node(name, name, "M", kind, "M.v", 1, name, "proved", (), (), True)

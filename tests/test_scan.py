@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from py_bridge import coq
-from py_bridge.scan import scan_project, scan_project_flags, scan_source
+from py_bridge.audit.scan import scan_project, scan_project_flags, scan_source
 
 FIXTURES = Path(__file__).parent / "coq"
 FIXTURE_PROJECT = FIXTURES / "fixture_project"

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import coq
+from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, BridgeError
 from .evaltiny import (
     DEFAULT_ULP_BOUND,
     MUTATIONS,
@@ -31,8 +32,6 @@ from .evaltiny import (
 from .exact import ExactEngine
 from .floats import fexp_c, from_flt, fsqrt_c, to_flt, ulp_distance
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
 EPILOG = """\
 examples:
   python3 -m py_bridge.crosscheck eval                 Coq vm_compute vs numpy on the tiny config
@@ -42,6 +41,10 @@ examples:
 exit codes: 0 equal, 1 a mismatch, 2 bad usage or input (library not built, coqc missing)
 environment: FLOWAR_COQC_TIMEOUT (seconds, default 600)
 """
+
+
+#: Seconds for the coqc run (its vm_compute takes about 12 s of CPU time).
+DEFAULT_TIMEOUT = 600.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,12 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
         root = args.root.resolve() if args.root else coq.find_project_root(Path.cwd())
-        timeout = coq.timeout_from_env("FLOWAR_COQC_TIMEOUT", 600.0)
+        timeout = coq.timeout_from_env("FLOWAR_COQC_TIMEOUT", DEFAULT_TIMEOUT)
         report = eval_check(root=root, seed=args.seed, mutation=args.mutate, timeout=timeout)
-    except coq.UsageError as err:
-        print(f"crosscheck: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as err:
+    except BridgeError as err:
         print(f"crosscheck: {err}", file=sys.stderr)
         return EXIT_USAGE
     for line in report_lines(report):
@@ -89,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-__all__ = ["DEFAULT_ULP_BOUND", "MUTATIONS", "EvalReport", "ExactEngine", "Mismatch",
+__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_ULP_BOUND", "MUTATIONS", "EvalReport", "ExactEngine",
+           "Mismatch",
            "eval_check", "fexp_c", "from_flt", "fsqrt_c", "g_vector", "main", "render_coq",
            "report_lines", "tiny_eval_config", "to_flt", "ulp_distance"]

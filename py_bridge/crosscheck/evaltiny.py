@@ -34,6 +34,7 @@ import jinja2
 import numpy as np
 
 from .. import coq
+from ..errors import BridgeError, one_line
 from ..model import attention as attention_mod
 from ..model import flowar as flowar_mod
 from ..model.config import FlowARConfig
@@ -113,7 +114,7 @@ def parse_coq_output(stdout: str) -> list[tuple[int, int]]:
     start = stdout.find("= [")
     end = stdout.rfind("]")
     if start < 0 or end < start:
-        raise ValueError("coqc output: no evaluated list found")
+        raise BridgeError("coqc EvalTiny.v output: no evaluated list found")
     body = stdout[start + 2:end + 1].replace("%Z", "")
     return [(int(m), int(e)) for m, e in _PAIR.findall(body)]
 
@@ -124,8 +125,8 @@ def run_coq(root: Path, text: str, timeout: float) -> list[tuple[int, int]]:
     stale = coq.unbuilt_files(root, project)
     needed = [f for f in stale if "/Witnesses/" not in f and not f.endswith("Main.v")]
     if needed:
-        raise coq.UsageError(f"{root}: library not built ({needed[0]} is newer than its .vo); "
-                             "run `make` first")
+        raise BridgeError(f"{root / needed[0]}: not built (no .vo or an older one); "
+                          "run `flowar-proofs build` first")
     coqc = coq.find_tool("coqc")
     with tempfile.TemporaryDirectory(prefix="flowar-evaltiny-") as tmp:
         vfile = Path(tmp) / "EvalTiny.v"
@@ -133,10 +134,15 @@ def run_coq(root: Path, text: str, timeout: float) -> list[tuple[int, int]]:
         res = coq.run([coqc, *coq.coqc_base_args(root, project), vfile.name], cwd=tmp,
                       timeout=timeout)
     if not res.ok:
-        detail = (res.stderr or res.stdout).strip().splitlines()
-        raise coq.ToolchainError(f"coqc EvalTiny.v: {res.describe()}: "
-                                 f"{detail[-1] if detail else 'no output'}")
+        raise BridgeError(f"coqc EvalTiny.v: {res.describe()}: "
+                          f"{one_line(res.stderr or res.stdout) or 'no output'}")
     return parse_coq_output(res.stdout)
+
+
+def check_mutation(mutation: str | None) -> None:
+    """Bad input is reported before any long work."""
+    if mutation is not None and mutation not in MUTATIONS:
+        raise BridgeError(f"mutation: must be one of {', '.join(MUTATIONS)}, got {mutation!r}")
 
 
 @contextlib.contextmanager
@@ -145,20 +151,19 @@ def mutated(mutation: str | None) -> Iterator[None]:
     if mutation is None:
         yield
         return
-    if mutation not in MUTATIONS:
-        raise ValueError(f"mutation: must be one of {', '.join(MUTATIONS)}, got {mutation!r}")
+    check_mutation(mutation)
     saved: tuple[Any, str, Any]
     if mutation == "scale":
         saved = (attention_mod, "scale_scores", attention_mod.scale_scores)
-        attention_mod.scale_scores = lambda eng, s, scale: s  # type: ignore[assignment]
+        attention_mod.scale_scores = lambda eng, s, scale: s
     elif mutation == "mask":
         orig = attention_mod.key_limits
         saved = (attention_mod, "key_limits", orig)
-        attention_mod.key_limits = lambda blocks: [  # type: ignore[assignment]
+        attention_mod.key_limits = lambda blocks: [
             (s0, s1, lim + 1) for s0, s1, lim in orig(blocks)]
     else:
         saved = (flowar_mod, "residual", flowar_mod.residual)
-        flowar_mod.residual = lambda eng, x, y: y  # type: ignore[assignment]
+        flowar_mod.residual = lambda eng, x, y: y
     try:
         yield
     finally:
@@ -223,7 +228,11 @@ def compare(coq_vals: Sequence[float], exact: Sequence[float],
 def eval_check(*, root: Path, seed: int = 0, mutation: str | None = None,
                timeout: float = 600.0,
                coq_values: Sequence[tuple[int, int]] | None = None) -> EvalReport:
-    """Run Coq (unless ``coq_values`` are given) and the numpy model on the tiny config."""
+    """Run Coq (unless ``coq_values`` are given) and the numpy model on the tiny config.
+
+    Raises ``BridgeError`` for bad input (unknown mutation, library not built, coqc failing).
+    """
+    check_mutation(mutation)
     cfg = tiny_eval_config()
     weights = init_weights(cfg, seed=seed)
     noise = init_noise(cfg, seed=seed + 1)

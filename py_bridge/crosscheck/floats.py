@@ -45,8 +45,8 @@ def round_q(num: int, den: int, e: int) -> float:
     if num == 0:
         return 0.0
     if e >= 0:
-        return (num * 2**e) / den
-    return num / (den * 2**(-e))
+        return (num << e) / den
+    return num / (den << -e)
 
 
 def fsqrt_c(x: float) -> float:
@@ -95,7 +95,7 @@ def fexp_c(x: float) -> float:
 
 
 def _ordered(z: float) -> int:
-    (u,) = struct.unpack("<q", struct.pack("<d", z))
+    u = int(struct.unpack("<q", struct.pack("<d", z))[0])
     return u if u >= 0 else -(u & 0x7FFFFFFFFFFFFFFF)
 
 

@@ -24,8 +24,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from py_bridge.dpd import DpdGraph, DpdNode
-from py_bridge.globfile import ASSUMPTION_KINDS, GlobDecl
+from py_bridge.coq.dpd import DpdGraph, DpdNode
+from py_bridge.coq.glob import ASSUMPTION_KINDS, GlobDecl
+from py_bridge.coq.names import is_allowed
+from py_bridge.coq.project import longest_module_prefix
+from py_bridge.errors import BridgeError
 
 STATUSES = ("proved", "trust", "uses-axiom", "admitted", "axiom")
 BAD_STATUSES = frozenset({"uses-axiom", "admitted", "axiom"})
@@ -89,24 +92,19 @@ class Node:
 @dataclass(frozen=True)
 class LemmaGraph:
     nodes: dict[str, Node]  # by full name, project nodes only
-    graph: nx.DiGraph  # project nodes (full names), edge u -> v when u uses v
+    graph: nx.DiGraph[str]  # project nodes (full names), edge u -> v when u uses v
     unmatched_decls: tuple[str, ...]  # glob objects that are no dpd node
     trust_record: str | None  # full name, when it was found
     allowlisted_used: tuple[str, ...]  # allowlisted assumptions some project node rests on
 
 
-class ClassifyError(ValueError):
+class ClassifyError(BridgeError):
     """Inputs that do not fit together (e.g. a dpd node no glob declaration explains)."""
 
 
 def is_suffix(short: str, full: str) -> bool:
     """``Base.c_def`` is a dotted suffix of ``Fix.Base.c_def``."""
     return short == full or full.endswith("." + short)
-
-
-def name_matches(entry: str, qualid: str) -> bool:
-    """An allowlist entry matches a qualid if one is a dotted suffix of the other."""
-    return is_suffix(entry, qualid) or is_suffix(qualid, entry)
 
 
 def resolve_names(
@@ -190,7 +188,7 @@ def trust_subrecords(decls: list[DeclInfo], record: str) -> list[str]:
     ]
 
 
-def _reach_sets(g: nx.DiGraph, targets: set[str]) -> dict[str, frozenset[str]]:
+def _reach_sets(g: nx.DiGraph[str], targets: set[str]) -> dict[str, frozenset[str]]:
     """For every node, the members of ``targets`` reachable from it (itself included)."""
     # Only the nodes that reach some target can have a non-empty set: condense just those
     # (a reverse search from the targets), which is most of the work on the whole closure.
@@ -240,7 +238,7 @@ def classify(
     # The dependency graph on qualids: the full closure when we have it, else the project one.
     source = full if full is not None else project
     ids = {n.ident: n for n in source.nodes}
-    g_all: nx.DiGraph = nx.DiGraph()
+    g_all: nx.DiGraph[str] = nx.DiGraph()
     for n in source.nodes:
         g_all.add_node(n.qualid)
     for e in source.edges:
@@ -257,9 +255,9 @@ def classify(
         return not by_qualid[q].has_body and by_qualid[q].kind == "cnst"
 
     assumption_nodes = {q for q in g_all.nodes if is_assumption(q)}
-    bad = {q for q in assumption_nodes if not any(name_matches(a, q) for a in allow)}
+    bad = {q for q in assumption_nodes if not is_allowed(q, allow, exact=False)}
     if assumptions is not None:  # reported but not in the graph (should not happen): keep them
-        bad |= {a for a in assumptions if not any(name_matches(x, a) for x in allow)} - set(
+        bad |= {a for a in assumptions if not is_allowed(a, allow, exact=False)} - set(
             g_all.nodes
         )
 
@@ -292,7 +290,7 @@ def classify(
         q = dn.qualid
         full_name = resolved[q]
         info = info_by_full.get(full_name)
-        module = info.decl.library if info else _module_of(full_name, modules)
+        module = info.decl.library if info else longest_module_prefix(full_name, modules) or ""
         r = reach[q]
         if q in bad:
             assumption_decl = info is not None and info.decl.glob_kind in ASSUMPTION_KINDS
@@ -322,7 +320,7 @@ def classify(
             prop=dn.is_prop,
         )
 
-    g: nx.DiGraph = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     g.add_nodes_from(resolved[q] for q in project_qualids)
     for e in project.edges:
         g.add_edge(resolved[pids[e.src].qualid], resolved[pids[e.dst].qualid], weight=e.weight)
@@ -339,14 +337,6 @@ def classify(
         trust_record=trust_record if record_q else None,
         allowlisted_used=tuple(sorted(allowlisted_used)),
     )
-
-
-def _module_of(full_name: str, modules: list[str]) -> str:
-    best = ""
-    for m in modules:
-        if full_name.startswith(m + ".") and len(m) > len(best):
-            best = m
-    return best
 
 
 def _file_of(module: str, decls: list[DeclInfo]) -> str:

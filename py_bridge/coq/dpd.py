@@ -16,13 +16,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from py_bridge.errors import BridgeError
+
 _NODE_RE = re.compile(r'^N:\s*(\d+)\s+"((?:[^"\\]|\\.)*)"\s*\[(.*)\];\s*$')
 _EDGE_RE = re.compile(r"^E:\s*(\d+)\s+(\d+)\s*\[(.*)\];\s*$")
 _PLAIN_EDGE_RE = re.compile(r"E: (\d+) (\d+) \[weight=(\d+), \];")  # what dpdgraph writes
 _ATTR_RE = re.compile(r'\s*([A-Za-z_]+)=("(?:[^"\\]|\\.)*"|[^,]*),')
 
 
-class DpdParseError(ValueError):
+class DpdParseError(BridgeError):
     """A line of a .dpd file that is neither a node, an edge nor blank."""
 
 

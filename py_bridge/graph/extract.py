@@ -19,29 +19,31 @@ says so in ``warnings``.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from py_bridge.classify import DeclInfo
-from py_bridge.coq import CoqProject, RunResult, UsageError, coqc_base_args, run, unbuilt_files
-from py_bridge.dpd import DpdGraph, parse_dpd
-from py_bridge.globfile import (
+from py_bridge import files
+from py_bridge.coq import CoqProject, RunResult, coqc_base_args, run, unbuilt_files
+from py_bridge.coq.assumptions import assumption_names
+from py_bridge.coq.dpd import DpdGraph, parse_dpd
+from py_bridge.coq.glob import (
     keyword_before,
     line_of_offset,
     line_starts,
     object_decls,
     parse_glob,
 )
+from py_bridge.errors import BridgeError, one_line
+from py_bridge.graph.classify import DeclInfo
 
 SYNTHETIC = "flowar_graph_all__"
 
 
-class ExtractError(RuntimeError):
-    """Extraction cannot go on (missing build products, coqc failure, timeout)."""
+class ExtractError(BridgeError):
+    """Extraction cannot go on (coqc or dpdgraph failed, timeout): exit 2, nothing checked."""
 
 
 def file_graph_script(modules: Sequence[str], dpd_out: Path) -> str:
@@ -79,26 +81,6 @@ def closure_script(
     return text
 
 
-_HEADER_RE = re.compile(r"^\S.*:$")
-
-
-def parse_assumptions(text: str) -> set[str]:
-    """The names listed by Print Assumptions (all sections: axioms, type-in-type, ...)."""
-    names: set[str] = set()
-    in_section = False
-    for line in text.splitlines():
-        if not line.strip() or line[0].isspace():
-            continue
-        if line.startswith("Closed under the global context"):
-            return set()
-        if _HEADER_RE.match(line) and " : " not in line:
-            in_section = True
-            continue
-        if in_section:
-            names.add(line.split()[0])
-    return names
-
-
 def run_coqc(coqc: str, flags: Sequence[str], vfile: Path, timeout: float, what: str) -> RunResult:
     """Compile a generated file; raise ExtractError on timeout."""
     result = run([coqc, *flags, str(vfile)], cwd=vfile.parent, timeout=timeout)
@@ -122,15 +104,22 @@ def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
     infos: list[DeclInfo] = []
     missing = [f for f in proj.vfiles if not (root / f).with_suffix(".glob").is_file()]
     if missing:
-        raise UsageError(
+        raise BridgeError(
             f"no .glob file for {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}; "
             "build the project first (make)"
         )
     for vfile in proj.vfiles:
-        src = (root / vfile).read_bytes()
+        try:
+            src = (root / vfile).read_bytes()
+        except OSError as err:
+            raise BridgeError(f"{root / vfile}: {files.os_reason(err)}") from None
         starts = line_starts(src)
         glob_path = (root / vfile).with_suffix(".glob")
-        glob = parse_glob(glob_path.read_text(encoding="utf-8", errors="replace"), str(glob_path))
+        try:
+            glob_text = glob_path.read_text(encoding="utf-8", errors="replace")
+        except OSError as err:
+            raise BridgeError(f"{glob_path}: {files.os_reason(err)}") from None
+        glob = parse_glob(glob_text, str(glob_path))
         for decl in object_decls(glob):
             infos.append(
                 DeclInfo(
@@ -146,14 +135,14 @@ def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
 def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 300.0) -> Extraction:
     """Run both coqc passes and read the .glob files (see the module docstring).
 
-    Raises UsageError if the project is not built, ExtractError if coqc/dpdgraph fails.
+    Raises BridgeError if the project is not built, ExtractError if coqc/dpdgraph fails.
     """
     if not proj.vfiles:
-        raise UsageError(f"{root / '_CoqProject'}: lists no .v files")
+        raise BridgeError(f"{root / '_CoqProject'}: lists no .v files")
     modules = list(proj.modules())
     stale = unbuilt_files(root, proj)
     if stale:
-        raise UsageError(
+        raise BridgeError(
             f"not built (or older than the sources): {', '.join(stale[:5])}"
             f"{' ...' if len(stale) > 5 else ''}; build first (make, or flowar-proofs build)"
         )
@@ -171,8 +160,8 @@ def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 3
         p1 = run_coqc(coqc, flags, v1, timeout, "dpdgraph (FileDependGraph)")
         if p1.returncode != 0 or not files_dpd.is_file():
             raise ExtractError(
-                "dpdgraph (FileDependGraph) failed; is libcoq-dpdgraph installed and the project "
-                f"built?\n{p1.stdout[-2000:]}{p1.stderr[-2000:]}"
+                f"dpdgraph (FileDependGraph): {p1.describe()} (is libcoq-dpdgraph installed and "
+                f"the project built?): {one_line(p1.stdout + p1.stderr)}"
             )
         project_dpd = parse_dpd(files_dpd.read_text(encoding="utf-8"), str(files_dpd))
 
@@ -234,6 +223,9 @@ def _finish_closure(
     p2b = f2b.result()
     pa_out = pa_path.with_name(pa_path.name + ".out")
     if full_dpd is not None and p2b.returncode == 0 and pa_out.is_file():
-        return full_dpd, parse_assumptions(pa_out.read_text(encoding="utf-8")), ""
+        try:
+            return full_dpd, assumption_names(pa_out.read_text(encoding="utf-8")), ""
+        except (ValueError, OSError) as err:
+            return None, None, f"could not read the Print Assumptions output: {err}"
     failed = p2a if full_dpd is None else p2b
     return None, None, (failed.stdout + failed.stderr).strip()[-500:]

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from py_bridge import coq
-from py_bridge.coqlex import (
+from py_bridge import coq, files
+from py_bridge.coq.lex import (
     LexError,
     blank_comments_and_strings,
     command_words,
@@ -156,11 +156,10 @@ def scan_project(root: Path, project: coq.CoqProject) -> SourceScan:
     result = SourceScan(findings=scan_project_flags(project))
     for vfile in project.vfiles:
         path = root / vfile
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not path.exists():
             result.missing_files.append(vfile)
             continue
+        text = files.read_text(path, what=f"listed in {coq.PROJECT_FILE}")
         result.files_scanned.append(vfile)
         result.findings.extend(scan_source(text, vfile))
     listed = {posixpath.normpath(v) for v in project.vfiles}

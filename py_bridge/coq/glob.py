@@ -12,6 +12,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from py_bridge.errors import BridgeError
+
 # glob kinds of definition lines that name a global object (constant, inductive, constructor).
 # Others (binder, var, not, mod, modtype, sec, abbrev, lib, ...) are local or not objects.
 OBJECT_KINDS = frozenset(
@@ -75,7 +77,7 @@ class GlobFile:
     decls: tuple[GlobDecl, ...]
 
 
-class GlobParseError(ValueError):
+class GlobParseError(BridgeError):
     """A .glob file without its ``F<module>`` header."""
 
 

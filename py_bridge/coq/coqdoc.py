@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+from py_bridge.coq.runner import run
+from py_bridge.errors import BridgeError, one_line
+
 _ANCHOR_RE = re.compile(r"""<a\s+(?:[^>]*?\s)?(?:id|name)\s*=\s*"([^"]*)\"""")
 
 
-class CoqdocError(RuntimeError):
-    pass
+class CoqdocError(BridgeError):
+    """coqdoc failed or timed out."""
 
 
 def page_anchors(text: str) -> set[str]:
@@ -51,15 +53,11 @@ def run_coqdoc(
     timeout: float = 300.0,
 ) -> None:
     """``coqdoc --html -d out_dir <-Q/-R flags> files`` (run from the project root)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [coqdoc, "--html", "--utf8", "--toc", "-d", str(out_dir), *loadpath_flags, *files]
     try:
-        proc = subprocess.run(
-            cmd, cwd=root, capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except FileNotFoundError as err:
-        raise CoqdocError(f"{coqdoc!r} not found; install Coq (apt-get install coq)") from err
-    except subprocess.TimeoutExpired as err:
-        raise CoqdocError(f"coqdoc timed out after {timeout:g} s") from err
-    if proc.returncode != 0:
-        raise CoqdocError(f"coqdoc failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CoqdocError(f"{out_dir}: cannot create: {err.strerror}") from None
+    cmd = [coqdoc, "--html", "--utf8", "--toc", "-d", str(out_dir), *loadpath_flags, *files]
+    result = run(cmd, cwd=root, timeout=timeout)
+    if not result.ok:
+        raise CoqdocError(f"coqdoc: {result.describe()}: {one_line(result.stderr)}")

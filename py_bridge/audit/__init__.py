@@ -1,9 +1,9 @@
 """Trust-base audit: nothing admitted, no assumption outside `assumptions.allowlist`.
 
-Three checks; the logic is pure (`py_bridge.scan`, `py_bridge.assumptions`), this module runs
-the tools and assembles the `AuditReport`:
+Three checks; the logic is pure (`py_bridge.audit.scan`, `py_bridge.audit.judge`,
+`py_bridge.coq.assumptions`), this module runs the tools and assembles the `AuditReport`:
 
-1. **source scan** of every .v in `_CoqProject` (`py_bridge.scan`): no `Admitted`/`admit`/
+1. **source scan** of every .v in `_CoqProject` (`py_bridge.audit.scan`): no `Admitted`/`admit`/
    `Abort`, no `Axiom`/`Parameter`/`Conjecture`, no `Hypothesis`/`Variable` outside a Section,
    no kernel check turned off. No file is exempt, the trust file Float/Primitives.v included.
 2. **coqchk** `-silent -o` over all modules: every axiom of the environment it reports
@@ -25,25 +25,24 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from py_bridge import atomic, coq
-from py_bridge.assumptions import (
+from py_bridge import atomic, coq, provenance
+from py_bridge.audit.judge import (
     CoqchkCheck,
     TargetResult,
     TargetsCheck,
     generate_targets_file,
     judge_coqchk,
     judge_target,
-    parse_coqchk_summary,
-    parse_name_list,
     split_marked_output,
-    target_module,
 )
-from py_bridge.scan import SourceScan, scan_project
+from py_bridge.audit.scan import SourceScan, scan_project
+from py_bridge.coq.assumptions import parse_coqchk_summary
+from py_bridge.coq.names import read_name_list
 
 ALLOWLIST_FILE = "assumptions.allowlist"
 TARGETS_FILE = "audit_targets.txt"
 REPORT_PATH = Path("report") / "audit.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: provenance
 
 Progress = Callable[[str], None]
 
@@ -54,14 +53,6 @@ def _quiet(_: str) -> None:
 
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def read_name_list(path: Path) -> tuple[str, ...]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise coq.UsageError(f"{path}: not found") from None
-    return parse_name_list(text, str(path))
 
 
 def run_coqchk(
@@ -102,7 +93,7 @@ def run_targets(
     pending: list[tuple[str, str]] = []
     modules = project.modules()
     for t in targets:
-        mod = target_module(t, modules)
+        mod = coq.longest_module_prefix(t, modules)
         if mod is None:
             results[t].error = ("does not exist: no module listed in _CoqProject is a prefix of "
                                 "this name")
@@ -152,6 +143,7 @@ class AuditReport:
     coqchk: CoqchkCheck = field(default_factory=CoqchkCheck)
     targets: TargetsCheck = field(default_factory=TargetsCheck)
     unbuilt: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -173,6 +165,8 @@ class AuditReport:
             "root": self.root,
             "ok": self.ok,
             "source_only": self.source_only,
+            "scope": "source scan only" if self.source_only else "full",
+            "provenance": self.provenance,
             "allowlist": self.allowlist,
             "unbuilt_files": self.unbuilt,
             "checks": {
@@ -204,19 +198,30 @@ def run_audit(
     coqc_timeout: float = coq.DEFAULT_COQC_TIMEOUT,
     coqchk_timeout: float = coq.DEFAULT_COQCHK_TIMEOUT,
     progress: Progress = _quiet,
+    command: Sequence[str] = ("audit",),
 ) -> AuditReport:
-    """Run the audit of the project at `root`. Raises `coq.UsageError` (exit 2) for a missing
-    or malformed `_CoqProject`/allowlist/targets file or a missing tool."""
+    """Run the audit of the project at `root`. Raises `BridgeError` (exit 2) for a missing,
+    unreadable or malformed `_CoqProject`/allowlist/targets file or a missing tool; a failed
+    check is `report.ok == False`. `command` is recorded in the provenance."""
     root = root.resolve()
     project = coq.load_coqproject(root)
+    allowlist_file = allowlist_path or root / ALLOWLIST_FILE
+    targets_file = targets_path or root / TARGETS_FILE
+    allowlist: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    if not source_only:  # bad inputs fail before any work
+        allowlist = read_name_list(allowlist_file, what="allowlist")
+        targets = read_name_list(targets_file, what="audit targets")
+        coq.require_tools(["coqc", "coqchk"])
     progress(f"source scan: {len(project.vfiles)} file(s) listed in {coq.PROJECT_FILE}")
     report = AuditReport(root=str(root), source_only=source_only,
                          source=scan_project(root, project))
+    inputs = [root / coq.PROJECT_FILE, *(root / v for v in project.vfiles)]
+    if not source_only:
+        inputs += [allowlist_file, targets_file]
+    report.provenance = provenance.collect(root, command, inputs)
     if source_only:
         return report
-    allowlist = read_name_list(allowlist_path or root / ALLOWLIST_FILE)
-    targets = read_name_list(targets_path or root / TARGETS_FILE)
-    coq.require_tools(["coqc", "coqchk"])
     report.allowlist = list(allowlist)
     report.unbuilt = coq.unbuilt_files(root, project)
     if report.unbuilt:
@@ -277,5 +282,8 @@ def render_summary(report: AuditReport) -> str:
             else:
                 out.append(f"  FAILED  {t.name}: assumptions not on the allowlist: "
                            + ", ".join(t.unexpected))
-    out.append(f"Audit: {'PASSED' if report.ok else 'FAILED'}")
+    verdict = "PASSED" if report.ok else "FAILED"
+    if report.source_only and report.ok:
+        verdict = "PASSED (source scan only: coqchk and Print Assumptions not run)"
+    out.append(f"Audit: {verdict}")
     return "\n".join(out)

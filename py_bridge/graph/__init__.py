@@ -1,0 +1,515 @@
+"""``flowar-proofs graph``: the lemma graph, its page and the paper-map check.
+
+Pipeline: dpdgraph + Print Assumptions + .glob files (extract.py) -> classification
+(classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot, graph.html
+(page.py) -> paper_map.toml check (paper_map.py).
+
+API: ``build_graph(root, out=..., ...)`` (keyword arguments) returns a ``GraphResult`` whose
+``ok`` is False when a check failed (paper map disagrees with the graph, a headline target is
+missing); every bad input (not built, unreadable or malformed allowlist / targets / paper map,
+unwritable output directory, missing tool) raises ``BridgeError`` before the extraction starts.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from py_bridge import atomic, files, provenance
+from py_bridge.coq import PROJECT_FILE, CoqProject, find_tool, load_coqproject, require_tools
+from py_bridge.coq.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
+from py_bridge.coq.names import read_name_list
+from py_bridge.errors import BridgeError
+from py_bridge.graph.blueprint import blueprint, module_overview, page_name
+from py_bridge.graph.classify import (
+    BAD_STATUSES,
+    STATUSES,
+    THEOREM_KINDS,
+    LemmaGraph,
+    Node,
+    classify,
+)
+from py_bridge.graph.extract import Extraction, extract
+from py_bridge.graph.layout import (
+    blueprint_dot,
+    build_dot,
+    cone,
+    full_dot,
+    modules_dot,
+    panels,
+    render_svg,
+    render_template,
+    select_display,
+    unreachable_lemmas,
+)
+from py_bridge.paper_map import (
+    Entry,
+    Problem,
+    check_paper_map,
+    coverage_counts,
+    coverage_rows,
+    load_paper_map,
+)
+
+DEFAULT_TRUST_RECORD = "FlowARProofs.Float.Primitives.FloatPrimitivesTC0"
+DEFAULT_MAIN_MODULE = "FlowARProofs.Main"
+#: Above this many declarations, a cone shows theorems, records and assumptions only.
+CONE_MAX_SHOWN = 120
+JSON_VERSION = 2  # 2: provenance
+ALLOWLIST_FILE = "assumptions.allowlist"
+TARGETS_FILE = "audit_targets.txt"
+PAPER_MAP_FILE = "paper_map.toml"
+
+
+@dataclass(frozen=True)
+class GraphOptions:
+    """The resolved inputs of one ``build_graph`` run."""
+
+    root: Path
+    out: Path
+    trust_record: str
+    main_module: str
+    targets_file: Path
+    paper_map: Path | None  # None: no paper map (the default file is absent)
+    allowlist: Path
+    timeout: float
+    page: bool
+    command: tuple[str, ...]
+
+
+@dataclass
+class GraphResult:
+    lemmas: LemmaGraph
+    headline: list[str]
+    missing_targets: list[str]
+    unreachable: list[str]
+    entries: list[Entry] | None
+    problems: list[Problem]
+    warnings: list[str]
+    glob_count: int
+    timings: dict[str, float] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    page_files: int = 0  # HTML files written (graph.html, cones/, modules/)
+
+    @property
+    def ok(self) -> bool:
+        """No check failed: the paper map agrees with the graph, every target is in it."""
+        return not self.problems and not self.missing_targets
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        return status_counts(self.lemmas.nodes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def status_counts(nodes: Mapping[str, Node]) -> dict[str, int]:
+    counts = Counter(n.status for n in nodes.values())
+    return {s: counts.get(s, 0) for s in STATUSES}
+
+
+def headline_names(
+    nodes: Mapping[str, Node], targets: Sequence[str], main_module: str
+) -> tuple[list[str], list[str]]:
+    """(headline names found, targets missing): the targets plus every theorem of Main."""
+    found = [t for t in targets if t in nodes]
+    missing = [t for t in targets if t not in nodes]
+    mains = sorted(
+        (n for n, v in nodes.items() if v.module == main_module and v.kind in THEOREM_KINDS),
+        key=lambda n: nodes[n].line,
+    )
+    return found + [m for m in mains if m not in found], missing
+
+
+def graph_json(
+    result: GraphResult, hrefs: Mapping[str, str], prov: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The content of report/graph.json."""
+    lg = result.lemmas
+    nodes = [
+        {
+            "name": n.name,
+            "kind": n.kind,
+            "module": n.module,
+            "file": n.file,
+            "line": n.line,
+            "status": n.status,
+            "trust_fields": list(n.trust_fields),
+            "assumptions": list(n.assumptions),
+            "prop": n.prop,
+            "coqdoc": hrefs.get(n.name, ""),
+            "headline": n.name in result.headline,
+        }
+        for n in sorted(lg.nodes.values(), key=lambda n: n.name)
+    ]
+    edges = [
+        {"source": u, "target": v, "weight": d.get("weight", 1)}
+        for u, v, d in sorted(lg.graph.edges(data=True))
+    ]
+    return {
+        "version": JSON_VERSION,
+        "provenance": dict(prov or {}),
+        "trust_record": lg.trust_record,
+        "counts": {
+            "status": result.status_counts,
+            "nodes": len(lg.nodes),
+            "edges": lg.graph.number_of_edges(),
+            "glob_declarations": result.glob_count,
+            "glob_declarations_not_in_graph": list(lg.unmatched_decls),
+        },
+        "headline": result.headline,
+        "missing_targets": result.missing_targets,
+        "unreachable": result.unreachable,
+        "allowlisted_assumptions_used": list(lg.allowlisted_used),
+        "paper_map": None
+        if result.entries is None
+        else {
+            "coverage": coverage_counts(result.entries),
+            "problems": [str(p) for p in result.problems],
+        },
+        "warnings": result.warnings,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# I/O
+
+
+def _progress(msg: str) -> None:
+    print(f"graph: {msg}", file=sys.stderr, flush=True)
+
+
+def resolve_options(
+    root: Path,
+    *,
+    out: Path | None = None,
+    trust_record: str | None = None,
+    main_module: str | None = None,
+    targets: Path | None = None,
+    paper_map: Path | None = None,
+    allowlist: Path | None = None,
+    timeout: float = 600.0,
+    page: bool = True,
+    command: Sequence[str] = ("graph",),
+) -> GraphOptions:
+    """Fill in the defaults (files under ``root``, output ``root/report``) and check every input
+    before any long work: an explicit path must exist; the allowlist and targets must exist; the
+    paper map may be absent only when not given; the output directory must be writable."""
+    root = Path(root).resolve()
+    if not (root / PROJECT_FILE).is_file():
+        raise BridgeError(f"{root}: no {PROJECT_FILE} there")
+    map_path = Path(paper_map).resolve() if paper_map else root / PAPER_MAP_FILE
+    if paper_map is None and not map_path.exists():
+        resolved_map: Path | None = None
+    else:
+        resolved_map = files.require_file(map_path, what="paper map")
+    return GraphOptions(
+        root=root,
+        out=Path(out).resolve() if out else root / "report",
+        trust_record=trust_record or DEFAULT_TRUST_RECORD,
+        main_module=main_module or DEFAULT_MAIN_MODULE,
+        targets_file=Path(targets).resolve() if targets else root / TARGETS_FILE,
+        paper_map=resolved_map,
+        allowlist=Path(allowlist).resolve() if allowlist else root / ALLOWLIST_FILE,
+        timeout=timeout,
+        page=page,
+        command=tuple(command),
+    )
+
+
+def build_graph(
+    root: Path,
+    *,
+    out: Path | None = None,
+    trust_record: str | None = None,
+    main_module: str | None = None,
+    targets: Path | None = None,
+    paper_map: Path | None = None,
+    allowlist: Path | None = None,
+    timeout: float = 600.0,
+    page: bool = True,
+    command: Sequence[str] = ("graph",),
+) -> GraphResult:
+    """Extract, classify, check the paper map and write the report files (defaults: see
+    ``resolve_options``). Raises ``BridgeError`` on any bad input (before the extraction) and
+    on tool failures; a failed check is ``result.ok == False``."""
+    return build_graph_with(resolve_options(
+        root, out=out, trust_record=trust_record, main_module=main_module, targets=targets,
+        paper_map=paper_map, allowlist=allowlist, timeout=timeout, page=page, command=command,
+    ))
+
+
+def build_graph_with(opts: GraphOptions) -> GraphResult:
+    """``build_graph`` on resolved options."""
+    # Every input is read and validated, and the output checked, before the ~7 s extraction.
+    proj = load_coqproject(opts.root)
+    tools = require_tools(["coqc", "coqdoc", "dot"] if opts.page else ["coqc"])
+    allowlist = list(read_name_list(opts.allowlist, what="allowlist"))
+    targets = list(read_name_list(opts.targets_file, what="headline targets"))
+    entries = load_paper_map(opts.paper_map) if opts.paper_map is not None else None
+    files.ensure_writable_dir(opts.out, what="output directory")
+    return _build(opts, proj, str(tools["coqc"]), allowlist, targets, entries)
+
+
+def _build(
+    opts: GraphOptions,
+    proj: CoqProject,
+    coqc: str,
+    allowlist: list[str],
+    targets: list[str],
+    entries: list[Entry] | None,
+) -> GraphResult:
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    root = opts.root
+    doc_dir = opts.out / "coqdoc"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # coqdoc does not depend on the extraction: it runs alongside the first coqc run.
+        doc_job: Future[None] | None = None
+        if opts.page:
+            _progress("coqdoc (in the background) ...")
+            doc_job = pool.submit(
+                run_coqdoc,
+                str(find_tool("coqdoc")),
+                root,
+                proj.loadpath_flags(),
+                proj.vfiles,
+                doc_dir,
+                timeout=opts.timeout,
+            )
+        _progress(f"dpdgraph over {len(proj.vfiles)} modules ...")
+        ex: Extraction = extract(root, proj, coqc=coqc, timeout=opts.timeout)
+        timings["extract_s"] = time.monotonic() - t0
+
+        t1 = time.monotonic()
+        anchors: dict[str, set[str]] | None = None
+        warnings = list(ex.warnings)
+        if doc_job is not None:
+            try:
+                doc_job.result()
+                anchors = read_anchors(doc_dir, ex.modules)
+            except CoqdocError as err:
+                warnings.append(f"coqdoc failed, node links point nowhere: {err}")
+    # coqdoc_s: the wait for coqdoc (and reading its anchors) after the extraction
+    timings["coqdoc_s"] = time.monotonic() - t1
+
+    t2 = time.monotonic()
+    lg = classify(
+        ex.project_dpd,
+        ex.full_dpd,
+        ex.decls,
+        ex.modules,
+        ex.assumptions,
+        allowlist,
+        opts.trust_record,
+        anchors,
+    )
+    if lg.trust_record is None:
+        warnings.append(f"trust record {opts.trust_record} not found in the graph")
+    headline, missing = headline_names(lg.nodes, targets, opts.main_module)
+    reachable = cone(lg.graph, headline)
+    unreachable = unreachable_lemmas(lg.nodes, reachable) if headline else []
+    problems = (
+        check_paper_map(entries, {n: v.status for n, v in lg.nodes.items()})
+        if entries is not None
+        else []
+    )
+    result = GraphResult(
+        lg, headline, missing, unreachable, entries, problems, warnings, len(ex.decls), timings
+    )
+    timings["classify_s"] = time.monotonic() - t2
+
+    t3 = time.monotonic()
+    hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The page (mostly waiting for graphviz dot) is built alongside graph.json/graph.dot;
+        # both only read the result.
+        page_job: Future[dict[str, str]] | None = None
+        if opts.page:
+            _progress("layout (graphviz dot) and pages ...")
+            page_job = pool.submit(page_files, result, hrefs, allowlist, opts)
+        inputs = [
+            root / PROJECT_FILE,
+            *(root / v for v in proj.vfiles),
+            opts.allowlist,
+            opts.targets_file,
+            *([opts.paper_map] if opts.paper_map else []),
+        ]
+        prov = provenance.collect(root, opts.command, inputs)
+        result.written.append(
+            atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs, prov))
+        )
+        result.written.append(
+            atomic.write_text(
+                opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
+            )
+        )
+        # pages of an older run would contradict the graph.json just written: remove them
+        written, removed = write_pages(opts.out, page_job.result() if page_job else {})
+        if page_job is not None:
+            result.written.append(opts.out / "graph.html")
+        result.page_files = len(written)
+        result.removed += removed
+    timings["write_s"] = time.monotonic() - t3
+    timings["total_s"] = time.monotonic() - t0
+    return result
+
+
+#: The page's own files under OUT (removed when stale).
+PAGE_DIRS = ("cones", "modules")
+
+
+def page_files(
+    result: GraphResult, hrefs: Mapping[str, str], allowlist: Sequence[str], opts: GraphOptions
+) -> dict[str, str]:
+    """The HTML pages, by path relative to OUT: graph.html (blueprint, module overview, summary),
+    cones/<theorem>.html (one per headline theorem), modules/<module>.html (declarations)."""
+    lg = result.lemmas
+    headline = set(result.headline)
+    statuses = {n: v.status for n, v in lg.nodes.items()}
+    rows = (
+        None if result.entries is None
+        else coverage_rows(result.entries, statuses, result.problems)
+    )
+    bp = blueprint(lg.graph, lg.nodes, rows, result.headline, hrefs)
+    mods, mod_edges, _ = module_overview(lg.graph, lg.nodes)
+    cone_pages = {h: f"cones/{page_name(h)}.html" for h in result.headline}
+    displays = {h: select_display(
+        lg.graph, lg.nodes, cone(lg.graph, [h]), CONE_MAX_SHOWN, roots=[h]
+    )
+                for h in result.headline}
+    up = {n: "../" + h for n, h in hrefs.items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        def layout(dot: Any) -> Future[str]:
+            return pool.submit(render_svg, dot, "dot", opts.timeout)
+
+        bp_svg = layout(blueprint_dot(bp)) if bp.nodes else None
+        mod_svg = layout(modules_dot(mods, mod_edges))
+        cone_svgs = {h: layout(build_dot(d, lg.nodes, up, headline)) for h, d in displays.items()}
+
+        def module_page(module: str, prefix: str = "modules/") -> str:
+            return f"{prefix}{page_name(module)}.html"
+
+        def decl_page(name: str, prefix: str = "modules/") -> str:
+            module = lg.nodes[name].module if name in lg.nodes else ""
+            return f"{module_page(module, prefix)}#node-{name}"
+
+        pages: dict[str, str] = {}
+        all_panels = panels(lg.graph, lg.nodes, up, headline)
+        by_module: dict[str, list[Any]] = {}
+        for panel in all_panels:
+            by_module.setdefault(panel.node.module, []).append(panel)
+        for module, module_panels in by_module.items():
+            pages[module_page(module)] = render_template(
+                "module.html.j2", module=module, panels=module_panels, decl_page=decl_page
+            )
+        for h, page in cone_pages.items():
+            pages[page] = render_template(
+                "cone.html.j2", title=f"Dependency cone of {h}", display=displays[h],
+                href=up.get(h, ""), svg=Markup(cone_svgs[h].result()),
+            )
+        bad = sorted(
+            (n for n in lg.nodes.values() if n.status in ("axiom", "admitted")),
+            key=lambda n: (n.file, n.line),
+        )
+        pages["graph.html"] = render_template(
+            "graph.html.j2",
+            title="FlowAR proofs: blueprint, lemma graph and paper coverage",
+            allowlist=list(allowlist),
+            bad_nodes=bad,
+            uses_axiom_count=sum(1 for n in lg.nodes.values() if n.status == "uses-axiom"),
+            external_bad=sorted(
+                {a for n in lg.nodes.values() for a in n.assumptions if a not in lg.nodes}
+            ),
+            allowlisted_used=list(lg.allowlisted_used),
+            warnings=result.warnings,
+            status_counts=result.status_counts,
+            node_count=len(lg.nodes),
+            module_count=len(mods),
+            glob_count=result.glob_count,
+            unmatched=list(lg.unmatched_decls),
+            missing_targets=result.missing_targets,
+            blueprint=bp,
+            blueprint_svg=Markup(bp_svg.result() if bp_svg else "<p>No result to draw.</p>"),
+            modules_svg=Markup(mod_svg.result()),
+            module_nodes=mods,
+            coverage=rows,
+            coverage_counts=coverage_counts(result.entries or []),
+            hrefs=hrefs,
+            cone_pages=cone_pages,
+            cones=[(h, cone_pages[h], len(displays[h].nodes)) for h in result.headline],
+            unreachable=[lg.nodes[n] for n in result.unreachable],
+            decl_page=decl_page,
+            module_page=module_page,
+        )
+    return pages
+
+
+def write_pages(out: Path, pages: Mapping[str, str]) -> tuple[list[Path], list[Path]]:
+    """Write ``pages`` under ``out``; remove older page files that were not rewritten (and
+    everything of the page when ``pages`` is empty). Returns (written, removed)."""
+    written = [atomic.write_text(out / rel, html) for rel, html in pages.items()]
+    removed: list[Path] = []
+    old = [out / "graph.html"] + [p for d in PAGE_DIRS for p in sorted((out / d).glob("*.html"))]
+    for path in old:
+        if path.exists() and path not in written:
+            path.unlink()
+            removed.append(path)
+    return written, removed
+
+
+def report_lines(result: GraphResult) -> list[str]:
+    """The summary printed on stdout."""
+    lg = result.lemmas
+    counts = ", ".join(f"{s} {n}" for s, n in result.status_counts.items())
+    lines = [
+        f"nodes: {len(lg.nodes)} ({counts}); edges: {lg.graph.number_of_edges()}",
+        f"declarations in .glob files: {result.glob_count}; not in the graph: "
+        f"{len(lg.unmatched_decls)}"
+        + (f" ({', '.join(lg.unmatched_decls[:10])})" if lg.unmatched_decls else ""),
+        f"headline theorems: {len(result.headline)}; lemmas not reachable from them: "
+        f"{len(result.unreachable)}",
+    ]
+    bad = [n for n in lg.nodes.values() if n.status in BAD_STATUSES]
+    if bad:
+        lines.append("NOT CLOSED: " + ", ".join(f"{n.name} ({n.status})" for n in bad[:20]))
+    if result.entries is not None:
+        cov = coverage_counts(result.entries)
+        lines.append("paper coverage: " + ", ".join(f"{s} {n}" for s, n in cov.items()))
+    else:
+        lines.append("paper coverage: no paper_map.toml")
+    lines += [f"warning: {w}" for w in result.warnings]
+    lines.append("wrote " + ", ".join(str(p) for p in result.written))
+    if result.page_files > 1:
+        lines.append(f"  and {result.page_files - 1} linked page(s) in cones/ and modules/")
+    main_pages = [p for p in result.removed if p.name == "graph.html"]
+    lines += [f"removed {p} (out of date: the page was not rebuilt)" for p in main_pages]
+    if len(result.removed) > len(main_pages):
+        lines.append(
+            f"removed {len(result.removed) - len(main_pages)} other out-of-date page file(s) "
+            "in cones/ and modules/"
+        )
+    return lines
+
+
+def failure_lines(result: GraphResult) -> list[str]:
+    """One line per failed check (for stderr)."""
+    lines = [f"FAIL {p}" for p in result.problems]
+    lines += [
+        f"FAIL headline target {t} ({TARGETS_FILE}) is not in the graph"
+        for t in result.missing_targets
+    ]
+    return lines

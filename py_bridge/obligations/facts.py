@@ -1,0 +1,336 @@
+"""The fact table: what `flowar-proofs obligations` asks Coq about a configuration, as data.
+
+Each `Fact` is one Coq `Lemma` named after its id (plus `Eval vm_compute` lines for the values it
+reports), the qualified Coq names it needs, and the facts it builds on. A fact whose needed
+names are not in the built library is reported "not yet proved" without being rendered; so a
+runtime or error theorem that lands later lights up by itself, and adding a fact is one entry.
+
+The Coq text may use only the definitions of the generated preamble (templates/obligations.v.j2):
+`cfg : Config`, `prec`, `K0 L0 Lf0 T0 : nat` (the constants of [flowar_in_TC0]) and, with a
+[fast_attention] table, `fast_B fast_ea : N`, `fast_C fast_g : nat`. Numbers come from Coq
+(`Eval vm_compute`), never from Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from py_bridge.obligations.config import FlowARConfig
+
+#: Tactic defined in the preamble: decides a closed (in)equality on literals by computation.
+CHECK = "Proof. check_fact. Qed."
+
+HYPOTHESIS = "hypothesis"
+THEOREM = "theorem"
+VALUE = "value"
+ASSUMED = "assumed"
+
+
+@dataclass(frozen=True)
+class Eval:
+    """One number Coq computes: its witness key, the Coq expression, and the Coq name that
+    computes it (reported with the value)."""
+
+    key: str
+    expr: str
+    coq_name: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str  # also the Coq lemma's name
+    kind: str  # HYPOTHESIS / THEOREM / VALUE / ASSUMED
+    description: str
+    theorem: str  # the general theorem this fact instantiates or feeds
+    needs: tuple[str, ...] = ()  # qualified Coq names that must exist in the built library
+    modules: tuple[str, ...] = ()  # extra library modules to `Require` (qualified names used)
+    requires: tuple[str, ...] = ()  # ids of facts the Coq text uses
+    coq: str = ""  # the Lemma (empty for ASSUMED facts)
+    evals: tuple[Eval, ...] = ()
+    display: Callable[[Mapping[str, int]], str] = field(default=lambda v: "")
+    #: None if the fact applies to the config, else why not (e.g. no [fast_attention] table)
+    applies: Callable[[FlowARConfig], str | None] = field(default=lambda c: None)
+    #: for a failed hypothesis: the config's side of it, in words
+    explain: Callable[[FlowARConfig], str] = field(default=lambda c: "")
+
+
+def _hyp(fid: str, description: str, theorem: str, prop: str,
+         explain: Callable[[FlowARConfig], str], *, needs: tuple[str, ...] = (),
+         applies: Callable[[FlowARConfig], str | None] = lambda c: None) -> Fact:
+    return Fact(fid, HYPOTHESIS, description, theorem, needs=needs,
+                coq=f"Lemma {fid} : {prop}.\n{CHECK}", explain=explain, applies=applies)
+
+
+def _need_fast(c: FlowARConfig) -> str | None:
+    return None if c.fast is not None else "no [fast_attention] table in the config"
+
+
+def _need_target(c: FlowARConfig) -> str | None:
+    if c.fast is None:
+        return "no [fast_attention] table in the config"
+    return None if c.fast.target_error_exp is not None else "taylor_degree given, not a target"
+
+
+MAIN = "FlowARProofs.Main"
+TC0 = f"{MAIN}.flowar_in_TC0"
+VAR_TC0 = f"{MAIN}.var_in_TC0"
+DEPTH_GE = f"{MAIN}.flowar_circuit_depth_ge"
+RESOLUTION = "FlowARProofs.Pipeline.Resolution"
+DEPTHW = "FlowARProofs.Witnesses.Depth"
+RUNTIME_W = "FlowARProofs.Witnesses.Runtime"
+FAST_W = "FlowARProofs.Witnesses.Fast"
+FAST_THM = "FlowARProofs.Runtime.Fast.fast_flowar_work_n2"
+FAST_RANK = "FlowARProofs.Runtime.FastRank"
+#: Not in the library yet (other branches): the facts that need them say "not yet proved".
+KV_CACHE = "FlowARProofs.Runtime.KVCache.kv_flowar_cost"
+ERROR_BOUND = "FlowARProofs.Error.Propagation.flowar_error_bound"
+
+_TERMS = "(flowar_depth_terms (N.of_nat (K cfg)) (N.of_nat (L cfg)) (N.of_nat (Lf cfg)) " \
+         "(N.of_nat (T cfg)))"
+_FAMILY = "flowar_family P (fun _ => prec) (at_side cfg)"
+_SIDE_N = "N.of_nat (side cfg (K cfg - 1))"
+_LOGN = "(Nat.log2 (side cfg (K cfg - 1)) + 1)"
+
+
+def _depth_display(v: Mapping[str, int]) -> str:
+    return (f"{v['depth_std']}·d_std + {v['depth_sum']}·d_⊕ + {v['depth_exp']}·d_exp + "
+            f"{v['depth_sqrt']}·d_sqrt + {v['depth_const']}")
+
+
+FACTS: tuple[Fact, ...] = (
+    # ---- hypotheses of flowar_in_TC0 for the family "this config at every first side m"
+    _hyp("hyp_scales_pos", "at least one scale (1 ≤ K)", TC0, "1 <= K cfg",
+         lambda c: f"K = {c.K}"),
+    _hyp("hyp_scales_le_K0", "K ≤ K0, the theorem's constant number of scales", TC0,
+         "K cfg <= K0", lambda c: f"K = {c.K}, K0 = bounds.max_scales = {c.max_scales}"),
+    _hyp("hyp_layers_le_L0", "AR layers L ≤ L0", TC0, "L cfg <= L0",
+         lambda c: f"L = {c.layers}, L0 = bounds.max_layers = {c.max_layers}"),
+    _hyp("hyp_flow_layers_le_Lf0", "flow-head layers Lf ≤ Lf0", TC0, "Lf cfg <= Lf0",
+         lambda c: f"Lf = {c.flow_layers}, Lf0 = bounds.max_flow_layers = {c.max_flow_layers}"),
+    _hyp("hyp_euler_le_T0", "Euler updates T ≤ T0", TC0, "T cfg <= T0",
+         lambda c: f"T = {c.euler_updates}, T0 = bounds.max_euler_updates = "
+                   f"{c.max_euler_updates}"),
+    _hyp("hyp_factor_pos", "up-sampling factor a ≥ 1 (so n ≤ side(K−1) at every first side n)",
+         TC0, "1 <= a cfg", lambda c: f"a = {c.factor}"),
+    _hyp("hyp_channels_pos", "at least one latent channel (c ≥ 1)", TC0, "1 <= ch cfg",
+         lambda c: f"c = {c.channels}"),
+    _hyp("hyp_first_side_pos", "first side s0 ≥ 1 (depth lower bound)", DEPTH_GE,
+         "1 <= s0 cfg", lambda c: f"s0 = {c.s0}"),
+    _hyp("hyp_ffn_pos", "FFN width ≥ 1 (depth lower bound: the ReLU layer exists)", DEPTH_GE,
+         "1 <= ldff (LD cfg)", lambda c: f"ffn_width = {c.ar.ffn_width}"),
+    # ---- the headline theorems, instantiated
+    Fact(
+        "thm_flowar_in_TC0", THEOREM,
+        "this architecture at every first side m is in TC0 (depth ≤ flowar_depth P K0 L0 Lf0 "
+        "T0, size ≤ flowar_size_coef·(m+1)^flowar_size_exp) and computes float FlowAR",
+        TC0, needs=(TC0, f"{RESOLUTION}.at_side_hyps",
+                    "FlowARProofs.Pipeline.FlowARTC0.flowar_size_coef",
+                    "FlowARProofs.Pipeline.FlowARTC0.flowar_family"),
+        requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_layers_le_L0",
+                  "hyp_flow_layers_le_Lf0", "hyp_euler_le_T0", "hyp_factor_pos",
+                  "hyp_channels_pos"),
+        coq=f"""Theorem thm_flowar_in_TC0 (P : FloatPrimitivesTC0) :
+  let F := {_FAMILY} in
+  InTC0 F
+  /\\ (forall m, depth (fam_circ F m) <= flowar_depth P K0 L0 Lf0 T0)
+  /\\ PolyBoundedWith (fun m => size (fam_circ F m))
+       (flowar_size_coef P K0 L0 Lf0 T0 prec (dimB (at_side cfg 1))) (flowar_size_exp P 0 2)
+  /\\ (forall m (G : list flt), length G = glen (at_side cfg m) -> all_valid prec G ->
+        eval (fam_circ F m) (encs prec G)
+        = encs prec (flat (tok (at_side cfg m) (K (at_side cfg m) - 1)) (ch cfg)
+                          (flowar_float P prec (at_side cfg m) G))).
+Proof.
+  destruct (at_side_hyps cfg prec hyp_scales_pos hyp_factor_pos hyp_channels_pos)
+    as (HK & _ & _ & _ & Hs & Hc & Hp & Hd).
+  exact (flowar_in_TC0 P (fun _ => prec) (at_side cfg) K0 L0 Lf0 T0 prec 0
+           (dimB (at_side cfg 1)) 2
+           (fun m => conj (proj1 (HK m)) hyp_scales_le_K0) (fun m => hyp_layers_le_L0)
+           (fun m => hyp_flow_layers_le_Lf0) (fun m => hyp_euler_le_T0) Hs Hc Hp Hd).
+Qed.""",
+        evals=(Eval("dim_bound", "N.of_nat (dimB (at_side cfg 1))",
+                    f"{RESOLUTION}.at_side_dims_poly"),),
+        display=lambda v: f"dimensions ≤ {v['dim_bound']}·(m+1)²",
+    ),
+    Fact(
+        "thm_var_in_TC0", THEOREM,
+        "VAR (the same pipeline with a linear head) at every first side m is in TC0",
+        VAR_TC0, needs=(VAR_TC0, f"{RESOLUTION}.at_side_hyps",
+                        "FlowARProofs.Pipeline.VAR.var_family"),
+        requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_layers_le_L0", "hyp_factor_pos",
+                  "hyp_channels_pos"),
+        coq="""Theorem thm_var_in_TC0 (P : FloatPrimitivesTC0) :
+  let F := var_family P (fun _ => prec) (at_side cfg) in
+  InTC0 F /\\ (forall m, depth (fam_circ F m) <= var_depth P K0 L0).
+Proof.
+  destruct (at_side_hyps cfg prec hyp_scales_pos hyp_factor_pos hyp_channels_pos)
+    as (HK & _ & _ & _ & Hs & Hc & Hp & Hd).
+  destruct (var_in_TC0 P (fun _ => prec) (at_side cfg) K0 L0 prec 0 (dimB (at_side cfg 1)) 2
+              (fun m => conj (proj1 (HK m)) hyp_scales_le_K0) (fun m => hyp_layers_le_L0)
+              Hs Hc Hp Hd) as (H1 & H2 & _).
+  split; [exact H1|exact H2].
+Qed.""",
+    ),
+    # ---- values
+    Fact(
+        "val_depth_bounds", VALUE,
+        "circuit depth of this config: K·2·(L + T·Lf) ≤ depth ≤ K·scale_depth, the upper "
+        "bound as a polynomial in the trust record's depth constants",
+        DEPTH_GE, needs=(DEPTH_GE, f"{DEPTHW}.flowar_depth_as_terms",
+                         "FlowARProofs.Pipeline.FlowARTC0.flowar_family"),
+        requires=("hyp_first_side_pos", "hyp_factor_pos", "hyp_ffn_pos"),
+        coq=f"""Lemma val_depth_bounds (P : FloatPrimitivesTC0) :
+  K cfg * (2 * (L cfg + T cfg * Lf cfg))
+  <= depth (fam_circ ({_FAMILY}) (s0 cfg))
+  <= K cfg * scale_depth P (L cfg) (Lf cfg) (T cfg)
+  /\\ N.of_nat (K cfg * scale_depth P (L cfg) (Lf cfg) (T cfg)) = eval_terms P {_TERMS}.
+Proof.
+  split.
+  - exact (flowar_circuit_depth_ge P (fun _ => prec) (at_side cfg) (s0 cfg)
+             hyp_first_side_pos hyp_factor_pos hyp_ffn_pos).
+  - exact (flowar_depth_as_terms P (K cfg) (L cfg) (Lf cfg) (T cfg)).
+Qed.""",
+        evals=(
+            Eval("depth_lower", "N.of_nat (K cfg * (2 * (L cfg + T cfg * Lf cfg)))",
+                 DEPTH_GE),
+            Eval("depth_std", f"t_std {_TERMS}", f"{DEPTHW}.flowar_depth_terms"),
+            Eval("depth_sum", f"t_sum {_TERMS}", f"{DEPTHW}.flowar_depth_terms"),
+            Eval("depth_exp", f"t_exp {_TERMS}", f"{DEPTHW}.flowar_depth_terms"),
+            Eval("depth_sqrt", f"t_sqrt {_TERMS}", f"{DEPTHW}.flowar_depth_terms"),
+            Eval("depth_const", f"t_const {_TERMS}", f"{DEPTHW}.flowar_depth_terms"),
+        ),
+        display=lambda v: f"{v['depth_lower']} ≤ depth ≤ {_depth_display(v)}",
+    ),
+    Fact(
+        "val_size_shape", VALUE,
+        "size bound: size ≤ tc0_coef P D prec c · (m+1)^(tc0_exp P 0 8) with shape "
+        "coefficient c = shape_coef K0 L0 Lf0 T0 · b⁴ (b = the dimension bound)",
+        TC0, needs=(f"{RESOLUTION}.shape_coefN_of",),
+        coq="""Lemma val_size_shape :
+  N.of_nat (shape_coef K0 L0 Lf0 T0 * dimB (at_side cfg 1) ^ 4)
+  = (shape_coefN (N.of_nat K0) (N.of_nat L0) (N.of_nat Lf0) (N.of_nat T0)
+     * N.of_nat (dimB (at_side cfg 1)) ^ 4)%N.
+Proof. apply shape_coefN_of. Qed.""",
+        evals=(Eval("size_shape_coef",
+                    "(shape_coefN (N.of_nat K0) (N.of_nat L0) (N.of_nat Lf0) (N.of_nat T0) "
+                    "* N.of_nat (dimB (at_side cfg 1)) ^ 4)%N",
+                    f"{RESOLUTION}.shape_coefN"),),
+        display=lambda v: f"c = {v['size_shape_coef']}",
+    ),
+    Fact(
+        "val_exact_work", VALUE,
+        "exact inference work (scalar operations of the program), in all and by kind",
+        f"{RUNTIME_W}.runtime_witness_spec",
+        needs=(f"{RUNTIME_W}.runtime_witness", f"{RUNTIME_W}.runtime_witness_spec",
+               "FlowARProofs.IR.Work.work_by_kind"),
+        modules=(RUNTIME_W, "FlowARProofs.IR.Work"),
+        coq=f"""Lemma val_exact_work :
+  let w := {RUNTIME_W}.runtime_witness cfg in
+  let W := FlowARProofs.IR.Work.work in
+  let Wk := FlowARProofs.IR.Work.work_by_kind in
+  N.of_nat (W (flowar_prog prec cfg)) = {RUNTIME_W}.w_total w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KAdd (flowar_prog prec cfg)) = {RUNTIME_W}.w_add w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KMul (flowar_prog prec cfg)) = {RUNTIME_W}.w_mul w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KDiv (flowar_prog prec cfg)) = {RUNTIME_W}.w_div w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KCmp (flowar_prog prec cfg)) = {RUNTIME_W}.w_cmp w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KExp (flowar_prog prec cfg)) = {RUNTIME_W}.w_exp w
+  /\\ N.of_nat (Wk FlowARProofs.IR.Work.KSqrt (flowar_prog prec cfg)) = {RUNTIME_W}.w_sqrt w
+  /\\ {RUNTIME_W}.w_total w
+     = ({RUNTIME_W}.w_ar_attn w + {RUNTIME_W}.w_fh_attn w + {RUNTIME_W}.w_rest w)%N
+  /\\ N.of_nat (W (var_prog prec cfg)) = {RUNTIME_W}.w_var w.
+Proof. exact ({RUNTIME_W}.runtime_witness_spec prec cfg). Qed.""",
+        evals=tuple(Eval(f"work_{k}", f"{RUNTIME_W}.w_{k} ({RUNTIME_W}.runtime_witness cfg)",
+                         f"{RUNTIME_W}.runtime_witness")
+                    for k in ("total", "add", "mul", "div", "cmp", "exp", "sqrt", "ar_attn",
+                              "fh_attn", "rest", "var")),
+        display=lambda v: (f"{v['work_total']} ops ({v['work_add']} add, {v['work_mul']} mul, "
+                           f"{v['work_div']} div, {v['work_cmp']} cmp, {v['work_exp']} exp, "
+                           f"{v['work_sqrt']} sqrt; attention: AR {v['work_ar_attn']}, flow "
+                           f"head {v['work_fh_attn']}); VAR {v['work_var']}"),
+    ),
+    Fact(
+        "val_kv_cached_work", VALUE, "KV-cached inference work", KV_CACHE, needs=(KV_CACHE,),
+    ),
+    # ---- fast attention
+    _hyp("hyp_fast_schedule", "doubling schedule from 1×1: s0 = 1, a = 2, K = log₂ n + 1",
+         FAST_THM, "s0 cfg = 1 /\\ a cfg = 2 /\\ K cfg = Nat.log2 (side cfg (K cfg - 1)) + 1",
+         lambda c: f"scales {list(c.scales)}", needs=(FAST_THM,), applies=_need_fast),
+    _hyp("hyp_fast_head_dim_log", "head width d_h ≤ C·(log₂ n + 1)", FAST_THM,
+         f"ldh (LD cfg) <= fast_C * {_LOGN}",
+         lambda c: f"d_h = {c.ar.head_dim}, C = "
+                   f"{c.fast.log_constant if c.fast else '?'}, n = {c.scales[-1]}",
+         needs=(FAST_THM,), applies=_need_fast),
+    _hyp("hyp_fast_dims_log", "width, heads, FFN width, c, L, Lf, T ≤ C·(log₂ n + 1)",
+         FAST_THM,
+         f"ld (LD cfg) <= fast_C * {_LOGN} /\\ lH (LD cfg) <= fast_C * {_LOGN} "
+         f"/\\ ldff (LD cfg) <= fast_C * {_LOGN} /\\ ch cfg <= fast_C * {_LOGN} "
+         f"/\\ L cfg <= fast_C * {_LOGN} /\\ Lf cfg <= fast_C * {_LOGN} "
+         f"/\\ T cfg <= fast_C * {_LOGN}",
+         lambda c: f"C = {c.fast.log_constant if c.fast else '?'}, n = {c.scales[-1]}",
+         needs=(FAST_THM,), applies=_need_fast),
+    Fact(
+        "val_fast_degree", VALUE,
+        "Taylor degree g for relative error 1/n^e on the score range β = ⌈√d_h⌉·B² (meets the "
+        "error criterion deg_ok, and is the least such degree), and the rank r = C(d_h + g, g) "
+        "= the number of monomials of the feature maps",
+        f"{FAST_W}.fast_degree",
+        needs=(f"{FAST_W}.fast_degree", f"{FAST_W}.fast_rank", f"{FAST_RANK}.deg_ok",
+               f"{FAST_RANK}.taylor_deg_min", f"{FAST_RANK}.taylor_rank"),
+        modules=(FAST_W, FAST_RANK), applies=_need_target,
+        coq=f"""Lemma val_fast_degree :
+  let g := {FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea in
+  {FAST_RANK}.deg_ok fast_beta (({_SIDE_N}) ^ fast_ea)%N g = true
+  /\\ (forall g', (g' < g)%nat -> {FAST_RANK}.deg_ok fast_beta (({_SIDE_N}) ^ fast_ea)%N g' = false)
+  /\\ N.of_nat (length ({FAST_RANK}.taylor_mons (ldh (LD cfg)) g))
+     = {FAST_W}.fast_rank (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea.
+Proof.
+  intros g. split; [|split].
+  - vm_compute. reflexivity.
+  - intros g' Hg'. apply {FAST_RANK}.taylor_deg_min, Hg'.
+  - apply {FAST_RANK}.taylor_rank.
+Qed.""",
+        evals=(
+            Eval("fast_degree",
+                 f"N.of_nat ({FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea)",
+                 f"{FAST_W}.fast_degree"),
+            Eval("fast_rank", f"{FAST_W}.fast_rank (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea",
+                 f"{FAST_W}.fast_rank"),
+        ),
+        display=lambda v: f"g = {v['fast_degree']}, r = {v['fast_rank']}",
+    ),
+    Fact(
+        "val_fast_rank_given", VALUE,
+        "rank r = C(d_h + g, g) = the number of monomials of the feature maps, for the given "
+        "Taylor degree g", f"{FAST_RANK}.taylor_rank", needs=(f"{FAST_RANK}.taylor_rank",),
+        modules=(FAST_RANK,),
+        applies=lambda c: None if c.fast is not None and c.fast.taylor_degree is not None
+        else "no fast_attention.taylor_degree in the config",
+        coq=f"""Lemma val_fast_rank_given :
+  N.of_nat (length ({FAST_RANK}.taylor_mons (ldh (LD cfg)) fast_g))
+  = {FAST_RANK}.rankN (ldh (LD cfg)) fast_g.
+Proof. apply {FAST_RANK}.taylor_rank. Qed.""",
+        evals=(Eval("fast_rank", f"{FAST_RANK}.rankN (ldh (LD cfg)) fast_g",
+                    f"{FAST_RANK}.rankN"),),
+        display=lambda v: f"r = {v['fast_rank']}",
+    ),
+    Fact("val_fast_work", VALUE, "fast inference work at the Taylor rank",
+         "FlowARProofs.Runtime.Fast.fast_flowar_work_le",
+         needs=("FlowARProofs.Runtime.Fast.fast_flowar_work_le",),
+         applies=_need_fast),
+    Fact("val_error_bound", VALUE, "‖fast − exact‖∞ error bound for this config", ERROR_BOUND,
+         needs=(ERROR_BOUND,), applies=_need_fast),
+    # ---- what a config cannot decide
+    Fact("assumed_entry_bound", ASSUMED,
+         "entries of Q and K after normalisation are at most B (a property of the trained "
+         "weights and inputs; gives the score range β = √d_h·B²)", ERROR_BOUND,
+         applies=_need_fast),
+    Fact("assumed_variance_floor", ASSUMED,
+         "LayerNorm's variance is at least the floor (error propagation through LayerNorm)",
+         ERROR_BOUND,
+         applies=lambda c: None if c.fast is not None and c.fast.variance_floor is not None
+         else "no fast_attention.variance_floor in the config"),
+)
+
+
+def fact_ids() -> list[str]:
+    return [f.id for f in FACTS]
