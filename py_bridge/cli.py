@@ -56,6 +56,8 @@ examples:
   flowar-proofs report                   report/index.html from the results above
   flowar-proofs obligations configs/flowar-l.toml
                                          what the theorems give for one config, checked by coqc
+  flowar-proofs bench --s0 8 12 16 --budget 60 --out-dir /tmp/bench
+                                         scaling benchmark (exact vs fast), report/bench.json
   flowar-proofs witnesses configs/tiny.toml
                                          the constants Coq computes -> report/witnesses/tiny.json
   flowar-proofs crosscheck               Coq's vm_compute of a tiny config = numpy, bit for bit
@@ -337,6 +339,16 @@ def _obligations_all(root: Path, out: Path, timeout: float) -> int:
 # all
 
 
+def _opts_bench(p: argparse.ArgumentParser) -> None:
+    from py_bridge.bench.run import add_bench_arguments
+    add_bench_arguments(p)
+
+
+def _run_bench(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge.bench.run import run_from_args
+    return run_from_args(args)
+
+
 def headline_summary(result: audit.AuditReport) -> list[str]:
     """The end-of-`all` summary: each headline theorem, its statement and assumption status."""
     lines = [f"Headline theorems ({audit.TARGETS_FILE}):"]
@@ -460,6 +472,8 @@ SUBCOMMANDS: list[Subcommand] = [
                "report/witnesses/<name>.json", _opts_obligations, _run_witnesses),
     Subcommand("crosscheck", "Coq's evaluation of the float semantics on a tiny config = the "
                "numpy model, bit for bit", _opts_crosscheck, _run_crosscheck),
+    Subcommand("bench", "exact vs fast inference: runtime exponents, speedup, error, throughput "
+               "(not part of all; minutes)", _opts_bench, _run_bench),
     Subcommand("all", "build + audit + graph + obligations + report, then a summary", _opts_all,
                _run_all),
 ]

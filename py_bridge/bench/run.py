@@ -396,14 +396,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="flowar-proofs bench",
-        description="Exact vs fast (polynomial-method) FlowAR inference: runtime exponents, "
-                    "speedup, error, attention throughput vs matmul, peak RSS, plots.",
-        epilog="examples:\n  flowar-proofs bench\n  flowar-proofs bench --s0 8 12 16 20 24 "
-               "--budget 120 --out-dir /tmp/bench\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_bench_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `flowar-proofs bench` (shared by this module's parser and the CLI)."""
     p.add_argument("--s0", type=_positive_int, nargs="+", default=list(DEFAULT_S0S),
                    help="first-scale sides of the family (n = 4*s0); at least 2, increasing")
     p.add_argument("--degree", type=_positive_int, default=4, help="Taylor degree g")
@@ -421,6 +415,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=Path("report"))
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="flowar-proofs bench",
+        description="Exact vs fast (polynomial-method) FlowAR inference: runtime exponents, "
+                    "speedup, error, attention throughput vs matmul, peak RSS, plots.",
+        epilog="examples:\n  flowar-proofs bench\n  flowar-proofs bench --s0 8 12 16 20 24 "
+               "--budget 120 --out-dir /tmp/bench\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_bench_arguments(p)
     return p
 
 
@@ -430,6 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:          # --help (0) or a usage error already reported (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    return run_from_args(args)
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run the benchmark for parsed options (see `add_bench_arguments`)."""
     s0s = tuple(args.s0)
     if len(s0s) < 2 or any(b <= a for a, b in zip(s0s, s0s[1:], strict=False)):
         print("flowar-proofs bench: --s0: need at least two strictly increasing sizes",

@@ -1,0 +1,50 @@
+"""`flowar-proofs bench` through the CLI: bad input exits 2 with nothing written; a small run
+writes bench.json with the fields the issue names and exponents fitted from real timings."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from py_bridge import cli
+
+
+def test_bench_rejects_non_increasing_sizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bench"
+    code = cli.main(["bench", "--s0", "3", "2", "--out-dir", str(out), "--no-progress"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "--s0" in err[0]
+    assert not out.exists()
+
+
+def test_bench_rejects_out_dir_that_is_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    code = cli.main(["bench", "--s0", "2", "3", "--out-dir", str(target), "--no-progress"])
+    assert code == 2
+    assert "--out-dir" in capsys.readouterr().err
+    assert target.read_text() == "x"
+
+
+def test_bench_small_run_writes_the_named_fields(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    code = cli.main(["bench", "--s0", "2", "3", "--budget", "5", "--kernel-n", "128",
+                     "--kernel-dh", "8", "--matmul-n", "64", "--out-dir", str(out),
+                     "--no-progress"])
+    assert code == 0                      # targets may be missed at toy sizes; not --strict
+    data = json.loads((out / "bench.json").read_text())
+    for key in ("sizes", "times_exact", "times_fast", "exponent_exact", "exponent_fast",
+                "speedup_at_max_n", "max_error", "error_bound",
+                "attention_pct_of_matmul_peak", "peak_rss_mb"):
+        assert key in data, key
+    assert len(data["sizes"]) == len(data["times_exact"]) == 2
+    assert all(t > 0 for t in data["times_exact"] + data["times_fast"])
+    assert data["peak_rss_mb"] > 0
+    assert (out / "bench_runtime.png").stat().st_size > 0
