@@ -31,7 +31,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from py_bridge import __version__, audit, coq, files, graph, obligations, report
+from py_bridge import __version__, audit, coq, crosscheck, files, graph, obligations, report
 from py_bridge.coq.build import run_build
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import (
@@ -60,6 +60,8 @@ examples:
                                          scaling benchmark (exact vs fast), report/bench.json
   flowar-proofs witnesses configs/tiny.toml
                                          the constants Coq computes -> report/witnesses/tiny.json
+  flowar-proofs crosscheck               Coq's vm_compute of a tiny config = numpy, bit for bit
+  flowar-proofs crosscheck --mutate mask a broken numpy model must fail (exit 1)
   flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
@@ -420,6 +422,31 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# crosscheck
+
+
+def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the tiny config's weights and noise (default 0)")
+    p.add_argument("--mutate", choices=crosscheck.MUTATIONS, default=None,
+                   help="break the numpy model this way; the check must then fail")
+    p.add_argument("--timeout", type=_positive_float, default=None,
+                   help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
+                        f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
+
+
+def _run_crosscheck(args: argparse.Namespace, root: Path) -> int:
+    timeout = args.timeout or coq.timeout_from_env("FLOWAR_COQC_TIMEOUT",
+                                                   crosscheck.DEFAULT_TIMEOUT)
+    _progress("crosscheck: coqc EvalTiny.v (vm_compute of the tiny config, ~15 s) and numpy")
+    result = crosscheck.eval_check(root=root, seed=args.seed, mutation=args.mutate,
+                                   timeout=timeout)
+    for line in crosscheck.report_lines(result):
+        print(line)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+# --------------------------------------------------------------------------------------------
 # The table of subcommands and the error boundary
 
 
@@ -443,6 +470,8 @@ SUBCOMMANDS: list[Subcommand] = [
                "checked by coqc", _opts_obligations, _run_obligations),
     Subcommand("witnesses", "the constants Coq computes for one config -> "
                "report/witnesses/<name>.json", _opts_obligations, _run_witnesses),
+    Subcommand("crosscheck", "Coq's evaluation of the float semantics on a tiny config = the "
+               "numpy model, bit for bit", _opts_crosscheck, _run_crosscheck),
     Subcommand("bench", "exact vs fast inference: runtime exponents, speedup, error, throughput "
                "(not part of all; minutes)", _opts_bench, _run_bench),
     Subcommand("all", "build + audit + graph + obligations + report, then a summary", _opts_all,

@@ -10,8 +10,10 @@
     fields over [R], the standard library's Reals axioms of
     assumptions.allowlist).
 
-    The record has two layers:
-    - [FloatCircuits], the SEMANTIC part: for each primitive a circuit family
+    The record has three layers:
+    - [FloatFns]: the float functions [fexp], [fsqrt] and their validity,
+      nothing else — all the float semantics uses (it takes [P : FloatFns]);
+    - [FloatCircuits := { ffns :> FloatFns; ... }], the SEMANTIC part: for each primitive a circuit family
       indexed by the precision [p] (and the arity [m] for the iterated
       operations) that computes EXACTLY the Coq-defined float semantics of
       [Float/Format.v] on encodings of valid floats ([*_eval]), reads only
@@ -89,15 +91,29 @@ Definition all_valid (p : nat) (xs : list flt) : Prop := Forall (fun x => valid 
 
 (** ** The semantic part: circuits, what they compute, their depth *)
 
-Record FloatCircuits := {
-  (** depth constants *)
-  d_std : nat; d_sum : nat; d_prod : nat; d_exp : nat; d_sqrt : nat;
+(** ** The float functions the semantics uses: exp and sqrt
 
-  (** the float functions for exp and sqrt (see the header) *)
+    The FlowAR float semantics (Modules/, Pipeline/) and the program
+    semantics [peval] (IR/Program.v) use only these two functions (and their
+    validity), so they take [(P : FloatFns)].  Every [FloatCircuits] (hence
+    every [FloatPrimitivesTC0]) is one through the coercion [ffns], so
+    lemmas stated for [P : FloatPrimitivesTC0] apply the semantics to
+    [P]'s own exp and sqrt, exactly as before.  A [FloatFns] alone carries
+    no accuracy claim; Float/Computable.v gives a computable instance used
+    only to cross-check the semantics against the numpy model. *)
+Record FloatFns := {
   fexp : nat -> flt -> flt;
   fsqrt : nat -> flt -> flt;
   fexp_valid : forall p x, valid p (fexp p x) = true;
   fsqrt_valid : forall p x, valid p (fsqrt p x) = true;
+}.
+
+Record FloatCircuits := {
+  (** the float functions for exp and sqrt (see the header) *)
+  ffns :> FloatFns;
+  (** depth constants *)
+  d_std : nat; d_sum : nat; d_prod : nat; d_exp : nat; d_sqrt : nat;
+
   (** ... and their accuracy against Coq's [exp] and [sqrt] over [R]
       ([toR], [in_range] and [maxR]/[minR] are in Float/Real.v): relative
       error at most [2^(−p)] whenever the exact result is in the normal range
@@ -107,9 +123,9 @@ Record FloatCircuits := {
       Coq's [sqrt] is [0] on negative reals, so for [toR x < 0] the second
       field forces a result of value [0] ([fsqrt_neg]). *)
   fexp_accurate : forall p x, valid p x = true -> in_range p (exp (toR x)) ->
-    (Rabs (toR (fexp p x) - exp (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (exp (toR x)))%R;
+    (Rabs (toR (fexp ffns p x) - exp (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (exp (toR x)))%R;
   fsqrt_accurate : forall p x, valid p x = true -> in_range p (sqrt (toR x)) ->
-    (Rabs (toR (fsqrt p x) - sqrt (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (sqrt (toR x)))%R;
+    (Rabs (toR (fsqrt ffns p x) - sqrt (toR x)) <= bpow radix2 (- Z.of_nat p) * Rabs (sqrt (toR x)))%R;
 
   (** binary operations: 2 encoded floats in, 1 out *)
   bin_circ : binop -> nat -> circuit;
@@ -142,12 +158,12 @@ Record FloatCircuits := {
   (** exp and sqrt: 1 encoded float in, 1 out *)
   exp_circ : nat -> circuit;
   exp_wf : forall p, wf (fw p) (exp_circ p) /\ width_out (exp_circ p) = fw p;
-  exp_eval : forall p x, valid p x = true -> eval (exp_circ p) (enc p x) = enc p (fexp p x);
+  exp_eval : forall p x, valid p x = true -> eval (exp_circ p) (enc p x) = enc p (fexp ffns p x);
   exp_depth : forall p, depth (exp_circ p) <= d_exp;
 
   sqrt_circ : nat -> circuit;
   sqrt_wf : forall p, wf (fw p) (sqrt_circ p) /\ width_out (sqrt_circ p) = fw p;
-  sqrt_eval : forall p x, valid p x = true -> eval (sqrt_circ p) (enc p x) = enc p (fsqrt p x);
+  sqrt_eval : forall p x, valid p x = true -> eval (sqrt_circ p) (enc p x) = enc p (fsqrt ffns p x);
   sqrt_depth : forall p, depth (sqrt_circ p) <= d_sqrt;
 }.
 

@@ -114,9 +114,9 @@ Proof. intros _ Hr. now apply rnd_flt_rel_error. Qed.
 
 Definition realized : FloatCircuits := {|
   d_std := 2; d_sum := 2; d_prod := 2; d_exp := 2; d_sqrt := 2;
-  fexp := rexp; fsqrt := rsqrt;
-  fexp_valid := fun p x => rnd_flt_valid p _;
-  fsqrt_valid := fun p x => rnd_flt_valid p _;
+  ffns := {| fexp := rexp; fsqrt := rsqrt;
+            fexp_valid := fun p x => rnd_flt_valid p _;
+            fsqrt_valid := fun p x => rnd_flt_valid p _ |};
   fexp_accurate := rexp_accurate;
   fsqrt_accurate := rsqrt_accurate;
 

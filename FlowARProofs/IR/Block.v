@@ -15,7 +15,7 @@ From FlowARProofs.IR Require Import Program Work Tensor.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (A B : mat) (xs : list flt) (p r c m off : nat).
+Implicit Types (P : FloatFns) (A B : mat) (xs : list flt) (p r c m off : nat).
 
 (** ** Blocks *)
 
@@ -88,7 +88,7 @@ Section PFor2.
     intros j Hj. apply Hbody; auto.
   Qed.
 
-  Lemma PFor2_wdepth P D :
+  Lemma PFor2_wdepth (P : FloatPrimitivesTC0) D :
     (forall i j, i < r -> j < c -> wdepth (op_dbound P) (body i j) <= D) ->
     wdepth (op_dbound P) E <= D.
   Proof.
@@ -123,7 +123,7 @@ Proof.
   - rewrite (list_sum_seq_const _ m 1) by reflexivity. lia.
 Qed.
 
-Lemma dotg_prog_wdepth P m u v : wdepth (op_dbound P) (dotg_prog m u v) <= d_std P + d_sum P.
+Lemma dotg_prog_wdepth (P : FloatPrimitivesTC0) m u v : wdepth (op_dbound P) (dotg_prog m u v) <= d_std P + d_sum P.
 Proof.
   cbn [dotg_prog wdepth op_dbound]. apply Nat.add_le_mono_r, list_max_seq_le. intros; lia.
 Qed.
@@ -152,7 +152,7 @@ Lemma dot_prog_wt p n m u v :
   (forall k, k < m -> u k < n /\ v k < n) -> pwt p n (dot_prog m u v).
 Proof. intros H. apply dotg_prog_wt. intros k Hk. apply H, Hk. Qed.
 
-Lemma dot_prog_wdepth P m u v : wdepth (op_dbound P) (dot_prog m u v) <= d_std P + d_sum P.
+Lemma dot_prog_wdepth (P : FloatPrimitivesTC0) m u v : wdepth (op_dbound P) (dot_prog m u v) <= d_std P + d_sum P.
 Proof. apply dotg_prog_wdepth. Qed.
 
 Lemma dot_prog_counts m u v :
@@ -178,7 +178,7 @@ Proof.
   intros H. cbn. intros i Hi j Hj. destruct (H i j Hi Hj). split; auto.
 Qed.
 
-Lemma ew_prog_wdepth P r c o srcs : wdepth (op_dbound P) (ew_prog r c o srcs) <= op_dbound P o.
+Lemma ew_prog_wdepth (P : FloatPrimitivesTC0) r c o srcs : wdepth (op_dbound P) (ew_prog r c o srcs) <= op_dbound P o.
 Proof.
   apply (PFor2_wdepth r c (fun i j => PSeq (PWire (srcs i j)) (POp o))).
   intros. cbn. lia.

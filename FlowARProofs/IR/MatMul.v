@@ -19,7 +19,7 @@ From FlowARProofs.IR Require Import Program Compile Work TC0 Tensor Block.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (A B : mat) (p n : nat).
+Implicit Types (P : FloatFns) (A B : mat) (p n : nat).
 
 (** ** Semantics *)
 
@@ -62,7 +62,7 @@ Qed.
 
 (** ** Depth, work, shape *)
 
-Lemma matmul_at_wdepth P offA offB n1 n2 n3 :
+Lemma matmul_at_wdepth (P : FloatPrimitivesTC0) offA offB n1 n2 n3 :
   wdepth (op_dbound P) (matmul_at offA offB n1 n2 n3) <= d_std P + d_sum P.
 Proof. apply PFor2_wdepth. intros. apply dot_prog_wdepth. Qed.
 
@@ -100,10 +100,10 @@ Qed.
 
 (** ** The family of [n × n] products *)
 
-Definition matmul_family P (prec : nat -> nat) : family :=
+Definition matmul_family (P : FloatPrimitivesTC0) (prec : nat -> nat) : family :=
   compiled_family P prec (fun n => n * n + n * n) (fun n => matmul_prog n n n).
 
-Theorem matmul_in_TC0 P (prec : nat -> nat) a k :
+Theorem matmul_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) a k :
   PolyBoundedWith prec a k ->
   InTC0With (matmul_family P prec) (d_std P + d_sum P) (tc0_coef P (d_std P + d_sum P) a 6)
             (tc0_exp P k 3)

@@ -42,7 +42,7 @@ Definition op_arity (o : op) : nat :=
 (** Booleans as floats: 1 or 0. *)
 Definition fbool (p : nat) (b : bool) : flt := if b then fone p else fzero.
 
-Definition opsem (P : FloatPrimitivesTC0) (p : nat) (o : op) (xs : list flt) : flt :=
+Definition opsem (P : FloatFns) (p : nat) (o : op) (xs : list flt) : flt :=
   match o with
   | OBin b => binsem b p (nth 0 xs fzero) (nth 1 xs fzero)
   | OLt => fbool p (flt_ltb (nth 0 xs fzero) (nth 1 xs fzero))
@@ -62,12 +62,12 @@ Inductive prog :=
   | PPar (a b : prog)
   | PFor (k : nat) (body : nat -> prog).
 
-Implicit Types (P : FloatPrimitivesTC0) (e a b : prog) (xs : list flt) (p n k : nat).
+Implicit Types (P : FloatFns) (e a b : prog) (xs : list flt) (p n k : nat).
 
 Definition fsrc_val xs (s : fsrc) : flt :=
   match s with FIn i => nth i xs fzero | FCst x => x end.
 
-Fixpoint peval P p e xs : list flt :=
+Fixpoint peval (P : FloatFns) p e xs : list flt :=
   match e with
   | PWire sel => map (fsrc_val xs) sel
   | POp o => [opsem P p o xs]
@@ -108,7 +108,7 @@ Fixpoint wdepth (wt : op -> nat) e : nat :=
   end.
 
 (** The weights given by the trust record's depth bounds. *)
-Definition op_dbound P (o : op) : nat :=
+Definition op_dbound (P : FloatPrimitivesTC0) (o : op) : nat :=
   match o with
   | OBin _ | OLt => d_std P
   | OMax => d_std P + 2

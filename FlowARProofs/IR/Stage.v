@@ -18,7 +18,7 @@ From FlowARProofs.IR Require Import Program Work Tensor Block TC0.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (xs ys S : list flt) (p a g w k : nat) (m : prog).
+Implicit Types (P : FloatFns) (xs ys S : list flt) (p a g w k : nat) (m : prog).
 
 (** ** Keeping a suffix *)
 

@@ -65,7 +65,7 @@ From FlowARProofs.Modules Require Import AttnCommon.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (X Q K V WQ WK WV WO : mat) (xs : list flt)
+Implicit Types (P : FloatFns) (X Q K V WQ WK WV WO : mat) (xs : list flt)
   (p n N c dh d H offX offQ offK offV offO : nat) (scale : flt) (lim : nat -> nat).
 
 (** ** The block-causal mask *)
@@ -96,10 +96,10 @@ Proof. vm_compute. reflexivity. Qed.
 Definition fscore p c dh scale X WQ WK : mat :=
   fun i j => fmul p scale (fdot p dh (fmatmul p c X WQ i) (fmatmul p c X WK j)).
 
-Definition fattw P p c dh scale X WQ WK : mat :=
+Definition fattw (P : FloatFns) p c dh scale X WQ WK : mat :=
   fun i j => fexp P p (fscore p c dh scale X WQ WK i j).
 
-Definition fattn P p c dh scale lim X WQ WK WV : mat :=
+Definition fattn (P : FloatFns) p c dh scale lim X WQ WK WV : mat :=
   fun i l => fdiv p (fdot p (lim i) (fattw P p c dh scale X WQ WK i)
                             (fun j => fmatmul p c X WV j l))
                     (fsum p (map (fattw P p c dh scale X WQ WK i) (seq 0 (lim i)))).
@@ -394,7 +394,7 @@ Qed.
 
 (** ** Depth *)
 
-Lemma attn_qkv_at_wdepth P offX offQ offK offV N c dh :
+Lemma attn_qkv_at_wdepth (P : FloatPrimitivesTC0) offX offQ offK offV N c dh :
   wdepth (op_dbound P) (attn_qkv_at offX offQ offK offV N c dh) <= d_std P + d_sum P.
 Proof.
   unfold attn_qkv_at. cbn [wdepth].
@@ -403,7 +403,7 @@ Proof.
   pose proof (matmul_at_wdepth P offX offV N c dh). lia.
 Qed.
 
-Lemma attn_w_at_wdepth P N dh scale lim :
+Lemma attn_w_at_wdepth (P : FloatPrimitivesTC0) N dh scale lim :
   wdepth (op_dbound P) (attn_w_at N dh scale lim) <= 2 * d_std P + d_sum P + d_exp P.
 Proof.
   unfold attn_w_at. cbn [wdepth]. rewrite keep_wdepth.
@@ -415,19 +415,19 @@ Proof.
   lia.
 Qed.
 
-Lemma attn_den_at_wdepth P N lim : wdepth (op_dbound P) (attn_den_at N lim) <= d_sum P.
+Lemma attn_den_at_wdepth (P : FloatPrimitivesTC0) N lim : wdepth (op_dbound P) (attn_den_at N lim) <= d_sum P.
 Proof.
   apply (PFor2_wdepth N 1 (fun i _ =>
     PSeq (PWire (map (fun j => FIn (i * N + j)) (seq 0 (lim i)))) (POp (OSum (lim i))))).
   intros. cbn. lia.
 Qed.
 
-Lemma attn_num_at_wdepth P N dh lim :
+Lemma attn_num_at_wdepth (P : FloatPrimitivesTC0) N dh lim :
   wdepth (op_dbound P) (attn_num_at N dh lim) <= d_std P + d_sum P.
 Proof. apply PFor2_wdepth. intros. apply dot_prog_wdepth. Qed.
 
 (** [3·(d_std + d_⊕) + 2·d_std + d_exp], independent of all sizes. *)
-Theorem attn_at_wdepth P offX offQ offK offV N c dh scale lim :
+Theorem attn_at_wdepth (P : FloatPrimitivesTC0) offX offQ offK offV N c dh scale lim :
   wdepth (op_dbound P) (attn_at offX offQ offK offV N c dh scale lim)
   <= 3 * (d_std P + d_sum P) + 2 * d_std P + d_exp P.
 Proof.
@@ -504,7 +504,7 @@ Definition fconcat dh (O : nat -> mat) : mat := fun i m => O (m / dh) i (m mod d
 
 (** [Concat_h Attn_h(X) · W_O], [W_O : (H·dh) × d]; head [h] has weights
     [WQs h], [WKs h], [WVs h]. *)
-Definition fmha P p c dh H scale lim X (WQs WKs WVs : nat -> mat) WO : mat :=
+Definition fmha (P : FloatFns) p c dh H scale lim X (WQs WKs WVs : nat -> mat) WO : mat :=
   fmatmul p (H * dh) (fconcat dh (fun h => fattn P p c dh scale lim X (WQs h) (WKs h) (WVs h))) WO.
 
 (** The output projection on [O_0 ; … ; O_{H−1} ; W_O] (the heads' outputs,
@@ -576,7 +576,7 @@ Proof.
 Qed.
 
 (** One more matrix product than a head: [4·(d_std + d_⊕) + 2·d_std + d_exp]. *)
-Theorem mha_at_wdepth P offX (oQ oK oV : nat -> nat) offO N c dh H d scale lim :
+Theorem mha_at_wdepth (P : FloatPrimitivesTC0) offX (oQ oK oV : nat -> nat) offO N c dh H d scale lim :
   wdepth (op_dbound P) (mha_at offX oQ oK oV offO N c dh H d scale lim)
   <= 4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P.
 Proof.

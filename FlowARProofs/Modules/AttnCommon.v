@@ -19,7 +19,7 @@ From FlowARProofs.IR Require Import Program Work Tensor Block Stage.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (A B M : mat) (xs ys : list flt) (p n r c off : nat).
+Implicit Types (P : FloatFns) (A B M : mat) (xs ys : list flt) (p n r c off : nat).
 
 (** ** Sums over [seq] *)
 
@@ -172,7 +172,7 @@ Proof.
   destruct (Nat.ltb_spec j (lim i)); [auto|]. cbn. repeat constructor. exact Hz.
 Qed.
 
-Lemma mfor_wdepth P r c lim (bd : nat -> nat -> prog) z D :
+Lemma mfor_wdepth (P : FloatPrimitivesTC0) r c lim (bd : nat -> nat -> prog) z D :
   (forall i j, i < r -> j < lim i -> wdepth (op_dbound P) (bd i j) <= D) ->
   wdepth (op_dbound P) (mfor r c lim bd z) <= D.
 Proof.
@@ -309,6 +309,6 @@ Proof.
   cbn [op_work op_arity] in *. cbn zeta. unfold mstage. repeat split; lia.
 Qed.
 
-Lemma mstage_wdepth P N c b : wdepth (op_dbound P) (mstage N c b) <= d_std P.
+Lemma mstage_wdepth (P : FloatPrimitivesTC0) N c b : wdepth (op_dbound P) (mstage N c b) <= d_std P.
 Proof. apply ew_prog_wdepth. Qed.
 

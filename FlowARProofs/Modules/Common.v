@@ -17,7 +17,7 @@ From FlowARProofs.IR Require Import Program Work Tensor Block Stage.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (A B : mat) (xs ys S : list flt) (p n r c off : nat).
+Implicit Types (P : FloatFns) (A B : mat) (xs ys S : list flt) (p n r c off : nat).
 
 (** ** Blocks *)
 

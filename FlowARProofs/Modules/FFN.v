@@ -46,7 +46,7 @@ From FlowARProofs.Modules Require Import Common MLP.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (X : mat) (xs : list flt) (p n N d dff : nat).
+Implicit Types (P : FloatFns) (X : mat) (xs : list flt) (p n N d dff : nat).
 
 (** ** Semantics *)
 
@@ -114,7 +114,7 @@ Proof.
   cbn [op_work op_arity] in *. repeat split; assumption.
 Qed.
 
-Lemma add_at_wdepth P offA offB r c : wdepth (op_dbound P) (add_at offA offB r c) <= d_std P.
+Lemma add_at_wdepth (P : FloatPrimitivesTC0) offA offB r c : wdepth (op_dbound P) (add_at offA offB r c) <= d_std P.
 Proof. apply (ew_prog_wdepth P r c (OBin BAdd)). Qed.
 
 (** ** The inner program (no residual)
@@ -147,7 +147,7 @@ Definition ffn_at offX offW1 offb1 offW2 offb2 N d dff : prog :=
 (** ** Correctness, stage by stage *)
 
 Section correct.
-  Context (P : FloatPrimitivesTC0) (p : nat) (xs : list flt).
+  Context (P : FloatFns) (p : nat) (xs : list flt).
   Context (offX offW1 offb1 offW2 offb2 N d dff : nat) (X W1 b1 W2 b2 : mat).
   Context (HX : block xs offX N d X) (HW1 : block xs offW1 d dff W1)
           (Hb1 : block xs offb1 1 dff b1) (HW2 : block xs offW2 dff d W2)
@@ -255,7 +255,7 @@ Qed.
 
 (** ** Depth *)
 
-Lemma ffn_inner_at_wdepth P offX offW1 offb1 offW2 offb2 N d dff :
+Lemma ffn_inner_at_wdepth (P : FloatPrimitivesTC0) offX offW1 offb1 offW2 offb2 N d dff :
   wdepth (op_dbound P) (ffn_inner_at offX offW1 offb1 offW2 offb2 N d dff)
   <= 5 * d_std P + 2 * d_sum P + 2.
 Proof.
@@ -268,7 +268,7 @@ Proof.
   unfold relu_at. cbn [op_dbound] in *. lia.
 Qed.
 
-Lemma ffn_at_wdepth P offX offW1 offb1 offW2 offb2 N d dff :
+Lemma ffn_at_wdepth (P : FloatPrimitivesTC0) offX offW1 offb1 offW2 offb2 N d dff :
   wdepth (op_dbound P) (ffn_at offX offW1 offb1 offW2 offb2 N d dff)
   <= 6 * d_std P + 2 * d_sum P + 2.
 Proof.

@@ -55,7 +55,7 @@ From FlowARProofs.Modules Require Import AttnCommon Attention.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (X Q K V WQ WK WV : mat) (xs : list flt)
+Implicit Types (P : FloatFns) (X Q K V WQ WK WV : mat) (xs : list flt)
   (p n N c dh r nb offX offQ offK offV : nat) (mons : list (list nat)) (ends : list nat).
 
 (** ** Block ends of the block-causal mask *)
@@ -172,7 +172,7 @@ Definition fattn_at p offX offQ offK offV N c dh mons coef ends (blk : nat -> na
 (** ** Stage semantics *)
 
 Section stages.
-  Context (P : FloatPrimitivesTC0) (p N dh : nat) (mons : list (list nat)) (coef : list nat -> flt).
+  Context (P : FloatFns) (p N dh : nat) (mons : list (list nat)) (coef : list nat -> flt).
   Context (Hmons : forall m k, m < length mons -> In k (mon_at mons m) -> k < dh).
   Let r := length mons.
 
@@ -363,7 +363,7 @@ Proof. unfold fattn_at. cbn [arity_out]. apply (mstage_counts N dh BDiv). Qed.
 
 (** ** Depth: [3·(d_std + d_⊕) + d_⊗ + d_std], independent of all sizes and of the rank *)
 
-Theorem fattn_at_wdepth P p offX offQ offK offV N c dh mons coef ends blk :
+Theorem fattn_at_wdepth (P : FloatPrimitivesTC0) p offX offQ offK offV N c dh mons coef ends blk :
   wdepth (op_dbound P) (fattn_at p offX offQ offK offV N c dh mons coef ends blk)
   <= 3 * (d_std P + d_sum P) + d_prod P + d_std P.
 Proof.
@@ -529,7 +529,7 @@ Proof.
 Qed.
 
 (** One more matrix product than a head: [4·(d_std + d_⊕) + d_⊗ + d_std]. *)
-Theorem fmha_at_wdepth P p offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk :
+Theorem fmha_at_wdepth (P : FloatPrimitivesTC0) p offX (oQ oK oV : nat -> nat) offO N c dh H d mons coef ends blk :
   wdepth (op_dbound P) (fmha_at p offX oQ oK oV offO N c dh H d mons coef ends blk)
   <= 4 * (d_std P + d_sum P) + d_prod P + d_std P.
 Proof.
@@ -715,7 +715,7 @@ End shape.
 (** Fast attention is in TC0: for families of sizes, monomials and block
     ends bounded by [a·(n+1)^k] (so the rank may grow polynomially), the
     compiled family has depth [3·(d_std + d_⊕) + d_⊗ + d_std] and polynomial size. *)
-Theorem fattn_in_TC0 P (prec : nat -> nat) ap kp (a k : nat) (Nf cf dhf : nat -> nat)
+Theorem fattn_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) ap kp (a k : nat) (Nf cf dhf : nat -> nat)
     (monsf : nat -> list (list nat)) (coeff : nat -> list nat -> flt) (endsf : nat -> list nat)
     (blkf : nat -> nat -> nat) :
   PolyBoundedWith prec ap kp ->

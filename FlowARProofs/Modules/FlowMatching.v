@@ -15,7 +15,7 @@ From FlowARProofs.IR Require Import Program Work Tensor Block.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (X Y F V : mat) (xs : list flt) (p r c : nat).
+Implicit Types (P : FloatFns) (X Y F V : mat) (xs : list flt) (p r c : nat).
 
 (** ** Semantics *)
 
@@ -72,7 +72,7 @@ Proof.
     repeat constructor; cbn; nia.
 Qed.
 
-Lemma axpby_at_wdepth P r c u v u' v' :
+Lemma axpby_at_wdepth (P : FloatPrimitivesTC0) r c u v u' v' :
   wdepth (op_dbound P) (axpby_at r c u v u' v') <= 2 * d_std P.
 Proof.
   cbn [axpby_at wdepth].
@@ -173,7 +173,7 @@ Proof.
     repeat constructor; cbn; nia.
 Qed.
 
-Lemma xpby_at_wdepth P r c x a b : wdepth (op_dbound P) (xpby_at r c x a b) <= 2 * d_std P.
+Lemma xpby_at_wdepth (P : FloatPrimitivesTC0) r c x a b : wdepth (op_dbound P) (xpby_at r c x a b) <= 2 * d_std P.
 Proof.
   unfold xpby_at.
   pose proof (ew_prog_wdepth P r c (OBin BMul) (fun i j => [a i j; b i j])).
@@ -205,9 +205,9 @@ Proof.
   intros Hdt HF HV. apply xpby_at_wt. intros i j Hi Hj. repeat constructor; cbn; auto; nia.
 Qed.
 
-Lemma euler_at_wdepth P dt offF offV r c : wdepth (op_dbound P) (euler_at dt offF offV r c) <= 2 * d_std P.
+Lemma euler_at_wdepth (P : FloatPrimitivesTC0) dt offF offV r c : wdepth (op_dbound P) (euler_at dt offF offV r c) <= 2 * d_std P.
 Proof. apply xpby_at_wdepth. Qed.
 
-Lemma interp_at_wdepth P t omt offY offF r c :
+Lemma interp_at_wdepth (P : FloatPrimitivesTC0) t omt offY offF r c :
   wdepth (op_dbound P) (interp_at t omt offY offF r c) <= 2 * d_std P.
 Proof. apply axpby_at_wdepth. Qed.

@@ -59,7 +59,7 @@ From FlowARProofs.Modules Require Import AttnCommon.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (X Y M G B : mat) (v : mat) (xs : list flt)
+Implicit Types (P : FloatFns) (X Y M G B : mat) (v : mat) (xs : list flt)
   (p n N c offX offG offB : nat).
 
 (** ** Semantics *)
@@ -74,10 +74,10 @@ Definition fcent p c X : mat := fun i l => fsub p (X i l) (fmean p c X i).
 Definition fvar p c X (i : nat) : flt :=
   fdiv p (fdot p c (fcent p c X i) (fcent p c X i)) (fcnt p c).
 
-Definition fln P p c X : mat := fun i l => fdiv p (fcent p c X i l) (fsqrt P p (fvar p c X i)).
+Definition fln (P : FloatFns) p c X : mat := fun i l => fdiv p (fcent p c X i l) (fsqrt P p (fvar p c X i)).
 
 (** Affine variant: [γ], [β] are [1 × c] (row 0). *)
-Definition flnaff P p c G B X : mat := fun i l => fadd p (fmul p (G 0 l) (fln P p c X i l)) (B 0 l).
+Definition flnaff (P : FloatFns) p c G B X : mat := fun i l => fadd p (fmul p (G 0 l) (fln P p c X i l)) (B 0 l).
 
 (** ** The stages *)
 
@@ -247,14 +247,14 @@ Qed.
 
 (** ** Depth *)
 
-Lemma vstage_wdepth P N c o (srcs : nat -> list fsrc) :
+Lemma vstage_wdepth (P : FloatPrimitivesTC0) N c o (srcs : nat -> list fsrc) :
   wdepth (op_dbound P) (vstage N c o srcs) <= op_dbound P o.
 Proof.
   unfold vstage. cbn [wdepth]. rewrite keep_wdepth.
   pose proof (ew_prog_wdepth P N 1 o (fun i _ => srcs i)). lia.
 Qed.
 
-Lemma ln_rowsum_at_wdepth P offX N c : wdepth (op_dbound P) (ln_rowsum_at offX N c) <= d_sum P.
+Lemma ln_rowsum_at_wdepth (P : FloatPrimitivesTC0) offX N c : wdepth (op_dbound P) (ln_rowsum_at offX N c) <= d_sum P.
 Proof.
   unfold ln_rowsum_at. cbn [wdepth]. rewrite keep_wdepth.
   pose proof (ew_prog_wdepth P N 1 (OSum c)
@@ -262,7 +262,7 @@ Proof.
   cbn [op_dbound] in *. lia.
 Qed.
 
-Lemma ln_sqsum_wdepth P N c : wdepth (op_dbound P) (ln_sqsum N c) <= d_std P + d_sum P.
+Lemma ln_sqsum_wdepth (P : FloatPrimitivesTC0) N c : wdepth (op_dbound P) (ln_sqsum N c) <= d_std P + d_sum P.
 Proof.
   unfold ln_sqsum. cbn [wdepth]. rewrite keep_wdepth.
   assert (wdepth (op_dbound P) (ln_sqdot N c) <= d_std P + d_sum P)
@@ -271,7 +271,7 @@ Proof.
 Qed.
 
 (** The paper's reconstruction [5·d_std + 2·d_⊕ + d_sqrt], exactly. *)
-Theorem ln_at_wdepth P p offX N c :
+Theorem ln_at_wdepth (P : FloatPrimitivesTC0) p offX N c :
   wdepth (op_dbound P) (ln_at p offX N c) <= 5 * d_std P + 2 * d_sum P + d_sqrt P.
 Proof.
   unfold ln_at. cbn [wdepth].
@@ -389,7 +389,7 @@ Proof.
   - apply ew_prog_wt. intros i l Hi Hl. split; [|reflexivity]. repeat constructor; cbn; nia.
 Qed.
 
-Theorem lnaff_at_wdepth P p offX offG offB N c :
+Theorem lnaff_at_wdepth (P : FloatPrimitivesTC0) p offX offG offB N c :
   wdepth (op_dbound P) (lnaff_at p offX offG offB N c) <= 7 * d_std P + 2 * d_sum P + d_sqrt P.
 Proof.
   unfold lnaff_at. cbn [wdepth]. rewrite !keep_wdepth.

@@ -25,7 +25,7 @@ From FlowARProofs.IR Require Import Program Work Tensor Block MatMul.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (P : FloatPrimitivesTC0) (X W b : mat) (xs : list flt) (p n N c d : nat).
+Implicit Types (P : FloatFns) (X W b : mat) (xs : list flt) (p n N c d : nat).
 
 (** ** Semantics *)
 
@@ -85,7 +85,7 @@ Qed.
 
 (** ** Depth *)
 
-Lemma mlp_at_wdepth P offX offW offb N c d :
+Lemma mlp_at_wdepth (P : FloatPrimitivesTC0) offX offW offb N c d :
   wdepth (op_dbound P) (mlp_at offX offW offb N c d) <= 2 * d_std P + d_sum P.
 Proof.
   apply PFor2_wdepth. intros i j _ _. cbn [mlp_body wdepth op_dbound].

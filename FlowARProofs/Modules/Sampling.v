@@ -62,7 +62,7 @@ Set Default Goal Selector "!".
 (* QArith opens Q_scope; the nat scope stays the default here. *)
 Local Close Scope Q_scope.
 
-Implicit Types (P : FloatPrimitivesTC0) (X : mat) (xs : list flt) (p n c m r h w : nat).
+Implicit Types (P : FloatFns) (X : mat) (xs : list flt) (p n c m r h w : nat).
 
 (** ** The generic fixed linear map *)
 
@@ -95,7 +95,7 @@ Proof.
   apply in_seq in Hk. cbn [fsrc_val]. rewrite HX by (auto; apply Hsrc; lia). reflexivity.
 Qed.
 
-Lemma linmap_at_wdepth P offX c m coef src Nout :
+Lemma linmap_at_wdepth (P : FloatPrimitivesTC0) offX c m coef src Nout :
   wdepth (op_dbound P) (linmap_at offX c m coef src Nout) <= d_std P + d_sum P.
 Proof. apply PFor2_wdepth. intros. apply dotg_prog_wdepth. Qed.
 
@@ -187,7 +187,7 @@ Proof.
   unfold fdown, flinmap, down_src, down_coef. rewrite Hd, Hm. reflexivity.
 Qed.
 
-Lemma down_at_wdepth P p offX r h w c :
+Lemma down_at_wdepth (P : FloatPrimitivesTC0) p offX r h w c :
   wdepth (op_dbound P) (down_at p offX r h w c) <= d_std P + d_sum P.
 Proof. apply linmap_at_wdepth. Qed.
 
@@ -368,7 +368,7 @@ Proof.
   unfold fup, flinmap, up_src, up_coef. rewrite Hd, Hm. reflexivity.
 Qed.
 
-Lemma up_at_wdepth P p offX r h w c :
+Lemma up_at_wdepth (P : FloatPrimitivesTC0) p offX r h w c :
   wdepth (op_dbound P) (up_at p offX r h w c) <= d_std P + d_sum P.
 Proof. apply linmap_at_wdepth. Qed.
 

@@ -40,7 +40,7 @@ Record Config := {
   T : nat;        (** Euler steps per scale *)
 }.
 
-Implicit Types (cfg : Config) (P : FloatPrimitivesTC0) (G : list flt) (Ys : list mat)
+Implicit Types (cfg : Config) (P : FloatFns) (G : list flt) (Ys : list mat)
   (p i j l : nat).
 
 Definition dm cfg := ld (LD cfg).
@@ -64,7 +64,7 @@ Definition glen cfg := off_fh cfg + fh_size (FD cfg).
 (** ** Float semantics *)
 
 Section semantics.
-  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
   Let c := ch cfg. Let d := dm cfg.
 
   (** Block [j+1] of the sequence: the embedded up-sampled output of scale [j]. *)
@@ -175,7 +175,7 @@ Proof. intros <- <-. apply keep_mid. Qed.
 Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|reflexivity].
 
 Section correct.
-  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
 
   Lemma embed_at_correct Ys i j : j < i ->
     peval P p (embed_at p cfg (length (yflat (tok cfg) (ch cfg) Ys i))
@@ -257,7 +257,7 @@ Section correct.
 End correct.
 
 Section correct_all.
-  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
   Context (HG : length G = glen cfg).
 
   Lemma scales_at_correct k :
@@ -383,15 +383,15 @@ End typing.
 
 (** Per-scale depth: building the sequence (up-sampling then embedding),
     [L] transformer layers, [T] Euler steps of the flow head. *)
-Definition scale_depth P (L Lf T : nat) : nat :=
+Definition scale_depth (P : FloatPrimitivesTC0) (L Lf T : nat) : nat :=
   (3 * d_std P + 2 * d_sum P) + L * tl_depth P
   + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth P
          + (2 * d_std P + d_sum P) + 2 * d_std P).
 
 (** The explicit depth bound of the whole pipeline: [K] scales in sequence. *)
-Definition flowar_depth P (K L Lf T : nat) : nat := K * scale_depth P L Lf T.
+Definition flowar_depth (P : FloatPrimitivesTC0) (K L Lf T : nat) : nat := K * scale_depth P L Lf T.
 
-Lemma embed_at_wdepth P p cfg gofs w j :
+Lemma embed_at_wdepth (P : FloatPrimitivesTC0) p cfg gofs w j :
   wdepth (op_dbound P) (embed_at p cfg gofs w j) <= 3 * d_std P + 2 * d_sum P.
 Proof.
   unfold embed_at. cbn [wdepth]. rewrite keep_wdepth.
@@ -401,7 +401,7 @@ Proof.
   lia.
 Qed.
 
-Lemma seq_at_wdepth P p cfg gofs w i :
+Lemma seq_at_wdepth (P : FloatPrimitivesTC0) p cfg gofs w i :
   wdepth (op_dbound P) (seq_at p cfg gofs w i) <= 3 * d_std P + 2 * d_sum P.
 Proof.
   induction i as [|i IH]; cbn [seq_at wdepth].
@@ -409,7 +409,7 @@ Proof.
   - pose proof (embed_at_wdepth P p cfg gofs w i). lia.
 Qed.
 
-Theorem scale_at_wdepth P p cfg i :
+Theorem scale_at_wdepth (P : FloatPrimitivesTC0) p cfg i :
   wdepth (op_dbound P) (scale_at p cfg i) <= scale_depth P (L cfg) (Lf cfg) (T cfg).
 Proof.
   unfold scale_at, scale_depth. cbn [wdepth]. rewrite !keep_wdepth.
@@ -424,7 +424,7 @@ Proof.
   unfold fh_step_depth in *. cbn [fhLf FD] in *. lia.
 Qed.
 
-Theorem flowar_prog_wdepth P p cfg :
+Theorem flowar_prog_wdepth (P : FloatPrimitivesTC0) p cfg :
   wdepth (op_dbound P) (flowar_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
 Proof.
   unfold flowar_prog, flowar_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
@@ -435,7 +435,7 @@ Qed.
     transformer layer.  This is a fact about the bound; the matching facts
     about the compiled circuits (depth between [K·2·(L + T·Lf)] and
     [K·scale_depth]) are in Pipeline/CircuitDepth.v. *)
-Lemma flowar_depth_strict_mono P K L Lf T :
+Lemma flowar_depth_strict_mono (P : FloatPrimitivesTC0) K L Lf T :
   1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
 Proof.
   intros HL. unfold flowar_depth, scale_depth, tl_depth. nia.
@@ -592,7 +592,7 @@ Lemma shape_coef_mono K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> shape_coef K L Lf T <= shape_coef K' L' Lf' T'.
 Proof. intros. unfold shape_coef. mono. Qed.
 
-Lemma flowar_depth_mono P K L Lf T K' L' Lf' T' :
+Lemma flowar_depth_mono (P : FloatPrimitivesTC0) K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth P K L Lf T <= flowar_depth P K' L' Lf' T'.
 Proof. intros. unfold flowar_depth, scale_depth. mono. Qed.
 

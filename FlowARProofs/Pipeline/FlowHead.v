@@ -31,7 +31,7 @@ Set Default Goal Selector "!".
 (** Dimensions: latent channels [c], the layers' dimensions, number of layers. *)
 Record FHDims := { fhc : nat; fhLD : LDims; fhLf : nat }.
 
-Implicit Types (P : FloatPrimitivesTC0) (Dm : FHDims) (F Yh X : mat) (G E : list flt)
+Implicit Types (P : FloatFns) (Dm : FHDims) (F Yh X : mat) (G E : list flt)
   (p M T wo go r : nat).
 
 (** ** Weight layout (offsets from [wo]) *)
@@ -46,7 +46,7 @@ Definition fh_size Dm := fh_bout Dm + fhc Dm.
 
 (** ** Semantics *)
 
-Definition fvel P p Dm G wo M (t : flt) (F Yh : mat) : mat :=
+Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
   let c := fhc Dm in let d := ld (fhLD Dm) in
   let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
   let S := fun i j => fadd p (Min i j) (Yh i j) in
@@ -59,7 +59,7 @@ Definition fvel P p Dm G wo M (t : flt) (F Yh : mat) : mat :=
 Definition fh_t p T k : flt := fconst p (Z.of_nat k) (Z.of_nat T).   (* t_k = k/T *)
 Definition fh_dt p T : flt := fconst p 1 (Z.of_nat T).                 (* Δt = 1/T *)
 
-Definition fflow P p Dm G wo M T (F0 Yh : mat) : mat :=
+Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
   iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
 
 (** ** Program
@@ -284,7 +284,7 @@ Proof. unfold flow_at. apply iter_arity. intros k _. apply fh_step_arity. Qed.
 
 (** ** Depth: [T] steps of a constant *)
 
-Definition fh_step_depth P Dm : nat :=
+Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat :=
   (2 * d_std P + d_sum P)      (* input MLP *)
   + d_std P                    (* + Ŷ *)
   + 2 * d_std P                (* + t·e *)
@@ -292,7 +292,7 @@ Definition fh_step_depth P Dm : nat :=
   + (2 * d_std P + d_sum P)    (* output MLP *)
   + 2 * d_std P.               (* Euler step *)
 
-Theorem fh_step_wdepth P p Dm M T wo go r k :
+Theorem fh_step_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
   wdepth (op_dbound P) (fh_step p Dm M T wo go r k) <= fh_step_depth P Dm.
 Proof.
   unfold fh_step, fh_step_depth. cbn [wdepth]. rewrite !keep_wdepth.
@@ -313,7 +313,7 @@ Proof.
   cbn [op_dbound] in *. lia.
 Qed.
 
-Theorem flow_at_wdepth P p Dm M T wo go r :
+Theorem flow_at_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r :
   wdepth (op_dbound P) (flow_at p Dm M T wo go r) <= T * fh_step_depth P Dm.
 Proof. unfold flow_at. apply wdepth_iter_le. intros k _. apply fh_step_wdepth. Qed.
 

@@ -30,7 +30,7 @@ Set Default Goal Selector "!".
     [dff]; the attention scale is the rational [sn/sd] rounded once. *)
 Record LDims := { ld : nat; lH : nat; ldh : nat; ldff : nat; lsn : Z; lsd : Z }.
 
-Implicit Types (P : FloatPrimitivesTC0) (D : LDims) (X : mat) (G E R : list flt)
+Implicit Types (P : FloatFns) (D : LDims) (X : mat) (G E R : list flt)
   (p N wo go : nat).
 
 Definition lscale p D : flt := fconst p (lsn D) (lsd D).
@@ -55,7 +55,7 @@ Definition tl_size D := o_c2 D + ld D.
 (** ** Semantics *)
 
 (** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
-Definition ftattn P p D G wo (lim : nat -> nat) X : mat :=
+Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
   let d := ld D in let H := lH D in let dh := ldh D in
   let W o r c := rd G (wo + o) r c in
   let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
@@ -64,13 +64,13 @@ Definition ftattn P p D G wo (lim : nat -> nat) X : mat :=
   fun i j => fadd p (X i j) (A i j).
 
 (** The FFN sub-layer's update [FFN_inner(LN₂(X₁))] (without the residual). *)
-Definition ftmlp P p D G wo X1 : mat :=
+Definition ftmlp (P : FloatFns) p D G wo X1 : mat :=
   let d := ld D in let dff := ldff D in
   let W o r c := rd G (wo + o) r c in
   let Z2 := flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1 in
   fffn_inner p d dff Z2 (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d).
 
-Definition ftlayer P p D G wo (lim : nat -> nat) X : mat :=
+Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
   let X1 := ftattn P p D G wo lim X in
   fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
 
@@ -274,7 +274,7 @@ Proof. intros _. unfold tl_at. cbn [arity_out]. apply tl_res_arity. Qed.
     value is the same as the FFN-with-residual count
     [(6·d_std + 2·d_⊕ + 2)]: [27·d_std + 10·d_⊕ + d_exp + 2·d_sqrt + 2]
     ([tl_depth_value]). *)
-Definition tl_depth P : nat :=
+Definition tl_depth (P : FloatPrimitivesTC0) : nat :=
   (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
   + (4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P) (* MHA *)
   + d_std P                                          (* residual X + MHA *)
@@ -282,11 +282,11 @@ Definition tl_depth P : nat :=
   + (5 * d_std P + 2 * d_sum P + 2)                  (* FFN_inner *)
   + d_std P.                                         (* residual X₁ + FFN_inner *)
 
-Lemma tl_depth_value P :
+Lemma tl_depth_value (P : FloatPrimitivesTC0) :
   tl_depth P = 27 * d_std P + 10 * d_sum P + d_exp P + 2 * d_sqrt P + 2.
 Proof. unfold tl_depth. lia. Qed.
 
-Lemma tl_res_wdepth P N d r : wdepth (op_dbound P) (tl_res N d r) <= d_std P.
+Lemma tl_res_wdepth (P : FloatPrimitivesTC0) N d r : wdepth (op_dbound P) (tl_res N d r) <= d_std P.
 Proof.
   unfold tl_res. cbn [wdepth]. rewrite keep_wdepth.
   pose proof (ew_prog_wdepth P N d (OBin BAdd)
@@ -294,7 +294,7 @@ Proof.
   cbn [op_dbound] in *. lia.
 Qed.
 
-Theorem tl_at_wdepth P p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
+Theorem tl_at_wdepth (P : FloatPrimitivesTC0) p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
 Proof.
   unfold tl_at, tl_depth. cbn [wdepth]. rewrite !keep_wdepth.
   pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g1 D)) (N * ld D + go + (wo + o_b1 D)) N (ld D)).

@@ -34,7 +34,7 @@ From FlowARProofs.Pipeline Require Import Layer FlowHead Scales FlowAR FlowARTC0
 Import ListNotations.
 Set Default Goal Selector "!".
 
-Implicit Types (cfg : Config) (P : FloatPrimitivesTC0) (G : list flt) (Ys : list mat)
+Implicit Types (cfg : Config) (P : FloatFns) (G : list flt) (Ys : list mat)
   (p i j l : nat).
 
 (** ** Layout: FlowAR's up to [off_fh], then the head [W_head], [b_head] *)
@@ -46,7 +46,7 @@ Definition var_glen cfg := off_fh cfg + dm cfg * ch cfg + ch cfg.
 (** ** Float semantics *)
 
 Section semantics.
-  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
 
   (** Scale [i]: the linear head on the condition [Ŷ_i] of FlowAR.v. *)
   Definition fvar_scale Ys i : mat :=
@@ -91,7 +91,7 @@ End program.
 Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|reflexivity].
 
 Section correct.
-  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
 
   Context (HG : length G = var_glen cfg).
 
@@ -195,10 +195,10 @@ End typing.
 
 (** ** Depth: per scale, the sequence, [L] transformer layers, the head *)
 
-Definition var_depth P (K L : nat) : nat :=
+Definition var_depth (P : FloatPrimitivesTC0) (K L : nat) : nat :=
   K * (3 * d_std P + 2 * d_sum P + L * tl_depth P + (2 * d_std P + d_sum P)).
 
-Theorem var_scale_at_wdepth P p cfg i :
+Theorem var_scale_at_wdepth (P : FloatPrimitivesTC0) p cfg i :
   wdepth (op_dbound P) (var_scale_at p cfg i)
   <= 3 * d_std P + 2 * d_sum P + L cfg * tl_depth P + (2 * d_std P + d_sum P).
 Proof.
@@ -215,21 +215,21 @@ Proof.
   lia.
 Qed.
 
-Theorem var_prog_wdepth P p cfg :
+Theorem var_prog_wdepth (P : FloatPrimitivesTC0) p cfg :
   wdepth (op_dbound P) (var_prog p cfg) <= var_depth P (K cfg) (L cfg).
 Proof.
   unfold var_prog, var_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
   apply grow_wdepth. intros i _. apply var_scale_at_wdepth.
 Qed.
 
-Lemma var_depth_mono P K L K' L' : K <= K' -> L <= L' -> var_depth P K L <= var_depth P K' L'.
+Lemma var_depth_mono (P : FloatPrimitivesTC0) K L K' L' : K <= K' -> L <= L' -> var_depth P K L <= var_depth P K' L'.
 Proof.
   intros. unfold var_depth. apply Nat.mul_le_mono; [lia|].
   assert (L * tl_depth P <= L' * tl_depth P) by (apply Nat.mul_le_mono_r; lia). lia.
 Qed.
 
 (** Non-vacuity: the bound strictly grows with [K]. *)
-Lemma var_depth_strict_mono P K L :
+Lemma var_depth_strict_mono (P : FloatPrimitivesTC0) K L :
   1 <= L -> var_depth P K L < var_depth P (S K) L.
 Proof. intros HL. unfold var_depth, tl_depth. nia. Qed.
 
@@ -354,12 +354,12 @@ Qed.
 (** ** VAR's circuit family is in TC0 (explicit constants): the VAR paper's main theorem *)
 
 (** The explicit size polynomial of [var_in_TC0]: coefficient and exponent. *)
-Definition var_size_coef P (K0 L0 ap b : nat) : nat :=
+Definition var_size_coef (P : FloatPrimitivesTC0) (K0 L0 ap b : nat) : nat :=
   tc0_coef P (var_depth P K0 L0) ap (var_shape_coef K0 L0 * b ^ 4).
 
-Definition var_size_exp P (kp k : nat) : nat := tc0_exp P kp (4 * k).
+Definition var_size_exp (P : FloatPrimitivesTC0) (kp k : nat) : nat := tc0_exp P kp (4 * k).
 
-Definition var_family P (prec : nat -> nat) (cfgs : nat -> Config) : family :=
+Definition var_family (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config) : family :=
   compiled_family P prec (fun n => var_glen (cfgs n)) (fun n => var_prog (prec n) (cfgs n)).
 
 Section family.
