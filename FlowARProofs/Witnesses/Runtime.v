@@ -27,7 +27,7 @@
 From Coq Require Import Arith NArith ZArith List Lia.
 From FlowARProofs.IR Require Import Program Work.
 From FlowARProofs.Pipeline Require Import Layer FlowAR VAR.
-From FlowARProofs.Runtime Require Import Exact ExactTheta.
+From FlowARProofs.Runtime Require Import Exact ExactTheta KVCache.
 Import ListNotations.
 Set Default Goal Selector "!".
 (* FlowAR-H's FFN width 6144 is a large [nat] literal; it is only converted to [N]. *)
@@ -158,3 +158,12 @@ Example L_ratio_16 :
   let w k := flowar_cost unit_cost (schedule fixed_L k 1) in
   159 * w 11%nat <= 10 * w 12%nat <= 160 * w 11%nat.
 Proof. vm_compute. split; discriminate. Qed.
+
+(** ** The KV-cached variant ([Runtime/KVCache.v]): total, its AR attention, its rest *)
+
+Example cached_values :
+  map (fun c => (flowar_cached_cost unit_cost c, kv_ar_attn unit_cost c, kv_rest unit_cost c))
+      [flowar_tiny; flowar_S; flowar_L; flowar_H]
+  = [(8612, 410, 7542); (304155320488, 3458542032, 290308532632);
+     (2700316162720, 6148519168, 2611061676960); (12447678401340, 17248107360, 12171393599580)].
+Proof. vm_compute. reflexivity. Qed.
