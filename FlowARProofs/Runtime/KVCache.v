@@ -19,10 +19,12 @@
       [flowar_cached_cost_theta]: it is [Θ(n⁴)] with the constants of
       [flowar_work_theta].
 
-    NOT proved (docs/runtime.md, "KV cache"): the cached variant as a
-    program, its equivalence with [flowar_prog] across layers and scales
-    (the prefix property of the block-causal transformer), and hence that
-    [flowar_cached_cost] is the work of a verified program. *)
+    With [Runtime/KVPrefix.v] ([ar_prefix], [kv_cache_keys]: the keys and
+    values of older blocks are the same at every later scale) this is the
+    semantic argument that the cache is exact.  NOT proved (docs/runtime.md,
+    "KV cache"): the cached variant as a program, that program's
+    correctness, and hence that [flowar_cached_cost] is the work of a
+    verified program ([flowar_cached_work]). *)
 From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block MatMul.
