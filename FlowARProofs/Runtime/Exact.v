@@ -216,6 +216,19 @@ Proof.
   - intros kd. apply var_cost_of.
 Qed.
 
+(** The same at each level, for [work] itself: one layer, one flow-head step, one scale. *)
+Corollary layer_exact_work p D N lim wo go r :
+  (forall i, i < N -> lim i <= N) -> (forall i, i < N -> 1 <= lim i) ->
+  n (work (tl_at p D N lim wo go r)) = layer_cost unit_cost D (n N) (n (list_sum (map lim (seq 0 N)))).
+Proof. intros. rewrite work_wwork. apply layer_cost_of; assumption. Qed.
+
+Corollary step_exact_work p Dm M T0 wo go r k :
+  n (work (fh_step p Dm M T0 wo go r k)) = step_cost unit_cost Dm (n M).
+Proof. rewrite work_wwork. apply step_cost_of. Qed.
+
+Corollary scale_exact_work p cfg i : n (work (scale_at p cfg i)) = scale_cost unit_cost cfg i.
+Proof. rewrite work_wwork. apply scale_cost_of. Qed.
+
 (** The total is the sum of the six kinds (also as closed forms). *)
 Corollary flowar_cost_kinds p cfg :
   flowar_cost unit_cost cfg = N.of_nat (list_sum (map (fun kd => work_by_kind kd (flowar_prog p cfg)) kinds)).
