@@ -11,15 +11,17 @@ From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program TC0 Tensor.
-From FlowARProofs.Pipeline Require Import Scales FlowAR FlowARTC0 VAR.
+From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances.
 Set Default Goal Selector "!".
 
 (** ** FlowAR is in TC0
 
     For every trust record [P] and every family of configurations [cfgs n]
     with at most [K0] scales, [L0] AR layers, [Lf0] velocity-network layers
-    and [T0] Euler steps, whose largest feature map is [n × n × c] ([c ≥ 1]),
-    whose dimensions (token counts, widths, heads, channels) are at most
+    and [T0] Euler steps, whose index [n] is at most the side of the largest
+    feature map ([n ≤ side (K−1)], e.g. the largest side itself, or the first
+    side with a fixed number of scales) with [c ≥ 1] channels, whose
+    dimensions (token counts, widths, heads, channels) are at most
     [b·(n+1)^k] and whose precision is at most [ap·(n+1)^kp] bits, the FlowAR
     circuit family
     - is in TC0: depth at most [flowar_depth P K0 L0 Lf0 T0], a constant
@@ -28,24 +30,26 @@ Set Default Goal Selector "!".
     - computes the p-bit floating-point semantics of FlowAR
       ([flowar_float]: every operation rounded, iterated sums and products
       rounded once, exp and sqrt as the trust record's float functions) on
-      every input — class tokens, noises, weights — of valid floats.
+      every input — class tokens, noises, weights — of valid floats; the
+      output is the largest map, [tok (K−1) = side (K−1)²] tokens of [c]
+      channels.
     The circuit simulates FLOAT FlowAR, not the real-valued model. *)
 Theorem flowar_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config)
     (K0 L0 Lf0 T0 ap kp b k : nat) :
   (forall n, 1 <= K (cfgs n) <= K0) -> (forall n, L (cfgs n) <= L0) ->
   (forall n, Lf (cfgs n) <= Lf0) -> (forall n, T (cfgs n) <= T0) ->
-  (forall n, side (cfgs n) (K (cfgs n) - 1) = n) -> (forall n, 1 <= ch (cfgs n)) ->
+  (forall n, n <= side (cfgs n) (K (cfgs n) - 1)) -> (forall n, 1 <= ch (cfgs n)) ->
   PolyBoundedWith prec ap kp ->
   PolyBoundedWith (fun n => dimB (cfgs n)) b k ->
   let F := flowar_family P prec cfgs in
   InTC0 F
   /\ (forall n, depth (fam_circ F n) <= flowar_depth P K0 L0 Lf0 T0)
   /\ PolyBoundedWith (fun n => size (fam_circ F n))
-       (tc0_coef P (flowar_depth P K0 L0 Lf0 T0) ap (shape_coef K0 L0 Lf0 T0 * b ^ 4))
-       (tc0_exp P kp (4 * k))
+       (flowar_size_coef P K0 L0 Lf0 T0 ap b) (flowar_size_exp P kp k)
   /\ (forall n (G : list flt), length G = glen (cfgs n) -> all_valid (prec n) G ->
         eval (fam_circ F n) (encs (prec n) G)
-        = encs (prec n) (flat (n * n) (ch (cfgs n)) (flowar_float P (prec n) (cfgs n) G))).
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                              (flowar_float P (prec n) (cfgs n) G))).
 Proof.
   intros HK HL HLf HT Hside Hch Hp Hd F.
   pose proof (flowar_TC0_explicit P prec cfgs K0 L0 Lf0 T0 ap kp b k HK HL HLf HT Hp Hd) as H.
@@ -54,30 +58,97 @@ Proof.
     eexists _, _, _. exact H.
   - intros n. apply H.
   - apply InTC0With_size with (D := flowar_depth P K0 L0 Lf0 T0), H.
-  - intros n G Hlen Hval. unfold F.
-    rewrite (flowar_family_correct P prec cfgs K0 HK n G Hlen Hval).
-    unfold tok. rewrite Hside. reflexivity.
+  - intros n G Hlen Hval. exact (flowar_family_correct P prec cfgs K0 HK n G Hlen Hval).
 Qed.
 
-(** ** The depth really counts the scales *)
+(** ** A concrete family: FlowAR-L at every resolution
 
-(** The depth bound strictly grows with the number of scales... *)
-Theorem flowar_depth_grows (P : FloatPrimitivesTC0) (K L Lf T : nat) :
-  1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
-Proof. apply flowar_depth_strict_mono. Qed.
-
-(** ... so with FlowAR's own schedule (first scale 1×1, doubling), where the
-    number of scales is [log₂ n + 1], the bound is [(log₂ n + 1)] times the
-    per-scale depth: logarithmic in [n], a TC¹-type bound.  The TC0 claim
-    needs a constant number of scales (as [flowar_in_TC0] assumes). *)
-Theorem flowar_depth_log (P : FloatPrimitivesTC0) (cfg : Config) :
-  s0 cfg = 1 -> a cfg = 2 -> 1 <= K cfg ->
-  flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg)
-  = (Nat.log2 (side cfg (K cfg - 1)) + 1) * scale_depth P (L cfg) (Lf cfg) (T cfg).
+    The hypotheses of [flowar_in_TC0] are satisfiable by FlowAR itself:
+    [flowar_L_cfg m] (Pipeline/Instances.v) is FlowAR-L's paper-model
+    architecture — five doubling scales, width 1024, 16 heads of 64, FFN
+    width 4096, 16 latent channels, 16 AR layers, 12 velocity-network layers,
+    24 Euler steps — with first scale [m × m] (so the output is
+    [16m × 16m]; [m = 1] is the released 16×16 latent), at precision 24.
+    For every trust record this family is in TC0: depth at most
+    [flowar_depth P 5 16 12 24] and at least [5·2·(16 + 24·12)] for every
+    [m ≥ 1], size at most an explicit polynomial (dimensions at most
+    [flowar_L_dimb·(m+1)²], [flowar_L_dimb = 5558]) of degree
+    [flowar_size_exp P 0 2] in [m], and it computes float FlowAR-L. *)
+Theorem flowar_instance_in_TC0 (P : FloatPrimitivesTC0) :
+  let F := flowar_family P flowar_L_prec flowar_L_cfg in
+  InTC0 F
+  /\ (forall m, 1 <= m -> 5 * (2 * (16 + 24 * 12)) <= depth (fam_circ F m))
+  /\ (forall m, depth (fam_circ F m) <= flowar_depth P 5 16 12 24)
+  /\ PolyBoundedWith (fun m => size (fam_circ F m))
+       (flowar_size_coef P 5 16 12 24 24 flowar_L_dimb) (flowar_size_exp P 0 2)
+  /\ (forall m (G : list flt), length G = glen (flowar_L_cfg m) -> all_valid 24 G ->
+        eval (fam_circ F m) (encs 24 G)
+        = encs 24 (flat (16 * m * (16 * m)) 16 (flowar_float P 24 (flowar_L_cfg m) G))).
 Proof.
-  intros Hs0 Ha HK. unfold flowar_depth, side. rewrite Hs0, Ha, Nat.mul_1_l, Nat.log2_pow2 by lia.
-  f_equal. lia.
+  destruct flowar_L_hyps as (HK & HL & HLf & HT & Hs & Hc & Hp & Hd).
+  destruct (flowar_in_TC0 P flowar_L_prec flowar_L_cfg 5 16 12 24 24 0 flowar_L_dimb 2
+              HK HL HLf HT Hs Hc Hp Hd) as (H1 & H2 & H3 & H4).
+  intros F. split; [exact H1|]. split; [|split; [exact H2|split; [exact H3|]]].
+  - intros m Hm. apply (flowar_family_depth_bounds P flowar_L_prec flowar_L_cfg m); cbn; lia.
+  - intros m G Hlen Hval. rewrite <- (flowar_L_tok m). exact (H4 m G Hlen Hval).
 Qed.
+
+(** Widths, heads, channels and precision may grow with the index too:
+    width [64(m+1)], [m+1] heads, FFN width [256(m+1)], [m+1] channels,
+    precision [m + 24] bits. *)
+Theorem flowar_wide_instance_in_TC0 (P : FloatPrimitivesTC0) :
+  let F := flowar_family P flowar_wide_prec flowar_wide_cfg in
+  InTC0 F
+  /\ (forall m, depth (fam_circ F m) <= flowar_depth P 5 16 12 24)
+  /\ PolyBoundedWith (fun m => size (fam_circ F m))
+       (flowar_size_coef P 5 16 12 24 24 728) (flowar_size_exp P 1 2).
+Proof.
+  destruct flowar_wide_hyps as (HK & HL & HLf & HT & Hs & Hc & Hp & Hd).
+  destruct (flowar_in_TC0 P flowar_wide_prec flowar_wide_cfg 5 16 12 24 24 1 728 2
+              HK HL HLf HT Hs Hc Hp Hd) as (H1 & H2 & H3 & _).
+  split; [exact H1|split; [exact H2|exact H3]].
+Qed.
+
+(** ** The depth of the circuits counts the scales
+
+    Facts about the compiled circuits, not about a bound expression
+    ([depth_compile] is an equality with the program's weighted longest
+    path).  Every scale runs [L] AR layers and [T] Euler steps of [Lf]
+    velocity-network layers, each layer's ReLU is a comparison followed by a
+    proven multiplexer of depth 2, and the scales run one after another; so
+    for any trust record the circuit for [cfgs n] has depth between
+    [K·2·(L + T·Lf)] and [K·scale_depth] — linear in the number of scales
+    [K], in both directions (given one token per scale and an FFN). *)
+Theorem flowar_circuit_depth_ge (P : FloatPrimitivesTC0) (prec : nat -> nat)
+    (cfgs : nat -> Config) (n : nat) :
+  1 <= s0 (cfgs n) -> 1 <= a (cfgs n) -> 1 <= ldff (LD (cfgs n)) ->
+  K (cfgs n) * (2 * (L (cfgs n) + T (cfgs n) * Lf (cfgs n)))
+  <= depth (fam_circ (flowar_family P prec cfgs) n)
+  <= K (cfgs n) * scale_depth P (L (cfgs n)) (Lf (cfgs n)) (T (cfgs n)).
+Proof. apply flowar_family_depth_bounds. Qed.
+
+(** With FlowAR's own schedule — first scale 1×1, doubling, so the
+    largest side is [n = 2^(K−1)] and [K = log₂ n + 1] ([doubling_cfgs]) —
+    the circuits' depth is Θ(log n): between [(log₂ n + 1)·2·(L + T·Lf)]
+    and [(log₂ n + 1)·scale_depth].  Our construction is therefore NOT
+    constant-depth on that schedule; TC0 needs a bounded number of scales,
+    as [flowar_in_TC0] assumes. *)
+Theorem flowar_circuit_depth_log (P : FloatPrimitivesTC0) (prec : nat -> nat) (base : Config) :
+  1 <= ldff (LD base) ->
+  forall n,
+    side (doubling_cfgs base n) (K (doubling_cfgs base n) - 1) = 2 ^ Nat.log2 n
+    /\ (Nat.log2 n + 1) * (2 * (L base + T base * Lf base))
+       <= depth (fam_circ (flowar_family P prec (doubling_cfgs base)) n)
+       <= (Nat.log2 n + 1) * scale_depth P (L base) (Lf base) (T base).
+Proof.
+  intros Hff n. split; [apply doubling_side|]. apply flowar_doubling_depth_log, Hff.
+Qed.
+
+(** ... and, with at least one AR layer, that family is not in TC0. *)
+Theorem flowar_doubling_not_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (base : Config) :
+  1 <= L base -> 1 <= ldff (LD base) ->
+  ~ InTC0 (flowar_family P prec (doubling_cfgs base)).
+Proof. intros HL Hff. apply flowar_doubling_not_TC0; assumption. Qed.
 
 (** ** VAR is in TC0 (the result of arXiv 2501.04299, as a corollary)
 
@@ -86,17 +157,18 @@ Qed.
 Theorem var_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config)
     (K0 L0 ap kp b k : nat) :
   (forall n, 1 <= K (cfgs n) <= K0) -> (forall n, L (cfgs n) <= L0) ->
-  (forall n, side (cfgs n) (K (cfgs n) - 1) = n) -> (forall n, 1 <= ch (cfgs n)) ->
+  (forall n, n <= side (cfgs n) (K (cfgs n) - 1)) -> (forall n, 1 <= ch (cfgs n)) ->
   PolyBoundedWith prec ap kp ->
   PolyBoundedWith (fun n => dimB (cfgs n)) b k ->
   let F := var_family P prec cfgs in
   InTC0 F
   /\ (forall n, depth (fam_circ F n) <= var_depth P K0 L0)
   /\ PolyBoundedWith (fun n => size (fam_circ F n))
-       (tc0_coef P (var_depth P K0 L0) ap (var_shape_coef K0 L0 * b ^ 4)) (tc0_exp P kp (4 * k))
+       (var_size_coef P K0 L0 ap b) (var_size_exp P kp k)
   /\ (forall n (G : list flt), length G = var_glen (cfgs n) -> all_valid (prec n) G ->
         eval (fam_circ F n) (encs (prec n) G)
-        = encs (prec n) (flat (n * n) (ch (cfgs n)) (var_float P (prec n) (cfgs n) G))).
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                              (var_float P (prec n) (cfgs n) G))).
 Proof.
   intros HK HL Hside Hch Hp Hd F.
   pose proof (var_TC0_explicit P prec cfgs K0 L0 ap kp b k HK HL Hp Hd) as H.
@@ -104,7 +176,33 @@ Proof.
   - split; [apply (var_index prec cfgs K0 HK Hside Hch)|]. eexists _, _, _. exact H.
   - intros n. apply H.
   - apply InTC0With_size with (D := var_depth P K0 L0), H.
-  - intros n G Hlen Hval. unfold F.
-    rewrite (var_family_correct P prec cfgs K0 HK n G Hlen Hval).
-    unfold tok. rewrite Hside. reflexivity.
+  - intros n G Hlen Hval. exact (var_family_correct P prec cfgs K0 HK n G Hlen Hval).
 Qed.
+
+(** VAR with FlowAR-L's AR transformer at every first side [m] satisfies
+    every hypothesis: in TC0, computing float VAR on the [16m × 16m] map. *)
+Theorem var_instance_in_TC0 (P : FloatPrimitivesTC0) :
+  let F := var_family P flowar_L_prec flowar_L_cfg in
+  InTC0 F
+  /\ (forall m, depth (fam_circ F m) <= var_depth P 5 16)
+  /\ PolyBoundedWith (fun m => size (fam_circ F m)) (var_size_coef P 5 16 24 flowar_L_dimb) (var_size_exp P 0 2)
+  /\ (forall m (G : list flt), length G = var_glen (flowar_L_cfg m) -> all_valid 24 G ->
+        eval (fam_circ F m) (encs 24 G)
+        = encs 24 (flat (16 * m * (16 * m)) 16 (var_float P 24 (flowar_L_cfg m) G))).
+Proof.
+  destruct var_L_hyps as (HK & HL & Hs & Hc & Hp & Hd).
+  destruct (var_in_TC0 P flowar_L_prec flowar_L_cfg 5 16 24 0 flowar_L_dimb 2 HK HL Hs Hc Hp Hd)
+    as (H1 & H2 & H3 & H4).
+  split; [exact H1|split; [exact H2|split; [exact H3|]]].
+  intros m G Hlen Hval. rewrite <- (flowar_L_tok m). exact (H4 m G Hlen Hval).
+Qed.
+
+(** VAR's circuits, like FlowAR's, have depth linear in the number of
+    scales: between [K·2·L] and [var_depth K L] (so VAR's TC0 membership,
+    too, needs a bounded number of scales). *)
+Theorem var_circuit_depth_ge (P : FloatPrimitivesTC0) (prec : nat -> nat)
+    (cfgs : nat -> Config) (n : nat) :
+  1 <= s0 (cfgs n) -> 1 <= ldff (LD (cfgs n)) ->
+  K (cfgs n) * (2 * L (cfgs n)) <= depth (fam_circ (var_family P prec cfgs) n)
+  <= var_depth P (K (cfgs n)) (L (cfgs n)).
+Proof. apply var_family_depth_bounds. Qed.

@@ -9,7 +9,11 @@ no I/O here.  Definitions:
   ``Theorem``, ``Definition``...: an ``Admitted`` proof.
 * ``uses-axiom``: has a body, but depends (transitively) on an assumption outside the allowlist.
 * ``trust``: closed up to the allowlist, and depends on the trust record type (it takes the record
-  as an argument); ``trust_fields`` names the record's projections it depends on.
+  as an argument); ``trust_fields`` names the record's projections it depends on.  Records declared
+  in the trust record's own module (e.g. ``FloatCircuits``, the semantic part that the trust record
+  embeds through a coercion field) are its sub-records: a ``trust`` node also lists the sub-record
+  projections it uses, but depending on a sub-record alone does not make a node ``trust`` (the
+  sub-record may be proved satisfiable, as ``FloatCircuits`` is).
 * ``proved``: closed up to the allowlist, no trust record.  (For definitions: "closed".)
 """
 
@@ -169,6 +173,23 @@ def trust_field_names(decls: list[DeclInfo], record: str) -> list[str]:
     return fields
 
 
+def trust_subrecords(decls: list[DeclInfo], record: str) -> list[str]:
+    """The other records declared in the trust record's module (full names)."""
+    library = next(
+        (i.decl.library for i in decls if i.decl.full_name == record
+         and i.decl.glob_kind in ("rec", "class", "ind")),
+        None,
+    )
+    return [
+        i.decl.full_name
+        for i in decls
+        if library is not None
+        and i.decl.library == library
+        and i.decl.glob_kind in ("rec", "class")
+        and i.decl.full_name != record
+    ]
+
+
 def _reach_sets(g: nx.DiGraph, targets: set[str]) -> dict[str, frozenset[str]]:
     """For every node, the members of ``targets`` reachable from it (itself included)."""
     # Only the nodes that reach some target can have a non-empty set: condense just those
@@ -246,9 +267,25 @@ def classify(
     record_q = full_to_q.get(trust_record)
     fields = [f for f in trust_field_names(decls, trust_record) if f in full_to_q]
     field_qs = {full_to_q[f] for f in fields}
+    sub_qs = {
+        full_to_q[f]
+        for sub in trust_subrecords(decls, trust_record)
+        for f in trust_field_names(decls, sub)
+        if f in full_to_q
+    }
     targets = assumption_nodes | bad | field_qs | ({record_q} if record_q else set())
     reach = _reach_sets(g_all, targets)
     record_ctor = trust_record.rsplit(".", 1)[0] + ".Build_" + trust_record.rsplit(".", 1)[-1]
+    # Sub-record projections a node uses itself, not the ones the trust record's own type
+    # mentions (its size fields speak of every circuit): cut the record's outgoing edges.
+    reach_sub: dict[str, frozenset[str]] = {}
+    if sub_qs:
+        g_sub = g_all.copy()
+        ctor_q = full_to_q.get(record_ctor)
+        g_sub.remove_edges_from(
+            [e for q in (record_q, ctor_q) if q in g_sub for e in list(g_sub.out_edges(q))]
+        )
+        reach_sub = _reach_sets(g_sub, sub_qs)
 
     nodes: dict[str, Node] = {}
     for dn in project.nodes:
@@ -266,7 +303,10 @@ def classify(
             status = "trust"
         else:
             status = "proved"
-        trust_fields = tuple(sorted(resolved.get(f, f) for f in r & field_qs))
+        used_fields = r & field_qs
+        if status == "trust":
+            used_fields |= reach_sub.get(q, frozenset())
+        trust_fields = tuple(sorted(resolved.get(f, f) for f in used_fields))
         anchor = _anchor(full_name, module, info, anchors, info_by_full)
         nodes[full_name] = Node(
             name=full_name,

@@ -27,8 +27,13 @@ pytestmark = pytest.mark.skipif(
 
 # name -> (kind, status) for every node of the fixture, with an empty allowlist.
 EXPECTED = {
+    "Fix.Base.TrustSem": ("record", "proved"),
+    "Fix.Base.Build_TrustSem": ("constructor", "proved"),
+    "Fix.Base.s_val": ("projection", "proved"),
+    "Fix.Base.s_spec": ("projection", "proved"),
     "Fix.Base.TrustRec": ("record", "trust"),
     "Fix.Base.Build_TrustRec": ("constructor", "trust"),
+    "Fix.Base.t_sem": ("projection", "trust"),
     "Fix.Base.t_add": ("projection", "trust"),
     "Fix.Base.t_add_spec": ("projection", "trust"),
     "Fix.Base.t_depth": ("projection", "trust"),
@@ -51,6 +56,8 @@ EXPECTED = {
     "Fix.Top.a_thm": ("theorem", "proved"),
     "Fix.Top.trust_thm": ("theorem", "trust"),
     "Fix.Top.trust_depth": ("lemma", "trust"),
+    "Fix.Top.trust_sub": ("lemma", "trust"),
+    "Fix.Top.sem_only": ("lemma", "proved"),
     "Fix.Top.uses_adm": ("lemma", "uses-axiom"),
     "Fix.Top.unreachable_lemma": ("lemma", "proved"),
     "Fix.Top.pick": ("definition", "proved"),
@@ -101,14 +108,25 @@ def test_trust_fields_named(result: graph.GraphResult) -> None:
     assert "Fix.Base.t_unused" not in used
 
 
+def test_trust_subrecord(result: graph.GraphResult) -> None:
+    """A record in the trust record's module is a sub-record: its projections are named for trust
+    nodes, but taking only the sub-record does not make a node trust."""
+    nodes = result.lemmas.nodes
+    assert nodes["Fix.Top.trust_sub"].status == "trust"
+    assert nodes["Fix.Top.trust_sub"].trust_fields == (
+        "Fix.Base.s_spec", "Fix.Base.s_val", "Fix.Base.t_sem")
+    assert nodes["Fix.Top.sem_only"].status == "proved"
+    assert nodes["Fix.Top.sem_only"].trust_fields == ()
+
+
 def test_locations_from_glob(result: graph.GraphResult) -> None:
     nodes = result.lemmas.nodes
     assert (nodes["Fix.Top.a_thm"].file, nodes["Fix.Top.a_thm"].line) == ("Top.v", 8)
-    assert (nodes["Fix.Base.adm_lemma"].file, nodes["Fix.Base.adm_lemma"].line) == ("Base.v", 21)
+    assert (nodes["Fix.Base.adm_lemma"].file, nodes["Fix.Base.adm_lemma"].line) == ("Base.v", 29)
     assert nodes["Fix.Base.Inner.inner_lemma"].anchor == "Inner.inner_lemma"
     assert nodes["Fix.Base.color_rect"].line == nodes["Fix.Base.color"].line  # scheme -> its type
     assert result.lemmas.unmatched_decls == ()  # every .glob object is a node
-    assert result.glob_count == len(EXPECTED) - 5  # schemes and Build_TrustRec are not in .glob
+    assert result.glob_count == len(EXPECTED) - 6  # schemes, Build_Trust*: not in .glob
 
 
 def test_headline_and_unreachable(result: graph.GraphResult) -> None:
@@ -175,7 +193,7 @@ def test_main_ok_prints_counts(project: Path, capsys: pytest.CaptureFixture[str]
     code, out = _run_main(project, capsys, paper_map=str(FIXTURES / "paper_map_ok.toml"))
     assert code == 0, out
     assert "admitted 1, axiom 1" in out
-    assert "declarations in .glob files: 23" in out
+    assert "declarations in .glob files: 29" in out
     assert "paper coverage: proved 1, proved-from-trust-record 1, not-formalized 1" in out
 
 

@@ -7,7 +7,11 @@
                   the circuit: [forallb], [existsb], [count], [Nat.testbit],
                   comparisons of the numbers the bit lists denote);
     - [depth_X] : its exact depth;
-    - [size_X]  : its exact size (number of gates);
+    - [gates_X] : its exact number of gates, where it is not obvious;
+    - [size_X]  : its size (gates plus wires, [Circuit.size]): exact for the
+                  linear-size circuits, an explicit polynomial bound (maximal
+                  fan-in times number of gates) for popcount, comparison and
+                  addition;
     - [wf_X]    : it is well formed for its input width.
 
     Circuits:
@@ -169,8 +173,45 @@ Qed.
 Lemma eval_gate1 v g : eval (Circ [[g]] [W 0]) v = [eval_gate v g].
 Proof. reflexivity. Qed.
 
-Lemma size_Circ ls outs : size (Circ ls outs) = list_sum (map (@length gate) ls).
+Lemma size_Circ ls outs : size (Circ ls outs) = list_sum (map layer_size ls).
 Proof. reflexivity. Qed.
+
+Lemma gate_size_and_gate ins : gate_size (and_gate ins) = S (length ins).
+Proof. reflexivity. Qed.
+
+Lemma gate_size_or_gate ins : gate_size (or_gate ins) = S (length ins).
+Proof. reflexivity. Qed.
+
+Lemma length_flat_map_const {A B} (f : A -> list B) w (xs : list A) :
+  (forall x, length (f x) = w) -> length (flat_map f xs) = w * length xs.
+Proof.
+  intros H. induction xs as [|x xs IH]; simpl; [lia|]. rewrite app_length, H, IH. lia.
+Qed.
+
+Lemma length_filter_le {A} (f : A -> bool) (xs : list A) : length (filter f xs) <= length xs.
+Proof. induction xs as [|x xs IH]; simpl; [lia|]. destruct (f x); simpl; lia. Qed.
+
+(** Per-gate fan-in bounds: split [Forall]s over layers built by [map], [seq], [++]
+    and compute [gate_size]. *)
+Ltac fanin_tac :=
+  repeat match goal with
+  | |- Forall _ [] => constructor
+  | |- Forall _ (_ :: _) => constructor
+  | |- Forall _ (_ ++ _) => apply Forall_app; split
+  | |- Forall _ (map _ _) => apply Forall_map
+  | |- Forall _ (seq _ _) =>
+      let j := fresh "j" in let Hj := fresh "Hj" in
+      apply Forall_forall; intros j Hj; apply in_seq in Hj
+  | |- context [wires _] => unfold wires
+  | |- context [gate_size (and_gate _)] => rewrite gate_size_and_gate
+  | |- context [gate_size (or_gate _)] => rewrite gate_size_or_gate
+  | |- context [gate_size (Thr _ _)] => unfold gate_size; cbn [g_ins]
+  | |- context [length (_ ++ _)] => rewrite app_length
+  | |- context [length (map _ _)] => rewrite map_length
+  | |- context [length (seq _ _)] => rewrite seq_length
+  | |- context [length (_ :: _)] => cbn [length]
+  | |- _ => progress cbv beta
+  end.
 
 (** Proving [wf] goals: split [Forall]s over lists built by [map], [seq], [++]. *)
 Ltac wf_tac :=
@@ -301,10 +342,19 @@ Proof.
   apply (Nat.mod_unique _ _ (Nat.div2 x / 2 ^ L)); simpl; lia.
 Qed.
 
-(** Sizes are sums of lengths of layers built by [map], [seq] and [++]. *)
+(** Gate counts are sums of lengths of layers built by [map], [seq] and [++]. *)
+Ltac gates_tac :=
+  unfold gates; cbn [c_layers map list_sum fold_right];
+  rewrite ?app_length, ?map_length, ?seq_length; cbn [length]; try lia.
+
+(** Sizes of layers whose gates all have the same fan-in. *)
 Ltac size_tac :=
   unfold size; cbn [c_layers map list_sum fold_right];
-  rewrite ?app_length, ?map_length, ?seq_length; cbn [length]; try lia.
+  rewrite ?layer_size_app;
+  repeat (rewrite layer_size_map_eq with (b := 3) by (intros; reflexivity));
+  repeat (rewrite layer_size_map_eq with (b := 2) by (intros; reflexivity));
+  rewrite ?map_length, ?seq_length; cbn [layer_size map list_sum fold_right length];
+  unfold gate_size, and_gate, or_gate; cbn [g_ins length]; rewrite ?app_length, ?map_length, ?seq_length; try lia.
 
 (** ** Identity, wiring and constants *)
 
@@ -344,7 +394,7 @@ Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 Lemma depth_id_c m : depth (id_c m) = 1.
 Proof. reflexivity. Qed.
 
-Lemma size_id_c m : size (id_c m) = m.
+Lemma size_id_c m : size (id_c m) = 2 * m.
 Proof. unfold id_c. size_tac. Qed.
 
 Lemma wf_id_c m : wf m (id_c m).
@@ -384,8 +434,8 @@ Proof. reflexivity. Qed.
 Lemma depth_atleast m t : depth (atleast m t) = 1.
 Proof. reflexivity. Qed.
 
-Lemma size_atleast m t : size (atleast m t) = 1.
-Proof. reflexivity. Qed.
+Lemma size_atleast m t : size (atleast m t) = S m.
+Proof. unfold atleast, wires. size_tac. Qed.
 
 Lemma wf_atleast m t : wf m (atleast m t).
 Proof. unfold atleast. wf_tac. Qed.
@@ -409,12 +459,12 @@ Lemma depth_or_c m : depth (or_c m) = 1.
 Proof. reflexivity. Qed.
 Lemma depth_maj m : depth (maj m) = 1.
 Proof. reflexivity. Qed.
-Lemma size_and_c m : size (and_c m) = 1.
-Proof. reflexivity. Qed.
-Lemma size_or_c m : size (or_c m) = 1.
-Proof. reflexivity. Qed.
-Lemma size_maj m : size (maj m) = 1.
-Proof. reflexivity. Qed.
+Lemma size_and_c m : size (and_c m) = S m.
+Proof. apply size_atleast. Qed.
+Lemma size_or_c m : size (or_c m) = S m.
+Proof. apply size_atleast. Qed.
+Lemma size_maj m : size (maj m) = S m.
+Proof. apply size_atleast. Qed.
 Lemma wf_and_c m : wf m (and_c m).
 Proof. apply wf_atleast. Qed.
 Lemma wf_or_c m : wf m (or_c m).
@@ -437,7 +487,7 @@ Proof. now destruct b. Qed.
 Lemma depth_not_c : depth not_c = 1.
 Proof. reflexivity. Qed.
 
-Lemma size_not_c : size not_c = 1.
+Lemma size_not_c : size not_c = 2.
 Proof. reflexivity. Qed.
 
 Lemma wf_not_c : wf 1 not_c.
@@ -456,7 +506,7 @@ Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 Lemma depth_bnot m : depth (bnot m) = 1.
 Proof. reflexivity. Qed.
 
-Lemma size_bnot m : size (bnot m) = m.
+Lemma size_bnot m : size (bnot m) = 2 * m.
 Proof. unfold bnot. size_tac. Qed.
 
 Lemma wf_bnot m : wf m (bnot m).
@@ -534,8 +584,20 @@ Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 Lemma depth_popcount m : depth (popcount m) = 2.
 Proof. reflexivity. Qed.
 
-Lemma size_popcount m : size (popcount m) = S m + pc_width m.
-Proof. unfold popcount. size_tac. Qed.
+Lemma gates_popcount m : gates (popcount m) = S m + pc_width m.
+Proof. unfold popcount. gates_tac. Qed.
+
+Lemma length_pc_pairs js : length (pc_pairs js) = 2 * length js.
+Proof. unfold pc_pairs. now apply length_flat_map_const. Qed.
+
+Lemma size_popcount m : size (popcount m) <= (2 * m + 1) * (S m + pc_width m).
+Proof.
+  rewrite <- gates_popcount. apply size_le_fanin. unfold popcount. cbn [c_layers].
+  fanin_tac; try lia.
+  rewrite length_pc_pairs. unfold pc_set.
+  match goal with |- context [filter ?f (seq 0 m)] => pose proof (length_filter_le f (seq 0 m)) end.
+  rewrite seq_length in *. lia.
+Qed.
 
 Lemma wf_popcount m : wf m (popcount m).
 Proof. unfold popcount, pc_pairs, pc_set. wf_tac. Qed.
@@ -576,7 +638,10 @@ Proof. unfold width_out. simpl. now rewrite map_length, seq_length. Qed.
 Lemma depth_mux w : depth (mux w) = 2.
 Proof. reflexivity. Qed.
 
-Lemma size_mux w : size (mux w) = 3 * w.
+Lemma gates_mux w : gates (mux w) = 3 * w.
+Proof. unfold mux. gates_tac. Qed.
+
+Lemma size_mux w : size (mux w) = 9 * w.
 Proof. unfold mux. size_tac. Qed.
 
 Lemma wf_mux w : wf (S (2 * w)) (mux w).
@@ -765,21 +830,28 @@ Proof. reflexivity. Qed.
 Lemma depth_cmp_lt k top : depth (cmp_lt k top) = 3.
 Proof. reflexivity. Qed.
 
-Lemma size_cmp_lt k top : size (cmp_lt k top) = 3 * k + 1.
-Proof. unfold cmp_lt, cmp_layer. size_tac. Qed.
+Lemma gates_cmp_lt k top : gates (cmp_lt k top) = 3 * k + 1.
+Proof. unfold cmp_lt, cmp_layer. gates_tac. Qed.
+
+Lemma size_cmp_lt k top : size (cmp_lt k top) <= (2 * k + 3) * (3 * k + 1).
+Proof.
+  rewrite <- (gates_cmp_lt k top). apply size_le_fanin. unfold cmp_lt, cmp_layer. cbn [c_layers].
+  fanin_tac; try lia.
+  rewrite (length_flat_map_const _ 2) by reflexivity. rewrite seq_length. lia.
+Qed.
 
 Lemma wf_cmp_lt k top : wf (2 * k) (cmp_lt k top).
 Proof. unfold cmp_lt, cmp_layer, and_gate, or_gate. wf_tac. Qed.
 
 Lemma depth_ltu k : depth (ltu k) = 3.
 Proof. reflexivity. Qed.
-Lemma size_ltu k : size (ltu k) = 3 * k + 1.
+Lemma size_ltu k : size (ltu k) <= (2 * k + 3) * (3 * k + 1).
 Proof. apply size_cmp_lt. Qed.
 Lemma wf_ltu k : wf (2 * k) (ltu k).
 Proof. apply wf_cmp_lt. Qed.
 Lemma depth_lts k : depth (lts k) = 3.
 Proof. reflexivity. Qed.
-Lemma size_lts k : size (lts k) = 3 * k + 1.
+Lemma size_lts k : size (lts k) <= (2 * k + 3) * (3 * k + 1).
 Proof. apply size_cmp_lt. Qed.
 Lemma wf_lts k : wf (2 * k) (lts k).
 Proof. apply wf_cmp_lt. Qed.
@@ -818,8 +890,14 @@ Proof. reflexivity. Qed.
 Lemma depth_equ k : depth (equ k) = 2.
 Proof. reflexivity. Qed.
 
-Lemma size_equ k : size (equ k) = 2 * k + 1.
-Proof. unfold equ, cmp_layer. size_tac. Qed.
+Lemma gates_equ k : gates (equ k) = 2 * k + 1.
+Proof. unfold equ, cmp_layer. gates_tac. Qed.
+
+Lemma size_equ k : size (equ k) = 8 * k + 1.
+Proof.
+  unfold equ, cmp_layer. size_tac.
+  rewrite (length_flat_map_const _ 2) by reflexivity. rewrite seq_length. lia.
+Qed.
 
 Lemma wf_equ k : wf (2 * k) (equ k).
 Proof. unfold equ, cmp_layer, and_gate. wf_tac. Qed.
@@ -1075,13 +1153,25 @@ Proof. reflexivity. Qed.
 Lemma depth_addmod_c k : depth (addmod_c k) = 4.
 Proof. reflexivity. Qed.
 
-Lemma size_add_c k : size (add_c k) = 2 * k * k + 8 * k + 2.
+Lemma gates_add_c k : gates (add_c k) = 2 * k * k + 8 * k + 2.
 Proof.
-  unfold add_c, add_layers, add_layer1, add_layer2, add_layer3, add_layer4. size_tac.
+  unfold add_c, add_layers, add_layer1, add_layer2, add_layer3, add_layer4. gates_tac.
   rewrite !size_grid. nia.
 Qed.
 
-Lemma size_addmod_c k : size (addmod_c k) = 2 * k * k + 8 * k + 2.
+(** Every gate reads at most [k + 2] literals: cubic size. *)
+Lemma size_add_c k : size (add_c k) <= (k + 3) * (2 * k * k + 8 * k + 2).
+Proof.
+  rewrite <- gates_add_c. apply size_le_fanin.
+  unfold add_c, add_layers, add_layer1, add_layer2, add_layer3, add_layer4, grid, tlits.
+  cbn [c_layers]. fanin_tac.
+  all: try match goal with H : 0 <= ?x < _ |- _ =>
+             first [destruct (grid_bounds x k k ltac:(lia))
+                   | destruct (grid_bounds x (S k) k ltac:(lia))] end.
+  all: lia.
+Qed.
+
+Lemma size_addmod_c k : size (addmod_c k) <= (k + 3) * (2 * k * k + 8 * k + 2).
 Proof. exact (size_add_c k). Qed.
 
 Lemma wf_add_layers k : layers_wf (2 * k) (add_layers k) /\ last_width (2 * k) (add_layers k) = S k.

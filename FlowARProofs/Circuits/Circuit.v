@@ -3,9 +3,12 @@
     A circuit is a list of layers; every gate of layer [i] reads wires of layer
     [i-1] only (layer [-1] being the input vector).  A gate [Thr ins t] outputs
     [true] iff at least [t] of its literals are true, a literal being a wire,
-    possibly negated.  AND, OR, NOT, MAJORITY and the identity are instances;
-    repeated literals give polynomial weights, so these are exactly the
-    unbounded fan-in threshold gates of TC0.
+    possibly negated.  AND, OR, NOT, MAJORITY and the identity are instances.
+    A literal may be repeated, which acts as an integer weight; [size] counts
+    every literal occurrence, so a circuit of polynomial size has polynomially
+    bounded weights: these are exactly the unbounded fan-in threshold gates of
+    TC0 (a single gate with exponentially many repeated literals is not of
+    polynomial size: [wide_gate_not_InTC0] in Circuits/WideGate.v).
 
     The outputs of a circuit are a list of [src]: a wire of the last layer
     (or of the input, if there is no layer) or a constant.  Allowing constants
@@ -14,7 +17,12 @@
 
     - [eval c v] : the output bits on input [v];
     - [depth c]  : the number of layers (= longest input-output path);
-    - [size c]   : the number of gates;
+    - [size c]   : gates plus wires (literal occurrences, i.e. total
+                   fan-in): [Σ_gates (1 + length (g_ins g))], the textbook
+                   size of an unbounded fan-in circuit;
+    - [gates c]  : the number of gates alone — not what TC0 bounds; used for
+                   exact gate counts ([gates_X] in Bits.v) and to state what
+                   a gates-only measure would accept ([wide_gate_gates_only]);
     - [wf n c]   : every wire a gate or output reads exists, for [n] inputs.
 
     Out-of-range reads evaluate to [false] ([nth _ _ false]), so [eval] is total;
@@ -60,7 +68,14 @@ Definition eval c v : list bool := map (src_val (run (c_layers c) v)) (c_outs c)
 
 Definition depth c : nat := length (c_layers c).
 
-Definition size c : nat := list_sum (map (@length gate) (c_layers c)).
+(** A gate costs itself plus one per literal occurrence (its fan-in). *)
+Definition gate_size g : nat := 1 + length (g_ins g).
+
+Definition layer_size l : nat := list_sum (map gate_size l).
+
+Definition size c : nat := list_sum (map layer_size (c_layers c)).
+
+Definition gates c : nat := list_sum (map (@length gate) (c_layers c)).
 
 Definition width_out c : nat := length (c_outs c).
 
@@ -123,12 +138,68 @@ Qed.
 Lemma eval_length c v : length (eval c v) = width_out c.
 Proof. apply map_length. Qed.
 
-Lemma size_cons l ls outs : size (Circ (l :: ls) outs) = length l + size (Circ ls outs).
+Lemma size_cons l ls outs : size (Circ (l :: ls) outs) = layer_size l + size (Circ ls outs).
 Proof. reflexivity. Qed.
 
 Lemma size_app ls1 ls2 outs1 outs2 outs :
   size (Circ (ls1 ++ ls2) outs) = size (Circ ls1 outs1) + size (Circ ls2 outs2).
 Proof. unfold size. simpl. rewrite map_app, list_sum_app. reflexivity. Qed.
+
+Lemma layer_size_app l1 l2 : layer_size (l1 ++ l2) = layer_size l1 + layer_size l2.
+Proof. unfold layer_size. rewrite map_app, list_sum_app. reflexivity. Qed.
+
+Lemma layer_size_map {A} (G : A -> gate) (xs : list A) :
+  layer_size (map G xs) = list_sum (map (fun x => gate_size (G x)) xs).
+Proof. unfold layer_size. rewrite map_map. reflexivity. Qed.
+
+(** Layers whose gates all cost [b] (exactly, or at most). *)
+Lemma list_sum_map_const_eq {A} (f : A -> nat) b (xs : list A) :
+  (forall x, In x xs -> f x = b) -> list_sum (map f xs) = b * length xs.
+Proof.
+  induction xs as [|x xs IH]; intros H; simpl; [lia|].
+  rewrite (H x (or_introl eq_refl)), IH by (intros y Hy; apply H; now right). lia.
+Qed.
+
+Lemma list_sum_map_const_le {A} (f : A -> nat) b (xs : list A) :
+  (forall x, In x xs -> f x <= b) -> list_sum (map f xs) <= b * length xs.
+Proof.
+  induction xs as [|x xs IH]; intros H; simpl; [lia|].
+  pose proof (H x (or_introl eq_refl)).
+  pose proof (IH (fun y Hy => H y (or_intror Hy))). lia.
+Qed.
+
+Lemma layer_size_map_eq {A} (G : A -> gate) (xs : list A) b :
+  (forall x, In x xs -> gate_size (G x) = b) -> layer_size (map G xs) = b * length xs.
+Proof. intros H. rewrite layer_size_map. now apply list_sum_map_const_eq. Qed.
+
+Lemma layer_size_map_le {A} (G : A -> gate) (xs : list A) b :
+  (forall x, In x xs -> gate_size (G x) <= b) -> layer_size (map G xs) <= b * length xs.
+Proof. intros H. rewrite layer_size_map. now apply list_sum_map_const_le. Qed.
+
+(** If every gate has fan-in below [b], the size is at most [b] times the
+    number of gates. *)
+Lemma size_le_fanin c b :
+  Forall (Forall (fun g => gate_size g <= b)) (c_layers c) -> size c <= b * gates c.
+Proof.
+  unfold size, gates. induction (c_layers c) as [|l ls IH]; intros H; simpl; [lia|].
+  inversion H as [|? ? Hl Hls]; subst.
+  assert (layer_size l <= b * length l)
+    by (apply list_sum_map_const_le; rewrite Forall_forall in Hl; exact Hl).
+  specialize (IH Hls). lia.
+Qed.
+
+(** Every gate costs at least one: the gate count is below the size. *)
+Lemma length_le_layer_size l : length l <= layer_size l.
+Proof.
+  induction l as [|g l IH]; [reflexivity|].
+  change (S (length l) <= gate_size g + layer_size l). unfold gate_size. lia.
+Qed.
+
+Lemma gates_le_size c : gates c <= size c.
+Proof.
+  unfold gates, size. induction (c_layers c) as [|l ls IH]; simpl; [lia|].
+  pose proof (length_le_layer_size l). lia.
+Qed.
 
 (** Reading a wire through [nth] inside a prefix or suffix. *)
 Lemma lit_app_l v1 v2 x : snd x < length v1 -> lit (v1 ++ v2) x = lit v1 x.

@@ -3,11 +3,13 @@
     - [cseq c1 c2] feeds the outputs of [c1] to [c2].  The first layer of [c2]
       is rewired through the output list of [c1]; constants are folded into
       the thresholds, so no layer is added:
-      [depth (cseq c1 c2) = depth c1 + depth c2] and sizes add.
-    - [delay c] adds one identity layer on the outputs (padding).
+      [depth (cseq c1 c2) = depth c1 + depth c2] and sizes add (at most:
+      folding a constant removes a wire).
+    - [delay c] adds one identity layer on the outputs (padding); an identity
+      gate reading a wire costs 2 (one gate, one wire).
     - [cpar c1 c2] runs both circuits on the same input, side by side, after
-      padding the shallower one; [depth = max], and the size grows exactly by
-      the padding gates.
+      padding the shallower one; [depth = max], and the size grows by at most
+      the padding, 2 per padded wire and layer.
     - [par_list cs] is the n-ary parallel composition.
 
     Every construction comes with its [eval_], [depth_], [size_] and [wf_]
@@ -83,6 +85,29 @@ Lemma src_val_rewire v outs s :
   src_val v (rewire_src outs s) = src_val (map (src_val v) outs) s.
 Proof. destruct s as [j|b]; simpl; [rewrite src_val_nth|]; reflexivity. Qed.
 
+(** Rewiring never adds a literal: a wire stays one, a constant is dropped. *)
+Lemma rewire_ins_length outs ins : length (fst (rewire_ins outs ins)) <= length ins.
+Proof.
+  induction ins as [|[ng j] ins IH]; simpl; [lia|].
+  destruct (rewire_ins outs ins) as [r t]. simpl in IH.
+  destruct (nth j outs (K false)) as [i|b]; [simpl; lia|].
+  destruct (xorb ng b); simpl; lia.
+Qed.
+
+Lemma gate_size_rewire outs g : gate_size (rewire_gate outs g) <= gate_size g.
+Proof.
+  unfold rewire_gate, gate_size. pose proof (rewire_ins_length outs (g_ins g)) as H.
+  destruct (rewire_ins outs (g_ins g)) as [r t]. simpl in *. lia.
+Qed.
+
+Lemma layer_size_rewire outs l : layer_size (map (rewire_gate outs) l) <= layer_size l.
+Proof.
+  induction l as [|g l IH]; [reflexivity|].
+  change (gate_size (rewire_gate outs g) + layer_size (map (rewire_gate outs) l)
+          <= gate_size g + layer_size l).
+  pose proof (gate_size_rewire outs g). lia.
+Qed.
+
 Lemma rewire_gate_wf outs n g :
   Forall (src_wf n) outs -> gate_wf n (rewire_gate outs g).
 Proof.
@@ -131,11 +156,14 @@ Proof.
   - rewrite app_length. reflexivity.
 Qed.
 
-Lemma size_cseq c1 c2 : size (cseq c1 c2) = size c1 + size c2.
+Lemma size_cseq_le c1 c2 : size (cseq c1 c2) <= size c1 + size c2.
 Proof.
   unfold cseq. destruct c2 as [[|l ls] outs2]; simpl.
   - unfold size. simpl. lia.
-  - rewrite (size_app _ _ [] []). rewrite !size_cons, map_length. reflexivity.
+  - rewrite (size_app _ _ [] []). rewrite !size_cons.
+    pose proof (layer_size_rewire (c_outs c1) l).
+    change (size (Circ (c_layers c1) [])) with (size c1).
+    change (size (Circ ls [])) with (size (Circ ls outs2)). lia.
 Qed.
 
 Lemma width_out_cseq c1 c2 : width_out (cseq c1 c2) = width_out c2.
@@ -192,10 +220,14 @@ Qed.
 Lemma depth_delay c : depth (delay c) = S (depth c).
 Proof. unfold depth, delay. simpl. rewrite app_length. simpl. lia. Qed.
 
-Lemma size_delay c : size (delay c) = size c + width_out c.
+Lemma gate_size_id_gate s : gate_size (id_gate s) <= 2.
+Proof. destruct s; unfold gate_size; simpl; lia. Qed.
+
+Lemma size_delay c : size (delay c) <= size c + 2 * width_out c.
 Proof.
   unfold delay. rewrite (size_app _ _ [] []). unfold size at 2. simpl.
-  rewrite map_length. unfold size, width_out. simpl. lia.
+  pose proof (layer_size_map_le id_gate (c_outs c) 2 (fun s _ => gate_size_id_gate s)).
+  unfold size, width_out. simpl. lia.
 Qed.
 
 Lemma width_out_delay c : width_out (delay c) = width_out c.
@@ -221,9 +253,10 @@ Proof. induction k; simpl; auto. rewrite depth_delay. lia. Qed.
 Lemma width_out_delays k c : width_out (delays k c) = width_out c.
 Proof. induction k; simpl; auto. rewrite width_out_delay. auto. Qed.
 
-Lemma size_delays k c : size (delays k c) = size c + k * width_out c.
+Lemma size_delays k c : size (delays k c) <= size c + 2 * k * width_out c.
 Proof.
-  induction k; simpl; [lia|]. rewrite size_delay, width_out_delays, IHk. lia.
+  induction k; simpl; [lia|]. pose proof (size_delay (delays k c)).
+  rewrite width_out_delays in *. lia.
 Qed.
 
 Lemma wf_delays n k c : wf n c -> wf n (delays k c).
@@ -300,7 +333,10 @@ Lemma size_zipl o ls1 ls2 outs outs1 outs2 : length ls1 = length ls2 ->
 Proof.
   revert o ls2. induction ls1 as [|l1 r1 IH]; intros o [|l2 r2] H; simpl in *; try lia.
   - reflexivity.
-  - rewrite !size_cons, (IH _ r2) by lia. rewrite app_length, map_length. lia.
+  - rewrite !size_cons, (IH _ r2) by lia. rewrite layer_size_app.
+    assert (layer_size (map (shift_gate o) l2) = layer_size l2) as ->; [|lia].
+    rewrite layer_size_map. unfold layer_size. f_equal. apply map_ext. intros g.
+    unfold gate_size, shift_gate. simpl. now rewrite map_length.
 Qed.
 
 Lemma gate_wf_mono n m g : n <= m -> gate_wf n g -> gate_wf m g.
@@ -380,18 +416,27 @@ Proof. reflexivity. Qed.
 
 Lemma size_cpar c1 c2 (d := Nat.max (depth c1) (depth c2)) :
   size (cpar c1 c2)
-  = size c1 + size c2 + (d - depth c1) * width_out c1 + (d - depth c2) * width_out c2.
+  <= size c1 + size c2 + 2 * (d - depth c1) * width_out c1 + 2 * (d - depth c2) * width_out c2.
 Proof.
   unfold cpar. destruct (cpar_depths c1 c2) as [Ha Hb]. fold d in Ha, Hb |- *.
   rewrite (size_zipl _ _ _ _ [] []).
-  - rewrite !size_Circ_layers, !size_delays. lia.
+  - rewrite !size_Circ_layers.
+    pose proof (size_delays (d - depth c1) c1). pose proof (size_delays (d - depth c2) c2). lia.
   - unfold depth in *. lia.
 Qed.
 
 Lemma size_cpar_le c1 c2 :
   size (cpar c1 c2) <= size c1 + size c2
-                       + Nat.max (depth c1) (depth c2) * (width_out c1 + width_out c2).
-Proof. rewrite size_cpar. nia. Qed.
+                       + 2 * Nat.max (depth c1) (depth c2) * (width_out c1 + width_out c2).
+Proof.
+  pose proof (size_cpar c1 c2) as H. cbv zeta in H.
+  set (M := Nat.max (depth c1) (depth c2)) in *.
+  assert (2 * (M - depth c1) * width_out c1 <= 2 * M * width_out c1)
+    by (apply Nat.mul_le_mono_r; lia).
+  assert (2 * (M - depth c2) * width_out c2 <= 2 * M * width_out c2)
+    by (apply Nat.mul_le_mono_r; lia).
+  rewrite Nat.mul_add_distr_l. lia.
+Qed.
 
 Lemma wf_cpar n c1 c2 : wf n c1 -> wf n c2 -> wf n (cpar c1 c2).
 Proof.
@@ -452,12 +497,20 @@ Qed.
 
 Lemma size_par_list_le cs :
   size (par_list cs)
-  <= list_sum (map size cs) + depth (par_list cs) * list_sum (map width_out cs).
+  <= list_sum (map size cs) + 2 * depth (par_list cs) * list_sum (map width_out cs).
 Proof.
   induction cs as [|c cs IH]; simpl; [reflexivity|].
-  rewrite size_cpar, depth_cpar, width_out_par_list.
+  pose proof (size_cpar c (par_list cs)) as H. cbv zeta in H.
+  rewrite depth_cpar, width_out_par_list in *.
   set (D := depth (par_list cs)) in *. set (O := list_sum (map width_out cs)) in *.
-  nia.
+  set (M := Nat.max (depth c) D) in *.
+  assert (D <= M) by lia.
+  assert (2 * (M - depth c) * width_out c <= 2 * M * width_out c)
+    by (apply Nat.mul_le_mono_r; lia).
+  assert (2 * (M - D) * O <= 2 * M * O) by (apply Nat.mul_le_mono_r; lia).
+  assert (2 * D * list_sum (map width_out cs) <= 2 * M * O)
+    by (subst O; apply Nat.mul_le_mono_r; lia).
+  rewrite Nat.mul_add_distr_l. lia.
 Qed.
 
 (** Bounds in terms of per-component bounds, the form used by the compiler. *)

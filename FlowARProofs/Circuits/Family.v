@@ -1,10 +1,11 @@
 (** * Circuit families and TC0
 
-    A family is indexed by a size parameter [n] (for FlowAR: the side of the
-    largest feature map) and gives, for each [n], the number of input bits and
+    A family is indexed by a size parameter [n] (for FlowAR: any index at
+    most the side of the largest feature map, Pipeline/FlowARTC0.v) and gives, for each [n], the number of input bits and
     a circuit.  [InTC0With F D a k] pins the constants: every circuit is
     well formed, has depth at most [D] — the same [D] for every [n] — and at
-    most [a * (n+1)^k] gates plus outputs.  [InTC0] additionally asks that the
+    most [a * (n+1)^k] size plus outputs, size counting gates AND wires
+    (total fan-in, see [Circuit.size]).  [InTC0] additionally asks that the
     index is at most the input length, so that "polynomial in [n]" implies
     "polynomial in the input length", the textbook indexing
     ([InTC0_size_poly_input]).
@@ -14,7 +15,9 @@
 
     Closure: sequential and parallel composition of two TC0 families, and of a
     list of [m] families, with the explicit new constants.  Non-vacuity: a
-    family whose depth grows with [n] is not in TC0 ([tower_not_InTC0]). *)
+    family whose depth grows with [n] is not in TC0 ([tower_not_InTC0]); nor
+    is a family of single gates with exponential fan-in
+    ([wide_gate_not_InTC0], Circuits/WideGate.v). *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Compose.
@@ -62,7 +65,7 @@ Proof.
   simpl. split; [|split].
   - apply wf_cseq; auto. rewrite <- Hfeed. exact Hw2.
   - rewrite depth_cseq. lia.
-  - rewrite size_cseq, width_out_cseq.
+  - pose proof (size_cseq_le (fam_circ F n) (fam_circ G n)). rewrite width_out_cseq.
     pose proof (pow_mono_exp n k (Nat.max k l) ltac:(lia)).
     pose proof (pow_mono_exp n l (Nat.max k l) ltac:(lia)). nia.
 Qed.
@@ -74,7 +77,7 @@ Definition fam_par F G : family :=
 
 Lemma TC0_par_closed F G D1 a k D2 b l :
   InTC0With F D1 a k -> InTC0With G D2 b l -> (forall n, fam_in G n = fam_in F n) ->
-  InTC0With (fam_par F G) (Nat.max D1 D2) ((Nat.max D1 D2 + 1) * (a + b)) (Nat.max k l).
+  InTC0With (fam_par F G) (Nat.max D1 D2) ((2 * Nat.max D1 D2 + 1) * (a + b)) (Nat.max k l).
 Proof.
   intros HF HG Hin n. destruct (HF n) as (Hw1 & Hd1 & Hs1), (HG n) as (Hw2 & Hd2 & Hs2).
   simpl. split; [|split].
@@ -92,7 +95,7 @@ Proof.
     set (w1 := width_out (fam_circ F n)) in *. set (w2 := width_out (fam_circ G n)) in *.
     assert (s1 + w1 <= a * P) by nia. assert (s2 + w2 <= b * P) by nia.
     assert (size (cpar (fam_circ F n) (fam_circ G n)) + (w1 + w2)
-            <= (DM + 1) * (s1 + w1 + (s2 + w2))) by nia.
+            <= (2 * DM + 1) * (s1 + w1 + (s2 + w2))) by nia.
     nia.
 Qed.
 
@@ -149,4 +152,14 @@ Lemma tower_not_InTC0 : ~ InTC0 tower_family.
 Proof.
   intros (_ & D & a & k & H). destruct (H (S D)) as (_ & Hd & _).
   rewrite depth_tower in Hd. lia.
+Qed.
+
+(** Exponential size is rejected: if [size + outputs] reaches [2^n], no
+    constants [D a k] fit (used by [wide_gate_not_InTC0]). *)
+Lemma exp_size_not_InTC0With F :
+  (forall n, 2 ^ n <= size (fam_circ F n) + width_out (fam_circ F n)) ->
+  ~ exists D a k, InTC0With F D a k.
+Proof.
+  intros Hexp (D & a & k & H). destruct (pow2_beats_poly a k) as [n Hn].
+  destruct (H n) as (_ & _ & Hs). specialize (Hexp n). lia.
 Qed.

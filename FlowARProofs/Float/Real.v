@@ -560,3 +560,57 @@ Proof.
   - assert (~ toR x < toR y) by (rewrite <- flt_ltb_spec; congruence).
     rewrite Rmax_left; lra.
 Qed.
+
+(** ** The normal range contains 1 *)
+
+Lemma in_range_one p : (1 <= p)%nat -> in_range p 1.
+Proof.
+  intros Hp. right. rewrite Rabs_R1. set (P := Z.of_nat p).
+  assert (HP : (1 <= P)%Z) by (unfold P; lia).
+  assert (H2 : (P < 2 ^ P)%Z) by (apply Z.pow_gt_lin_r; lia).
+  split.
+  - unfold minR. fold P. change 1 with (bpow radix2 0). apply bpow_le. lia.
+  - unfold maxR, fmaxmag, toR, F2R; cbn [Fnum Fexp mant expo]. fold P.
+    rewrite <- (Rmult_1_l 1). apply Rmult_le_compat; [lra|lra| |].
+    + apply IZR_le. lia.
+    + change 1 with (bpow radix2 0). apply bpow_le. lia.
+Qed.
+
+(** ** Every valid float, and the square root of a nonnegative one, is in range *)
+
+Lemma valid_in_range p x : valid p x = true -> in_range p (toR x).
+Proof.
+  intros Hv. pose proof (valid_mant_range p x Hv) as Hm.
+  destruct (Z.eq_dec (mant x) 0) as [Hz | Hnz].
+  { left. rewrite toR_eq, Hz. apply Rmult_0_l. }
+  apply valid_spec in Hv as [[Hz | Hn] He]; [contradiction|].
+  right. set (P := Z.of_nat p) in *.
+    assert (HP : (1 <= P)%Z).
+    { destruct (Z.le_gt_cases 1 P) as [H|H]; [exact H|].
+      assert (HP0 : P = 0%Z) by (unfold P; lia). rewrite HP0 in Hn. simpl in Hn. lia. }
+    rewrite toR_eq, Rabs_mult, (Rabs_pos_eq (bpow _ _)) by apply bpow_ge_0. rewrite <- abs_IZR.
+    split.
+    + unfold minR. fold P.
+      replace (P - 1 - 2 ^ P)%Z with ((P - 1) + (- 2 ^ P))%Z by lia. rewrite bpow_plus.
+      apply Rmult_le_compat; [apply bpow_ge_0 | apply bpow_ge_0 | |apply bpow_le; lia].
+      rewrite <- IZR_pow2 by lia. apply IZR_le. lia.
+    + unfold maxR, fmaxmag. rewrite toR_Flt. fold P.
+      apply Rmult_le_compat; [apply IZR_le; lia | apply bpow_ge_0 | apply IZR_le; lia |].
+      apply bpow_le. lia.
+Qed.
+
+Lemma sqrt_in_range p v : (1 <= p)%nat -> 0 <= v -> in_range p v -> in_range p (sqrt v).
+Proof.
+  intros Hp Hv [Hz | [Hlo Hhi]].
+  - left. rewrite Hz. apply sqrt_0.
+  - right. destruct (in_range_one p Hp) as [H1 | [H1lo H1hi]]; [lra|].
+    rewrite Rabs_R1 in H1lo, H1hi. rewrite Rabs_pos_eq in Hlo, Hhi by exact Hv.
+    rewrite Rabs_pos_eq by apply sqrt_pos.
+    destruct (Rle_lt_dec v 1) as [Hv1 | Hv1].
+    + assert (Hvv : v * v <= v) by nra.
+      apply sqrt_le_1_alt in Hvv. rewrite sqrt_square in Hvv by exact Hv.
+      assert (sqrt v <= 1) by (rewrite <- sqrt_1; apply sqrt_le_1_alt; lra). lra.
+    + assert (Hvv : v <= v * v) by nra.
+      apply sqrt_le_1_alt in Hvv. rewrite sqrt_square in Hvv by exact Hv.
+      assert (1 <= sqrt v) by (rewrite <- sqrt_1; apply sqrt_le_1_alt; lra). lra.
+Qed.

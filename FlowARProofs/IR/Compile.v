@@ -286,7 +286,7 @@ Proof. rewrite depth_compile. apply wdepth_mono. apply depth_op_circ. Qed.
 Definition op_sbound P p (o : op) : nat :=
   match o with
   | OBin _ | OLt => prim_size P p 2
-  | OMax => prim_size P p 2 + d_std P * (2 * fw p) + 3 * fw p
+  | OMax => prim_size P p 2 + 2 * d_std P * (2 * fw p) + 9 * fw p
   | OSum m | OProd m => prim_size P p m
   | OExp | OSqrt => prim_size P p 1
   end.
@@ -295,16 +295,19 @@ Lemma size_op_circ P p o : size (op_circ P p o) <= op_sbound P p o.
 Proof.
   unfold op_sbound, prim_size. destruct o; cbn [op_circ].
   - apply bin_size.
-  - rewrite size_cseq. unfold size at 2. cbn. rewrite Nat.add_0_r. apply cmp_size.
-  - unfold max_circ. rewrite size_cseq, size_cpar, size_mux.
+  - eapply Nat.le_trans; [apply size_cseq_le|]. unfold size at 2. cbn.
+    rewrite Nat.add_0_r. apply cmp_size.
+  - unfold max_circ. eapply Nat.le_trans; [apply size_cseq_le|].
+    pose proof (size_cpar (cmp_circ P p) (swap_wires p)) as Hcp. cbv zeta in Hcp.
+    rewrite size_mux.
     destruct (cmp_wf P p) as [_ Hcw]. destruct (wf_swap_wires p) as [_ Hsw].
     assert (Hd0 : depth (swap_wires p) = 0) by reflexivity.
     assert (Hs0 : size (swap_wires p) = 0) by reflexivity.
-    rewrite Hcw, Hsw, Hd0, Hs0, Nat.max_0_r, Nat.sub_diag, Nat.sub_0_r.
+    rewrite Hcw, Hsw, Hd0, Hs0, Nat.max_0_r, Nat.sub_diag, Nat.sub_0_r in Hcp.
     change (2 + 1) with 3.
     pose proof (cmp_size P p). pose proof (cmp_depth P p).
-    assert (depth (cmp_circ P p) * (2 * fw p) <= d_std P * (2 * fw p))
-      by (apply Nat.mul_le_mono_r; auto).
+    assert (2 * depth (cmp_circ P p) * (2 * fw p) <= 2 * d_std P * (2 * fw p))
+      by (apply Nat.mul_le_mono_r; lia).
     lia.
   - apply sum_size.
   - apply prod_size.
@@ -313,17 +316,18 @@ Proof.
 Qed.
 
 (** The explicit size bound: the operations' circuits plus the padding that
-    parallel composition adds (at most depth × width per parallel node). *)
+    parallel composition adds (at most 2 × depth × width per parallel node:
+    an identity gate and its wire per padded bit and layer). *)
 Fixpoint csize_bound P p e : nat :=
   match e with
   | PWire _ => 0
   | POp o => op_sbound P p o
   | PSeq a b => csize_bound P p a + csize_bound P p b
   | PPar a b => csize_bound P p a + csize_bound P p b
-                + wdepth (op_dbound P) (PPar a b) * ((arity_out a + arity_out b) * fw p)
+                + 2 * wdepth (op_dbound P) (PPar a b) * ((arity_out a + arity_out b) * fw p)
   | PFor k body =>
       list_sum (map (fun i => csize_bound P p (body i)) (seq 0 k))
-      + wdepth (op_dbound P) (PFor k body) * (arity_out (PFor k body) * fw p)
+      + 2 * wdepth (op_dbound P) (PFor k body) * (arity_out (PFor k body) * fw p)
   end.
 
 Lemma list_sum_map_le {A} (f g : A -> nat) l :
@@ -342,7 +346,7 @@ Proof.
   revert n. induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; intros n Hwt; simpl in *.
   - unfold size. simpl. lia.
   - apply size_op_circ.
-  - destruct Hwt as [Ha Hb]. rewrite size_cseq.
+  - destruct Hwt as [Ha Hb]. pose proof (size_cseq_le (compile P p a) (compile P p b)).
     pose proof (IHa _ Ha). pose proof (IHb _ Hb). lia.
   - destruct Hwt as [Ha Hb].
     pose proof (size_cpar_le (compile P p a) (compile P p b)) as Hs.

@@ -28,8 +28,8 @@ Definition shape (e : prog) : nat := ops e + pads e + maxar e + arity_out e.
 (** The explicit constants. [D]: depth; [a,k]: precision [≤ a(n+1)^k];
     [c,j]: shape [≤ c(n+1)^j]. *)
 Definition tc0_coef P (D a c : nat) : nat :=
-  c * sz_coef P * ((a + 1) * (c + 3)) ^ sz_exp P + 2 * (D + 1) * c * (a + 1)
-  + 2 * (3 * d_std P + 3) * c * (a + 1).
+  c * sz_coef P * ((a + 1) * (c + 3)) ^ sz_exp P + 2 * (2 * D + 1) * c * (a + 1)
+  + 2 * (4 * d_std P + 9) * c * (a + 1).
 
 Definition tc0_exp P (k j : nat) : nat := j + (k + j) * sz_exp P + k.
 
@@ -77,14 +77,14 @@ Proof.
     { apply (Nat.le_trans _ ((c * N ^ j) * (sz_coef P * Q * R))).
       - apply Nat.mul_le_mono; lia.
       - nia. }
-    assert (T1' : ops e * op_extra P p <= 2 * (3 * d_std P + 3) * c * (a + 1) * N ^ E).
+    assert (T1' : ops e * op_extra P p <= 2 * (4 * d_std P + 9) * c * (a + 1) * N ^ E).
     { unfold op_extra.
-      apply (Nat.le_trans _ ((c * N ^ j) * ((3 * d_std P + 3) * (2 * ((a + 1) * N ^ k))))).
+      apply (Nat.le_trans _ ((c * N ^ j) * ((4 * d_std P + 9) * (2 * ((a + 1) * N ^ k))))).
       - apply Nat.mul_le_mono; [lia|]. nia.
       - nia. }
-    assert (T2 : wdepth (op_dbound P) e * (pads e * fw p) <= 2 * D * c * (a + 1) * N ^ E).
-    { apply (Nat.le_trans _ (D * ((c * N ^ j) * (2 * ((a + 1) * N ^ k))))).
-      - apply Nat.mul_le_mono; [exact HD|]. apply Nat.mul_le_mono; lia.
+    assert (T2 : 2 * wdepth (op_dbound P) e * (pads e * fw p) <= 4 * D * c * (a + 1) * N ^ E).
+    { apply (Nat.le_trans _ (2 * D * ((c * N ^ j) * (2 * ((a + 1) * N ^ k))))).
+      - apply Nat.mul_le_mono; [lia|]. apply Nat.mul_le_mono; lia.
       - nia. }
     assert (T3 : arity_out e * fw p <= 2 * c * (a + 1) * N ^ E).
     { apply (Nat.le_trans _ ((c * N ^ j) * (2 * ((a + 1) * N ^ k)))).

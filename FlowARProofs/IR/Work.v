@@ -92,7 +92,7 @@ Qed.
 
 (** What [OMax] adds to a primitive: padding of the operands beside the
     comparison and the multiplexer. *)
-Definition op_extra P p : nat := d_std P * (2 * fw p) + 3 * fw p.
+Definition op_extra P p : nat := 2 * d_std P * (2 * fw p) + 9 * fw p.
 
 Lemma op_sbound_le P p o m :
   op_arity o <= m -> 2 <= m -> op_sbound P p o <= prim_size P p m + op_extra P p.
@@ -114,11 +114,11 @@ Lemma in_seq_le_list_max (f : nat -> nat) k i : i < k -> f i <= list_max (map f 
 Proof. intros Hi. apply in_le_list_max, in_map, in_seq. lia. Qed.
 
 (** Every operation circuit is bounded by the size polynomial at the largest
-    arity; padding by depth × width. *)
+    arity; padding by 2 × depth × width. *)
 Theorem csize_bound_le P p e m :
   maxar e <= m -> 2 <= m ->
   csize_bound P p e
-  <= ops e * (prim_size P p m + op_extra P p) + wdepth (op_dbound P) e * (pads e * fw p).
+  <= ops e * (prim_size P p m + op_extra P p) + 2 * wdepth (op_dbound P) e * (pads e * fw p).
 Proof.
   induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; intros Hm H2; simpl in *.
   - lia.
@@ -143,12 +143,12 @@ Proof.
     { intros i Hi. pose proof (in_seq_le_list_max (fun i => maxar (body i)) k i Hi). lia. }
     assert (Hsum : list_sum (map (fun i => csize_bound P p (body i)) (seq 0 k))
       <= list_sum (map (fun i => ops (body i) * (prim_size P p m + op_extra P p)
-                                 + D * (pads (body i) * fw p))
+                                 + 2 * D * (pads (body i) * fw p))
                        (seq 0 k))).
     { apply list_sum_map_le. intros i Hi. apply in_seq in Hi.
       specialize (IH i (HM i ltac:(lia)) H2). specialize (HD i ltac:(lia)).
-      assert (wdepth (op_dbound P) (body i) * (pads (body i) * fw p)
-              <= D * (pads (body i) * fw p)) by (apply Nat.mul_le_mono_r; exact HD).
+      assert (2 * wdepth (op_dbound P) (body i) * (pads (body i) * fw p)
+              <= 2 * D * (pads (body i) * fw p)) by (apply Nat.mul_le_mono_r; lia).
       lia. }
     rewrite list_sum_map_add, list_sum_map_mul, list_sum_map_mul_l, list_sum_map_mul in Hsum.
     nia.

@@ -431,8 +431,10 @@ Proof.
   apply grow_wdepth. intros i _. apply scale_at_wdepth.
 Qed.
 
-(** Non-vacuity: the depth bound really counts the scales — it strictly grows
-    with [K] as soon as there is one transformer layer. *)
+(** The depth bound strictly grows with [K] as soon as there is one
+    transformer layer.  This is a fact about the bound; the matching facts
+    about the compiled circuits (depth between [K·2·(L + T·Lf)] and
+    [K·scale_depth]) are in Pipeline/CircuitDepth.v. *)
 Lemma flowar_depth_strict_mono P K L Lf T :
   1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
 Proof.

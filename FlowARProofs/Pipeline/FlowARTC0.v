@@ -8,9 +8,17 @@
     - have at most [tc0_coef … * (n+1)^tc0_exp …] gates and outputs,
     - compute the float semantics [flowar_float] on every input vector of
       valid floats (inputs, noises and weights).
-    The paper's [n] is the side of the largest feature map; [flowar_in_TC0]
-    (below) assumes [side (K−1) = n] and [c ≥ 1], which makes [n] at most the
-    input length. *)
+    Indexing ([flowar_index]): the family's index [n] only has to be at
+    most the side of the largest feature map, [n ≤ side (K−1)], with
+    [c ≥ 1]; then [n] is at most the input length.  The paper's [n] (the
+    largest side itself) is one instance; indexing by the FIRST side [m]
+    with a fixed number of scales ([s0 = m], largest side [m·a^(K−1)]) is
+    another, and it is the one real doubling schedules fit: with [K ≥ 2]
+    fixed, only multiples of [2^(K−1)] are largest sides, so "[side (K−1) = n]
+    for every [n]" has no instance.  Since [dimB] (which includes
+    [ntok (K−1) ≥ side (K−1)²]) is polynomial in [n], the largest side and
+    [n] are polynomially related, so "polynomial in [n]" still means
+    polynomial in the paper's [n]. *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
@@ -21,6 +29,12 @@ Set Default Goal Selector "!".
 
 Definition flowar_family P (prec : nat -> nat) (cfgs : nat -> Config) : family :=
   compiled_family P prec (fun n => glen (cfgs n)) (fun n => flowar_prog (prec n) (cfgs n)).
+
+(** The explicit size polynomial of [flowar_in_TC0]: coefficient and exponent. *)
+Definition flowar_size_coef P (K0 L0 Lf0 T0 ap b : nat) : nat :=
+  tc0_coef P (flowar_depth P K0 L0 Lf0 T0) ap (shape_coef K0 L0 Lf0 T0 * b ^ 4).
+
+Definition flowar_size_exp P (kp k : nat) : nat := tc0_exp P kp (4 * k).
 
 Lemma B4_poly b k X n : X <= b * (n + 1) ^ k -> B4 X <= b ^ 4 * (n + 1) ^ (4 * k).
 Proof.
@@ -51,8 +65,9 @@ Section family.
 
   Theorem flowar_TC0_explicit :
     InTC0With (flowar_family P prec cfgs) flowar_D
-              (tc0_coef P flowar_D ap flowar_shape_c) (tc0_exp P kp (4 * k)).
+              (flowar_size_coef P K0 L0 Lf0 T0 ap b) (flowar_size_exp P kp k).
   Proof.
+    unfold flowar_size_coef, flowar_size_exp. fold flowar_D flowar_shape_c.
     apply compiled_InTC0With.
     - intros n. apply flowar_prog_wt, HK.
     - intros n. eapply Nat.le_trans; [apply flowar_prog_wdepth|].
@@ -73,9 +88,9 @@ Section family.
     - apply flowar_prog_wt, HK.
   Qed.
 
-  (** The index is at most the input length when [n] is the side of the
-      largest feature map and there is at least one channel. *)
-  Lemma flowar_index (Hside : forall n, side (cfgs n) (K (cfgs n) - 1) = n)
+  (** The index is at most the input length when it is at most the side of
+      the largest feature map and there is at least one channel. *)
+  Lemma flowar_index (Hside : forall n, n <= side (cfgs n) (K (cfgs n) - 1))
         (Hch : forall n, 1 <= ch (cfgs n)) :
     forall n, n <= glen (cfgs n) * fw (prec n).
   Proof.
@@ -86,9 +101,10 @@ Section family.
       by (apply yoff_lt; lia).
     assert (Hg : yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n)) <= glen (cfgs n))
       by (unfold glen, off_fh, off_ar, off_embb, off_embW, off_noise; lia).
-    assert (Ht : tok (cfgs n) (K (cfgs n) - 1) = n * n) by (unfold tok; rewrite Hside; reflexivity).
+    set (s := side (cfgs n) (K (cfgs n) - 1)) in *.
+    assert (Ht : tok (cfgs n) (K (cfgs n) - 1) = s * s) by reflexivity.
     rewrite Ht in Hyo.
-    assert (n <= n * n * ch (cfgs n)) by nia.
+    assert (n <= s * s * ch (cfgs n)) by nia.
     assert (glen (cfgs n) <= glen (cfgs n) * fw (prec n)) by (unfold fw; nia).
     lia.
   Qed.

@@ -353,6 +353,12 @@ Qed.
 
 (** ** VAR's circuit family is in TC0 (explicit constants): the VAR paper's main theorem *)
 
+(** The explicit size polynomial of [var_in_TC0]: coefficient and exponent. *)
+Definition var_size_coef P (K0 L0 ap b : nat) : nat :=
+  tc0_coef P (var_depth P K0 L0) ap (var_shape_coef K0 L0 * b ^ 4).
+
+Definition var_size_exp P (kp k : nat) : nat := tc0_exp P kp (4 * k).
+
 Definition var_family P (prec : nat -> nat) (cfgs : nat -> Config) : family :=
   compiled_family P prec (fun n => var_glen (cfgs n)) (fun n => var_prog (prec n) (cfgs n)).
 
@@ -377,8 +383,9 @@ Section family.
 
   Theorem var_TC0_explicit :
     InTC0With (var_family P prec cfgs) var_D
-              (tc0_coef P var_D ap var_shape_c) (tc0_exp P kp (4 * k)).
+              (var_size_coef P K0 L0 ap b) (var_size_exp P kp k).
   Proof.
+    unfold var_size_coef, var_size_exp. fold var_D var_shape_c.
     apply compiled_InTC0With.
     - intros n. apply var_prog_wt, HK.
     - intros n. eapply Nat.le_trans; [apply var_prog_wdepth|].
@@ -398,22 +405,23 @@ Section family.
     - rewrite var_prog_correct; auto. apply HK.
     - apply var_prog_wt, HK.
   Qed.
-  (** The index is at most the input length ([var_glen] keeps FlowAR's layout up to the head). *)
-  Lemma var_index (Hside : forall n, side (cfgs n) (K (cfgs n) - 1) = n)
+  (** The index is at most the input length ([var_glen] keeps FlowAR's
+      layout up to the head) when it is at most the largest side and there is
+      at least one channel (as for FlowAR, [flowar_index]). *)
+  Lemma var_index (Hside : forall n, n <= side (cfgs n) (K (cfgs n) - 1))
         (Hch : forall n, 1 <= ch (cfgs n)) :
     forall n, n <= var_glen (cfgs n) * fw (prec n).
   Proof.
-    intros n. pose proof (flowar_index prec cfgs K0 HK Hside Hch n) as H.
-    assert (glen (cfgs n) <= var_glen (cfgs n) + fh_size (FD (cfgs n))) by (unfold glen, var_glen; lia).
+    intros n. specialize (Hside n). specialize (Hch n). destruct (HK n) as [HK1 _].
     assert (Hyo : yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n)) <= var_glen (cfgs n))
       by (unfold var_glen, off_fh, off_ar, off_embb, off_embW, off_noise; lia).
-    specialize (Hside n). specialize (Hch n). destruct (HK n) as [HK1 _].
     assert (Hl : yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n) - 1)
                  + tok (cfgs n) (K (cfgs n) - 1) * ch (cfgs n)
                  <= yoff (tok (cfgs n)) (ch (cfgs n)) (K (cfgs n))) by (apply yoff_lt; lia).
-    assert (Ht : tok (cfgs n) (K (cfgs n) - 1) = n * n) by (unfold tok; rewrite Hside; reflexivity).
+    set (s := side (cfgs n) (K (cfgs n) - 1)) in *.
+    assert (Ht : tok (cfgs n) (K (cfgs n) - 1) = s * s) by reflexivity.
     rewrite Ht in Hl.
-    assert (n <= n * n * ch (cfgs n)) by nia.
+    assert (n <= s * s * ch (cfgs n)) by nia.
     assert (var_glen (cfgs n) <= var_glen (cfgs n) * fw (prec n)) by (unfold fw; nia).
     lia.
   Qed.

@@ -3,7 +3,8 @@
     The paper writes [poly(n)]; we always carry the polynomial explicitly:
     [PolyBoundedWith f a k] says [f n <= a * (n+1)^k] for every [n].  Closure
     lemmas compute the new coefficient and exponent, so every bound derived in
-    this development can be evaluated by the bridge. *)
+    this development can be evaluated by the bridge.  [pow2_beats_poly]: no
+    polynomial bounds [2^n] (with an explicit witness [n]). *)
 From Coq Require Import Arith Lia.
 Set Default Goal Selector "!".
 
@@ -76,3 +77,36 @@ Proof. intros (a & k & Hf) (b & l & Hg). eexists _, _. apply poly_add; eauto. Qe
 
 Lemma PolyBounded_mul f g : PolyBounded f -> PolyBounded g -> PolyBounded (fun n => f n * g n).
 Proof. intros (a & k & Hf) (b & l & Hg). eexists _, _. apply poly_mul; eauto. Qed.
+
+(** ** Exponential beats every polynomial
+
+    For every [a, k] there is an explicit [n] with [a * (n+1)^k < 2^n]:
+    with [t = 2k + a + 1] and [m = 2t], take [n = 2^m - 1].  Then
+    [(n+1)^k = 2^(m k)], [a < 2^a], and [a + m k < t * t < 2^m]. *)
+Lemma pow2_beats_poly_at a k (t := 2 * k + a + 1) (n := 2 ^ (2 * t) - 1) :
+  a * (n + 1) ^ k < 2 ^ n.
+Proof.
+  set (m := 2 * t) in n.
+  assert (HT : t < 2 ^ t) by (apply Nat.pow_gt_lin_r; lia).
+  assert (Hm : 2 ^ m = 2 ^ t * 2 ^ t) by (unfold m; rewrite <- Nat.pow_add_r; f_equal; lia).
+  assert (Htt : t * t < 2 ^ m) by (rewrite Hm; apply Nat.mul_lt_mono; exact HT).
+  assert (Hlin : a + m * k < t * t).
+  { assert (t * t = 2 * t * k + t * a + t) as -> by (unfold t; ring).
+    assert (a <= t * a) by (rewrite <- (Nat.mul_1_l a) at 1; apply Nat.mul_le_mono_r; unfold t; lia).
+    unfold m. lia. }
+  assert (Hn1 : n + 1 = 2 ^ m) by (unfold n; lia).
+  rewrite Hn1, <- Nat.pow_mul_r.
+  assert (Ha : a < 2 ^ a) by (apply Nat.pow_gt_lin_r; lia).
+  apply (Nat.lt_le_trans _ (2 ^ a * 2 ^ (m * k))).
+  - apply Nat.mul_lt_mono_pos_r; [apply Nat.neq_0_lt_0, Nat.pow_nonzero; lia|exact Ha].
+  - rewrite <- Nat.pow_add_r. apply Nat.pow_le_mono_r; unfold n; lia.
+Qed.
+
+Corollary pow2_beats_poly a k : exists n, a * (n + 1) ^ k < 2 ^ n.
+Proof. eexists. apply pow2_beats_poly_at. Qed.
+
+(** [2^n] has no polynomial bound. *)
+Corollary pow2_not_PolyBounded : ~ PolyBounded (fun n => 2 ^ n).
+Proof.
+  intros (a & k & H). destruct (pow2_beats_poly a k) as [n Hn]. specialize (H n). lia.
+Qed.

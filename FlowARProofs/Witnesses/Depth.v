@@ -4,11 +4,24 @@
     constants; [flowar_depth_terms] gives its coefficients
     (d_std, d_⊕, d_exp, d_sqrt, constant) and [flowar_depth_as_terms] proves
     the two agree.  The [Example]s evaluate them for the released FlowAR
-    configurations (5 scales of sides 1, 2, 4, 8, 16 on the 16×16 KL-16
-    latent; AR / flow-head layer counts of FlowAR-S/L/H; [T = 25] Euler
-    steps, an assumption: the sampling-step count is a sampler setting, not
-    part of the architecture).  docs/formal-model.md records the numbers;
-    the Python bridge reads them from here. *)
+    configurations, read from the official code (wangqiang9/FlowAR:
+    models/flowar.py, models/sampler.py, README.md):
+    - [K = 5] scales of sides 1, 2, 4, 8, 16 on the 16×16 KL-16 latent;
+    - [L] = AR transformer blocks: the released AR transformer is an encoder
+      followed by a decoder of the same block, 6+6 / 8+8 / 15+15 blocks for
+      S / L / H, so [L = 12 / 16 / 30] layers in sequence;
+    - [Lf] = flow-head (velocity network) blocks: 2 / 12 / 12
+      ([diffloss_d] in the released scripts);
+    - [T] = Euler updates per scale: the sampler evaluates the velocity
+      once per consecutive pair of its time grid.  S and L sample with 25
+      steps, grid [linspace(1, 0.3, 12) ++ linspace(0.25, 0, 13)] — 25
+      points, hence [T = 24] updates; H samples with 50 steps, grid
+      [linspace(1, 0, 51)], hence [T = 50] updates.
+    Widths (S 768 / 12 heads, L 1024 / 16, H 1536 / 16) and the FFN width do
+    not enter the depth.  The sampling-step count is a sampler setting, not
+    part of the architecture: other settings give other [T].
+    docs/deviations.md records the numbers; the Python bridge reads them
+    from here. *)
 From Coq Require Import Arith NArith Lia.
 From FlowARProofs.Float Require Import Primitives.
 From FlowARProofs.Pipeline Require Import Layer FlowAR.
@@ -37,21 +50,22 @@ Proof.
   ring.
 Qed.
 
-(** FlowAR-S: 6 AR layers, 2 flow-head layers; FlowAR-L: 8 and 12; FlowAR-H: 15 and 12. *)
-Definition flowar_S_terms := flowar_depth_terms 5 6 2 25.
-Definition flowar_L_terms := flowar_depth_terms 5 8 12 25.
-Definition flowar_H_terms := flowar_depth_terms 5 15 12 25.
+(** FlowAR-S: 12 AR layers (6 encoder + 6 decoder), 2 flow-head layers, 24 Euler updates;
+    FlowAR-L: 16 (8 + 8), 12, 24; FlowAR-H: 30 (15 + 15), 12, 50. *)
+Definition flowar_S_terms := flowar_depth_terms 5 12 2 24.
+Definition flowar_L_terms := flowar_depth_terms 5 16 12 24.
+Definition flowar_H_terms := flowar_depth_terms 5 30 12 50.
 
-(** The numbers (recorded in docs/formal-model.md): FlowAR-S's circuits have depth at most
-    [8700·d_std + 3060·d_⊕ + 280·d_exp + 560·d_sqrt + 560]. *)
+(** The numbers (recorded in docs/deviations.md): FlowAR-S's circuits have depth at most
+    [9195·d_std + 3250·d_⊕ + 300·d_exp + 600·d_sqrt + 600]. *)
 Example flowar_S_depth :
-  flowar_S_terms = {| t_std := 8700; t_sum := 3060; t_exp := 280; t_sqrt := 560; t_const := 560 |}.
+  flowar_S_terms = {| t_std := 9195; t_sum := 3250; t_exp := 300; t_sqrt := 600; t_const := 600 |}.
 Proof. vm_compute. reflexivity. Qed.
 
 Example flowar_L_depth :
-  flowar_L_terms = {| t_std := 42720; t_sum := 15660; t_exp := 1540; t_sqrt := 3080; t_const := 3080 |}.
+  flowar_L_terms = {| t_std := 42135; t_sum := 15450; t_exp := 1520; t_sqrt := 3040; t_const := 3040 |}.
 Proof. vm_compute. reflexivity. Qed.
 
 Example flowar_H_depth :
-  flowar_H_terms = {| t_std := 43665; t_sum := 16010; t_exp := 1575; t_sqrt := 3150; t_const := 3150 |}.
+  flowar_H_terms = {| t_std := 87315; t_sum := 32010; t_exp := 3150; t_sqrt := 6300; t_const := 6300 |}.
 Proof. vm_compute. reflexivity. Qed.

@@ -14,6 +14,14 @@ Proof. rewrite t_add_spec. reflexivity. Qed.
 Lemma trust_depth (P : TrustRec) : t_depth P <= S (t_depth P).
 Proof. apply le_S, le_n. Qed.
 
+(** Uses the trust record through its sub-record: trust, listing both projections. *)
+Lemma trust_sub (P : TrustRec) : s_val P = s_val P.
+Proof. apply s_spec. Qed.
+
+(** Takes only the sub-record: proved, no trust fields. *)
+Lemma sem_only (S : TrustSem) : s_val S = s_val S.
+Proof. apply s_spec. Qed.
+
 Lemma uses_adm : 5 * 1 = 5.
 Proof. apply adm_lemma. Qed.
 

@@ -1,0 +1,25 @@
+"""numpy FlowAR: the paper's model exactly as the Coq definitions state it.
+
+``config`` (dimensions, presets), ``weights`` (seeded, score-bounded),
+``ops`` (counted primitives, per module and kind), ``modules`` (sampling,
+MLP, FFN, LayerNorm, flow matching), ``attention`` (exact block-causal in
+query blocks; the polynomial method), ``flowar`` (layer, flow head, pipeline),
+``crosscheck`` (comparing op counts against expected values).
+A second variant following the released FlowAR code would add its own layer
+and head functions next to ``flowar.layer`` / ``flowar.velocity`` and reuse
+``ops``, ``modules`` and ``attention``.
+"""
+
+from .attention import AttentionSpec, attention_exact, attention_fast, mha, monomial_plan
+from .config import PRESETS, FlowARConfig, flowar_h, flowar_l, flowar_s, tiny_config
+from .crosscheck import Mismatch, compare_counts, work_totals
+from .flowar import FlowAROutput, count_ops, flowar_forward
+from .ops import KINDS, Engine, OpCounter
+from .weights import FlowARWeights, init_noise, init_weights
+
+__all__ = [
+    "KINDS", "PRESETS", "AttentionSpec", "Engine", "FlowARConfig", "FlowAROutput",
+    "FlowARWeights", "Mismatch", "OpCounter", "attention_exact", "attention_fast",
+    "compare_counts", "count_ops", "flowar_forward", "flowar_h", "flowar_l", "flowar_s",
+    "init_noise", "init_weights", "mha", "monomial_plan", "tiny_config", "work_totals",
+]

@@ -1,0 +1,96 @@
+"""Model configurations: a small typed dataclass and the presets.
+
+The fields follow Coq's ``Config`` record (FlowARProofs/Pipeline/FlowAR.v) and
+its ``LDims`` (Pipeline/Layer.v): ``K`` scales of side ``s0 * a**i``, latent
+channels ``c``, the transformer width ``d`` with ``heads`` heads of width
+``dh``, FFN width ``dff``, ``L`` AR layers, ``Lf`` velocity-network layers and
+``T`` Euler steps per scale.  The flow head has the AR transformer's
+dimensions (Coq's ``FD cfg`` reuses ``LD cfg``).  ``attn_scale`` is the
+attention scale (Coq's ``lscale``, a rational rounded once); ``None`` means
+``1/sqrt(dh)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FlowARConfig:
+    """Dimensions of the numpy FlowAR (the paper's model, as Coq states it)."""
+
+    K: int
+    s0: int
+    a: int
+    c: int
+    d: int
+    heads: int
+    dh: int
+    dff: int
+    L: int
+    Lf: int
+    T: int
+    attn_scale: float | None = None
+    name: str = "custom"
+
+    def __post_init__(self) -> None:
+        for field in ("K", "s0", "a", "c", "d", "heads", "dh", "dff", "L", "Lf", "T"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{field}: must be a positive integer, got {value!r}")
+        if self.attn_scale is not None and not (
+            isinstance(self.attn_scale, float) and math.isfinite(self.attn_scale)
+        ):
+            raise ValueError(f"attn_scale: must be a finite float or None, got {self.attn_scale!r}")
+
+    @property
+    def scale(self) -> float:
+        """The attention scale actually used."""
+        return 1.0 / math.sqrt(self.dh) if self.attn_scale is None else self.attn_scale
+
+    def side(self, i: int) -> int:
+        """Side of scale ``i`` (Coq's ``side cfg i = s0 * a^i``)."""
+        return int(self.s0 * self.a**i)
+
+    def tok(self, i: int) -> int:
+        """Tokens of scale ``i`` (``side i ** 2``)."""
+        return self.side(i) ** 2
+
+    def ntok(self, i: int) -> int:
+        """Tokens of the AR sequence at scale ``i`` (blocks ``0..i``)."""
+        return sum(self.tok(j) for j in range(i + 1))
+
+    @property
+    def n(self) -> int:
+        """Side of the output latent (the last scale)."""
+        return self.side(self.K - 1)
+
+
+def tiny_config() -> FlowARConfig:
+    """The tiny config of the cross-check (K=2, s0=1, c=2, width 4, 2 heads)."""
+    return FlowARConfig(K=2, s0=1, a=2, c=2, d=4, heads=2, dh=2, dff=16, L=1, Lf=1, T=2,
+                        name="tiny")
+
+
+def _paper(name: str, d: int, heads: int, L: int, Lf: int, T: int) -> FlowARConfig:
+    return FlowARConfig(K=5, s0=1, a=2, c=16, d=d, heads=heads, dh=d // heads, dff=4 * d,
+                        L=L, Lf=Lf, T=T, name=name)
+
+
+def flowar_s() -> FlowARConfig:
+    """The paper model's S dimensions (width 768, 12 heads, L=12, Lf=2, T=24)."""
+    return _paper("flowar-s", 768, 12, 12, 2, 24)
+
+
+def flowar_l() -> FlowARConfig:
+    """The paper model's L dimensions (width 1024, 16 heads, L=16, Lf=12, T=24)."""
+    return _paper("flowar-l", 1024, 16, 16, 12, 24)
+
+
+def flowar_h() -> FlowARConfig:
+    """The paper model's H dimensions (width 1536, 16 heads, L=30, Lf=12, T=50)."""
+    return _paper("flowar-h", 1536, 16, 30, 12, 50)
+
+
+PRESETS = {"tiny": tiny_config, "flowar-s": flowar_s, "flowar-l": flowar_l, "flowar-h": flowar_h}
