@@ -42,8 +42,11 @@ Section cost.
   Definition up_cost (No c : N) : N := No * c * dot_cost 16.
   Definition ln_cost (x c : N) : N := x * (2 * sum_cost c + c * cA + c * cM + (c + 2) * cD + cQ).
   Definition lnaff_cost (x c : N) : N := ln_cost x c + x * c * cM + x * c * cA.
-  Definition ffn_cost (x d dff : N) : N :=
-    mlp_cost x d dff + x * dff * cC + mlp_cost x dff d + x * d * cA.
+  (** The FFN without its residual ([ffn_inner_at]), and the paper's FFN
+      with it ([ffn_at]: one more addition per entry). *)
+  Definition ffn_inner_cost (x d dff : N) : N :=
+    mlp_cost x d dff + x * dff * cC + mlp_cost x dff d.
+  Definition ffn_cost (x d dff : N) : N := ffn_inner_cost x d dff + x * d * cA.
   (** One head's projections [Q, K, V]. *)
   Definition qkv_cost (x c dh : N) : N := 3 * (x * dh * dot_cost c).
   (** One head's attention proper over [S = Σ_i lim i] visible (query, key)
@@ -83,11 +86,20 @@ Section cost.
     rewrite ww_lnaff. unfold lnaff_cost, ln_cost, sum_cost, cA, cM, cD, cQ. cbn [op_cost]. lia.
   Qed.
 
+  Lemma ffn_inner_cost_of offX offW1 offb1 offW2 offb2 N d dff :
+    n (wwork (op_cost cm) (ffn_inner_at offX offW1 offb1 offW2 offb2 N d dff))
+    = ffn_inner_cost (n N) (n d) (n dff).
+  Proof.
+    rewrite ww_ffn_inner. unfold ffn_inner_cost, mlp_cost, dot_cost, sum_cost, cA, cM, cC.
+    cbn [op_cost]. lia.
+  Qed.
+
   Lemma ffn_cost_of offX offW1 offb1 offW2 offb2 N d dff :
     n (wwork (op_cost cm) (ffn_at offX offW1 offb1 offW2 offb2 N d dff))
     = ffn_cost (n N) (n d) (n dff).
   Proof.
-    rewrite ww_ffn. unfold ffn_cost, mlp_cost, dot_cost, sum_cost, cA, cM, cC. cbn [op_cost]. lia.
+    rewrite ww_ffn. unfold ffn_cost, ffn_inner_cost, mlp_cost, dot_cost, sum_cost, cA, cM, cC.
+    cbn [op_cost]. lia.
   Qed.
 
   Lemma list_sum_map_mul_r (f : nat -> nat) (k : nat) l :

@@ -32,7 +32,7 @@ Definition allB (B : nat) : Fixed :=
      fL := B; fLf := B; fT := B |}.
 
 Local Ltac unfold_theta :=
-  unfold theta_hi, rho, emb1, step_lin; unfold layer_lin, lnaff_cost, ln_cost, qkv_cost, ffn_cost,
+  unfold theta_hi, rho, emb1, step_lin; unfold layer_lin, lnaff_cost, ln_cost, qkv_cost, ffn_inner_cost,
     mlp_cost, up_cost, dot_cost, sum_cost, xpby_cost, cA, cM, cD, cC, cE, cQ;
   cbn [fc fD ld lH ldh ldff fL fLf fT fhc fhLD fhLf]; cbv [unit_cost].
 

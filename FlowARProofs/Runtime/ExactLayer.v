@@ -4,17 +4,17 @@
     ([Runtime/ExactCost.v]), for any cost model [cm]:
     {v
       layer_cost  = LN₁ (lnaff_cost) + MHA (mha_cost) + residual (N·d additions)
-                    + LN₂ (lnaff_cost) + FFN (ffn_cost)
+                    + LN₂ (lnaff_cost) + FFN_inner (ffn_inner_cost) + residual (N·d)
       step_cost   = MLP_in + (+Ŷ) + (+t·e) + L_f · layer_cost (unmasked: S = M²)
                     + MLP_out + Euler (xpby_cost)
     v}
     [S] is the number of visible (query, key) pairs, [Σ_i lim i]; for the
     block-causal AR layers it is computed in [Runtime/Exact.v].
 
-    One lemma per stage of [Pipeline/Layer.v]'s [tl_at]: if the layer's
-    stages change (e.g. the FFN without its own residual, and one more
-    residual addition in the layer), only [layer_cost] and
-    [layer_cost_of]'s list of stage lemmas change. *)
+    One lemma per stage of [Pipeline/Layer.v]'s [tl_at] (the pre-norm block:
+    the FFN without its own residual, and a second residual addition in the
+    layer).  The total equals the count with the paper's FFN-with-residual
+    ([layer_cost_ffn]): the FFN's residual addition moved into the layer. *)
 From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage.
@@ -41,7 +41,21 @@ Section layer.
   Definition layer_cost (D : LDims) (x S : N) : N :=
     let d := n (ld D) in let dh := n (ldh D) in let H := n (lH D) in let dff := n (ldff D) in
     (lnaff_cost cm x d + mha_cost cm x S d dh H d + x * d * cA cm
-     + lnaff_cost cm x d + ffn_cost cm x d dff)%N.
+     + lnaff_cost cm x d + ffn_inner_cost cm x d dff + x * d * cA cm)%N.
+
+  (** The same total, read with the paper's FFN (with its own residual). *)
+  Lemma layer_cost_ffn D x S :
+    let d := n (ld D) in
+    layer_cost D x S
+    = (lnaff_cost cm x d + mha_cost cm x S d (n (ldh D)) (n (lH D)) d + x * d * cA cm
+       + lnaff_cost cm x d + ffn_cost cm x d (n (ldff D)))%N.
+  Proof. cbv zeta. unfold layer_cost, ffn_cost. ring. Qed.
+
+  (** A residual step: [N·d] additions. *)
+  Lemma tl_res_cost_of N d r : n (wwork (op_cost cm) (tl_res N d r)) = (n N * n d * cA cm)%N.
+  Proof.
+    unfold tl_res. rewrite ww_PPar, ww_keep, Nat.add_0_r, ew_cost_of. reflexivity.
+  Qed.
 
   Theorem layer_cost_of p D N lim wo go r :
     (forall i, i < N -> lim i <= N) -> (forall i, i < N -> 1 <= lim i) ->
@@ -52,10 +66,10 @@ Section layer.
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
     rewrite (lnaff_cost_of cm p 0 _ _ N (ld D)).                           (* LN₁ *)
     rewrite (mha_cost_of cm 0 _ _ _ _ N (ld D) (ldh D) (lH D) (ld D) _ lim Hlim Hpos).  (* MHA *)
-    rewrite (ew_cost_of cm N (ld D) (OBin BAdd)).                         (* residual *)
     rewrite (lnaff_cost_of cm p 0 _ _ N (ld D)).                           (* LN₂ *)
-    rewrite (ffn_cost_of cm 0 _ _ _ _ N (ld D) (ldff D)).                  (* FFN *)
-    cbn [op_cost]. fold (cA cm). ring.
+    rewrite (ffn_inner_cost_of cm 0 _ _ _ _ N (ld D) (ldff D)).            (* FFN_inner *)
+    rewrite tl_res_cost_of.                                  (* the two residuals *)
+    ring.
   Qed.
 
   (** The flow head's layers attend to all [M] tokens of the scale. *)

@@ -136,13 +136,24 @@ Section wwork_modules.
 
   (** ** FFN *)
 
+  (** The FFN without its residual ([ffn_inner_at], what the pre-norm layer
+      adds to its residual stream). *)
+  Lemma ww_ffn_inner offX offW1 offb1 offW2 offb2 N d dff :
+    wwork wt (ffn_inner_at offX offW1 offb1 offW2 offb2 N d dff)
+    = N * (dff * (d * wM + wt (OSum d) + wA)) + N * (dff * wt OMax)
+      + N * (d * (dff * wM + wt (OSum dff) + wA)).
+  Proof.
+    unfold ffn_inner_at, ffn_stageA, ffn_stageB, ffn_stageC, relu_at.
+    rewrite ?ww_PSeq, ?ww_PPar, !ww_stage, !ww_mlp, !ww_ew, ww_gather. lia.
+  Qed.
+
+  (** The paper's FFN with its residual: one more addition per entry. *)
   Lemma ww_ffn offX offW1 offb1 offW2 offb2 N d dff :
     wwork wt (ffn_at offX offW1 offb1 offW2 offb2 N d dff)
     = N * (dff * (d * wM + wt (OSum d) + wA)) + N * (dff * wt OMax)
       + N * (d * (dff * wM + wt (OSum dff) + wA)) + N * (d * wA).
   Proof.
-    unfold ffn_at, ffn_stageA, ffn_stageB, ffn_stageC, ffn_stageD, relu_at, add_at.
-    rewrite ?ww_PSeq, ?ww_PPar, !ww_stage, !ww_mlp, !ww_ew, ww_gather. lia.
+    unfold ffn_at, add_at. rewrite ?ww_PSeq, ?ww_PPar, ww_ffn_inner, ww_keep, ww_ew. lia.
   Qed.
 
   (** ** Attention *)

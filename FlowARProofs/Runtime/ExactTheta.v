@@ -42,7 +42,7 @@ Section split.
   Definition layer_lin (D : LDims) (x : N) : N :=
     let d := n (ld D) in let dh := n (ldh D) in let H := n (lH D) in let dff := n (ldff D) in
     lnaff_cost cm x d + (H * qkv_cost cm x d dh + x * d * dot_cost cm (H * dh)) + x * d * cA cm
-    + lnaff_cost cm x d + ffn_cost cm x d dff.
+    + lnaff_cost cm x d + ffn_inner_cost cm x d dff + x * d * cA cm.
 
   Lemma layer_split D x S :
     layer_cost cm D x S = layer_lin D x + n (lH D) * core_cost cm x S (n (ldh D)).
@@ -60,7 +60,7 @@ Section split.
 
   Lemma layer_lin_linear D x : layer_lin D x = x * layer_lin D 1.
   Proof.
-    unfold layer_lin, lnaff_cost, ln_cost, qkv_cost, ffn_cost, mlp_cost. ring.
+    unfold layer_lin, lnaff_cost, ln_cost, qkv_cost, ffn_inner_cost, mlp_cost. ring.
   Qed.
 
   Lemma step_lin_linear Dm M : step_lin Dm M = M * step_lin Dm 1.

@@ -98,7 +98,7 @@ Section cached.
   Definition kv_layer_cost (D : LDims) (x Nk : N) : N :=
     let d := n (ld D) in let dh := n (ldh D) in let H := n (lH D) in let dff := n (ldff D) in
     lnaff_cost cm x d + (H * (qkv_cost cm x d dh + core_cost cm x (x * Nk) dh) + x * d * dot_cost cm (H * dh))
-    + x * d * cA cm + lnaff_cost cm x d + ffn_cost cm x d dff.
+    + x * d * cA cm + lnaff_cost cm x d + ffn_inner_cost cm x d dff + x * d * cA cm.
 
   Lemma kv_layer_split D x Nk :
     kv_layer_cost D x Nk = layer_lin cm D x + n (lH D) * core_cost cm x (x * Nk) (n (ldh D)).

@@ -9,7 +9,7 @@
 
     The argument is row-locality, module by module ([rows_eq R c A B]: [A]
     and [B] agree on rows [< R], columns [< c]): LayerNorm, MLP and FFN are
-    row-wise; attention row [t] reads rows [< lim t], and the block-causal
+    row-wise (and so are the residual additions); attention row [t] reads rows [< lim t], and the block-causal
     [lim] keeps rows [< R] inside [R] when [R] is a block boundary.  One
     lemma per module; [ftlayer_rows] composes them as the layer does. *)
 From Coq Require Import List Arith Lia.
@@ -85,27 +85,48 @@ Proof.
   intros m Hm. apply (fattn_rows P p c dh scale R lim lim'); auto.
 Qed.
 
-Lemma fffn_rows p d dff R X X' W1 b1 W2 b2 :
-  rows_eq R d X X' -> rows_eq R d (fffn p d dff X W1 b1 W2 b2) (fffn p d dff X' W1 b1 W2 b2).
+Lemma fffn_inner_rows p d dff R X X' W1 b1 W2 b2 :
+  rows_eq R d X X' -> rows_eq R d (fffn_inner p d dff X W1 b1 W2 b2) (fffn_inner p d dff X' W1 b1 W2 b2).
 Proof.
-  intros H t j Ht Hj. unfold fffn. rewrite H by auto.
+  intros H t j Ht Hj. unfold fffn_inner.
   assert (Hr : rows_eq R dff (frelu p (fmlp p d X W1 b1)) (frelu p (fmlp p d X' W1 b1))).
   { intros t' k Ht' Hk. unfold frelu. rewrite (fmlp_rows p d R X X' W1 b1 dff H t' k Ht' Hk).
     reflexivity. }
-  rewrite (fmlp_rows p dff R _ _ W2 b2 d Hr t j Ht Hj). reflexivity.
+  exact (fmlp_rows p dff R _ _ W2 b2 d Hr t j Ht Hj).
 Qed.
 
-(** One layer, composed as [Pipeline/Layer.v] composes it. *)
+Lemma fffn_rows p d dff R X X' W1 b1 W2 b2 :
+  rows_eq R d X X' -> rows_eq R d (fffn p d dff X W1 b1 W2 b2) (fffn p d dff X' W1 b1 W2 b2).
+Proof.
+  intros H t j Ht Hj. unfold fffn. rewrite H, (fffn_inner_rows p d dff R X X') by auto.
+  reflexivity.
+Qed.
+
+(** A residual step [A + F(A)] keeps rows when [F] does. *)
+Lemma res_rows p R c A A' F F' :
+  rows_eq R c A A' -> rows_eq R c F F' ->
+  rows_eq R c (fun i j => fadd p (A i j) (F i j)) (fun i j => fadd p (A' i j) (F' i j)).
+Proof. intros HA HF t k Ht Hk. rewrite HA, HF by auto. reflexivity. Qed.
+
+(** The attention sub-layer [X₁ = X + MHA(LN₁ X)]. *)
+Lemma ftattn_rows P p D G wo R (lim lim' : nat -> nat) X X' :
+  (forall t, t < R -> lim t = lim' t /\ lim t <= R) -> rows_eq R (ld D) X X' ->
+  rows_eq R (ld D) (ftattn P p D G wo lim X) (ftattn P p D G wo lim' X').
+Proof.
+  intros Hlim HX. unfold ftattn. cbv zeta. apply res_rows; [exact HX|].
+  apply (fmha_rows P p _ _ _ _ R lim lim' _ _ _ _ _ _ (ld D) Hlim), flnaff_rows, HX.
+Qed.
+
+(** One layer, composed as [Pipeline/Layer.v] composes it:
+    [X₂ = X₁ + FFN_inner(LN₂ X₁)], [X₁ = X + MHA(LN₁ X)]. *)
 Theorem ftlayer_rows P p D G wo R (lim lim' : nat -> nat) X X' :
   (forall t, t < R -> lim t = lim' t /\ lim t <= R) -> rows_eq R (ld D) X X' ->
   rows_eq R (ld D) (ftlayer P p D G wo lim X) (ftlayer P p D G wo lim' X').
 Proof.
-  intros Hlim HX. unfold ftlayer. cbv zeta.
-  apply fffn_rows, flnaff_rows.                                                 (* FFN ∘ LN₂ *)
-  intros t k Ht Hk. rewrite HX by auto.                                         (* residual *)
-  rewrite (fmha_rows P p _ _ _ _ R lim lim' _ _ _ _ _ _ (ld D) Hlim             (* MHA ∘ LN₁ *)
-             (flnaff_rows P p _ R _ _ X X' HX) t k Ht Hk).
-  reflexivity.
+  intros Hlim HX. unfold ftlayer.
+  pose proof (ftattn_rows P p D G wo R lim lim' X X' Hlim HX) as H1.
+  apply res_rows; [exact H1|].                                                  (* residual *)
+  unfold ftmlp. cbv zeta. apply fffn_inner_rows, flnaff_rows, H1.               (* FFN_inner ∘ LN₂ *)
 Qed.
 
 Lemma iterate_rows (f g : nat -> mat -> mat) R c k X X' :
