@@ -153,3 +153,98 @@ Proof.
     rewrite list_sum_map_add, list_sum_map_mul, list_sum_map_mul_l, list_sum_map_mul in Hsum.
     nia.
 Qed.
+
+(** ** Work by primitive kind
+
+    The paper's runtime counts scalar operations of every kind alike; the
+    numpy model counts them per kind.  A cost model [cm : kind -> nat] gives
+    each kind a price; [op_cost cm o] is the price of one node (an n-ary sum
+    of [m] terms is [m − 1] additions, an n-ary product [m − 1]
+    multiplications), and [wwork wt e] sums any node weight [wt] over the
+    program, like [work] does for [op_work].  Then
+    - [work_wwork]: [work = wwork (op_cost unit_cost)] (every kind costs 1);
+    - [work_by_kind k]: the number of scalar operations of kind [k];
+    - [work_by_kind_sum]: [work] is the sum of the six kinds. *)
+
+Inductive kind := KAdd (** + and − *) | KMul | KDiv | KCmp (** comparison, max *) | KExp | KSqrt.
+
+Definition kinds : list kind := [KAdd; KMul; KDiv; KCmp; KExp; KSqrt].
+
+Definition kind_eqb (k k' : kind) : bool :=
+  match k, k' with
+  | KAdd, KAdd | KMul, KMul | KDiv, KDiv | KCmp, KCmp | KExp, KExp | KSqrt, KSqrt => true
+  | _, _ => false
+  end.
+
+Definition op_cost (cm : kind -> nat) (o : op) : nat :=
+  match o with
+  | OBin BAdd | OBin BSub => cm KAdd
+  | OBin BMul => cm KMul
+  | OBin BDiv => cm KDiv
+  | OLt | OMax => cm KCmp
+  | OSum m => (m - 1) * cm KAdd
+  | OProd m => (m - 1) * cm KMul
+  | OExp => cm KExp
+  | OSqrt => cm KSqrt
+  end.
+
+Definition unit_cost : kind -> nat := fun _ => 1.
+
+(** Price 1 for kind [k], 0 for the others. *)
+Definition kind_cost (k : kind) : kind -> nat := fun (k' : kind) => if kind_eqb k k' then 1 else 0.
+
+Fixpoint wwork (wt : op -> nat) e : nat :=
+  match e with
+  | PWire _ => 0
+  | POp o => wt o
+  | PSeq a b | PPar a b => wwork wt a + wwork wt b
+  | PFor k body => list_sum (map (fun i => wwork wt (body i)) (seq 0 k))
+  end.
+
+Definition work_by_kind (k : kind) e : nat := wwork (op_cost (kind_cost k)) e.
+
+Lemma wwork_ext (wt1 wt2 : op -> nat) e :
+  (forall o, wt1 o = wt2 o) -> wwork wt1 e = wwork wt2 e.
+Proof.
+  intros H. induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; cbn [wwork]; auto.
+  f_equal. apply map_ext. auto.
+Qed.
+
+Lemma wwork_work e : wwork op_work e = work e.
+Proof.
+  induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; cbn [wwork work]; auto.
+  f_equal. apply map_ext. auto.
+Qed.
+
+Lemma op_cost_unit o : op_cost unit_cost o = op_work o.
+Proof. destruct o as [[]| | | | | |]; unfold op_cost, op_work, unit_cost; lia. Qed.
+
+Theorem work_wwork e : work e = wwork (op_cost unit_cost) e.
+Proof. rewrite <- wwork_work. apply wwork_ext. intros o. symmetry. apply op_cost_unit. Qed.
+
+(** [wwork] adds over the weights. *)
+Lemma wwork_add (wt1 wt2 : op -> nat) e :
+  wwork (fun o => wt1 o + wt2 o) e = wwork wt1 e + wwork wt2 e.
+Proof.
+  induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; cbn [wwork]; auto; try lia.
+  rewrite <- list_sum_map_add. f_equal. apply map_ext. auto.
+Qed.
+
+
+
+Lemma op_cost_kinds o :
+  op_work o = list_sum (map (fun (k : kind) => op_cost (kind_cost k) o) kinds).
+Proof. destruct o as [[]| | | | | |]; simpl; unfold kind_cost; simpl; lia. Qed.
+
+Theorem work_by_kind_sum e : work e = list_sum (map (fun (k : kind) => work_by_kind k e) kinds).
+Proof.
+  rewrite <- wwork_work. unfold work_by_kind.
+  rewrite (wwork_ext _ (fun o => op_cost (kind_cost KAdd) o + (op_cost (kind_cost KMul) o
+            + (op_cost (kind_cost KDiv) o + (op_cost (kind_cost KCmp) o
+            + (op_cost (kind_cost KExp) o + (op_cost (kind_cost KSqrt) o + 0))))))).
+  - rewrite !wwork_add. cbn [kinds map list_sum fold_right].
+    replace (wwork (fun _ => 0) e) with 0; [lia|].
+    clear. induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; cbn [wwork]; auto; try lia.
+    rewrite (map_ext _ (fun _ => 0)) by auto. rewrite list_sum_const. lia.
+  - intros o. rewrite op_cost_kinds. reflexivity.
+Qed.

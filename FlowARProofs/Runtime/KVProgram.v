@@ -1,0 +1,284 @@
+(** * The KV-cached attention as a program: correctness and exact cost
+
+    The released FlowAR, at scale [i], runs only the [M = tok i] queries of
+    the newest block; the keys and values of the [C = ntok i − tok i] earlier
+    tokens come from a cache (computed at earlier scales, [Runtime/KVPrefix.v]'s
+    [kv_cache_keys]).  Here is that attention as an IR program.
+
+    The model of the cache: per head, the cached keys [Kc] and values [Vc]
+    ([C × dh] each) are part of the program's input state; the program
+    computes the [M] new rows' [Q, K, V] only, stacks [K = [Kc; K_new]],
+    [V = [Vc; V_new]] and runs attention of the [M] queries against all
+    [N = C + M] keys (the newest block sees every key, [lim_at_last]):
+    {v
+      stage 1   Q, K_new, V_new from the M new rows; Kc, Vc carried     (kv_qkv_at)
+      stage 2   the M × N weights exp(scale · Q_t · K_j); V carried       (kv_w_at)
+      stage 3   row sums and numerators                                  (kv_den_at, kv_num_at)
+      stage 4   division                                                 (mstage)
+    v}
+    [kv_mha_at]: [H] heads in parallel, then the output projection [W_O].
+
+    Proved:
+    - [kv_head_at_correct], [kv_mha_at_correct]: the programs compute the
+      float semantics [fkv_attn] / [fkv_mha] (the stacked-cache attention);
+    - [fkv_attn_cache], [kv_mha_rows]: when the cache holds the keys and
+      values of the earlier rows of [X] and the queries are the newest rows,
+      this is row [C + t] of the recomputing block-causal multi-head
+      attention [fmha] (via [Runtime/KVCache.v]'s [fmha_rows_kv]);
+    - [kv_mha_cost_of]: its exact cost under every cost model, the attention
+      part of [Runtime/KVCache.v]'s [kv_layer_cost]:
+      [H·(qkv_cost M + core_cost M (M·N)) + M·d·dot_cost (H·dh)].
+
+    NOT done (docs/runtime.md, "KV cache"): the whole cached AR stage (the
+    layer around this attention, the cache carried from scale to scale in
+    the pipeline's state) as one program, hence [flowar_cached_work]. *)
+From Coq Require Import List Arith NArith Lia.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.
+From FlowARProofs.Modules Require Import AttnCommon Attention.
+From FlowARProofs.Pipeline Require Import Scales.
+From FlowARProofs.Runtime Require Import ExactModules ExactCost KVPrefix KVCache.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+Implicit Types (P : FloatPrimitivesTC0) (X Xq Kc Vc WQ WK WV WO : mat) (p c dh H M C N d : nat)
+  (scale : flt).
+
+(** ** Semantics: [M] queries against the cached keys stacked on the new ones *)
+
+Definition fkv_w P p c dh scale C Xq Kc WQ WK : mat :=
+  fun t j => fexp P p (fmul p scale (fdot p dh (fmatmul p c Xq WQ t) (vcat C Kc (fmatmul p c Xq WK) j))).
+
+Definition fkv_attn P p c dh scale C M Xq Kc Vc WQ WK WV : mat :=
+  fun t l =>
+    fdiv p (fdot p (C + M) (fkv_w P p c dh scale C Xq Kc WQ WK t)
+                 (fun j => vcat C Vc (fmatmul p c Xq WV) j l))
+           (fsum p (map (fkv_w P p c dh scale C Xq Kc WQ WK t) (seq 0 (C + M)))).
+
+Definition fkv_mha P p c dh H scale C M Xq (Kcs Vcs WQs WKs WVs : nat -> mat) WO : mat :=
+  fmatmul p (H * dh)
+    (fconcat dh (fun h => fkv_attn P p c dh scale C M Xq (Kcs h) (Vcs h) (WQs h) (WKs h) (WVs h))) WO.
+
+(** When the cache holds the earlier rows' keys and values and the queries
+    are the newest rows of [X], this is [Runtime/KVCache.v]'s [frattn] over
+    all [C + M] rows of [X]. *)
+Lemma fkv_attn_cache P p c dh scale C M X Kc Vc WQ WK WV t l :
+  (forall j k, j < C -> k < dh -> Kc j k = fmatmul p c X WK j k) ->
+  (forall j k, j < C -> k < dh -> Vc j k = fmatmul p c X WV j k) -> l < dh ->
+  fkv_attn P p c dh scale C M (fun t k => X (C + t) k) Kc Vc WQ WK WV t l
+  = frattn P p c dh scale (C + M) (fun t k => X (C + t) k) X WQ WK WV t l.
+Proof.
+  intros HK HV Hl. unfold fkv_attn, frattn. cbv zeta.
+  set (Xq := fun t k => X (C + t) k).
+  assert (Hrow : forall (W : mat) j k, C <= j -> fmatmul p c Xq W (j - C) k = fmatmul p c X W j k).
+  { intros W j k Hj. unfold fmatmul, Xq. replace (C + (j - C)) with j by lia. reflexivity. }
+  assert (Hw : forall j, fkv_w P p c dh scale C Xq Kc WQ WK t j
+               = fexp P p (fmul p scale (fdot p dh (fmatmul p c Xq WQ t) (fmatmul p c X WK j)))).
+  { intros j. unfold fkv_w.
+    rewrite (fdot_ext p dh (fmatmul p c Xq WQ t) (fmatmul p c Xq WQ t)
+               (vcat C Kc (fmatmul p c Xq WK) j) (fmatmul p c X WK j)); [reflexivity|reflexivity|].
+    intros k Hk. unfold vcat. destruct (Nat.ltb_spec j C); [apply HK; auto|apply Hrow; lia]. }
+  rewrite (fdot_ext p (C + M) _ (fun j => fexp P p (fmul p scale (fdot p dh (fmatmul p c Xq WQ t)
+                                            (fmatmul p c X WK j))))
+             (fun j => vcat C Vc (fmatmul p c Xq WV) j l) (fun j => fmatmul p c X WV j l)).
+  - rewrite (map_ext (fkv_w P p c dh scale C Xq Kc WQ WK t)
+               (fun j => fexp P p (fmul p scale (fdot p dh (fmatmul p c Xq WQ t) (fmatmul p c X WK j))))
+               Hw).
+    reflexivity.
+  - intros j _. apply Hw.
+  - intros j _. unfold vcat. destruct (Nat.ltb_spec j C); [apply HV; auto|apply Hrow; lia].
+Qed.
+
+(** ** The program of one head *)
+
+Section head.
+  Context (offXq offKc offVc offQ offK offV M C c dh : nat) (scale : flt).
+  Local Notation N := (C + M).
+
+  (** Stage 1, on the input state: [Q ; Kc ; K_new ; Vc ; V_new]. *)
+  Definition kv_qkv_at : prog :=
+    PPar (matmul_at offXq offQ M c dh)
+    (PPar (keep offKc (C * dh))
+    (PPar (matmul_at offXq offK M c dh)
+    (PPar (keep offVc (C * dh)) (matmul_at offXq offV M c dh)))).
+
+  (** Stage 2 on [Q ; K ; V]: the [M × N] weights, [V] carried. *)
+  Definition kv_w_at : prog :=
+    PPar (PFor M (fun t => PFor N (fun j => attn_wbody M dh scale t j))) (keep (M * dh + N * dh) (N * dh)).
+
+  (** Stage 3 on [A ; V]: row sums and numerators. *)
+  Definition kv_den_at : prog :=
+    PFor M (fun t => PFor 1 (fun _ =>
+      PSeq (PWire (map (fun j => FIn (t * N + j)) (seq 0 N))) (POp (OSum N)))).
+
+  Definition kv_num_at : prog :=
+    PFor M (fun t => PFor dh (fun l => dot_prog N (fun j => t * N + j) (fun j => M * N + (j * dh + l)))).
+
+  Definition kv_head_at : prog :=
+    PSeq kv_qkv_at (PSeq kv_w_at (PSeq (PPar kv_den_at kv_num_at) (mstage M dh BDiv))).
+End head.
+
+Theorem kv_head_at_correct P p xs offXq offKc offVc offQ offK offV M C c dh scale Xq Kc Vc WQ WK WV :
+  block xs offXq M c Xq -> block xs offKc C dh Kc -> block xs offVc C dh Vc ->
+  block xs offQ c dh WQ -> block xs offK c dh WK -> block xs offV c dh WV ->
+  peval P p (kv_head_at offXq offKc offVc offQ offK offV M C c dh scale) xs
+  = flat M dh (fkv_attn P p c dh scale C M Xq Kc Vc WQ WK WV).
+Proof.
+  intros HX HKc HVc HQ HK HV. unfold kv_head_at. rewrite !peval_PSeq.
+  set (N := C + M).
+  set (Q := fmatmul p c Xq WQ).
+  set (K := vcat C Kc (fmatmul p c Xq WK)). set (V := vcat C Vc (fmatmul p c Xq WV)).
+  (* stage 1 *)
+  assert (S1 : peval P p (kv_qkv_at offXq offKc offVc offQ offK offV M C c dh) xs
+               = flat M dh Q ++ (flat N dh K ++ flat N dh V)).
+  { unfold kv_qkv_at. rewrite !peval_PPar, (matmul_at_correct _ _ _ _ _ _ _ _ Xq WQ HX HQ),
+      (matmul_at_correct _ _ _ _ _ _ _ _ Xq WK HX HK), (matmul_at_correct _ _ _ _ _ _ _ _ Xq WV HX HV),
+      (keep_block _ _ _ _ _ _ Kc HKc), (keep_block _ _ _ _ _ _ Vc HVc).
+    unfold N, K, V. rewrite !flat_vcat, !app_assoc. reflexivity. }
+  rewrite S1.
+  (* stage 2 *)
+  set (A := fun t j => fexp P p (fmul p scale (fdot p dh (Q t) (K j)))).
+  assert (S2 : peval P p (kv_w_at M C dh scale) (flat M dh Q ++ (flat N dh K ++ flat N dh V))
+               = flat M N A ++ flat N dh V).
+  { unfold kv_w_at. rewrite peval_PPar, (keep_block _ _ _ _ _ _ V) by apply block_cat3_r.
+    f_equal. apply peval_PFor2. intros t j Ht Hj. rewrite attn_wbody_correct.
+    unfold A. apply (f_equal (fun z => [fexp P p (fmul p scale z)])).
+    unfold fdot. apply (f_equal (fsum p)). apply map_ext_in. intros k Hk. apply in_seq in Hk.
+    rewrite nth_flat_app_l by lia.
+    rewrite (block_cat3_m M dh Q N dh K (flat N dh V) j k) by lia. reflexivity. }
+  rewrite S2.
+  (* stage 3 *)
+  rewrite peval_PPar.
+  assert (S3 : peval P p (kv_den_at M C) (flat M N A ++ flat N dh V)
+               = flat M 1 (fun t _ => fsum p (map (A t) (seq 0 N)))).
+  { apply peval_PFor2. intros t j Ht Hj. cbn [peval opsem]. rewrite map_map.
+    apply (f_equal (fun z => [fsum p z])). apply map_ext_in. intros l Hl. apply in_seq in Hl.
+    cbn [fsrc_val]. apply nth_flat_app_l; lia. }
+  assert (S4 : peval P p (kv_num_at M C dh) (flat M N A ++ flat N dh V)
+               = flat M dh (fun t l => fdot p N (A t) (fun j => V j l))).
+  { apply peval_PFor2. intros t l Ht Hl. rewrite dot_prog_correct.
+    apply (f_equal (fun z => [z])). apply fdot_ext; intros j Hj.
+    - apply nth_flat_app_l; lia.
+    - apply (block_cat2_r M N A N dh V j l); lia. }
+  rewrite S3, S4, mstage_correct. apply flat_ext. intros t l Ht Hl. cbn [binsem].
+  reflexivity.
+Qed.
+
+(** ** Multi-head: [H] cached heads, then [W_O] *)
+
+Definition kv_mha_at offXq (oKc oVc oQ oK oV : nat -> nat) offO M C c dh H d scale : prog :=
+  PSeq (PPar (PFor H (fun h => kv_head_at offXq (oKc h) (oVc h) (oQ h) (oK h) (oV h) M C c dh scale))
+             (keep offO (H * dh * d)))
+       (mha_proj_at M dh H d).
+
+Theorem kv_mha_at_correct P p xs offXq (oKc oVc oQ oK oV : nat -> nat) offO M C c dh H d scale Xq
+    (Kcs Vcs WQs WKs WVs : nat -> mat) WO :
+  block xs offXq M c Xq ->
+  (forall h, h < H -> block xs (oKc h) C dh (Kcs h) /\ block xs (oVc h) C dh (Vcs h)
+                      /\ block xs (oQ h) c dh (WQs h) /\ block xs (oK h) c dh (WKs h)
+                      /\ block xs (oV h) c dh (WVs h)) ->
+  block xs offO (H * dh) d WO ->
+  peval P p (kv_mha_at offXq oKc oVc oQ oK oV offO M C c dh H d scale) xs
+  = flat M d (fkv_mha P p c dh H scale C M Xq Kcs Vcs WQs WKs WVs WO).
+Proof.
+  intros HX HW HO. unfold kv_mha_at. rewrite peval_PSeq, peval_PPar.
+  set (F := fun h => fkv_attn P p c dh scale C M Xq (Kcs h) (Vcs h) (WQs h) (WKs h) (WVs h)).
+  rewrite (peval_PFor_blocks P p H M dh _ F).
+  2: { intros h Hh. destruct (HW h Hh) as (HKc & HVc & HQ & HK & HV).
+       exact (kv_head_at_correct P p xs offXq (oKc h) (oVc h) (oQ h) (oK h) (oV h) M C c dh scale
+                Xq (Kcs h) (Vcs h) (WQs h) (WKs h) (WVs h) HX HKc HVc HQ HK HV). }
+  rewrite (keep_block _ _ _ _ _ _ WO HO).
+  set (Cc := concat (map (fun k => flat M dh (F k)) (seq 0 H))).
+  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct.
+  apply (f_equal (fun z => [z])).
+  unfold fkv_mha, fmatmul. apply fdot_ext; intros m Hm.
+  - assert (Hdh : dh <> 0) by (intros ->; lia).
+    assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
+    pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
+    assert (Hlen : length Cc = H * (M * dh)) by apply length_concat_flat.
+    assert (HC : block (Cc ++ flat (H * dh) d WO) (m / dh * (M * dh)) M dh (F (m / dh))).
+    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
+    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
+  - assert (Hlen : length Cc = H * (M * dh)) by apply length_concat_flat.
+    assert (HW' : block (Cc ++ flat (H * dh) d WO) (length Cc + 0) (H * dh) d WO)
+      by (apply block_app_r, block_flat).
+    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+Qed.
+
+(** With the right cache, the cached multi-head attention is row [C + t]
+    of the recomputing block-causal one, whenever that row sees all
+    [C + M] keys (the newest block, [lim_at_last]). *)
+Theorem kv_mha_rows P p c dh H d scale (lim : nat -> nat) C M X
+    (Kcs Vcs WQs WKs WVs : nat -> mat) WO t j :
+  (forall h jj k, h < H -> jj < C -> k < dh -> Kcs h jj k = fmatmul p c X (WKs h) jj k) ->
+  (forall h jj k, h < H -> jj < C -> k < dh -> Vcs h jj k = fmatmul p c X (WVs h) jj k) ->
+  lim (C + t) = C + M ->
+  fkv_mha P p c dh H scale C M (fun t k => X (C + t) k) Kcs Vcs WQs WKs WVs WO t j
+  = fmha P p c dh H scale lim X WQs WKs WVs WO (C + t) j.
+Proof.
+  intros HK HV Hlim. rewrite (fmha_rows_kv P p c dh H scale lim X WQs WKs WVs WO C (C + M) t j Hlim).
+  unfold fkv_mha, frmha, fmatmul. apply fdot_ext; [|reflexivity]. intros m Hm.
+  assert (Hdh : dh <> 0) by (intros ->; lia).
+  assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
+  pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
+  unfold fconcat. apply fkv_attn_cache; [intros; apply HK; auto|intros; apply HV; auto|exact Hr].
+Qed.
+
+(** ** Exact cost, under every cost model *)
+
+Local Notation n := N.of_nat.
+
+Section cost.
+  Context (cm : kind -> nat).
+  Local Notation wt := (op_cost cm).
+
+  Lemma ww_kv_head offXq offKc offVc offQ offK offV M C c dh scale :
+    wwork wt (kv_head_at offXq offKc offVc offQ offK offV M C c dh scale)
+    = 3 * (M * (dh * (c * wt (OBin BMul) + wt (OSum c))))
+      + M * ((C + M) * (dh * wt (OBin BMul) + wt (OSum dh) + wt (OBin BMul) + wt OExp))
+      + M * (1 * wt (OSum (C + M)))
+      + M * (dh * ((C + M) * wt (OBin BMul) + wt (OSum (C + M))))
+      + M * (dh * wt (OBin BDiv)).
+  Proof.
+    unfold kv_head_at, kv_qkv_at, kv_w_at, kv_den_at, kv_num_at.
+    rewrite ?ww_PSeq, ?ww_PPar, !ww_matmul, !ww_keep, ww_mstage.
+    rewrite (ww_PFor2 wt M (C + M) _ (dh * wt (OBin BMul) + wt (OSum dh) + wt (OBin BMul) + wt OExp))
+      by (intros; apply ww_attn_wbody).
+    rewrite (ww_PFor2 wt M 1 _ (wt (OSum (C + M)))) by (intros; cbn; lia).
+    rewrite (ww_PFor2 wt M dh _ ((C + M) * wt (OBin BMul) + wt (OSum (C + M)))) by (intros; apply ww_dot).
+    lia.
+  Qed.
+
+  Lemma ww_kv_mha offXq (oKc oVc oQ oK oV : nat -> nat) offO M C c dh H d scale :
+    wwork wt (kv_mha_at offXq oKc oVc oQ oK oV offO M C c dh H d scale)
+    = H * wwork wt (kv_head_at 0 0 0 0 0 0 M C c dh scale)
+      + M * (d * (H * dh * wt (OBin BMul) + wt (OSum (H * dh)))).
+  Proof.
+    unfold kv_mha_at, mha_proj_at. rewrite ww_PSeq, ww_PPar, ww_keep.
+    rewrite (ww_PFor_const wt H _ (wwork wt (kv_head_at 0 0 0 0 0 0 M C c dh scale)))
+      by (intros; rewrite !ww_kv_head; reflexivity).
+    rewrite (ww_PFor2 wt M d _ (H * dh * wt (OBin BMul) + wt (OSum (H * dh)))) by (intros; apply ww_dot).
+    lia.
+  Qed.
+
+  (** The attention part of [kv_layer_cost]: projections of the [M] new
+      rows, attention proper over [M·(C + M)] pairs, [W_O]. *)
+  Theorem kv_mha_cost_of offXq (oKc oVc oQ oK oV : nat -> nat) offO M C c dh H d scale :
+    n (wwork wt (kv_mha_at offXq oKc oVc oQ oK oV offO M C c dh H d scale))
+    = (n H * (qkv_cost cm (n M) (n c) (n dh) + core_cost cm (n M) (n M * n (C + M)) (n dh))
+       + n M * n d * dot_cost cm (n H * n dh))%N.
+  Proof.
+    rewrite ww_kv_mha, ww_kv_head.
+    assert (E : M * (1 * wt (OSum (C + M))) = (M * (C + M) - M) * cm KAdd).
+    { cbn [op_cost]. rewrite Nat.mul_1_l, Nat.mul_assoc, Nat.mul_sub_distr_l, Nat.mul_1_r. reflexivity. }
+    assert (E2 : M * (dh * ((C + M) * wt (OBin BMul) + wt (OSum (C + M))))
+                 = dh * (M * (C + M) * cm KMul + (M * (C + M) - M) * cm KAdd)).
+    { cbn [op_cost]. replace (M * (C + M) - M) with (M * (C + M - 1))
+        by (rewrite Nat.mul_sub_distr_l, Nat.mul_1_r; reflexivity). ring. }
+    rewrite E, E2.
+    assert (HS : M <= M * (C + M) \/ C + M = 0) by nia.
+    unfold qkv_cost, core_cost, dot_cost, sum_cost, cA, cM, cD, cE. cbn [op_cost].
+    destruct HS as [HS|HS]; [|assert (M = 0) by lia; subst; cbn; lia].
+    lia.
+  Qed.
+End cost.
