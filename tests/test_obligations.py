@@ -417,16 +417,7 @@ def test_all_step_checks_every_shipped_config(tmp_path: Path,
     assert capsys.readouterr().out.count("✓ checked by Coq") >= 4 * 10
 
 
-def _library_has(name: str) -> bool:
-    from py_bridge.obligations import library_names
-
-    return name in library_names(REPO, [name.rsplit(".", 1)[0]])
-
-
 @needs_library
-@pytest.mark.skipif(not _library_has("FlowARProofs.Runtime.Fast.fast_flowar_work_n2"),
-                    reason="the fast-attention theorem is not in this library yet (its facts "
-                           "are reported 'not yet proved')")
 def test_head_dim_too_large_for_fast_attention_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -441,9 +432,6 @@ def test_head_dim_too_large_for_fast_attention_exits_1(
 
 
 @needs_library
-@pytest.mark.skipif(not _library_has("FlowARProofs.Witnesses.Runtime.runtime_witness"),
-                    reason="Witnesses/Runtime.v is not in this library yet (the exact-work "
-                           "fact is reported 'not yet proved')")
 @pytest.mark.parametrize(("config", "key"), [("tiny.toml", "tiny"), ("flowar-s.toml", "S"),
                                               ("flowar-h.toml", "H")])
 def test_exact_work_witnesses_match_witnesses_runtime_v(config: str, key: str,
