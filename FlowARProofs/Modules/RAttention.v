@@ -411,3 +411,12 @@ Example ex_rattn_counts :
   work (rattn_at 0 0 4 8 10 14 16 20 22 26 2 2 2 2 fzero (fun _ => 2)) = 114
   /\ wdepth (fun _ => 1) (rattn_at 0 0 4 8 10 14 16 20 22 26 2 2 2 2 fzero (fun _ => 2)) = 13.
 Proof. vm_compute. split; reflexivity. Qed.
+
+Lemma rmha_at_arity offX offY (oQ obQ oK obK oV obV : nat -> nat) offC offS offO offbO
+    N c e dh H d scale lim :
+  arity_out (rmha_at offX offY oQ obQ oK obK oV obV offC offS offO offbO N c e dh H d scale lim)
+  = N * d.
+Proof.
+  unfold rmha_at, rmha_proj_at. cbn [arity_out]. apply list_sum_seq_const. intros i _.
+  rewrite (list_sum_seq_const _ d 1); [lia|]. intros. reflexivity.
+Qed.
