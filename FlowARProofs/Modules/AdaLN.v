@@ -269,3 +269,9 @@ Example ex_adaln_counts :
   /\ work (gate_at (fun i => 3 * i) (fun i => 6 + 3 * i) (fun _ => 12) 2 3) = 12
   /\ work (adamod_at 8 0 3 21 1 3 6) = 12 + 6 * 6.
 Proof. vm_compute. repeat split. Qed.
+
+Lemma modulate_at_arity p oN oS oH N c : arity_out (modulate_at p oN oS oH N c) = N * c.
+Proof. apply (modulate_at_counts p oN oS oH N c). Qed.
+
+Lemma gate_at_arity oX oA oG N c : arity_out (gate_at oX oA oG N c) = N * c.
+Proof. apply (gate_at_counts oX oA oG N c). Qed.

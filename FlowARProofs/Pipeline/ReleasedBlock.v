@@ -199,8 +199,8 @@ Proof.
   2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
   2, 3: apply rblock_chunk1; [lia|apply HMb].
   rewrite (keep_app P p (flat N d _) _) by lens.
-  set (Z := fmodulate p _ _ _).
   (* stage 4: attention *)
+  pose (Z := fmodulate p (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2) (frb_chunk P p D G wo co 4)).
   rewrite peval_PSeq, peval_PPar.
   rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) lim Z Z
              (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
@@ -213,16 +213,16 @@ Proof.
   2: { intros k _. repeat split; apply bw3; lens. }
   2-5: apply bw3; lens.
   rewrite (keep_app P p (flat N d _) _) by lens.
-  set (A := frmha P p d d dh H _ _ _ _ _ _ _ _ _ _ _ _ _ _ _).
   (* stage 5: gated residual with chunk 0 *)
+  pose (A := frb_attn P p D G wo cto sto lim N Z).
   rewrite peval_PSeq, peval_PPar.
   rewrite (gate_at_correct P p _ _ _ _ N d X A (frb_chunk P p D G wo co 0)).
   2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
   2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
   2: apply rblock_chunk1; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d A ++ flat N d X) _) by lens.
-  set (X1 := fgate p X A _).
+  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
   (* stage 6: RMS *)
+  pose (X1 := frb_x1 P p D G wo co cto sto lim N X).
   rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X1) by apply block_front.
   rewrite keep0 by lens.
   (* stage 7: modulation with chunks 3, 5 *)
@@ -232,8 +232,8 @@ Proof.
   2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
   2, 3: apply rblock_chunk1; [lia|apply HMb].
   rewrite (keep_app P p (flat N d _) _) by lens.
-  set (Z2 := fmodulate p _ _ _).
   (* stage 8: SwiGLU *)
+  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3) (frb_chunk P p D G wo co 5)).
   rewrite peval_PSeq, peval_PPar.
   rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
              (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
@@ -241,16 +241,139 @@ Proof.
   2: apply block_front.
   2-7: apply bw3; lens.
   rewrite (keep_app P p (flat N d _) _) by lens.
-  set (F := fswiglu P p E d dff Z2 _ _ _ _ _ _).
   (* stage 9: gated residual with chunk 1 *)
-  rewrite peval_PSeq, peval_PPar.
+  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
+  pose (F := frb_mlp P p E D G wo Z2).
   rewrite (gate_at_correct P p _ _ _ _ N d X1 F (frb_chunk P p D G wo co 1)).
   2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
   2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
   2: apply rblock_chunk1; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d F ++ flat N d X1) _) by lens.
+  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
   (* stage 10: drop M *)
   rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
   rewrite app_assoc, (keep_app P p (flat N d _ ++ flat 1 (6 * d) M) R) by lens.
   reflexivity.
+Qed.
+
+(** ** Typing *)
+
+Lemma o_head_le D k : k < rb_H D -> o_hbv D k + rb_dh D <= o_pO D.
+Proof. intros Hk. unfold o_hbv, o_hv, o_hbk, o_hk, o_hbq, o_pO, o_hq, rb_hsz. nia. Qed.
+
+Lemma o_head_bounds D k :
+  k < rb_H D ->
+  o_hq D k + rb_d D * rb_dh D <= rb_size D /\ o_hbq D k + rb_dh D <= rb_size D
+  /\ o_hk D k + rb_d D * rb_dh D <= rb_size D /\ o_hbk D k + rb_dh D <= rb_size D
+  /\ o_hv D k + rb_d D * rb_dh D <= rb_size D /\ o_hbv D k + rb_dh D <= rb_size D.
+Proof.
+  intros Hk. pose proof (o_head_le D k Hk).
+  assert (o_pO D <= rb_size D) by (unfold rb_size, o_b2, o_w2, o_bx, o_wx, o_bg, o_wg, o_pb; lia).
+  unfold o_hbv, o_hv, o_hbk, o_hk, o_hbq in *. lia.
+Qed.
+
+Lemma rb_offsets_le D :
+  o_mw D + rb_d D * (6 * rb_d D) <= o_mb D /\ o_mb D + 6 * rb_d D <= o_hq D 0
+  /\ o_pO D + rb_H D * rb_dh D * rb_d D <= o_pb D /\ o_pb D + rb_d D <= o_wg D
+  /\ o_wg D + rb_d D * rb_dff D <= o_bg D /\ o_bg D + rb_dff D <= o_wx D
+  /\ o_wx D + rb_d D * rb_dff D <= o_bx D /\ o_bx D + rb_dff D <= o_w2 D
+  /\ o_w2 D + rb_dff D * rb_d D <= o_b2 D /\ o_b2 D + rb_d D <= rb_size D
+  /\ o_hq D 0 <= o_pO D.
+Proof.
+  unfold rb_size, o_b2, o_w2, o_bx, o_wx, o_bg, o_wg, o_pb, o_pO, o_hq, o_mb, o_mw. nia.
+Qed.
+
+Lemma row_le i N d : i < N -> i * d + d <= N * d.
+Proof. intros H. replace (i * d + d) with (S i * d) by lia. apply Nat.mul_le_mono_r. lia. Qed.
+
+Local Ltac arity_simpl :=
+  repeat (change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b)
+          || change (arity_out (PSeq ?a ?b)) with (arity_out b));
+  rewrite ?keep_arity, ?adamod_at_arity, ?rms_at_arity, ?modulate_at_arity, ?rmha_at_arity,
+    ?gate_at_arity, ?swiglu_at_arity.
+
+Theorem rb_at_wt p E D N lim wo go co cto sto r :
+  (forall i, i < N -> lim i <= N) -> go + (wo + rb_size D) <= r -> go + co + rb_d D <= r ->
+  go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
+  pwt p (N * rb_d D + r) (rb_at p E D N lim wo go co cto sto r).
+Proof.
+  intros Hlim Hw Hc Hct Hst. pose proof (rb_offsets_le D) as Ho.
+  unfold rb_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
+  unfold rb_dh in *. set (hh := rb_hh D) in *.
+  assert (Hmod : forall n cs ch, 2 * (N * d) + 6 * d + r <= n -> cs < 6 -> ch < 6 ->
+            pwt p n (PPar (modulate_at p (fun i => i * d) (fun _ => 2 * (N * d) + cs * d)
+                             (fun _ => 2 * (N * d) + ch * d) N d) (keep (N * d) (N * d + (6 * d + r))))).
+  { intros n cs ch Hn Hcs Hch. split; [|apply keep_wt_le; lia].
+    pose proof (row_le cs 6 d Hcs). pose proof (row_le ch 6 d Hch).
+    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
+  assert (Hgate : forall n cg, n = 2 * (N * d) + (6 * d + r) -> cg < 6 ->
+            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d)
+                             (fun _ => 2 * (N * d) + cg * d) N d) (keep (2 * (N * d)) (6 * d + r)))).
+  { intros n cg -> Hcg. split; [|apply keep_wt_le; lia]. pose proof (row_le cg 6 d Hcg).
+    apply gate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
+  assert (Hrms : forall n, n = N * d + (6 * d + r) ->
+            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (6 * d + r))))).
+  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
+  cbn [pwt]. arity_simpl.
+  split.
+  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
+    apply adamod_at_wt; lia. }
+  split; [apply Hrms; lia|]. arity_simpl.
+  split; [apply Hmod; lia|]. arity_simpl.
+  split.
+  { split; [|apply keep_wt_le; lia].
+    apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
+    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
+    repeat split; lia. }
+  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  split; [apply Hrms; lia|]. arity_simpl.
+  split; [apply Hmod; lia|]. arity_simpl.
+  split.
+  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
+  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  split; apply keep_wt_le; lia.
+Qed.
+
+Lemma rb_at_arity p E D N lim wo go co cto sto r :
+  arity_out (rb_at p E D N lim wo go co cto sto r) = N * rb_d D + r.
+Proof. unfold rb_at. arity_simpl. reflexivity. Qed.
+
+(** ** Depth: a constant in the trust record's depths and the erf depth *)
+
+Definition rb_depth P E : nat :=
+  (5 * d_std P + d_sum P + d_exp P)                   (* modulation row: SiLU, linear *)
+  + 2 * (5 * d_std P + d_sum P + d_sqrt P)             (* two RMSNorms *)
+  + 2 * (3 * d_std P)                                  (* two modulations *)
+  + (11 * d_std P + 4 * d_sum P + d_exp P)             (* attention *)
+  + (8 * d_std P + 2 * d_sum P + erf_depth E P)        (* SwiGLU *)
+  + 2 * (2 * d_std P).                                 (* two gated residuals *)
+
+Lemma rb_depth_value P E :
+  rb_depth P E = 44 * d_std P + 9 * d_sum P + 2 * d_exp P + 2 * d_sqrt P + erf_depth E P.
+Proof. unfold rb_depth. lia. Qed.
+
+Theorem rb_at_wdepth P p E D N lim wo go co cto sto r :
+  wdepth (op_dbound P) (rb_at p E D N lim wo go co cto sto r) <= rb_depth P E.
+Proof.
+  unfold rb_at, rb_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  set (d := rb_d D). set (nd := N * d).
+  pose proof (adamod_at_wdepth P p (nd + go + co) (nd + go + (wo + o_mw D)) (nd + go + (wo + o_mb D))
+                1 d (6 * d)).
+  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 2 * d)
+                (fun _ => 2 * nd + 4 * d) N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 3 * d)
+                (fun _ => 2 * nd + 5 * d) N d).
+  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
+  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 1 * d) N d).
+  set (w k o := k + go + (wo + o)).
+  pose proof (rmha_at_wdepth P 0 0 (fun k => w (2 * nd + 6 * d) (o_hq D k))
+                (fun k => w (2 * nd + 6 * d) (o_hbq D k)) (fun k => w (2 * nd + 6 * d) (o_hk D k))
+                (fun k => w (2 * nd + 6 * d) (o_hbk D k)) (fun k => w (2 * nd + 6 * d) (o_hv D k))
+                (fun k => w (2 * nd + 6 * d) (o_hbv D k)) (2 * nd + 6 * d + go + cto)
+                (2 * nd + 6 * d + go + sto) (w (2 * nd + 6 * d) (o_pO D)) (w (2 * nd + 6 * d) (o_pb D))
+                N d d (rb_dh D) (rb_H D) d (rb_scale p D) lim).
+  pose proof (swiglu_at_wdepth P p E 0 (w (2 * nd + 6 * d) (o_wg D)) (w (2 * nd + 6 * d) (o_bg D))
+                (w (2 * nd + 6 * d) (o_wx D)) (w (2 * nd + 6 * d) (o_bx D))
+                (w (2 * nd + 6 * d) (o_w2 D)) (w (2 * nd + 6 * d) (o_b2 D)) N d (rb_dff D)).
+  unfold w in *. lia.
 Qed.
