@@ -96,7 +96,7 @@ Proof.
   intros Hu. unfold gelu_prog, gelu_erf1. cbn [pwt arity_out length op_arity].
   rewrite erf_arity. pose proof (erf_wt E p). unfold fhalf, fsqrt1_2.
   repeat split; repeat constructor; cbn; auto using fone_valid, fconst_valid.
-Admitted.
+Qed.
 
 Lemma gelu_prog_wdepth P p E u :
   wdepth (op_dbound P) (gelu_prog p E u) = 3 * d_std P + wdepth (op_dbound P) (erf_prog E p).
