@@ -1,0 +1,379 @@
+(** * The released FlowAR transformer block, as a program on the pipeline state
+
+    The AR transformer of released FlowAR is a stack of this block
+    (wangqiang9/FlowAR, models/flowar.py, [Block._forward]):
+    {v
+      (γ₁, γ₂, s₁, s₂, b₁, b₂) = Linear(SiLU(c))              c : 1 × d, the class embedding
+      X₁ = X  + γ₁ · MHA(RMSNorm(X)  · (1 + s₁) + b₁)         MHA with qkv/proj biases and RoPE
+      X₂ = X₁ + γ₂ · SwiGLU(RMSNorm(X₁) · (1 + s₂) + b₂)      SwiGLU with exact GELU
+    v}
+    (the six modulation vectors are the six [d]-column chunks of one
+    [1 × 6d] row, broadcast over the tokens).  Modules: Modules/AdaLN.v
+    ([fadamod], [fmodulate], [fgate]), Modules/RMSNorm.v ([frms], ε =
+    [rms_eps]), Modules/RAttention.v ([frmha], self-attention: [Y = X]),
+    Modules/SwiGLU.v ([fswiglu], for an erf implementation [E]).
+
+    Operands.  Everything the block reads besides [X] sits in a vector [G]:
+    its weights at offset [wo] in the layout [rb_off] below, the condition
+    [c] at [co] (a [1 × d] row), and the RoPE tables at [cto], [sto] (each
+    [N × dh]).  The program runs on [flat X ++ E ++ G] and returns
+    [flat X₂ ++ E ++ G] ([rb_at_correct]), like [tl_at] of
+    Pipeline/Layer.v, so blocks can be iterated.
+
+    Depth ([rb_at_wdepth]): [rb_depth P E = 44·d_std + 9·d_⊕ + 2·d_exp +
+    2·d_sqrt + erf_depth E P] ([rb_depth_value]): modulation vectors
+    [5·d_std + d_⊕ + d_exp], two RMSNorms [5·d_std + d_⊕ + d_sqrt], two
+    modulations [3·d_std], attention [11·d_std + 4·d_⊕ + d_exp], SwiGLU
+    [8·d_std + 2·d_⊕ + D_erf], two gated residuals [2·d_std].  The
+    modulation vectors depend only on the condition and could be computed
+    for all blocks at once, off the critical path; we keep the code's order. *)
+From Coq Require Import List Arith Lia ZArith.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
+From FlowARProofs.Modules Require Import Common AttnCommon MLP Pointwise RMSNorm SiLU GELU SwiGLU
+  AdaLN RoPE RAttention.
+From FlowARProofs.Pipeline Require Import Layer.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+(** Dimensions: width [d], [H] heads of width [dh = 2·hh] (RoPE pairs
+    columns), gated-MLP width [dff]; the attention scale [sn/sd] rounded
+    once (released: [dh^(−1/2)]). *)
+Record RDims := { rb_d : nat; rb_H : nat; rb_hh : nat; rb_dff : nat; rb_sn : Z; rb_sd : Z }.
+
+Definition rb_dh (D : RDims) : nat := 2 * rb_hh D.
+
+Implicit Types (P : FloatPrimitivesTC0) (E : ErfImpl) (D : RDims) (X : mat) (R G Ev : list flt)
+  (p N wo go co cto sto r : nat).
+
+Definition rb_scale p D : flt := fconst p (rb_sn D) (rb_sd D).
+
+(** ** Weight layout of one block (offsets from [wo]) *)
+
+Definition o_mw (D : RDims) := 0.                               (* ada_lin weight, d × 6d *)
+Definition o_mb D := rb_d D * (6 * rb_d D).                     (* ada_lin bias, 1 × 6d *)
+Definition rb_hsz D := 3 * (rb_d D * rb_dh D + rb_dh D).       (* per head: q, k, v with biases *)
+Definition o_hq D k := o_mb D + 6 * rb_d D + k * rb_hsz D.
+Definition o_hbq D k := o_hq D k + rb_d D * rb_dh D.
+Definition o_hk D k := o_hbq D k + rb_dh D.
+Definition o_hbk D k := o_hk D k + rb_d D * rb_dh D.
+Definition o_hv D k := o_hbk D k + rb_dh D.
+Definition o_hbv D k := o_hv D k + rb_d D * rb_dh D.
+Definition o_pO D := o_hq D (rb_H D).                           (* proj, (H·dh) × d *)
+Definition o_pb D := o_pO D + rb_H D * rb_dh D * rb_d D.        (* proj bias, 1 × d *)
+Definition o_wg D := o_pb D + rb_d D.                           (* fc1_g, d × dff *)
+Definition o_bg D := o_wg D + rb_d D * rb_dff D.
+Definition o_wx D := o_bg D + rb_dff D.                         (* fc1_x, d × dff *)
+Definition o_bx D := o_wx D + rb_d D * rb_dff D.
+Definition o_w2 D := o_bx D + rb_dff D.                         (* fc2, dff × d *)
+Definition o_b2 D := o_w2 D + rb_dff D * rb_d D.
+Definition rb_size D := o_b2 D + rb_d D.
+
+(** ** Semantics *)
+
+Section sem.
+  Context (P : FloatPrimitivesTC0) (p : nat) (E : ErfImpl) (D : RDims) (G : list flt).
+  Context (wo co cto sto : nat) (lim : nat -> nat) (N : nat).
+
+  Let d := rb_d D.
+  Let dh := rb_dh D.
+  Let W o r c := rd G (wo + o) r c.
+
+  (** The [1 × 6d] modulation row and its chunk [k], broadcast to every token. *)
+  Definition frb_mod : mat := fadamod P p d (rd G co 1 d) (W (o_mw D) d (6 * d)) (W (o_mb D) 1 (6 * d)).
+  Definition frb_chunk (k : nat) : mat := fun _ l => frb_mod 0 (k * d + l).
+
+  Definition frb_attn (Z : mat) : mat :=
+    frmha P p d d dh (rb_H D) (rb_scale p D) lim Z Z
+      (fun k => W (o_hq D k) d dh) (fun k => W (o_hbq D k) 1 dh)
+      (fun k => W (o_hk D k) d dh) (fun k => W (o_hbk D k) 1 dh)
+      (fun k => W (o_hv D k) d dh) (fun k => W (o_hbv D k) 1 dh)
+      (rd G cto N dh) (rd G sto N dh)
+      (W (o_pO D) (rb_H D * dh) d) (W (o_pb D) 1 d).
+
+  Definition frb_mlp (Z : mat) : mat :=
+    fswiglu P p E d (rb_dff D) Z (W (o_wg D) d (rb_dff D)) (W (o_bg D) 1 (rb_dff D))
+      (W (o_wx D) d (rb_dff D)) (W (o_bx D) 1 (rb_dff D)) (W (o_w2 D) (rb_dff D) d) (W (o_b2 D) 1 d).
+
+  (** [X₁ = X + γ₁ · MHA(RMS(X)·(1 + s₁) + b₁)]. *)
+  Definition frb_x1 (X : mat) : mat :=
+    fgate p X (frb_attn (fmodulate p (frms P p d (rms_eps p) X) (frb_chunk 2) (frb_chunk 4)))
+          (frb_chunk 0).
+
+  (** [X₂ = X₁ + γ₂ · SwiGLU(RMS(X₁)·(1 + s₂) + b₂)]. *)
+  Definition frblock (X : mat) : mat :=
+    let X1 := frb_x1 X in
+    fgate p X1 (frb_mlp (fmodulate p (frms P p d (rms_eps p) X1) (frb_chunk 3) (frb_chunk 5)))
+          (frb_chunk 1).
+End sem.
+
+(** ** Program on the state [flat X ++ R], [G] at offset [go] inside [R], [|R| = r] *)
+
+Definition rb_at p E D N (lim : nat -> nat) wo go co cto sto r : prog :=
+  let d := rb_d D in let dh := rb_dh D in let H := rb_H D in let dff := rb_dff D in
+  let nd := N * d in let m6 := 6 * d in let t := m6 + r in
+  (* weights, seen from a state with [k] values before [R] *)
+  let g k o := k + go + (wo + o) in
+  let modul cs ch := PPar (modulate_at p (fun i => i * d) (fun _ => 2 * nd + cs * d)
+                                         (fun _ => 2 * nd + ch * d) N d)
+                          (keep nd (nd + t)) in
+  let gate cg := PPar (gate_at (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + cg * d) N d)
+                      (keep (2 * nd) t) in
+  (* 1: [X ; M ; R] *)
+  PSeq (PPar (keep 0 nd) (PPar (adamod_at p (nd + go + co) (g nd (o_mw D)) (g nd (o_mb D)) 1 d m6)
+                               (keep nd r)))
+  (* 2–5: [X₁ ; M ; R] *)
+  (PSeq (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (nd + t)))
+  (PSeq (modul 2 4)
+  (PSeq (PPar (rmha_at 0 0 (fun k => g (2 * nd + m6) (o_hq D k)) (fun k => g (2 * nd + m6) (o_hbq D k))
+                       (fun k => g (2 * nd + m6) (o_hk D k)) (fun k => g (2 * nd + m6) (o_hbk D k))
+                       (fun k => g (2 * nd + m6) (o_hv D k)) (fun k => g (2 * nd + m6) (o_hbv D k))
+                       (2 * nd + m6 + go + cto) (2 * nd + m6 + go + sto)
+                       (g (2 * nd + m6) (o_pO D)) (g (2 * nd + m6) (o_pb D))
+                       N d d dh H d (rb_scale p D) lim)
+              (keep nd (nd + t)))
+  (PSeq (gate 0)
+  (* 6–9: [X₂ ; M ; R] *)
+  (PSeq (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (nd + t)))
+  (PSeq (modul 3 5)
+  (PSeq (PPar (swiglu_at p E 0 (g (2 * nd + m6) (o_wg D)) (g (2 * nd + m6) (o_bg D))
+                         (g (2 * nd + m6) (o_wx D)) (g (2 * nd + m6) (o_bx D))
+                         (g (2 * nd + m6) (o_w2 D)) (g (2 * nd + m6) (o_b2 D)) N d dff)
+              (keep nd (nd + t)))
+  (PSeq (gate 1)
+  (* 10: drop [M] *)
+        (PPar (keep 0 nd) (keep (nd + m6) r)))))))))).
+
+(** ** Correctness *)
+
+Lemma rblock_chunk1 xs off d k (M : mat) N :
+  k < 6 -> block xs off 1 (6 * d) M -> rblock xs (fun _ => off + k * d) N d (fun _ l => M 0 (k * d + l)).
+Proof.
+  intros Hk HM i l _ Hl. rewrite <- HM by nia. f_equal. lia.
+Qed.
+
+Lemma bw1 A Ev G k o r c : length A = k -> block (A ++ (Ev ++ G)) (k + length Ev + o) r c (rd G o r c).
+Proof. intros Hk. apply block_weights; [exact Hk|reflexivity]. Qed.
+
+Lemma bw3 A B C Ev G k o r c :
+  length A + length B + length C = k ->
+  block (A ++ (B ++ (C ++ (Ev ++ G)))) (k + length Ev + o) r c (rd G o r c).
+Proof.
+  intros Hk. replace (A ++ (B ++ (C ++ (Ev ++ G)))) with ((A ++ B ++ C) ++ Ev ++ G)
+    by (rewrite <- !app_assoc; reflexivity).
+  apply block_weights; [rewrite !app_length; lia|reflexivity].
+Qed.
+
+Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
+
+Theorem rb_at_correct P p E D N lim wo co cto sto X Ev G :
+  (forall i, i < N -> lim i <= N) ->
+  peval P p (rb_at p E D N lim wo (length Ev) co cto sto (length Ev + length G))
+        (flat N (rb_d D) X ++ Ev ++ G)
+  = flat N (rb_d D) (frblock P p E D G wo co cto sto lim N X) ++ Ev ++ G.
+Proof.
+  intros Hlim. unfold rb_at, frblock, frb_x1.
+  set (d := rb_d D). set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
+  set (go := length Ev).
+  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
+  set (M := frb_mod P p D G wo co).
+  assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
+  assert (HMb : forall (A B : mat) ys,
+            block (flat N d A ++ (flat N d B ++ (flat 1 (6 * d) M ++ ys))) (2 * (N * d)) 1 (6 * d) M).
+  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+    apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
+  (* stage 1: [X ; M ; R] *)
+  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
+  rewrite (adamod_at_correct P p _ _ _ _ 1 d (6 * d) (rd G co 1 d) (rd G (wo + o_mw D) d (6 * d))
+             (rd G (wo + o_mb D) 1 (6 * d))).
+  2-4: apply bw1; lens.
+  rewrite (keep_app P p (flat N d X) (Ev ++ G)) by lens.
+  fold M. set (R := Ev ++ G) in *.
+  (* stage 2: RMS *)
+  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
+  rewrite keep0 by lens.
+  (* stage 3: modulation with chunks 2, 4 *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2)
+             (frb_chunk P p D G wo co 4)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
+  2, 3: apply rblock_chunk1; [lia|apply HMb].
+  rewrite (keep_app P p (flat N d _) _) by lens.
+  (* stage 4: attention *)
+  pose (Z := fmodulate p (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2) (frb_chunk P p D G wo co 4)).
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) lim Z Z
+             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
+             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
+             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
+             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
+  2: exact Hlim.
+  2: exact Hdh.
+  2, 3: apply block_front.
+  2: { intros k _. repeat split; apply bw3; lens. }
+  2-5: apply bw3; lens.
+  rewrite (keep_app P p (flat N d _) _) by lens.
+  (* stage 5: gated residual with chunk 0 *)
+  pose (A := frb_attn P p D G wo cto sto lim N Z).
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (gate_at_correct P p _ _ _ _ N d X A (frb_chunk P p D G wo co 0)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
+  2: apply rblock_chunk1; [lia|apply HMb].
+  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
+  (* stage 6: RMS *)
+  pose (X1 := frb_x1 P p D G wo co cto sto lim N X).
+  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X1) by apply block_front.
+  rewrite keep0 by lens.
+  (* stage 7: modulation with chunks 3, 5 *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3)
+             (frb_chunk P p D G wo co 5)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
+  2, 3: apply rblock_chunk1; [lia|apply HMb].
+  rewrite (keep_app P p (flat N d _) _) by lens.
+  (* stage 8: SwiGLU *)
+  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3) (frb_chunk P p D G wo co 5)).
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
+             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
+             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
+  2: apply block_front.
+  2-7: apply bw3; lens.
+  rewrite (keep_app P p (flat N d _) _) by lens.
+  (* stage 9: gated residual with chunk 1 *)
+  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
+  pose (F := frb_mlp P p E D G wo Z2).
+  rewrite (gate_at_correct P p _ _ _ _ N d X1 F (frb_chunk P p D G wo co 1)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
+  2: apply rblock_chunk1; [lia|apply HMb].
+  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
+  (* stage 10: drop M *)
+  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
+  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat 1 (6 * d) M) R) by lens.
+  reflexivity.
+Qed.
+
+(** ** Typing *)
+
+Lemma o_head_le D k : k < rb_H D -> o_hbv D k + rb_dh D <= o_pO D.
+Proof. intros Hk. unfold o_hbv, o_hv, o_hbk, o_hk, o_hbq, o_pO, o_hq, rb_hsz. nia. Qed.
+
+Lemma o_head_bounds D k :
+  k < rb_H D ->
+  o_hq D k + rb_d D * rb_dh D <= rb_size D /\ o_hbq D k + rb_dh D <= rb_size D
+  /\ o_hk D k + rb_d D * rb_dh D <= rb_size D /\ o_hbk D k + rb_dh D <= rb_size D
+  /\ o_hv D k + rb_d D * rb_dh D <= rb_size D /\ o_hbv D k + rb_dh D <= rb_size D.
+Proof.
+  intros Hk. pose proof (o_head_le D k Hk).
+  assert (o_pO D <= rb_size D) by (unfold rb_size, o_b2, o_w2, o_bx, o_wx, o_bg, o_wg, o_pb; lia).
+  unfold o_hbv, o_hv, o_hbk, o_hk, o_hbq in *. lia.
+Qed.
+
+Lemma rb_offsets_le D :
+  o_mw D + rb_d D * (6 * rb_d D) <= o_mb D /\ o_mb D + 6 * rb_d D <= o_hq D 0
+  /\ o_pO D + rb_H D * rb_dh D * rb_d D <= o_pb D /\ o_pb D + rb_d D <= o_wg D
+  /\ o_wg D + rb_d D * rb_dff D <= o_bg D /\ o_bg D + rb_dff D <= o_wx D
+  /\ o_wx D + rb_d D * rb_dff D <= o_bx D /\ o_bx D + rb_dff D <= o_w2 D
+  /\ o_w2 D + rb_dff D * rb_d D <= o_b2 D /\ o_b2 D + rb_d D <= rb_size D
+  /\ o_hq D 0 <= o_pO D.
+Proof.
+  unfold rb_size, o_b2, o_w2, o_bx, o_wx, o_bg, o_wg, o_pb, o_pO, o_hq, o_mb, o_mw. nia.
+Qed.
+
+Lemma row_le i N d : i < N -> i * d + d <= N * d.
+Proof. intros H. replace (i * d + d) with (S i * d) by lia. apply Nat.mul_le_mono_r. lia. Qed.
+
+Local Ltac arity_simpl :=
+  repeat (change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b)
+          || change (arity_out (PSeq ?a ?b)) with (arity_out b));
+  rewrite ?keep_arity, ?adamod_at_arity, ?rms_at_arity, ?modulate_at_arity, ?rmha_at_arity,
+    ?gate_at_arity, ?swiglu_at_arity.
+
+Theorem rb_at_wt p E D N lim wo go co cto sto r :
+  (forall i, i < N -> lim i <= N) -> go + (wo + rb_size D) <= r -> go + co + rb_d D <= r ->
+  go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
+  pwt p (N * rb_d D + r) (rb_at p E D N lim wo go co cto sto r).
+Proof.
+  intros Hlim Hw Hc Hct Hst. pose proof (rb_offsets_le D) as Ho.
+  unfold rb_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
+  unfold rb_dh in *. set (hh := rb_hh D) in *.
+  assert (Hmod : forall n cs ch, 2 * (N * d) + 6 * d + r <= n -> cs < 6 -> ch < 6 ->
+            pwt p n (PPar (modulate_at p (fun i => i * d) (fun _ => 2 * (N * d) + cs * d)
+                             (fun _ => 2 * (N * d) + ch * d) N d) (keep (N * d) (N * d + (6 * d + r))))).
+  { intros n cs ch Hn Hcs Hch. split; [|apply keep_wt_le; lia].
+    pose proof (row_le cs 6 d Hcs). pose proof (row_le ch 6 d Hch).
+    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
+  assert (Hgate : forall n cg, n = 2 * (N * d) + (6 * d + r) -> cg < 6 ->
+            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d)
+                             (fun _ => 2 * (N * d) + cg * d) N d) (keep (2 * (N * d)) (6 * d + r)))).
+  { intros n cg -> Hcg. split; [|apply keep_wt_le; lia]. pose proof (row_le cg 6 d Hcg).
+    apply gate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
+  assert (Hrms : forall n, n = N * d + (6 * d + r) ->
+            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (6 * d + r))))).
+  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
+  cbn [pwt]. arity_simpl.
+  split.
+  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
+    apply adamod_at_wt; lia. }
+  split; [apply Hrms; lia|]. arity_simpl.
+  split; [apply Hmod; lia|]. arity_simpl.
+  split.
+  { split; [|apply keep_wt_le; lia].
+    apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
+    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
+    repeat split; lia. }
+  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  split; [apply Hrms; lia|]. arity_simpl.
+  split; [apply Hmod; lia|]. arity_simpl.
+  split.
+  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
+  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  split; apply keep_wt_le; lia.
+Qed.
+
+Lemma rb_at_arity p E D N lim wo go co cto sto r :
+  arity_out (rb_at p E D N lim wo go co cto sto r) = N * rb_d D + r.
+Proof. unfold rb_at. arity_simpl. reflexivity. Qed.
+
+(** ** Depth: a constant in the trust record's depths and the erf depth *)
+
+Definition rb_depth P E : nat :=
+  (5 * d_std P + d_sum P + d_exp P)                   (* modulation row: SiLU, linear *)
+  + 2 * (5 * d_std P + d_sum P + d_sqrt P)             (* two RMSNorms *)
+  + 2 * (3 * d_std P)                                  (* two modulations *)
+  + (11 * d_std P + 4 * d_sum P + d_exp P)             (* attention *)
+  + (8 * d_std P + 2 * d_sum P + erf_depth E P)        (* SwiGLU *)
+  + 2 * (2 * d_std P).                                 (* two gated residuals *)
+
+Lemma rb_depth_value P E :
+  rb_depth P E = 44 * d_std P + 9 * d_sum P + 2 * d_exp P + 2 * d_sqrt P + erf_depth E P.
+Proof. unfold rb_depth. lia. Qed.
+
+Theorem rb_at_wdepth P p E D N lim wo go co cto sto r :
+  wdepth (op_dbound P) (rb_at p E D N lim wo go co cto sto r) <= rb_depth P E.
+Proof.
+  unfold rb_at, rb_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  set (d := rb_d D). set (nd := N * d).
+  pose proof (adamod_at_wdepth P p (nd + go + co) (nd + go + (wo + o_mw D)) (nd + go + (wo + o_mb D))
+                1 d (6 * d)).
+  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 2 * d)
+                (fun _ => 2 * nd + 4 * d) N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 3 * d)
+                (fun _ => 2 * nd + 5 * d) N d).
+  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
+  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 1 * d) N d).
+  set (w k o := k + go + (wo + o)).
+  pose proof (rmha_at_wdepth P 0 0 (fun k => w (2 * nd + 6 * d) (o_hq D k))
+                (fun k => w (2 * nd + 6 * d) (o_hbq D k)) (fun k => w (2 * nd + 6 * d) (o_hk D k))
+                (fun k => w (2 * nd + 6 * d) (o_hbk D k)) (fun k => w (2 * nd + 6 * d) (o_hv D k))
+                (fun k => w (2 * nd + 6 * d) (o_hbv D k)) (2 * nd + 6 * d + go + cto)
+                (2 * nd + 6 * d + go + sto) (w (2 * nd + 6 * d) (o_pO D)) (w (2 * nd + 6 * d) (o_pb D))
+                N d d (rb_dh D) (rb_H D) d (rb_scale p D) lim).
+  pose proof (swiglu_at_wdepth P p E 0 (w (2 * nd + 6 * d) (o_wg D)) (w (2 * nd + 6 * d) (o_bg D))
+                (w (2 * nd + 6 * d) (o_wx D)) (w (2 * nd + 6 * d) (o_bx D))
+                (w (2 * nd + 6 * d) (o_w2 D)) (w (2 * nd + 6 * d) (o_b2 D)) N d (rb_dff D)).
+  unfold w in *. lia.
+Qed.
