@@ -8,6 +8,8 @@ Format (one table per result)::
     coq = ["FlowARProofs.Float.Primitives.fp_sum"]   # fully qualified; [] if not formalized
     status = "proved-from-trust-record"  # proved | proved-from-trust-record | not-formalized
     note = "..."                         # required (non-empty) for not-formalized
+    partial = true                       # optional: the Coq names prove only part of the
+                                         # result; the note must say what is missing
 
 ``load_paper_map`` raises ``PaperMapError`` (exit 2: bad input) on malformed maps;
 ``check_paper_map`` returns the entries whose names or statuses disagree with the graph (exit 1).
@@ -27,7 +29,7 @@ from py_bridge.errors import BridgeError
 
 PAPER_STATUSES = ("proved", "proved-from-trust-record", "not-formalized")
 _REQUIRED = ("paper", "name", "coq", "status")
-_KNOWN = frozenset(_REQUIRED) | {"note"}
+_KNOWN = frozenset(_REQUIRED) | {"note", "partial"}
 _BAD_GRAPH_STATUSES = frozenset({"axiom", "admitted", "uses-axiom"})
 
 
@@ -43,6 +45,7 @@ class Entry:
     coq: tuple[str, ...]
     status: str
     note: str
+    partial: bool = False
 
     @property
     def label(self) -> str:
@@ -82,6 +85,11 @@ def _entry_problems(i: int, raw: object) -> list[str]:
         problems.append(f"{where}: field 'note' must be a string")
     elif status == "not-formalized" and not note.strip():
         problems.append(f"{where}: field 'note' must explain why it is not formalized")
+    partial = raw.get("partial", False)
+    if not isinstance(partial, bool):
+        problems.append(f"{where}: field 'partial' must be true or false")
+    elif partial and not (isinstance(note, str) and note.strip()):
+        problems.append(f"{where}: field 'note' must say what is missing when 'partial' is true")
     if status in ("proved", "proved-from-trust-record") and isinstance(coq, list) and not coq:
         problems.append(f"{where}: field 'coq' is empty but status is {status!r}")
     return problems
@@ -112,6 +120,7 @@ def parse_paper_map(text: str, source: str = "paper_map.toml") -> list[Entry]:
                     tuple(c.strip() for c in raw["coq"]),
                     raw["status"],
                     raw.get("note", "").strip(),
+                    raw.get("partial", False),
                 )
             )
     if problems:

@@ -159,3 +159,16 @@ status = "proved"
     assert "graph says 'proved'" in problems[2]
     assert "entry 4 (L4)" in problems[3]
     assert "'proved-from-trust-record'" in problems[3]
+
+
+def test_partial_entries_need_a_note_and_are_flagged() -> None:
+    from py_bridge.paper_map import PaperMapError, parse_paper_map
+
+    good = ('[[entry]]\npaper = "T"\nname = "n"\ncoq = ["A.b"]\nstatus = "proved"\n'
+            'partial = true\nnote = "only the module, not the pipeline"\n')
+    (entry,) = parse_paper_map(good)
+    assert entry.partial
+    for bad, field in ((good.replace('note = "only the module, not the pipeline"\n', ""), "note"),
+                       (good.replace("partial = true", 'partial = "yes"'), "partial")):
+        with pytest.raises(PaperMapError, match=field):
+            parse_paper_map(bad)

@@ -366,3 +366,23 @@ Proof.
   assert (HB : B <= 2 * (n (fT F) * n (fLf F) * h) * q) by (unfold h in *; lia).
   unfold h in *. lia.
 Qed.
+
+(** The lower constant is positive as soon as there is a head and an AR
+    layer, so [flowar_work_theta] is a real [Θ(n⁴)] lower bound then (with no
+    head or no layer at all, there is no attention and [c₁ = 0]). *)
+Lemma theta_lo_pos F : (1 <= lH (fD F))%nat -> (1 <= fL F)%nat -> 1 <= theta_lo F.
+Proof.
+  intros HH HL. unfold theta_lo.
+  assert (1 <= n (lH (fD F))) by lia.
+  assert (1 <= n (fL F) + n (fT F) * n (fLf F)) by lia.
+  change 1 with (1 * 1). apply N.mul_le_mono; assumption.
+Qed.
+
+Corollary flowar_work_theta_pos p F K m :
+  (1 <= K)%nat -> (1 <= lH (fD F))%nat -> (1 <= fL F)%nat ->
+  1 <= theta_lo F
+  /\ theta_lo F * n (out_side K m) ^ 4 <= n (work (flowar_prog p (schedule F K m)))
+     <= theta_hi F * n (out_side K m) ^ 4.
+Proof.
+  intros HK HH HL. split; [apply theta_lo_pos; assumption|]. apply flowar_work_theta, HK.
+Qed.

@@ -119,7 +119,8 @@ def blueprint(
         present = tuple(c for c in e.coq if c in nodes)
         covered.update(present)
         bp.append(BlueprintNode(
-            id=f"paper-{e.index}", label=e.paper, title=e.name, members=present,
+            id=f"paper-{e.index}", label=e.paper,
+            title=f"{e.name} (partial)" if e.partial else e.name, members=present,
             status=_result_status(row, nodes),
             href=hrefs.get(present[0], "") if present else "",
             headline=any(c in headline for c in present), problems=tuple(row.problems),
