@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from py_bridge import cli
+from py_bridge.bench import run as bench_run
 
 
 def test_bench_rejects_non_increasing_sizes(
@@ -31,6 +32,26 @@ def test_bench_rejects_out_dir_that_is_a_file(
     assert code == 2
     assert "--out-dir" in capsys.readouterr().err
     assert target.read_text() == "x"
+
+
+def test_bench_unwritable_out_dir_exits_2_before_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a directory under a regular file cannot be created (even as root)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = blocker / "bench"
+
+    def no_run(*_: object) -> None:
+        raise AssertionError("the benchmark ran before the output directory was checked")
+
+    monkeypatch.setattr(bench_run, "run_bench", no_run)
+    code = cli.main(["bench", "--s0", "2", "3", "--out-dir", str(out), "--no-progress"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert str(out) in err[0]
+    assert blocker.read_text() == "x"
 
 
 def test_bench_small_run_writes_the_named_fields(tmp_path: Path) -> None:
