@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from py_bridge import cli
+from py_bridge.bench import NO_BOUND
 from py_bridge.bench import run as bench_run
 
 
@@ -20,6 +21,9 @@ def test_bench_rejects_non_increasing_sizes(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "--s0" in err[0]
+    with pytest.raises(SystemExit) as exc:   # argparse's usage error, one line, exit 2
+        cli.main(["bench", "--degree", "x", "--out-dir", str(out)])
+    assert exc.value.code == 2
     assert not out.exists()
 
 
@@ -68,4 +72,6 @@ def test_bench_small_run_writes_the_named_fields(tmp_path: Path) -> None:
     assert len(data["sizes"]) == len(data["times_exact"]) == 2
     assert all(t > 0 for t in data["times_exact"] + data["times_fast"])
     assert data["peak_rss_mb"] > 0
+    assert data["error_bound"] == NO_BOUND     # no proven fast-vs-exact bound yet
+    assert data["max_error"] < 1e-4
     assert (out / "bench_runtime.png").stat().st_size > 0
