@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from py_bridge import cli
+from py_bridge.bench import NO_BOUND
+from py_bridge.bench import run as bench_run
 
 
 def test_bench_rejects_non_increasing_sizes(
@@ -19,6 +21,9 @@ def test_bench_rejects_non_increasing_sizes(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "--s0" in err[0]
+    with pytest.raises(SystemExit) as exc:   # argparse's usage error, one line, exit 2
+        cli.main(["bench", "--degree", "x", "--out-dir", str(out)])
+    assert exc.value.code == 2
     assert not out.exists()
 
 
@@ -31,6 +36,26 @@ def test_bench_rejects_out_dir_that_is_a_file(
     assert code == 2
     assert "--out-dir" in capsys.readouterr().err
     assert target.read_text() == "x"
+
+
+def test_bench_unwritable_out_dir_exits_2_before_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a directory under a regular file cannot be created (even as root)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = blocker / "bench"
+
+    def no_run(*_: object) -> None:
+        raise AssertionError("the benchmark ran before the output directory was checked")
+
+    monkeypatch.setattr(bench_run, "run_bench", no_run)
+    code = cli.main(["bench", "--s0", "2", "3", "--out-dir", str(out), "--no-progress"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert str(out) in err[0]
+    assert blocker.read_text() == "x"
 
 
 def test_bench_small_run_writes_the_named_fields(tmp_path: Path) -> None:
@@ -47,4 +72,6 @@ def test_bench_small_run_writes_the_named_fields(tmp_path: Path) -> None:
     assert len(data["sizes"]) == len(data["times_exact"]) == 2
     assert all(t > 0 for t in data["times_exact"] + data["times_fast"])
     assert data["peak_rss_mb"] > 0
+    assert data["error_bound"] == NO_BOUND     # no proven fast-vs-exact bound yet
+    assert data["max_error"] < 1e-4
     assert (out / "bench_runtime.png").stat().st_size > 0

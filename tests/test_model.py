@@ -5,12 +5,15 @@ mutation sensitivity."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import fields, replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from py_bridge.errors import BridgeError
 from py_bridge.model import (
+    PRESETS,
     AttentionSpec,
     Engine,
     FlowARConfig,
@@ -22,6 +25,7 @@ from py_bridge.model import (
     flowar_forward,
     init_noise,
     init_weights,
+    load_model_config,
     mha,
     monomial_plan,
     tiny_config,
@@ -30,6 +34,7 @@ from py_bridge.model import (
 from py_bridge.model import attention as attention_mod
 from py_bridge.model import flowar as flowar_mod
 from py_bridge.model import modules as mod
+from py_bridge.obligations.config import load_config
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -462,3 +467,23 @@ def test_flow_matching_interpolation_and_euler_step() -> None:
     # two products and one sum per entry (interp), one product and one sum (Euler step)
     assert _counted(lambda e: mod.interp(e, 0.3, y, f0)).by_kind() == {"mul": 12, "add": 6}
     assert _counted(lambda e: mod.euler(e, f0, 0.5, v)).by_kind() == {"mul": 6, "add": 6}
+
+
+_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+@pytest.mark.parametrize("path", sorted(_CONFIGS.glob("*.toml")), ids=lambda p: p.stem)
+def test_presets_agree_with_the_shipped_toml_configs(path: Path) -> None:
+    from_toml = load_model_config(path)
+    preset = PRESETS[path.stem]()
+    for f in fields(preset):
+        if f.name != "name":
+            assert getattr(preset, f.name) == getattr(from_toml, f.name), (path.stem, f.name)
+    # the scale used is the TOML's rational, not 1/sqrt(dh)
+    sn, sd = load_config(path).attention_scale
+    assert preset.scale == sn / sd
+
+
+def test_a_config_the_model_cannot_represent_is_one_line() -> None:
+    with pytest.raises(BridgeError, match=r"flow_head\.\w+ .* differs from ar\."):
+        load_model_config(_CONFIGS / "uncovered" / "flowar-s-released.toml")

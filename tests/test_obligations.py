@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -28,13 +29,14 @@ from py_bridge.obligations import (
     check_config,
     dependents,
     fact_at_line,
+    library_names,
     parse_coq_error,
     parse_eval_values,
     render,
     write_results,
 )
 from py_bridge.obligations.config import coverage_problems, load_config, parse_config
-from py_bridge.obligations.facts import FACTS
+from py_bridge.obligations.facts import FACTS, PLANNED
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
@@ -294,8 +296,29 @@ def test_flowar_l_obligations_exit_0_with_a_checked_table(
     statuses = {f["id"]: f["status"] for f in data["facts"]}
     assert FAILED not in statuses.values()
     # a theorem that is not in this library is never shown as checked
-    assert statuses["val_kv_cached_work"] == "not yet proved"
     assert statuses["val_error_bound"] == "not yet proved"
+    # the closed forms that are in the library are checked by Coq, with their numbers
+    assert statuses["val_kv_cached_cost"] == "checked"
+    assert statuses["val_fast_work"] == "checked"
+    values = {f["id"]: f["values"] for f in data["facts"]}
+    kv = values["val_kv_cached_cost"]
+    assert kv["kv_cached_cost"] == kv["kv_ar_attn"] + kv["kv_fh_attn"] + kv["kv_rest"]
+    # the cache saves work: below the exact program's work (K = 5 scales, recomputation)
+    assert 0 < kv["kv_cached_cost"] < values["val_exact_work"]["work_total"]
+    assert values["val_fast_work"]["fast_work"] > 0
+
+
+@needs_library
+def test_every_needed_name_is_in_the_library_or_planned() -> None:
+    """A fact's `needs` names either exist in the built library's .glob files or are in the
+    explicit PLANNED list: a stale or misspelt name fails here instead of silently reading
+    "not yet proved"."""
+    modules = {n.rsplit(".", 1)[0] for f in FACTS for n in (*f.needs, f.theorem) if "." in n}
+    known = library_names(REPO, modules)
+    for f in FACTS:
+        for name in (*f.needs, f.theorem):
+            assert name in known or name in PLANNED, (f.id, name)
+    assert all(name not in known for name in PLANNED), "a planned name exists: wire it"
 
 
 @needs_library
@@ -445,3 +468,33 @@ def test_exact_work_witnesses_match_witnesses_runtime_v(config: str, key: str,
     name = load_config(CONFIGS / config).name
     w = json.loads((tmp_path / "witnesses" / f"{name}.json").read_text())["witnesses"]
     assert {k: w[f"work_{k}"]["value"] for k in expected} == expected
+
+
+def _least_taylor_degree(beta: int, target: int) -> int:
+    """Independent of the code under test: the least g with 9^β·β^(g+1)·A ≤ (g+1)!
+    (FastRank.v's criterion), by direct search."""
+    g = 0
+    while 9 ** beta * beta ** (g + 1) * target > math.factorial(g + 1):
+        g += 1
+    return g
+
+
+@needs_library
+@pytest.mark.parametrize(("scale", "beta"), [((1, 2), 1), ((1, 1), 2), ((3, 1), 6)])
+def test_fast_score_range_follows_the_attention_scale(
+    scale: tuple[int, int], beta: int, tmp_path: Path
+) -> None:
+    # tiny: d_h = 2, B = 1, n = 2, target 1/n^2. β = ⌈scale·d_h·B²⌉ (AttnStability's head_beta),
+    # i.e. 1, 2, 6 here, not ⌈√d_h⌉·B² = 2 whatever the scale.
+    config = tmp_path / "scaled.toml"
+    config.write_text((CONFIGS / "tiny.toml").read_text()
+                      .replace("attention_scale = [1, 2]",
+                               f"attention_scale = [{scale[0]}, {scale[1]}]"))
+    assert cli.main(["obligations", str(config), "--out", str(tmp_path / "r"),
+                     "--root", str(REPO)]) == 0
+    data = json.loads((tmp_path / "r" / "obligations" / "tiny.json").read_text())
+    values = {f["id"]: f["values"] for f in data["facts"]}["val_fast_degree"]
+    assert values["fast_beta"] == beta
+    assert values["fast_degree"] == _least_taylor_degree(beta, 2 ** 2)
+    g = values["fast_degree"]
+    assert values["fast_rank"] == math.comb(2 + g, g)

@@ -17,7 +17,6 @@ import math
 import os
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from py_bridge import atomic
+from py_bridge.errors import BridgeError
+from py_bridge.files import ensure_writable_dir
 from py_bridge.model import (
     AttentionSpec,
     Engine,
@@ -275,17 +277,6 @@ def run_bench(opts: BenchOptions) -> dict[str, Any]:
     return result
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_plots(result: dict[str, Any]) -> dict[str, bytes]:
     """PNG bytes: runtime vs n with the fitted lines; measured error vs the bound."""
     import io
@@ -336,15 +327,9 @@ def _png(fig: Any, io: Any, plt: Any) -> bytes:
 
 def write_outputs(result: dict[str, Any], out_dir: Path) -> list[Path]:
     """bench.json and the plots into ``out_dir``, each file written atomically."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = {"bench.json": (json.dumps(result, indent=2) + "\n").encode()}
     files.update(render_plots(result))
-    paths = []
-    for name, data in files.items():
-        path = out_dir / name
-        _atomic_write(path, data)
-        paths.append(path)
-    return paths
+    return [atomic.write_bytes(out_dir / name, data) for name, data in files.items()]
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -446,9 +431,10 @@ def run_from_args(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     out_dir: Path = args.out_dir
-    if out_dir.exists() and not out_dir.is_dir():
-        print(f"flowar-proofs bench: --out-dir {out_dir}: exists and is not a directory",
-              file=sys.stderr)
+    try:  # before the (long) run: an unusable output directory is bad input
+        ensure_writable_dir(out_dir, what="--out-dir output directory")
+    except BridgeError as err:
+        print(f"flowar-proofs bench: {err}", file=sys.stderr)
         return EXIT_USAGE
     opts = BenchOptions(s0s=s0s, degree=args.degree, beta=args.beta, seed=args.seed,
                         dtype=args.dtype, budget_s=args.budget, kernel_n=args.kernel_n,
@@ -457,7 +443,10 @@ def run_from_args(args: argparse.Namespace) -> int:
     try:
         result = run_bench(opts)
         paths = write_outputs(result, out_dir)
-    except (RuntimeError, OSError) as err:
+    except BridgeError as err:  # an output file could not be written: one line naming it
+        print(f"flowar-proofs bench: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except RuntimeError as err:
         print(f"flowar-proofs bench: {err}", file=sys.stderr)
         return EXIT_FAILED
     print(summary(result))

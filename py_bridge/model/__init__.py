@@ -11,7 +11,16 @@ and head functions next to ``flowar.layer`` / ``flowar.velocity`` and reuse
 """
 
 from .attention import AttentionSpec, attention_exact, attention_fast, mha, monomial_plan
-from .config import PRESETS, FlowARConfig, flowar_h, flowar_l, flowar_s, tiny_config
+from .config import (
+    PRESETS,
+    FlowARConfig,
+    flowar_h,
+    flowar_l,
+    flowar_s,
+    from_validated,
+    load_model_config,
+    tiny_config,
+)
 from .crosscheck import Mismatch, compare_counts, work_totals
 from .flowar import FlowAROutput, count_ops, flowar_forward
 from .ops import KINDS, Engine, OpCounter
@@ -21,5 +30,6 @@ __all__ = [
     "KINDS", "PRESETS", "AttentionSpec", "Engine", "FlowARConfig", "FlowAROutput",
     "FlowARWeights", "Mismatch", "OpCounter", "attention_exact", "attention_fast",
     "compare_counts", "count_ops", "flowar_forward", "flowar_h", "flowar_l", "flowar_s",
-    "init_noise", "init_weights", "mha", "monomial_plan", "tiny_config", "work_totals",
+    "from_validated", "init_noise", "load_model_config", "init_weights", "mha",
+    "monomial_plan", "tiny_config", "work_totals",
 ]
