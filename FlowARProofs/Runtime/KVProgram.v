@@ -16,7 +16,10 @@
       stage 3   row sums and numerators                                  (kv_den_at, kv_num_at)
       stage 4   division                                                 (mstage)
     v}
-    [kv_mha_at]: [H] heads in parallel, then the output projection [W_O].
+    [kv_mha_at]: [H] heads in parallel, then the output projection [W_O];
+    [kv_tl_at]: [Pipeline/Layer.v]'s pre-norm layer on the [M] new rows
+    with this attention; [kv_ar_at]: [L] such layers, the AR stage of
+    scale [i] on the newest block.
 
     Proved:
     - [kv_head_at_correct], [kv_mha_at_correct]: the programs compute the
@@ -25,19 +28,28 @@
       values of the earlier rows of [X] and the queries are the newest rows,
       this is row [C + t] of the recomputing block-causal multi-head
       attention [fmha] (via [Runtime/KVCache.v]'s [fmha_rows_kv]);
-    - [kv_mha_cost_of]: its exact cost under every cost model, the attention
-      part of [Runtime/KVCache.v]'s [kv_layer_cost]:
-      [H·(qkv_cost M + core_cost M (M·N)) + M·d·dot_cost (H·dh)].
+    - [kv_tl_at_correct]: with such a cache, the cached layer computes the
+      newest rows of the recomputing layer [ftlayer];
+    - [kv_ar_at_correct]: with the cache of every layer, the cached AR stage
+      computes FlowAR's condition [fcond] of scale [i] (the output the
+      recomputing [scale_at] hands to the flow head) from the newest block;
+    - [kv_mha_cost_of], [kv_layer_cost_of], [kv_ar_cost_of]: exact cost under
+      every cost model; the layer's is [Runtime/KVCache.v]'s [kv_layer_cost],
+      the stage's [L · kv_layer_cost (tok i) (ntok i)], the AR term of
+      [cached_scale_cost].
 
-    NOT done (docs/runtime.md, "KV cache"): the whole cached AR stage (the
-    layer around this attention, the cache carried from scale to scale in
-    the pipeline's state) as one program, hence [flowar_cached_work]. *)
+    NOT done (docs/runtime.md, "KV cache"): the cache is an INPUT of
+    [kv_ar_at] (its correctness assumes it holds the right keys and
+    values); the program that also emits the new rows' keys and values and
+    carries the cache from scale to scale in the pipeline's state, i.e. the
+    whole cached pipeline as one program and [flowar_cached_work], is not
+    built. *)
 From Coq Require Import List Arith NArith ZArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.
 From FlowARProofs.Modules Require Import AttnCommon LayerNorm Attention MLP FFN.
-From FlowARProofs.Pipeline Require Import Layer Scales.
-From FlowARProofs.Runtime Require Import ExactModules ExactCost ExactLayer KVPrefix KVCache.
+From FlowARProofs.Pipeline Require Import Layer Scales FlowAR.
+From FlowARProofs.Runtime Require Import ExactModules ExactCost ExactLayer Exact KVPrefix KVCache.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -350,6 +362,58 @@ Proof.
   rewrite (fffn_inner_rows p d dff M _ _ _ _ _ _ H2 t k Ht Hk). apply fffn_inner_shift.
 Qed.
 
+(** ** The cached AR stage of scale [i]
+
+    [L] cached layers on the [tok i] rows of the newest block; layer [l]'s
+    cache of head [h] at [oKc l h], [oVc l h] in [R]. *)
+Definition kv_ar_at p cfg i (oKc oVc : nat -> nat -> nat) go r : prog :=
+  iter (tok cfg i * dm cfg + r) (L cfg)
+       (fun l => kv_tl_at p (LD cfg) (tok cfg i) (ntok cfg i - tok cfg i) (oKc l) (oVc l)
+                          (off_ar cfg l) go r).
+
+(** Given, for every layer and head, the keys and values of the earlier
+    [ntok i − tok i] tokens (what a cache keeps: by [kv_cache_keys] they are
+    those computed at any earlier scale [j] with [ntok j] covering them),
+    the cached stage computes FlowAR's condition [fcond] of scale [i] from
+    the newest block of the sequence only. *)
+Theorem kv_ar_at_correct P p cfg G Ys i (oKc oVc : nat -> nat -> nat) (Kcs Vcs : nat -> nat -> mat) E :
+  let R := E ++ G in
+  let D := LD cfg in let d := dm cfg in
+  let C := ntok cfg i - tok cfg i in
+  (forall l h, l < L cfg -> h < lH D ->
+     block R (oKc l h) C (ldh D) (Kcs l h) /\ block R (oVc l h) C (ldh D) (Vcs l h)) ->
+  (forall l h jj k, l < L cfg -> h < lH D -> jj < C -> k < ldh D ->
+     let Z := flnaff P p d (rd G (off_ar cfg l + o_g1 D) 1 d) (rd G (off_ar cfg l + o_b1 D) 1 d)
+                (hidden P p cfg G Ys i l) in
+     Kcs l h jj k = fmatmul p d Z (rd G (off_ar cfg l + o_k D h) d (ldh D)) jj k
+     /\ Vcs l h jj k = fmatmul p d Z (rd G (off_ar cfg l + o_v D h) d (ldh D)) jj k) ->
+  peval P p (kv_ar_at p cfg i oKc oVc (length E) (length E + length G))
+    (flat (tok cfg i) d (fun t k => fseq p cfg G Ys i (C + t) k) ++ E ++ G)
+  = flat (tok cfg i) d (fcond P p cfg G Ys i) ++ E ++ G.
+Proof.
+  intros R D d C HKV Hcache.
+  pose proof (tok_le_ntok cfg i) as HMN.
+  assert (Hlim : forall t, t < tok cfg i -> lim_at cfg i (C + t) = C + tok cfg i).
+  { intros t Ht. rewrite lim_at_last by (unfold C; lia). unfold C. lia. }
+  assert (Hl : forall l, l <= L cfg ->
+    peval P p (iter (tok cfg i * dm cfg + (length E + length G)) l
+                 (fun l => kv_tl_at p (LD cfg) (tok cfg i) C (oKc l) (oVc l) (off_ar cfg l)
+                                    (length E) (length E + length G)))
+      (flat (tok cfg i) d (fun t k => fseq p cfg G Ys i (C + t) k) ++ E ++ G)
+    = flat (tok cfg i) d (fun t k => hidden P p cfg G Ys i l (C + t) k) ++ E ++ G).
+  { induction l as [|l IH]; intros Hl; cbn [iter].
+    - assert (Hw : tok cfg i * dm cfg + (length E + length G)
+                   = length (flat (tok cfg i) d (fun t k => fseq p cfg G Ys i (C + t) k) ++ E ++ G))
+        by (rewrite !app_length, flat_length; reflexivity).
+      rewrite Hw, idw_correct. reflexivity.
+    - rewrite peval_PSeq, IH by lia.
+      exact (kv_tl_at_correct P p D (tok cfg i) C (oKc l) (oVc l) (off_ar cfg l) (lim_at cfg i)
+               (hidden P p cfg G Ys i l) (Kcs l) (Vcs l) E G
+               (fun h Hh => HKV l h ltac:(lia) Hh)
+               (fun h jj k Hh Hj Hk => Hcache l h jj k ltac:(lia) Hh Hj Hk) Hlim). }
+  exact (Hl (L cfg) (le_n _)).
+Qed.
+
 (** ** Exact cost, under every cost model *)
 
 Local Notation n := N.of_nat.
@@ -417,6 +481,17 @@ Section cost.
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
     rewrite !lnaff_cost_of, kv_mha_cost_of, ffn_inner_cost_of, tl_res_cost_of.
     rewrite <- !Nat2N.inj_add. ring.
+  Qed.
+  (** The cached AR stage costs [L] cached layers: the AR term of
+      [Runtime/KVCache.v]'s [cached_scale_cost]. *)
+  Theorem kv_ar_cost_of p cfg i (oKc oVc : nat -> nat -> nat) go r :
+    n (wwork wt (kv_ar_at p cfg i oKc oVc go r))
+    = (n (L cfg) * kv_layer_cost cm (LD cfg) (tokN cfg i) (ntokN cfg i))%N.
+  Proof.
+    unfold kv_ar_at. rewrite ww_iter. apply n_sum_const. intros l _.
+    rewrite kv_layer_cost_of, tokN_of. pose proof (tok_le_ntok cfg i).
+    replace (ntok cfg i - tok cfg i + tok cfg i) with (ntok cfg i) by lia.
+    rewrite ntokN_of. reflexivity.
   Qed.
 End cost.
 
