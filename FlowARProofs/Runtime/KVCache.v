@@ -21,10 +21,13 @@
 
     With [Runtime/KVPrefix.v] ([ar_prefix], [kv_cache_keys]: the keys and
     values of older blocks are the same at every later scale) this is the
-    semantic argument that the cache is exact.  NOT proved (docs/runtime.md,
-    "KV cache"): the cached variant as a program, that program's
-    correctness, and hence that [flowar_cached_cost] is the work of a
-    verified program ([flowar_cached_work]). *)
+    semantic argument that the cache is exact.  [Runtime/KVProgram.v] builds
+    the cached layer and the cached AR stage as programs (cache as input),
+    proves them correct and that their cost is [kv_layer_cost] /
+    [L · kv_layer_cost].  NOT proved (docs/runtime.md, "KV cache"): the
+    whole cached pipeline as one program (the cache carried from scale to
+    scale), hence that [flowar_cached_cost] is the work of one verified
+    program ([flowar_cached_work]). *)
 From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block MatMul.

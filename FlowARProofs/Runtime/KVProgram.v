@@ -16,7 +16,10 @@
       stage 3   row sums and numerators                                  (kv_den_at, kv_num_at)
       stage 4   division                                                 (mstage)
     v}
-    [kv_mha_at]: [H] heads in parallel, then the output projection [W_O].
+    [kv_mha_at]: [H] heads in parallel, then the output projection [W_O];
+    [kv_tl_at]: [Pipeline/Layer.v]'s pre-norm layer on the [M] new rows
+    with this attention; [kv_ar_at]: [L] such layers, the AR stage of
+    scale [i] on the newest block.
 
     Proved:
     - [kv_head_at_correct], [kv_mha_at_correct]: the programs compute the
@@ -25,19 +28,28 @@
       values of the earlier rows of [X] and the queries are the newest rows,
       this is row [C + t] of the recomputing block-causal multi-head
       attention [fmha] (via [Runtime/KVCache.v]'s [fmha_rows_kv]);
-    - [kv_mha_cost_of]: its exact cost under every cost model, the attention
-      part of [Runtime/KVCache.v]'s [kv_layer_cost]:
-      [H·(qkv_cost M + core_cost M (M·N)) + M·d·dot_cost (H·dh)].
+    - [kv_tl_at_correct]: with such a cache, the cached layer computes the
+      newest rows of the recomputing layer [ftlayer];
+    - [kv_ar_at_correct]: with the cache of every layer, the cached AR stage
+      computes FlowAR's condition [fcond] of scale [i] (the output the
+      recomputing [scale_at] hands to the flow head) from the newest block;
+    - [kv_mha_cost_of], [kv_layer_cost_of], [kv_ar_cost_of]: exact cost under
+      every cost model; the layer's is [Runtime/KVCache.v]'s [kv_layer_cost],
+      the stage's [L · kv_layer_cost (tok i) (ntok i)], the AR term of
+      [cached_scale_cost].
 
-    NOT done (docs/runtime.md, "KV cache"): the whole cached AR stage (the
-    layer around this attention, the cache carried from scale to scale in
-    the pipeline's state) as one program, hence [flowar_cached_work]. *)
-From Coq Require Import List Arith NArith Lia.
+    NOT done (docs/runtime.md, "KV cache"): the cache is an INPUT of
+    [kv_ar_at] (its correctness assumes it holds the right keys and
+    values); the program that also emits the new rows' keys and values and
+    carries the cache from scale to scale in the pipeline's state, i.e. the
+    whole cached pipeline as one program and [flowar_cached_work], is not
+    built. *)
+From Coq Require Import List Arith NArith ZArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.
-From FlowARProofs.Modules Require Import AttnCommon Attention.
-From FlowARProofs.Pipeline Require Import Scales.
-From FlowARProofs.Runtime Require Import ExactModules ExactCost KVPrefix KVCache.
+From FlowARProofs.Modules Require Import AttnCommon LayerNorm Attention MLP FFN.
+From FlowARProofs.Pipeline Require Import Layer Scales FlowAR.
+From FlowARProofs.Runtime Require Import ExactModules ExactCost ExactLayer Exact KVPrefix KVCache.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -224,6 +236,184 @@ Proof.
   unfold fconcat. apply fkv_attn_cache; [intros; apply HK; auto|intros; apply HV; auto|exact Hr].
 Qed.
 
+(** ** One cached layer
+
+    [Pipeline/Layer.v]'s [tl_at] on the [M] new rows only, with the cached
+    attention in place of [mha_at]: on the state [flat X_new ++ R] ([R =
+    E ++ G], the layer's weights at [go + wo] in [R] as for [tl_at], head
+    [h]'s cached keys and values at [oKc h], [oVc h] in [R]). *)
+Definition kv_tl_at p D M C (oKc oVc : nat -> nat) wo go (r : nat) : prog :=
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let nd := M * d in
+  let g k o := k + go + (wo + o) in
+  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) M d) (keep 0 (nd + r)))
+  (PSeq (PPar (kv_mha_at 0 (fun h => 2 * nd + oKc h) (fun h => 2 * nd + oVc h)
+                        (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
+                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) M C d dh H d
+                        (lscale p D))
+              (keep nd (nd + r)))
+  (PSeq (tl_res M d r)
+  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) M d) (keep 0 (nd + r)))
+  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
+                            (g (2 * nd) (o_c2 D)) M d dff)
+              (keep nd (nd + r)))
+        (tl_res M d r))))).
+
+(** Row-wise modules commute with taking the rows from [C] on. *)
+Lemma flnaff_shift P p c G B Y C t l :
+  flnaff P p c G B (fun t k => Y (C + t) k) t l = flnaff P p c G B Y (C + t) l.
+Proof. reflexivity. Qed.
+
+Lemma fffn_inner_shift p d dff Y W1 b1 W2 b2 C t k :
+  fffn_inner p d dff (fun t k => Y (C + t) k) W1 b1 W2 b2 t k = fffn_inner p d dff Y W1 b1 W2 b2 (C + t) k.
+Proof. reflexivity. Qed.
+
+Local Ltac bw := apply block_weights; [rewrite ?app_length, ?flat_length; lia|reflexivity].
+
+Lemma block_after pre R off r c A :
+  block R off r c A -> block (pre ++ R) (length pre + off) r c A.
+Proof. apply block_app_r. Qed.
+
+(** The cached layer computes the newest rows of the recomputing layer
+    [ftlayer], provided the cache holds, for every head, the keys and
+    values of the [C] earlier rows of [LN₁(X)], and the new rows see all
+    [C + M] keys. *)
+Theorem kv_tl_at_correct P p D M C (oKc oVc : nat -> nat) wo (lim : nat -> nat) X
+    (Kcs Vcs : nat -> mat) E G :
+  let R := E ++ G in
+  let W o r c := rd G (wo + o) r c in
+  let Z := flnaff P p (ld D) (W (o_g1 D) 1 (ld D)) (W (o_b1 D) 1 (ld D)) X in
+  (forall h, h < lH D -> block R (oKc h) C (ldh D) (Kcs h) /\ block R (oVc h) C (ldh D) (Vcs h)) ->
+  (forall h jj k, h < lH D -> jj < C -> k < ldh D ->
+     Kcs h jj k = fmatmul p (ld D) Z (W (o_k D h) (ld D) (ldh D)) jj k
+     /\ Vcs h jj k = fmatmul p (ld D) Z (W (o_v D h) (ld D) (ldh D)) jj k) ->
+  (forall t, t < M -> lim (C + t) = C + M) ->
+  peval P p (kv_tl_at p D M C oKc oVc wo (length E) (length E + length G))
+    (flat M (ld D) (fun t k => X (C + t) k) ++ E ++ G)
+  = flat M (ld D) (fun t k => ftlayer P p D G wo lim X (C + t) k) ++ E ++ G.
+Proof.
+  intros R W Z HKV Hcache Hlim. unfold kv_tl_at.
+  set (d := ld D). set (H := lH D). set (dh := ldh D). set (dff := ldff D).
+  set (go := length E). fold R. fold R in HKV.
+  set (Xn := fun t k => X (C + t) k).
+  assert (HR : length R = go + length G) by (subst R go; apply app_length).
+  (* LN₁ *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ M d Xn (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  set (Zn := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) Xn).
+  (* cached attention *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (kv_mha_at_correct P p _ 0 _ _ _ _ _ _ M C d dh H d (lscale p D) Zn Kcs Vcs
+             (fun h => rd G (wo + o_q D h) d dh) (fun h => rd G (wo + o_k D h) d dh)
+             (fun h => rd G (wo + o_v D h) d dh) (rd G (wo + o_o D) (H * dh) d)).
+  2: apply block_front.
+  2: { intros h Hh. destruct (HKV h Hh) as [HK HV].
+       assert (Hl : length (flat M d Zn ++ flat M d Xn) = 2 * (M * d))
+         by (rewrite app_length, !flat_length; lia).
+       rewrite app_assoc. repeat split.
+       - rewrite <- Hl. apply block_after, HK.
+       - rewrite <- Hl. apply block_after, HV.
+       - bw.
+       - bw.
+       - bw. }
+  2: { rewrite app_assoc. bw. }
+  rewrite (keep_app P p (flat M d Zn) (flat M d Xn ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  set (A' := fkv_mha P p d dh H (lscale p D) C M Zn Kcs Vcs _ _ _ _).
+  (* first residual *)
+  rewrite peval_PSeq, (tl_res_correct P p M d A' Xn R) by lia.
+  set (X1' := fun i j => fadd p (Xn i j) (A' i j)).
+  (* LN₂ *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ M d X1' (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  set (Z2 := flnaff P p d _ _ X1').
+  (* FFN_inner *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ M d dff Z2 (rd G (wo + o_w1 D) d dff)
+             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
+  2: apply block_front.
+  2-5: rewrite app_assoc; bw.
+  rewrite (keep_app P p (flat M d Z2) (flat M d X1' ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  (* second residual *)
+  rewrite (tl_res_correct P p M d _ X1' R) by lia.
+  apply (f_equal (fun l => l ++ R)).
+  (* the newest rows of the recomputing layer *)
+  set (X1 := ftattn P p D G wo lim X).
+  assert (H1 : rows_eq M d X1' (fun t k => X1 (C + t) k)).
+  { intros t k Ht Hk. unfold X1', X1, ftattn. cbv zeta. apply (f_equal (fadd p (X (C + t) k))).
+    unfold A'. exact (kv_mha_rows P p d dh H d (lscale p D) lim C M Z Kcs Vcs _ _ _ _ t k
+                        (fun h jj k Hh Hj Hk => proj1 (Hcache h jj k Hh Hj Hk))
+                        (fun h jj k Hh Hj Hk => proj2 (Hcache h jj k Hh Hj Hk)) (Hlim t Ht)). }
+  apply flat_ext. intros t k Ht Hk. unfold ftlayer. fold X1.
+  rewrite (H1 t k Ht Hk). apply (f_equal (fadd p _)). unfold Z2, ftmlp. cbv zeta.
+  assert (H2 : rows_eq M d (flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1')
+                 (fun t k => flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1 (C + t) k)).
+  { intros t' k' Ht' Hk'. rewrite (flnaff_rows P p d M _ _ X1' (fun t k => X1 (C + t) k) H1 t' k' Ht' Hk').
+    apply flnaff_shift. }
+  rewrite (fffn_inner_rows p d dff M _ _ _ _ _ _ H2 t k Ht Hk). apply fffn_inner_shift.
+Qed.
+
+(** ** The cached AR stage of scale [i]
+
+    [L] cached layers on the [tok i] rows of the newest block; layer [l]'s
+    cache of head [h] at [oKc l h], [oVc l h] in [R]. *)
+Definition kv_ar_at p cfg i (oKc oVc : nat -> nat -> nat) go r : prog :=
+  iter (tok cfg i * dm cfg + r) (L cfg)
+       (fun l => kv_tl_at p (LD cfg) (tok cfg i) (ntok cfg i - tok cfg i) (oKc l) (oVc l)
+                          (off_ar cfg l) go r).
+
+(** Given, for every layer and head, the keys and values of the earlier
+    [ntok i − tok i] tokens (what a cache keeps: by [kv_cache_keys] they are
+    those computed at any earlier scale [j] with [ntok j] covering them),
+    the cached stage computes FlowAR's condition [fcond] of scale [i] from
+    the newest block of the sequence only. *)
+Theorem kv_ar_at_correct P p cfg G Ys i (oKc oVc : nat -> nat -> nat) (Kcs Vcs : nat -> nat -> mat) E :
+  let R := E ++ G in
+  let D := LD cfg in let d := dm cfg in
+  let C := ntok cfg i - tok cfg i in
+  (forall l h, l < L cfg -> h < lH D ->
+     block R (oKc l h) C (ldh D) (Kcs l h) /\ block R (oVc l h) C (ldh D) (Vcs l h)) ->
+  (forall l h jj k, l < L cfg -> h < lH D -> jj < C -> k < ldh D ->
+     let Z := flnaff P p d (rd G (off_ar cfg l + o_g1 D) 1 d) (rd G (off_ar cfg l + o_b1 D) 1 d)
+                (hidden P p cfg G Ys i l) in
+     Kcs l h jj k = fmatmul p d Z (rd G (off_ar cfg l + o_k D h) d (ldh D)) jj k
+     /\ Vcs l h jj k = fmatmul p d Z (rd G (off_ar cfg l + o_v D h) d (ldh D)) jj k) ->
+  peval P p (kv_ar_at p cfg i oKc oVc (length E) (length E + length G))
+    (flat (tok cfg i) d (fun t k => fseq p cfg G Ys i (C + t) k) ++ E ++ G)
+  = flat (tok cfg i) d (fcond P p cfg G Ys i) ++ E ++ G.
+Proof.
+  intros R D d C HKV Hcache.
+  pose proof (tok_le_ntok cfg i) as HMN.
+  assert (Hlim : forall t, t < tok cfg i -> lim_at cfg i (C + t) = C + tok cfg i).
+  { intros t Ht. rewrite lim_at_last by (unfold C; lia). unfold C. lia. }
+  assert (Hl : forall l, l <= L cfg ->
+    peval P p (iter (tok cfg i * dm cfg + (length E + length G)) l
+                 (fun l => kv_tl_at p (LD cfg) (tok cfg i) C (oKc l) (oVc l) (off_ar cfg l)
+                                    (length E) (length E + length G)))
+      (flat (tok cfg i) d (fun t k => fseq p cfg G Ys i (C + t) k) ++ E ++ G)
+    = flat (tok cfg i) d (fun t k => hidden P p cfg G Ys i l (C + t) k) ++ E ++ G).
+  { induction l as [|l IH]; intros Hl; cbn [iter].
+    - assert (Hw : tok cfg i * dm cfg + (length E + length G)
+                   = length (flat (tok cfg i) d (fun t k => fseq p cfg G Ys i (C + t) k) ++ E ++ G))
+        by (rewrite !app_length, flat_length; reflexivity).
+      rewrite Hw, idw_correct. reflexivity.
+    - rewrite peval_PSeq, IH by lia.
+      exact (kv_tl_at_correct P p D (tok cfg i) C (oKc l) (oVc l) (off_ar cfg l) (lim_at cfg i)
+               (hidden P p cfg G Ys i l) (Kcs l) (Vcs l) E G
+               (fun h Hh => HKV l h ltac:(lia) Hh)
+               (fun h jj k Hh Hj Hk => Hcache l h jj k ltac:(lia) Hh Hj Hk) Hlim). }
+  exact (Hl (L cfg) (le_n _)).
+Qed.
+
 (** ** Exact cost, under every cost model *)
 
 Local Notation n := N.of_nat.
@@ -281,4 +471,43 @@ Section cost.
     destruct HS as [HS|HS]; [|assert (M = 0) by lia; subst; cbn; lia].
     lia.
   Qed.
+  (** One cached layer costs [Runtime/KVCache.v]'s [kv_layer_cost]: the
+      closed form of [flowar_cached_cost] per layer is the cost of this
+      program. *)
+  Theorem kv_layer_cost_of p D M C (oKc oVc : nat -> nat) wo go r :
+    n (wwork wt (kv_tl_at p D M C oKc oVc wo go r)) = kv_layer_cost cm D (n M) (n (C + M)).
+  Proof.
+    unfold kv_tl_at, kv_layer_cost.
+    rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
+    rewrite !lnaff_cost_of, kv_mha_cost_of, ffn_inner_cost_of, tl_res_cost_of.
+    rewrite <- !Nat2N.inj_add. ring.
+  Qed.
+  (** The cached AR stage costs [L] cached layers: the AR term of
+      [Runtime/KVCache.v]'s [cached_scale_cost]. *)
+  Theorem kv_ar_cost_of p cfg i (oKc oVc : nat -> nat -> nat) go r :
+    n (wwork wt (kv_ar_at p cfg i oKc oVc go r))
+    = (n (L cfg) * kv_layer_cost cm (LD cfg) (tokN cfg i) (ntokN cfg i))%N.
+  Proof.
+    unfold kv_ar_at. rewrite ww_iter. apply n_sum_const. intros l _.
+    rewrite kv_layer_cost_of, tokN_of. pose proof (tok_le_ntok cfg i).
+    replace (ntok cfg i - tok cfg i + tok cfg i) with (ntok cfg i) by lia.
+    rewrite ntokN_of. reflexivity.
+  Qed.
 End cost.
+
+(** The same for [work]. *)
+Corollary kv_layer_exact_work p D M C (oKc oVc : nat -> nat) wo go r :
+  N.of_nat (work (kv_tl_at p D M C oKc oVc wo go r))
+  = kv_layer_cost unit_cost D (N.of_nat M) (N.of_nat (C + M)).
+Proof. rewrite work_wwork. apply kv_layer_cost_of. Qed.
+
+(** Non-vacuity: a small layer ([d = 4], 2 heads of width 2, FFN 16) on
+    [M = 4] new rows with [C = 1] cached row, counted on the program itself;
+    the recomputing layer on all 5 rows (block-causal [1; 4]) costs more. *)
+Definition kv_ex_D : LDims := {| ld := 4; lH := 2; ldh := 2; ldff := 16; lsn := 1%Z; lsd := 2%Z |}%nat.
+
+Example kv_layer_work_ex :
+  N.of_nat (work (kv_tl_at 8 kv_ex_D 4 1 (fun _ => 0) (fun _ => 0) 0 0 0)) = 2192%N
+  /\ kv_layer_cost unit_cost kv_ex_D 4 5 = 2192%N
+  /\ N.of_nat (work (tl_at 8 kv_ex_D 5 (bc_lim [1; 4]) 0 0 0)) = 2660%N.
+Proof. vm_compute. repeat split. Qed.
