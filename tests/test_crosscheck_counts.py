@@ -155,3 +155,13 @@ def test_a_changed_witness_constant_fails(witnesses: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert (f"MISMATCH config=tiny module={counts.ALL} kind=exp expected={coq_value + 1} "
             f"got={coq_value}") in out
+
+
+def test_malformed_witnesses_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    (tmp_path / "tiny.json").write_text("{not json")
+    assert cli.main(["crosscheck", "--root", str(REPO), "--only", "counts",
+                     "--witnesses", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "tiny.json" in err
+    assert "Traceback" not in err
