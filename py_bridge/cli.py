@@ -31,7 +31,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from py_bridge import __version__, atomic, audit, coq, crosscheck, files, graph, obligations, report
+from py_bridge import (
+    __version__,
+    atomic,
+    audit,
+    coq,
+    crosscheck,
+    files,
+    graph,
+    obligations,
+    provenance,
+    report,
+)
 from py_bridge.coq.build import run_build
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import (
@@ -449,24 +460,31 @@ def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
 def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
                 timeout: float, witnesses: Path | None, out: Path | None) -> int:
     ok = True
+    doc: dict[str, Any] = {}
+    configs = sorted((root / "configs").glob("*.toml"))
     if only in (None, "counts"):
         if witnesses is not None and not witnesses.is_dir():
             raise BridgeError(f"{witnesses}: witnesses directory: not a directory")
-        configs = sorted((root / "configs").glob("*.toml"))
         _progress(f"crosscheck counts: numpy op counts vs Coq witnesses ({len(configs)} configs)")
         counts = crosscheck.counts_check(root, configs, witnesses_dir=witnesses,
                                          timeout=timeout, mutation=mutate)
         for line in crosscheck.counts_report_lines(counts):
             print(line)
-        if out is not None:
-            atomic.write_json(out / "crosscheck.json", crosscheck.counts_report_json(counts))
+        doc = crosscheck.counts_report_json(counts)
         ok = counts.ok
     if only in (None, "eval"):
         _progress("crosscheck: coqc EvalTiny.v (vm_compute of the tiny config, ~15 s) and numpy")
         result = crosscheck.eval_check(root=root, seed=seed, mutation=mutate, timeout=timeout)
-        for line in crosscheck.report_lines(result):
+        lines = crosscheck.report_lines(result)
+        for line in lines:
             print(line)
+        doc["eval"] = {"ok": result.ok, "lines": lines[:20]}
         ok = ok and result.ok
+    if out is not None and "configs" in doc:
+        inputs = [*configs, *(sorted(witnesses.glob("*.json")) if witnesses else [])]
+        command = ["crosscheck", *(["--mutate", mutate] if mutate else [])]
+        atomic.write_json(out / "crosscheck.json",
+                          {**doc, "provenance": provenance.collect(root, command, inputs)})
     return EXIT_OK if ok else EXIT_FAILED
 
 

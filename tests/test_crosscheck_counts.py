@@ -111,6 +111,7 @@ def test_numpy_counts_equal_coq_for_every_config(
     out = capsys.readouterr().out
     data = json.loads((tmp_path / "crosscheck.json").read_text())
     assert data["ok"] is True
+    assert data["provenance"]["command"] == "flowar-proofs crosscheck"
     assert data["error"]["bound"] is None  # no pipeline bound proved: no number is invented
     names = {load_config(p).name for p in CONFIGS}
     assert {c["config"] for c in data["configs"]} == names
