@@ -31,7 +31,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from py_bridge import __version__, audit, coq, crosscheck, files, graph, obligations, report
+from py_bridge import (
+    __version__,
+    atomic,
+    audit,
+    coq,
+    crosscheck,
+    files,
+    graph,
+    obligations,
+    provenance,
+    report,
+)
 from py_bridge.coq.build import run_build
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import (
@@ -62,6 +73,7 @@ examples:
                                          the constants Coq computes -> report/witnesses/tiny.json
   flowar-proofs crosscheck               Coq's vm_compute of a tiny config = numpy, bit for bit
   flowar-proofs crosscheck --mutate mask a broken numpy model must fail (exit 1)
+  flowar-proofs crosscheck --only counts numpy op counts = Coq's closed forms, every config
   flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
@@ -392,20 +404,22 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
     read_name_list(args.allowlist or root / audit.ALLOWLIST_FILE, what="allowlist")
     read_name_list(args.targets or root / audit.TARGETS_FILE, what="audit targets")
 
-    _progress("step 1/5: build")
+    _progress("step 1/6: build")
     if _run_build(args, root) != EXIT_OK:
         print("flowar-proofs all: the build failed; audit, graph and report not run.")
         return EXIT_FAILED
-    _progress("step 2/5: audit")
+    _progress("step 2/6: audit")
     audit_result = _audit(args, root, source_only=False, output=out / "audit.json",
                           command=["all"])
     codes = {"audit": EXIT_OK if audit_result.ok else EXIT_FAILED}
-    _progress("step 3/5: graph")
+    _progress("step 3/6: graph")
     args.out = out
     codes["graph"] = _graph(args, root, page=True)
-    _progress("step 4/5: obligations and witnesses of configs/*.toml")
+    _progress("step 4/6: obligations and witnesses of configs/*.toml")
     codes["obligations"] = _obligations_all(root, out, _coqc_timeout(args.timeout))
-    _progress("step 5/5: report")
+    _progress("step 5/6: crosscheck (op counts numpy = Coq, tiny evaluation)")
+    codes["crosscheck"] = _crosscheck_all(root, out, _coqc_timeout(args.timeout))
+    _progress("step 6/6: report")
     codes["report"] = _report(root, out, args.paper_map)
     print()
     print("=" * 72)
@@ -433,17 +447,68 @@ def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=_positive_float, default=None,
                    help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
+    p.add_argument("--only", choices=("counts", "eval"), default=None,
+                   help="run only the op-count check (numpy = Coq's witnesses, per kind, for "
+                        "every configs/*.toml) or only the tiny evaluation (default: both)")
+    p.add_argument("--witnesses", type=Path, default=None, metavar="DIR",
+                   help="read Coq's witnesses from DIR/<name>.json (written by `witnesses`) "
+                        "instead of computing them now with coqc")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write OUT/crosscheck.json (the counts check's table)")
+
+
+def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
+                timeout: float, witnesses: Path | None, out: Path | None) -> int:
+    ok = True
+    doc: dict[str, Any] = {}
+    configs = sorted((root / "configs").glob("*.toml"))
+    if only in (None, "counts"):
+        if witnesses is not None and not witnesses.is_dir():
+            raise BridgeError(f"{witnesses}: witnesses directory: not a directory")
+        _progress(f"crosscheck counts: numpy op counts vs Coq witnesses ({len(configs)} configs)")
+        counts = crosscheck.counts_check(root, configs, witnesses_dir=witnesses,
+                                         timeout=timeout, mutation=mutate)
+        for line in crosscheck.counts_report_lines(counts):
+            print(line)
+        doc = crosscheck.counts_report_json(counts)
+        ok = counts.ok
+    if only in (None, "eval"):
+        _progress("crosscheck: coqc EvalTiny.v (vm_compute of the tiny config, ~15 s) and numpy")
+        result = crosscheck.eval_check(root=root, seed=seed, mutation=mutate, timeout=timeout)
+        lines = crosscheck.report_lines(result)
+        for line in lines:
+            print(line)
+        doc["eval"] = {"ok": result.ok, "lines": lines[:20]}
+        ok = ok and result.ok
+    if out is not None and "configs" in doc:
+        inputs = [*configs, *(sorted(witnesses.glob("*.json")) if witnesses else [])]
+        command = ["crosscheck", *(["--mutate", mutate] if mutate else [])]
+        atomic.write_json(out / "crosscheck.json",
+                          {**doc, "provenance": provenance.collect(root, command, inputs)})
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def _crosscheck_all(root: Path, out: Path, timeout: float) -> int:
+    """The crosscheck step of `all`: the counts of every config against the witnesses the
+    previous step wrote to OUT/witnesses, then the tiny evaluation; skipped (with a note)
+    in a project without configs/*.toml (not the FlowAR development)."""
+    if not sorted((root / "configs").glob("*.toml")):
+        print("crosscheck: skipped (no configs/*.toml in this project)")
+        return EXIT_OK
+    try:
+        return _crosscheck(root, only=None, seed=0, mutate=None, timeout=timeout,
+                           witnesses=out / "witnesses", out=out)
+    except BridgeError as err:
+        print(f"FAIL crosscheck: {_one_line(err)}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _run_crosscheck(args: argparse.Namespace, root: Path) -> int:
     timeout = args.timeout or coq.timeout_from_env("FLOWAR_COQC_TIMEOUT",
                                                    crosscheck.DEFAULT_TIMEOUT)
-    _progress("crosscheck: coqc EvalTiny.v (vm_compute of the tiny config, ~15 s) and numpy")
-    result = crosscheck.eval_check(root=root, seed=args.seed, mutation=args.mutate,
-                                   timeout=timeout)
-    for line in crosscheck.report_lines(result):
-        print(line)
-    return EXIT_OK if result.ok else EXIT_FAILED
+    out = files.ensure_writable_dir(args.out) if args.out is not None else None
+    return _crosscheck(root, only=args.only, seed=args.seed, mutate=args.mutate,
+                       timeout=timeout, witnesses=args.witnesses, out=out)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Cross-checks between the Coq development and the numpy model.
 
+``counts_check`` (module ``counts``): the numpy model's op counts per kind equal Coq's
+closed forms (the runtime witnesses) for every config.
 ``eval_check`` (module ``evaltiny``): Coq's own evaluation (``vm_compute``) of the FlowAR
 float semantics at p = 53 on a tiny config, with the computable exp/sqrt of
 Float/Computable.v, equals the numpy model run with the same rounding
@@ -19,6 +21,9 @@ from pathlib import Path
 
 from .. import coq
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, BridgeError
+from .counts import CountsReport, counts_check
+from .counts import report_json as counts_report_json
+from .counts import report_lines as counts_report_lines
 from .evaltiny import (
     DEFAULT_ULP_BOUND,
     MUTATIONS,
@@ -89,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_ULP_BOUND", "MUTATIONS", "EvalReport", "ExactEngine",
-           "Mismatch",
+__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_ULP_BOUND", "MUTATIONS", "CountsReport", "EvalReport",
+           "ExactEngine", "Mismatch", "counts_check", "counts_report_json", "counts_report_lines",
            "eval_check", "fexp_c", "from_flt", "fsqrt_c", "g_vector", "main", "render_coq",
            "report_lines", "tiny_eval_config", "to_flt", "ulp_distance"]

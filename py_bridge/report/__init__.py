@@ -185,10 +185,12 @@ def report_context(
     problems: Sequence[Problem],
     prov: Mapping[str, Any],
     configs: Sequence[Mapping[str, Any]] = (),
+    crosscheck: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The template context of index.html (pure)."""
     return {
         "configs": list(configs),
+        "crosscheck": crosscheck,
         "title": "FlowAR proofs: report",
         "audit": audit,
         "graph": graph,
@@ -219,6 +221,17 @@ def config_rows(out: Path) -> list[dict[str, Any]]:
                      "facts": data["facts"], "source": data.get("source", ""),
                      "witnesses": f"witnesses/{name}.json" if witnesses.is_file() else None})
     return rows
+
+
+def crosscheck_view(out: Path) -> dict[str, Any] | None:
+    """OUT/crosscheck.json (`flowar-proofs crosscheck --out` / `all`), checked for shape."""
+    path = out / "crosscheck.json"
+    data = _read_json(path)
+    if data is None:
+        return None
+    for key, kind in (("ok", bool), ("configs", list), ("error", dict), ("per_module", str)):
+        _require(data, path, key, kind)
+    return data
 
 
 @dataclass
@@ -270,7 +283,7 @@ def build_report(
     prov = provenance.collect(root, command, [p for p in inputs if p.exists()])
     configs = config_rows(out)
     ctx = report_context(a_view, graph, g_fresh, rows, counts, (out / "graph.html").is_file(),
-                         problems, prov, configs)
+                         problems, prov, configs, crosscheck_view(out))
     index = atomic.write_text(out / "index.html", render_template("index.html.j2", **ctx))
     stale = [name for name, fr in (("audit.json", a_view.fresh), ("graph.json", g_fresh))
              if fr is not None and fr.stale]
