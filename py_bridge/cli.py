@@ -43,6 +43,7 @@ from py_bridge import (
     provenance,
     report,
 )
+from py_bridge.argtypes import positive_float, positive_int
 from py_bridge.coq.build import run_build
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import (
@@ -90,26 +91,6 @@ def _progress(line: str) -> None:
     print(f"[flowar-proofs] {line}", file=sys.stderr, flush=True)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be positive")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be positive")
-    return value
-
-
 # --------------------------------------------------------------------------------------------
 # Options shared by several subcommands
 
@@ -120,9 +101,9 @@ def _opt_out(p: argparse.ArgumentParser) -> None:
 
 
 def _opts_build(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", "-j", type=_positive_int, default=2,
+    p.add_argument("--jobs", "-j", type=positive_int, default=2,
                    help="parallel coqc jobs (default 2)")
-    p.add_argument("--build-timeout", type=_positive_float, default=None,
+    p.add_argument("--build-timeout", type=positive_float, default=None,
                    help="seconds for the whole build (default $FLOWAR_BUILD_TIMEOUT or "
                         f"{coq.DEFAULT_BUILD_TIMEOUT:.0f})")
 
@@ -136,10 +117,10 @@ def _opt_lists(p: argparse.ArgumentParser) -> None:
 
 def _opts_audit_common(p: argparse.ArgumentParser) -> None:
     _opt_lists(p)
-    p.add_argument("--coqc-timeout", type=_positive_float, default=None,
+    p.add_argument("--coqc-timeout", type=positive_float, default=None,
                    help="seconds for the Print Assumptions coqc run (default "
                         f"$FLOWAR_COQC_TIMEOUT or {coq.DEFAULT_COQC_TIMEOUT:.0f})")
-    p.add_argument("--coqchk-timeout", type=_positive_float, default=None,
+    p.add_argument("--coqchk-timeout", type=positive_float, default=None,
                    help="seconds for coqchk (default $FLOWAR_COQCHK_TIMEOUT or "
                         f"{coq.DEFAULT_COQCHK_TIMEOUT:.0f})")
 
@@ -152,7 +133,7 @@ def _opts_graph_common(p: argparse.ArgumentParser) -> None:
                    help=f"module of the headline theorems (default {graph.DEFAULT_MAIN_MODULE})")
     p.add_argument("--paper-map", type=Path, default=None,
                    help="paper map (default ROOT/paper_map.toml, if present)")
-    p.add_argument("--timeout", type=_positive_float, default=None,
+    p.add_argument("--timeout", type=positive_float, default=None,
                    help="seconds per coqc / coqdoc / dot run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{coq.DEFAULT_COQC_TIMEOUT:.0f})")
 
@@ -281,7 +262,7 @@ def _run_report(args: argparse.Namespace, root: Path) -> int:
 def _opts_obligations(p: argparse.ArgumentParser) -> None:
     p.add_argument("config", type=Path, metavar="CONFIG", help="FlowAR config (TOML)")
     _opt_out(p)
-    p.add_argument("--timeout", type=_positive_float, default=None,
+    p.add_argument("--timeout", type=positive_float, default=None,
                    help="seconds per coqc run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{coq.DEFAULT_COQC_TIMEOUT:.0f})")
 
@@ -444,7 +425,7 @@ def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
                    help="seed of the tiny config's weights and noise (default 0)")
     p.add_argument("--mutate", choices=crosscheck.MUTATIONS, default=None,
                    help="break the numpy model this way; the check must then fail")
-    p.add_argument("--timeout", type=_positive_float, default=None,
+    p.add_argument("--timeout", type=positive_float, default=None,
                    help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
     p.add_argument("--only", choices=("counts", "eval"), default=None,

@@ -128,3 +128,15 @@ def test_options_cannot_be_abbreviated(capsys: pytest.CaptureFixture[str]) -> No
         cli.main(["audit", "--source", "--root", "."])
     assert info.value.code == 2
     assert "unrecognized arguments: --source" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-3", "soon"])
+def test_timeouts_must_be_positive_finite_numbers(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["audit", "--source-only", "--coqc-timeout", value])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--coqc-timeout" in err
+    assert "Traceback" not in err

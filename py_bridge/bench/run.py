@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from py_bridge import atomic
+from py_bridge.argtypes import positive_float, positive_int
 from py_bridge.errors import BridgeError
 from py_bridge.files import ensure_writable_dir
 from py_bridge.model import (
@@ -355,26 +356,6 @@ def summary(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 1")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text!r}: must be a positive number")
-    return value
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line, exit 2
         print(f"flowar-proofs bench: {message}", file=sys.stderr)
@@ -383,19 +364,19 @@ class _Parser(argparse.ArgumentParser):
 
 def add_bench_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `flowar-proofs bench` (shared by this module's parser and the CLI)."""
-    p.add_argument("--s0", type=_positive_int, nargs="+", default=list(DEFAULT_S0S),
+    p.add_argument("--s0", type=positive_int, nargs="+", default=list(DEFAULT_S0S),
                    help="first-scale sides of the family (n = 4*s0); at least 2, increasing")
-    p.add_argument("--degree", type=_positive_int, default=4, help="Taylor degree g")
-    p.add_argument("--beta", type=_positive_float, default=0.5,
+    p.add_argument("--degree", type=positive_int, default=4, help="Taylor degree g")
+    p.add_argument("--beta", type=positive_float, default=0.5,
                    help="guaranteed bound on |attention score| of the seeded weights")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
-    p.add_argument("--budget", type=_positive_float, default=450.0,
+    p.add_argument("--budget", type=positive_float, default=450.0,
                    help="seconds for the scaling runs; larger sizes predicted to overrun "
                         "are skipped")
-    p.add_argument("--kernel-n", type=_positive_int, default=4096)
-    p.add_argument("--kernel-dh", type=_positive_int, default=64)
-    p.add_argument("--matmul-n", type=_positive_int, default=1024,
+    p.add_argument("--kernel-n", type=positive_int, default=4096)
+    p.add_argument("--kernel-dh", type=positive_int, default=64)
+    p.add_argument("--matmul-n", type=positive_int, default=1024,
                    help="side of the square matmul whose throughput is the reference")
     p.add_argument("--out-dir", type=Path, default=Path("report"))
     p.add_argument("--no-progress", action="store_true")
