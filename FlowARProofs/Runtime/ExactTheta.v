@@ -339,6 +339,32 @@ Proof.
   - rewrite N.pow_2_r. apply rest_quadratic, HK.
 Qed.
 
+(** The arithmetic shared by every [Θ(n⁴)] statement: a cost split into AR
+    attention [A], flow-head attention [B] and a rest [R], with the bounds of
+    this file on each part, lies between [theta_lo] and [theta_hi] times [n⁴].
+    [flowar_work_theta] and [KVCache.flowar_cached_cost_theta] use it. *)
+Lemma theta_of_parts F (nn A B R : N) :
+  theta_lo F * (nn * nn * (nn * nn)) <= A + B ->
+  135 * A <= 256 * (n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) * (nn * nn * (nn * nn)) ->
+  15 * B <= 16 * (n (fT F) * n (fLf F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) * (nn * nn * (nn * nn)) ->
+  R <= quad_hi F * (nn * nn) ->
+  theta_lo F * nn ^ 4 <= A + B + R <= theta_hi F * nn ^ 4.
+Proof.
+  intros Hlo Ha Hf Hr.
+  assert (E4 : nn ^ 4 = nn * nn * (nn * nn)).
+  { change 4 with (N.succ (N.succ (N.succ (N.succ 0)))). rewrite !N.pow_succ_r by lia.
+    rewrite N.pow_0_r. ring. }
+  rewrite E4.
+  assert (Hq : nn * nn <= nn * nn * (nn * nn)) by nia.
+  split; [lia|]. unfold theta_hi, quad_hi in *.
+  set (q := nn * nn * (nn * nn)) in *.
+  assert (R <= 2 * rho F * q) by (eapply N.le_trans; [exact Hr|]; apply N.mul_le_mono_l; exact Hq).
+  set (h := n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) in *.
+  assert (HA : A <= 2 * (n (fL F) * h) * q) by (unfold h in *; lia).
+  assert (HB : B <= 2 * (n (fT F) * n (fLf F) * h) * q) by (unfold h in *; lia).
+  unfold h in *. lia.
+Qed.
+
 (** Exact FlowAR inference is [Θ(n⁴)] on the doubling schedule: explicit
     [c₁ = theta_lo F], [c₂ = theta_hi F], [n₀ = 1] (every [K ≥ 1], every [m]). *)
 Theorem flowar_work_theta p F K m :
@@ -348,23 +374,7 @@ Theorem flowar_work_theta p F K m :
 Proof.
   intros HK. destruct (flowar_nonattention_work_quadratic p F K m HK) as [Hw Hr].
   rewrite Hw. rewrite N.pow_2_r in Hr.
-  pose proof (work_lower F K m HK) as Hlo. pose proof (ar_attn_le F K m HK) as Ha.
-  pose proof (fh_attn_le F K m HK) as Hf.
-  set (nn := n (out_side K m)) in *.
-  assert (E4 : nn ^ 4 = nn * nn * (nn * nn)).
-  { change 4 with (N.succ (N.succ (N.succ (N.succ 0)))). rewrite !N.pow_succ_r by lia.
-    rewrite N.pow_0_r. ring. }
-  rewrite E4.
-  assert (Hq : nn * nn <= nn * nn * (nn * nn)) by nia.
-  split; [lia|]. unfold theta_hi, quad_hi in *.
-  set (q := nn * nn * (nn * nn)) in *.
-  set (A := ar_attn unit_cost (schedule F K m)) in *. set (B := fh_attn unit_cost (schedule F K m)) in *.
-  set (R := rest_cost unit_cost (schedule F K m)) in *.
-  assert (R <= 2 * rho F * q) by (eapply N.le_trans; [exact Hr|]; apply N.mul_le_mono_l; exact Hq).
-  set (h := n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) in *.
-  assert (HA : A <= 2 * (n (fL F) * h) * q) by (unfold h in *; lia).
-  assert (HB : B <= 2 * (n (fT F) * n (fLf F) * h) * q) by (unfold h in *; lia).
-  unfold h in *. lia.
+  apply theta_of_parts; [apply work_lower|apply ar_attn_le|apply fh_attn_le|exact Hr]; exact HK.
 Qed.
 
 (** The lower constant is positive as soon as there is a head and an AR

@@ -207,21 +207,6 @@ Theorem flowar_cached_cost_theta F K m :
   <= theta_hi F * n (out_side K m) ^ 4.
 Proof.
   intros HK. rewrite flowar_cached_cost_split.
-  pose proof (kv_lower F K m HK) as Hlo. pose proof (kv_ar_attn_le F K m HK) as Ha.
-  pose proof (fh_attn_le F K m HK) as Hf. pose proof (kv_rest_quadratic F K m HK) as Hr.
-  set (nn := n (out_side K m)) in *.
-  assert (E4 : nn ^ 4 = nn * nn * (nn * nn)).
-  { change 4 with (N.succ (N.succ (N.succ (N.succ 0)))). rewrite !N.pow_succ_r by lia.
-    rewrite N.pow_0_r. ring. }
-  rewrite E4.
-  assert (Hq : nn * nn <= nn * nn * (nn * nn)) by nia.
-  split; [lia|]. unfold theta_hi, quad_hi in *.
-  set (q := nn * nn * (nn * nn)) in *.
-  set (A := kv_ar_attn unit_cost (schedule F K m)) in *. set (B := fh_attn unit_cost (schedule F K m)) in *.
-  set (R := kv_rest unit_cost (schedule F K m)) in *.
-  assert (R <= 2 * rho F * q) by (eapply N.le_trans; [exact Hr|]; apply N.mul_le_mono_l; exact Hq).
-  set (h := n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) in *.
-  assert (HA : A <= 2 * (n (fL F) * h) * q) by (unfold h in *; lia).
-  assert (HB : B <= 2 * (n (fT F) * n (fLf F) * h) * q) by (unfold h in *; lia).
-  unfold h in *. lia.
+  apply theta_of_parts; [apply kv_lower|apply kv_ar_attn_le|apply fh_attn_le|apply kv_rest_quadratic];
+    exact HK.
 Qed.
