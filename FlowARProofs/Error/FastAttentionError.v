@@ -3,8 +3,10 @@
     Exact masked attention weights a row's values by [exp(s_ij)]; the
     polynomial method weights them by [P_g(s_ij)], the degree-[g] Taylor
     polynomial (Error/Taylor.v).  (The feature maps [φ, ψ] of the fast
-    algorithm compute [⟨φ(q_i), ψ(k_j)⟩ = P_g(s_ij)] exactly over the reals;
-    they change the cost, not the value.)  With every score in [[−β, β]]:
+    algorithm compute [⟨φ(q_i), ψ(k_j)⟩ = P_g(s_ij)] exactly over the reals —
+    proved in [Error/FeatureMap.v]: [feature_map_identity], and
+    [rfattn_taylor] for the whole factorised attention; they change the cost,
+    not the value.)  With every score in [[−β, β]]:
 
     - [taylor_weights_rel]: [|P_g(s) − eˢ| ≤ eps_T g β · eˢ], and [P_g(s) > 0]
       when [eps_T g β < 1];

@@ -6,7 +6,10 @@
     Every definition is parameterized by the attention weight function
     [w : R → R]: [w = exp] is exact FlowAR, [w = taylor_exp g] is Fast
     FlowAR (the polynomial method's value over the reals: the feature maps
-    compute [⟨φ(q), ψ(k)⟩ = P_g(q·k)], FastAttentionError.v).  Exact and fast
+    compute [⟨φ(q), ψ(k)⟩ = P_g(scale·q·k)], proved in Error/FeatureMap.v —
+    [feature_map_identity]; [rfattn_taylor] / [rfmha_taylor] show that
+    attention computed through the feature maps IS [rattn (taylor_exp g)] /
+    [rmha (taylor_exp g)]).  Exact and fast
     models therefore differ ONLY in the attention weights.
 
     | real            | mirrors (float)                                  |

@@ -10,7 +10,7 @@
     repetition) and a coefficient per monomial.  The Taylor instance
     ([Runtime/FastRank.v]) takes every monomial of degree ≤ g and
     [coef_α = scale^|α| / α!], so that [Σ_m φ_m(q) ψ_m(k) = Σ_{t ≤ g} s^t/t!]
-    (multinomial theorem); here the monomials and coefficients are arbitrary,
+    (multinomial theorem, over R: [Error/FeatureMap.feature_map_identity]); here the monomials and coefficients are arbitrary,
     [r = length mons] is the rank.
 
     Attention then factorises: with [Φ = φ(Q)] and [Ψ = ψ(K)] ([N × r]),

@@ -7,7 +7,9 @@
       Σ_{t ≤ g} s^t / t!  =  Σ_{|α| ≤ g}  (scale^|α| / α!) · q^α · k^α
     v}
     over the multi-indices [α ∈ ℕ^dh] of total degree [≤ g], so the rank
-    (number of features) is the number of such [α]:
+    (number of features) is the number of such [α] (the identity itself is
+    proved over [R] for [taylor_mons] and the real [taylor_coef] in
+    [Error/FeatureMap.v], [feature_map_identity]):
     {v
       r(dh, g) = C(dh + g, g)                                 (taylor_mons_length)
     v}
