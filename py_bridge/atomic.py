@@ -46,6 +46,12 @@ def write_text(path: Path | str, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
-def write_json(path: Path | str, obj: Any) -> Path:
-    """Write `obj` as pretty, key-sorted JSON (with a trailing newline) to `path` atomically."""
-    return write_text(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
+def write_json(path: Path | str, obj: Any, *, compact: bool = False) -> Path:
+    """Write `obj` as key-sorted JSON (with a trailing newline) to `path` atomically: pretty
+    (indent 2) by default; ``compact`` (one line) for large files — json's C encoder is used only
+    without indentation, which makes graph.json (~20 000 edges) about ten times faster."""
+    if compact:
+        text = json.dumps(obj, sort_keys=True, separators=(",", ":"))
+    else:
+        text = json.dumps(obj, indent=2, sort_keys=True)
+    return write_text(path, text + "\n")

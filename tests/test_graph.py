@@ -25,9 +25,11 @@ from graph_fixture_support import (  # noqa: E402
 )
 
 from py_bridge import cli, graph  # noqa: E402
+from py_bridge.coq import load_coqproject  # noqa: E402
 from py_bridge.coq.assumptions import assumption_names as parse_assumptions  # noqa: E402
 from py_bridge.coq.names import is_allowed  # noqa: E402
-from py_bridge.graph.classify import BAD_STATUSES  # noqa: E402
+from py_bridge.graph.classify import BAD_STATUSES, classify  # noqa: E402
+from py_bridge.graph.extract import Extraction, extract  # noqa: E402
 
 # skipped only on a developer machine without Coq; with CI set, a missing coqc fails the tests
 pytestmark = needs_coq
@@ -170,6 +172,30 @@ def test_allowlist_closes_library_axiom(project: Path, tmp_path: Path) -> None:
     assert res.lemmas.nodes["Fix.Top.uses_funext"].status == "proved"
     assert res.lemmas.allowlisted_used == (FUNEXT,)
     assert res.lemmas.nodes["Fix.Top.uses_adm"].status == "uses-axiom"  # Admitted never allowed
+
+
+def test_closure_skipped_only_when_every_assumption_is_allowlisted(project: Path) -> None:
+    """With every assumption allowlisted, the extraction skips the closure's DependGraph; the
+    classification must equal the one computed with the closure."""
+    proj = load_coqproject(project)
+    allow = [FUNEXT, "Fix.Base.ax_plus_zero", "Fix.Base.adm_lemma"]
+    lean = extract(project, proj, allowlist=allow)
+    full = extract(project, proj, allowlist=None)
+    partial = extract(project, proj, allowlist=[FUNEXT])  # the fixture's own axioms are bad
+    assert lean.full_dpd is None
+    assert lean.assumptions == full.assumptions
+    assert full.full_dpd is not None
+    assert partial.full_dpd is not None
+
+    def statuses(ex: Extraction) -> tuple[dict[str, tuple[str, tuple[str, ...]]], tuple[str, ...]]:
+        lg = classify(ex.project_dpd, ex.full_dpd, ex.decls, ex.modules, ex.assumptions, allow,
+                      TRUST_RECORD)
+        return {n: (v.status, v.assumptions) for n, v in lg.nodes.items()}, lg.allowlisted_used
+
+    got, used = statuses(lean)
+    assert (got, used) == statuses(full)
+    assert FUNEXT in used
+    assert got["Fix.Top.uses_funext"][0] == "proved"
 
 
 def test_outputs_written(project: Path, result: graph.GraphResult) -> None:

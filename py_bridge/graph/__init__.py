@@ -291,7 +291,9 @@ def _build(
                 timeout=opts.timeout,
             )
         _progress(f"dpdgraph over {len(proj.vfiles)} modules ...")
-        ex: Extraction = extract(root, proj, coqc=coqc, timeout=opts.timeout)
+        ex: Extraction = extract(
+            root, proj, coqc=coqc, timeout=opts.timeout, allowlist=allowlist
+        )
         timings["extract_s"] = time.monotonic() - t0
 
         t1 = time.monotonic()
@@ -350,7 +352,9 @@ def _build(
         ]
         prov = provenance.collect(root, opts.command, inputs)
         result.written.append(
-            atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs, prov))
+            atomic.write_json(
+                opts.out / "graph.json", graph_json(result, hrefs, prov), compact=True
+            )
         )
         result.written.append(
             atomic.write_text(

@@ -227,8 +227,11 @@ def classify(
     ``project`` is the FileDependGraph of all project modules; ``full`` (optional) the
     DependGraph closure that also holds library objects, so that library axioms are seen.
     ``assumptions`` are the qualids Print Assumptions reported over all project objects (None:
-    not available, then every body-less node counts as an assumption).  ``anchors`` maps a
-    library module to the coqdoc anchors of its page (None: assume glob anchors exist).
+    not available, then every body-less node counts as an assumption).  ``full`` may be None
+    while ``assumptions`` is not when every assumption is allowlisted (extraction skips the
+    closure then): no node can rest on a bad assumption, so the project graph suffices.
+    ``anchors`` maps a library module to the coqdoc anchors of its page (None: assume glob
+    anchors exist).
     """
     allow = list(allowlist)
     resolved = resolve_names(project.nodes, decls, modules)
@@ -245,6 +248,7 @@ def classify(
         if e.src in ids and e.dst in ids:
             g_all.add_edge(ids[e.src].qualid, ids[e.dst].qualid, weight=e.weight)
     pids = {n.ident: n for n in project.nodes}
+    g_all.add_nodes_from(n.qualid for n in project.nodes)  # the closure may lack unused ones
     for e in project.edges:  # project edges are authoritative; add any the closure lacks
         g_all.add_edge(pids[e.src].qualid, pids[e.dst].qualid, weight=e.weight)
     by_qualid = {n.qualid: n for n in source.nodes} | {n.qualid: n for n in project.nodes}
@@ -330,6 +334,10 @@ def classify(
     allowlisted_used: set[str] = set()
     for q in project_qualids:
         allowlisted_used |= reach[q] & allowed
+    if full is None and assumptions is not None:
+        # No closure (not needed: every assumption is allowlisted): Print Assumptions over all
+        # project objects lists exactly the assumptions some project node rests on.
+        allowlisted_used |= {a for a in assumptions if is_allowed(a, allow, exact=False)}
     return LemmaGraph(
         nodes=nodes,
         graph=g,

@@ -1,20 +1,19 @@
 """Run dpdgraph (and Print Assumptions) over all modules of a Coq project, and read .glob files.
 
-Two coqc runs on generated files in a temporary directory:
+Coqc runs on generated files in a temporary directory, concurrently:
 
 1. ``Print FileDependGraph M1 ... Mn`` over *all* project modules at once: the project's nodes
    and edges (a partial module list would silently drop edges).
-2. A synthetic definition that mentions every project node, then ``Print DependGraph`` on it
-   (the closure, with library objects: library axioms become visible) and ``Print Assumptions``
-   on it (the exact set of assumptions, which tells axioms and Admitted proofs from fields of
-   opaque modules, which are body-less in .dpd too).
+2. A synthetic definition that mentions every object of the .glob files, then
+   (a) ``Print Assumptions`` on it: the exact set of assumptions, which tells axioms and
+   Admitted proofs from fields of opaque modules (body-less in .dpd too), and
+   (b) ``Print DependGraph`` on it: the closure with library objects, so that the nodes resting
+   on a library axiom are found.  (b) is the dearest run; given the allowlist it runs only
+   when (a) reports an assumption outside it — otherwise no node can rest on a bad one.
 
-Run 2 is split into two coqc processes that run concurrently (each defines the synthetic
-constant; one prints its DependGraph, the other its Assumptions): the two commands cost about
-the same, and the machine has cores to spare while they run.
-
-If run 2 fails (it is a convenience over run 1), the extraction falls back to run 1 alone and
-says so in ``warnings``.
+Run 2 names the .glob objects rather than run 1's nodes, so it need not wait for run 1; if it
+fails on them, it is retried on run 1's names.  If run 2 fails anyway (it is a convenience over
+run 1), the extraction falls back to run 1 alone and says so in ``warnings``.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from py_bridge.coq.glob import (
     object_decls,
     parse_glob,
 )
+from py_bridge.coq.names import is_allowed
 from py_bridge.errors import BridgeError, one_line
 from py_bridge.graph.classify import DeclInfo
 
@@ -132,8 +132,19 @@ def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
     return infos
 
 
-def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 300.0) -> Extraction:
-    """Run both coqc passes and read the .glob files (see the module docstring).
+def extract(
+    root: Path,
+    proj: CoqProject,
+    coqc: str = "coqc",
+    timeout: float = 300.0,
+    allowlist: Sequence[str] | None = None,
+) -> Extraction:
+    """Run the coqc passes and read the .glob files (see the module docstring).
+
+    With an ``allowlist``, the closure's DependGraph (the dearest pass) runs only when Print
+    Assumptions reports an assumption outside it: when every assumption is allowlisted, no node
+    can rest on a bad one and the project graph decides everything else.  Without one, both
+    parts of run 2 always run.
 
     Raises BridgeError if the project is not built, ExtractError if coqc/dpdgraph fails.
     """
@@ -149,26 +160,49 @@ def extract(root: Path, proj: CoqProject, coqc: str = "coqc", timeout: float = 3
     decls = read_decls(root, proj)
     flags = coqc_base_args(root, proj)
     warnings: list[str] = []
+    # Run 2 names every object of the .glob files, so it need not wait for run 1.  (Generated
+    # schemes and implicit record constructors are not in the .glob files; they are project
+    # nodes through run 1, whose edges are authoritative.)
+    glob_names = sorted({i.decl.full_name for i in decls})
     with (
         tempfile.TemporaryDirectory(prefix="flowar-graph-") as tmp_s,
-        ThreadPoolExecutor(max_workers=2) as pool,
+        ThreadPoolExecutor(max_workers=3) as pool,
     ):
         tmp = Path(tmp_s)
         files_dpd = tmp / "files.dpd"
         v1 = tmp / "FlowARGraphFiles.v"
         v1.write_text(file_graph_script(modules, files_dpd), encoding="utf-8")
-        p1 = run_coqc(coqc, flags, v1, timeout, "dpdgraph (FileDependGraph)")
+        f1 = pool.submit(run_coqc, coqc, flags, v1, timeout, "dpdgraph (FileDependGraph)")
+        run2 = _Run2(pool, coqc, flags, modules, timeout)
+        pa = run2.start_assumptions(glob_names, tmp / "pa")
+        dg = run2.start_closure(glob_names, tmp / "dg") if allowlist is None else None
+        p1 = f1.result()
         if p1.returncode != 0 or not files_dpd.is_file():
             raise ExtractError(
                 f"dpdgraph (FileDependGraph): {p1.describe()} (is libcoq-dpdgraph installed and "
                 f"the project built?): {one_line(p1.stdout + p1.stderr)}"
             )
         project_dpd = parse_dpd(files_dpd.read_text(encoding="utf-8"), str(files_dpd))
-
-        qualids = [n.qualid for n in project_dpd.nodes]
-        closure = _start_closure(pool, coqc, flags, modules, qualids, tmp / "closure", timeout)
-        full_dpd, assumptions, failure = _finish_closure(*closure)
-        if full_dpd is None:
+        assumptions, failure = run2.assumptions(pa)
+        if assumptions is None:
+            # a .glob name coqc cannot reference: retry on the names run 1 printed
+            glob_names = [n.qualid for n in project_dpd.nodes]
+            assumptions, failure = run2.assumptions(
+                run2.start_assumptions(glob_names, tmp / "pa2")
+            )
+            dg = None
+        full_dpd: DpdGraph | None = None
+        needed = allowlist is None or (
+            assumptions is not None
+            and any(not is_allowed(a, allowlist, exact=False) for a in assumptions)
+        )
+        if assumptions is not None and needed:
+            if dg is None:
+                dg = run2.start_closure(glob_names, tmp / "dg2")
+            full_dpd, failure = run2.closure(dg)
+            if full_dpd is None:
+                assumptions = None
+        if assumptions is None:
             warnings.append(
                 "closure run failed, so library axioms are not seen and body-less nodes count as "
                 f"assumptions: {failure}"
@@ -184,48 +218,57 @@ def _drop_synthetic(g: DpdGraph) -> DpdGraph:
     )
 
 
-_Closure = tuple[Future[RunResult], Future[RunResult], Path, Path]
+@dataclass
+class _Job:
+    future: Future[RunResult]
+    out: Path  # the file the coqc run writes
 
 
-def _start_closure(
-    pool: ThreadPoolExecutor,
-    coqc: str,
-    flags: Sequence[str],
-    modules: Sequence[str],
-    qualids: Sequence[str],
-    tmp: Path,
-    timeout: float,
-) -> _Closure:
-    """Start run 2 on ``qualids`` as two concurrent coqc processes (DependGraph, Assumptions)."""
-    dpd_path = tmp / "full.dpd"
-    pa_path = tmp / "assumptions"
-    # Two directories: both files define the same constant, so their .vo/.glob must not clash.
-    v2a = tmp / "dg" / "FlowARGraphClosure.v"
-    v2b = tmp / "pa" / "FlowARGraphClosure.v"
-    for vfile in (v2a, v2b):
+@dataclass
+class _Run2:
+    """Run 2's two halves, each its own coqc process defining the synthetic constant (in its own
+    directory, so their .vo/.glob do not clash): its DependGraph and its Print Assumptions."""
+
+    pool: ThreadPoolExecutor
+    coqc: str
+    flags: Sequence[str]
+    modules: Sequence[str]
+    timeout: float
+
+    def _start(self, vfile: Path, text: str, what: str, out: Path) -> _Job:
         vfile.parent.mkdir(parents=True)
-    v2a.write_text(closure_script(modules, qualids, dpd_path, None), encoding="utf-8")
-    v2b.write_text(closure_script(modules, qualids, None, pa_path), encoding="utf-8")
-    f2a = pool.submit(run_coqc, coqc, flags, v2a, timeout, "dpdgraph closure (DependGraph)")
-    f2b = pool.submit(run_coqc, coqc, flags, v2b, timeout, "dpdgraph closure (Assumptions)")
-    return f2a, f2b, dpd_path, pa_path
+        vfile.write_text(text, encoding="utf-8")
+        return _Job(
+            self.pool.submit(run_coqc, self.coqc, self.flags, vfile, self.timeout, what), out
+        )
 
+    def start_closure(self, qualids: Sequence[str], tmp: Path) -> _Job:
+        out = tmp / "full.dpd"
+        text = closure_script(self.modules, qualids, out, None)
+        return self._start(tmp / "FlowARGraphClosure.v", text, "dpdgraph closure", out)
 
-def _finish_closure(
-    f2a: Future[RunResult], f2b: Future[RunResult], dpd_path: Path, pa_path: Path
-) -> tuple[DpdGraph | None, set[str] | None, str]:
-    """(closure graph, assumptions, "") or (None, None, what failed)."""
-    p2a = f2a.result()
-    full_dpd: DpdGraph | None = None
-    if p2a.returncode == 0 and dpd_path.is_file():
-        # parse while the Print Assumptions run finishes
-        full_dpd = _drop_synthetic(parse_dpd(dpd_path.read_text(encoding="utf-8"), str(dpd_path)))
-    p2b = f2b.result()
-    pa_out = pa_path.with_name(pa_path.name + ".out")
-    if full_dpd is not None and p2b.returncode == 0 and pa_out.is_file():
-        try:
-            return full_dpd, assumption_names(pa_out.read_text(encoding="utf-8")), ""
-        except (ValueError, OSError) as err:
-            return None, None, f"could not read the Print Assumptions output: {err}"
-    failed = p2a if full_dpd is None else p2b
-    return None, None, (failed.stdout + failed.stderr).strip()[-500:]
+    def start_assumptions(self, qualids: Sequence[str], tmp: Path) -> _Job:
+        out = tmp / "assumptions"
+        text = closure_script(self.modules, qualids, None, out)
+        return self._start(tmp / "FlowARGraphClosure.v", text, "Print Assumptions", out)
+
+    @staticmethod
+    def closure(job: _Job) -> tuple[DpdGraph | None, str]:
+        """(closure graph, "") or (None, what failed)."""
+        result = job.future.result()
+        if result.returncode == 0 and job.out.is_file():
+            text = job.out.read_text(encoding="utf-8")
+            return _drop_synthetic(parse_dpd(text, str(job.out))), ""
+        return None, (result.stdout + result.stderr).strip()[-500:]
+
+    @staticmethod
+    def assumptions(job: _Job) -> tuple[set[str] | None, str]:
+        """(assumption names, "") or (None, what failed)."""
+        result = job.future.result()
+        out = job.out.with_name(job.out.name + ".out")  # Redirect appends .out
+        if result.returncode == 0 and out.is_file():
+            try:
+                return assumption_names(out.read_text(encoding="utf-8")), ""
+            except (ValueError, OSError) as err:
+                return None, f"could not read the Print Assumptions output: {err}"
+        return None, (result.stdout + result.stderr).strip()[-500:]

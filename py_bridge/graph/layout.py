@@ -138,73 +138,97 @@ def _nearest(g: nx.DiGraph[str], roots: Sequence[str], wanted: set[str], limit: 
     return order
 
 
+class DotSource:
+    """DOT text built directly (the ``graphviz`` package's per-item quoting costs seconds on the
+    full 2500-node graph); has ``.source`` like ``graphviz.Digraph``."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+
+def dot_quote(text: str) -> str:
+    """A DOT double-quoted string: backslashes and quotes escaped (Coq names contain neither)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _dot_attrs(attrs: Mapping[str, str]) -> str:
+    return " ".join(f"{k}={dot_quote(v)}" for k, v in attrs.items())
+
+
+_GRAPH_ATTRS = {
+    "rankdir": "RL",
+    "fontname": "Helvetica",
+    "fontsize": "11",
+    "nodesep": "0.15",
+    "ranksep": "0.35",
+    "newrank": "true",
+}
+_NODE_ATTRS = {
+    "shape": "box",
+    "style": "rounded,filled",
+    "fontname": "Helvetica",
+    "fontsize": "10",
+    "height": "0.25",
+    "margin": "0.06,0.02",
+}
+_EDGE_ATTRS = {"color": "#555555", "arrowsize": "0.5"}
+
+
 def build_dot(
     display: Display,
     nodes: Mapping[str, Node],
     hrefs: Mapping[str, str],
     headline: set[str],
     name: str = "lemmas",
-) -> graphviz.Digraph:
+) -> DotSource:
     """The DOT graph: one cluster per module, nodes coloured by status, linked to coqdoc."""
-    dot = graphviz.Digraph(
-        name,
-        graph_attr={
-            "rankdir": "RL",
-            "fontname": "Helvetica",
-            "fontsize": "11",
-            "nodesep": "0.15",
-            "ranksep": "0.35",
-            "newrank": "true",
-        },
-    )
-    dot.attr(
-        "node",
-        shape="box",
-        style="rounded,filled",
-        fontname="Helvetica",
-        fontsize="10",
-        height="0.25",
-        margin="0.06,0.02",
-    )
-    dot.attr("edge", color="#555555", arrowsize="0.5")
+    out = [
+        f"digraph {dot_quote(name)} {{",
+        f"\tgraph [{_dot_attrs(_GRAPH_ATTRS)}]",
+        f"\tnode [{_dot_attrs(_NODE_ATTRS)}]",
+        f"\tedge [{_dot_attrs(_EDGE_ATTRS)}]",
+    ]
     by_module: dict[str, list[str]] = {}
     for n in display.nodes:
         by_module.setdefault(nodes[n].module, []).append(n)
     for i, (module, members) in enumerate(sorted(by_module.items())):
-        with dot.subgraph(name=f"cluster_{i}") as sub:
-            sub.attr(
-                label=module,
-                style="rounded,filled",
-                fillcolor="#f4f4f8",
-                color="#9999aa",
-                fontsize="11",
-                id=f"cluster:{module}",
-            )
-            for n in members:
-                node = nodes[n]
-                fill, font, _ = STATUS_STYLE[node.status]
-                short = n[len(module) + 1 :] if module and n.startswith(module + ".") else n
-                attrs = {
-                    "label": short,
-                    "fillcolor": fill,
-                    "fontcolor": font,
-                    "id": f"node:{n}",
-                    "class": f"status-{node.status}",
-                    "tooltip": f"{n} ({node.kind}, {node.status})",
-                    "URL": hrefs.get(n, ""),
-                    "target": "_top",
-                }
-                if n in headline:
-                    attrs.update(penwidth="2.5", peripheries="2", fontsize="12")
-                sub.node(n, **{k: v for k, v in attrs.items() if v})
-    for u, v in display.edges:
-        dot.edge(u, v)
-    return dot
+        out.append(f"\tsubgraph cluster_{i} {{")
+        cluster = {
+            "label": module,
+            "style": "rounded,filled",
+            "fillcolor": "#f4f4f8",
+            "color": "#9999aa",
+            "fontsize": "11",
+            "id": f"cluster:{module}",
+        }
+        out.append(f"\t\tgraph [{_dot_attrs(cluster)}]")
+        for n in members:
+            node = nodes[n]
+            fill, font, _ = STATUS_STYLE[node.status]
+            short = n[len(module) + 1 :] if module and n.startswith(module + ".") else n
+            attrs = {
+                "label": short,
+                "fillcolor": fill,
+                "fontcolor": font,
+                "id": f"node:{n}",
+                "class": f"status-{node.status}",
+                "tooltip": f"{n} ({node.kind}, {node.status})",
+                "URL": hrefs.get(n, ""),
+                "target": "_top",
+            }
+            if n in headline:
+                attrs.update(penwidth="2.5", peripheries="2", fontsize="12")
+            shown = {k: v for k, v in attrs.items() if v}
+            out.append(f"\t\t{dot_quote(n)} [{_dot_attrs(shown)}]")
+        out.append("\t}")
+    out.extend(f"\t{dot_quote(u)} -> {dot_quote(v)}" for u, v in display.edges)
+    out.append("}")
+    return DotSource("\n".join(out) + "\n")
 
 
 def full_dot(
     g: nx.DiGraph[str], nodes: Mapping[str, Node], hrefs: Mapping[str, str], headline: set[str]
-) -> graphviz.Digraph:
+) -> DotSource:
     """The whole project graph (for report/graph.dot), all nodes and edges."""
     display = Display(sorted(g.nodes), sorted(g.edges), reduced=False, transitive_reduction=False)
     return build_dot(display, nodes, hrefs, headline, name="flowar_lemmas")
@@ -213,7 +237,9 @@ def full_dot(
 _PROLOG_RE = re.compile(r"^.*?(?=<svg\b)", re.S)
 
 
-def render_svg(dot: graphviz.Digraph, dot_exe: str = "dot", timeout: float = 120.0) -> str:
+def render_svg(
+    dot: graphviz.Digraph | DotSource, dot_exe: str = "dot", timeout: float = 120.0
+) -> str:
     """Lay out with graphviz ``dot`` and return the inline <svg> element (no XML prolog)."""
     result = run([dot_exe, "-Tsvg"], cwd=".", timeout=timeout, input=dot.source)
     if not result.ok:
