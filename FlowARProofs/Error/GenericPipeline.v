@@ -1,0 +1,172 @@
+(** * The K-scale FlowAR pipeline, written once
+
+    The whole pipeline of Pipeline/FlowAR.v ([flowar_float]: up-sampling,
+    embedding, the stacked sequence, the AR transformer, the condition rows,
+    the flow head per scale, the scales one after another) written ONCE over
+    the arithmetic interface [arith] (Error/Generic.v), with the layer and
+    flow head of Error/GenericLayer.v, and the proofs that the float pipeline
+    and the real pipeline (Error/RealPipeline.v, [rflowar w]) are its
+    instances:
+
+    - [g_linmap], [g_up_coef], [g_up]: the fixed linear map
+      [Σ_k coef(t,k)·X(src t k)] and bicubic up-sampling, coefficients
+      [a_const num den] ([num/den] rounded once over floats, exact over R);
+    - [g_vcat], [g_outs]: stacking, the scales one after another;
+    - [g_embed], [g_seq], [g_tf_at], [g_cond], [g_scale], [g_flowar]: the
+      pipeline, same layout (offsets [off_noise], [off_embW], [off_ar],
+      [off_fh], … of Pipeline/FlowAR.v) and block-causal limits [lim_at];
+    - floats ([farith P p], [w = fexp P p]): [fup_generic], [fembed_generic],
+      [fseq_generic], [fcond_generic], [fscale_generic],
+      [flowar_float_generic] — by [reflexivity];
+    - reals ([rarith], any [w]): [rup_generic], [rembed_generic],
+      [rseq_generic], [rcond_generic], [rscale_out_generic],
+      [rflowar_generic]; [rflowar_exact_generic] (exact FlowAR is the
+      instance at [w = a_exp rarith = exp]), [rflowar_fast_generic] (Fast
+      FlowAR at [w = taylor_exp g]).  [flowar_float_generic] is the float
+      instance at [w = a_exp (farith P p) = fexp P p].
+
+    So the float semantics the circuits compute ([flowar_prog_correct]) and
+    the real semantics of the error bound ([fast_flowar_error]) are one
+    definition; they differ only in the arithmetic's rounding. *)
+From Coq Require Import Reals Lia ZArith List.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Tensor Block Stage.
+From FlowARProofs.Modules Require Sampling.
+From FlowARProofs.Pipeline Require Import Layer FlowHead Scales.
+From FlowARProofs.Pipeline Require FlowAR.
+From FlowARProofs.Error Require Import RSum Lipschitz Taylor RealModel ScaleError RealPipeline
+  Generic GenericModules GenericLayer.
+Import ListNotations.
+Set Default Goal Selector "!".
+Set Bullet Behavior "Strict Subproofs".
+
+Section generic.
+  Context (A : arith) (w : car A -> car A).
+  Notation M := (nat -> nat -> car A).
+  Implicit Types (X Y : M) (Ys : list M) (cfg : FlowAR.Config) (G : list (car A)).
+
+  (** ** Fixed linear maps, up-sampling, stacking *)
+
+  Definition g_linmap m (coef : nat -> nat -> car A) (src : nat -> nat -> nat) X : M :=
+    fun t l => g_dot A m (fun k => coef t k) (fun k => X (src t k) l).
+
+  Definition g_up_coef (r wd t k : nat) : car A :=
+    let D := (2 * Z.of_nat r)%Z in
+    a_const A (Sampling.bc_w D (Sampling.bc_frac r (t / (r * wd))) (k / 4)
+               * Sampling.bc_w D (Sampling.bc_frac r (t mod (r * wd))) (k mod 4))
+              (16 * D ^ 6).
+
+  Definition g_up (r h wd : nat) X : M := g_linmap 16 (g_up_coef r wd) (Sampling.up_src r h wd) X.
+
+  Definition g_vcat (r1 : nat) X Y : M := fun i j => if i <? r1 then X i j else Y (i - r1) j.
+
+  Definition g_mzero : M := fun _ _ => a_zero A.
+
+  Fixpoint g_outs (f : list M -> nat -> M) k : list M :=
+    match k with 0 => [] | S k' => g_outs f k' ++ [f (g_outs f k') k'] end.
+
+  (** ** The pipeline *)
+
+  Section pipeline.
+    Context (cfg : FlowAR.Config) (G : list (car A)).
+    Let c := FlowAR.ch cfg. Let d := FlowAR.dm cfg.
+
+    Definition g_embed Y j : M :=
+      g_mlp A c (g_up (FlowAR.a cfg) (FlowAR.side cfg j) (FlowAR.side cfg j) Y)
+            (g_rd A G (FlowAR.off_embW cfg) c d) (g_rd A G (FlowAR.off_embb cfg) 1 d).
+
+    Fixpoint g_seq Ys i : M :=
+      match i with
+      | 0 => g_rd A G 0 (FlowAR.tok cfg 0) d
+      | S i' => g_vcat (FlowAR.ntok cfg i') (g_seq Ys i') (g_embed (nth i' Ys g_mzero) i')
+      end.
+
+    Definition g_tf_at i X : M :=
+      g_tf A w (FlowAR.LD cfg) G (FlowAR.off_ar cfg) (FlowAR.lim_at cfg i) (FlowAR.L cfg) X.
+
+    Definition g_cond Ys i : M :=
+      fun t k => g_tf_at i (g_seq Ys i) (FlowAR.ntok cfg i - FlowAR.tok cfg i + t) k.
+
+    Definition g_scale Ys i : M :=
+      g_flow A w (FlowAR.FD cfg) G (FlowAR.off_fh cfg) (FlowAR.tok cfg i) (FlowAR.T cfg)
+        (g_rd A G (FlowAR.off_noise cfg i) (FlowAR.tok cfg i) c) (g_cond Ys i).
+
+    Definition g_flowar : M := nth (FlowAR.K cfg - 1) (g_outs g_scale (FlowAR.K cfg)) g_mzero.
+  End pipeline.
+End generic.
+
+(** ** p-bit floats: the float pipeline is the instance, by [reflexivity] *)
+
+Local Opaque fadd fsub fmul fdiv fsum fmax fzero LayerNorm.fcnt fconst.
+
+Section floats.
+  Context (P : FloatFns) (p : nat).
+  Notation FA := (farith P p).
+  Implicit Types (X Y : mat) (Ys : list mat) (cfg : FlowAR.Config) (G : list flt).
+
+  Lemma fup_generic r h wd X : Sampling.fup p r h wd X = g_up FA r h wd X.
+  Proof. reflexivity. Qed.
+
+  Lemma fembed_generic cfg G Y j : FlowAR.fembed p cfg G Y j = g_embed FA cfg G Y j.
+  Proof. reflexivity. Qed.
+
+  Lemma fseq_generic cfg G Ys i : FlowAR.fseq p cfg G Ys i = g_seq FA cfg G Ys i.
+  Proof.
+    induction i as [|i IH]; [reflexivity|]. cbn [FlowAR.fseq g_seq]. rewrite IH. reflexivity.
+  Qed.
+
+  Lemma fcond_generic cfg G Ys i : FlowAR.fcond P p cfg G Ys i = g_cond FA (fexp P p) cfg G Ys i.
+  Proof. unfold FlowAR.fcond, g_cond. rewrite fseq_generic. reflexivity. Qed.
+
+  Lemma fscale_generic cfg G Ys i : FlowAR.fscale P p cfg G Ys i = g_scale FA (fexp P p) cfg G Ys i.
+  Proof. unfold FlowAR.fscale, g_scale. rewrite fcond_generic. reflexivity. Qed.
+
+  Lemma fouts_generic cfg G k : FlowAR.fouts P p cfg G k = g_outs FA (g_scale FA (fexp P p) cfg G) k.
+  Proof.
+    unfold FlowAR.fouts. induction k as [|k IH]; [reflexivity|].
+    cbn [outs_of g_outs]. rewrite IH, fscale_generic. reflexivity.
+  Qed.
+
+  Theorem flowar_float_generic cfg G :
+    FlowAR.flowar_float P p cfg G = g_flowar FA (a_exp FA) cfg G.
+  Proof. unfold FlowAR.flowar_float, g_flowar. rewrite fouts_generic. reflexivity. Qed.
+End floats.
+
+(** ** The reals: the real pipeline is the instance *)
+
+Section reals.
+  Local Open Scope R_scope.
+  Implicit Types (X Y : rmat) (Ys : list rmat) (cfg : FlowAR.Config) (G : list R) (w : R -> R).
+
+  Lemma rup_generic r h wd X : rup r h wd X = g_up rarith r h wd X.
+  Proof. reflexivity. Qed.
+
+  Lemma rembed_generic cfg G Y j : rembed cfg G Y j = g_embed rarith cfg G Y j.
+  Proof. reflexivity. Qed.
+
+  Lemma rseq_generic cfg G Ys i : rseq cfg G Ys i = g_seq rarith cfg G Ys i.
+  Proof.
+    induction i as [|i IH]; [reflexivity|]. cbn [rseq g_seq]. rewrite IH. reflexivity.
+  Qed.
+
+  Lemma rcond_generic cfg G w Ys i : rcond cfg G w Ys i = g_cond rarith w cfg G Ys i.
+  Proof. unfold rcond, rtf_at. rewrite rtf_generic, rseq_generic. reflexivity. Qed.
+
+  Lemma rscale_out_generic cfg G w Ys i : rscale_out cfg G w Ys i = g_scale rarith w cfg G Ys i.
+  Proof. unfold rscale_out. rewrite rflow_generic, rcond_generic. reflexivity. Qed.
+
+  Lemma routs_generic cfg G w k : routs cfg G w k = g_outs rarith (g_scale rarith w cfg G) k.
+  Proof.
+    unfold routs. induction k as [|k IH]; [reflexivity|].
+    cbn [routs_of g_outs]. rewrite IH, rscale_out_generic. reflexivity.
+  Qed.
+
+  Theorem rflowar_generic cfg G w : rflowar cfg G w = g_flowar rarith w cfg G.
+  Proof. unfold rflowar, g_flowar. rewrite routs_generic. reflexivity. Qed.
+
+  Theorem rflowar_exact_generic cfg G : rflowar_exact cfg G = g_flowar rarith (a_exp rarith) cfg G.
+  Proof. apply rflowar_generic. Qed.
+
+  Theorem rflowar_fast_generic g cfg G : rflowar_fast g cfg G = g_flowar rarith (taylor_exp g) cfg G.
+  Proof. apply rflowar_generic. Qed.
+End reals.
