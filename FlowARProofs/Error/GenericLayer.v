@@ -186,9 +186,9 @@ Section reals.
 
   Lemma rflow_exact_generic Dm G wo Mt T F0 Yh :
     rflow_exact Dm G wo Mt T F0 Yh = g_flow rarith (a_exp rarith) Dm G wo Mt T F0 Yh.
-  Proof. apply rflow_generic. Qed.
+  Proof. exact (rflow_generic Dm G wo Mt exp T F0 Yh). Qed.
 
   Lemma rflow_fast_generic g Dm G wo Mt T F0 Yh :
     rflow_fast g Dm G wo Mt T F0 Yh = g_flow rarith (taylor_exp g) Dm G wo Mt T F0 Yh.
-  Proof. apply rflow_generic. Qed.
+  Proof. exact (rflow_generic Dm G wo Mt (taylor_exp g) T F0 Yh). Qed.
 End reals.

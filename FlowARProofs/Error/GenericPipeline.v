@@ -23,7 +23,8 @@
       [rflowar_generic]; [rflowar_exact_generic] (exact FlowAR is the
       instance at [w = a_exp rarith = exp]), [rflowar_fast_generic] (Fast
       FlowAR at [w = taylor_exp g]).  [flowar_float_generic] is the float
-      instance at [w = a_exp (farith P p) = fexp P p].
+      instance at [w = a_exp (farith P p) = fexp P p]; [flowar_one_definition]
+      states the three together.
 
     So the float semantics the circuits compute ([flowar_prog_correct]) and
     the real semantics of the error bound ([fast_flowar_error]) are one
@@ -165,8 +166,18 @@ Section reals.
   Proof. unfold rflowar, g_flowar. rewrite routs_generic. reflexivity. Qed.
 
   Theorem rflowar_exact_generic cfg G : rflowar_exact cfg G = g_flowar rarith (a_exp rarith) cfg G.
-  Proof. apply rflowar_generic. Qed.
+  Proof. exact (rflowar_generic cfg G exp). Qed.
 
   Theorem rflowar_fast_generic g cfg G : rflowar_fast g cfg G = g_flowar rarith (taylor_exp g) cfg G.
-  Proof. apply rflowar_generic. Qed.
+  Proof. exact (rflowar_generic cfg G (taylor_exp g)). Qed.
 End reals.
+
+(** ** One definition: the float pipeline the circuits compute and the real exact and fast pipelines
+    the error bound is about are the same [g_flowar], at p-bit floats and at R. *)
+Theorem flowar_one_definition (P : FloatFns) p cfg (G : list flt) (Gr : list R) g :
+  FlowAR.flowar_float P p cfg G = g_flowar (farith P p) (a_exp (farith P p)) cfg G
+  /\ rflowar_exact cfg Gr = g_flowar rarith (a_exp rarith) cfg Gr
+  /\ rflowar_fast g cfg Gr = g_flowar rarith (taylor_exp g) cfg Gr.
+Proof.
+  split; [apply flowar_float_generic|]. split; [apply rflowar_exact_generic|apply rflowar_fast_generic].
+Qed.
