@@ -10,6 +10,11 @@
 
     - [g_rd]: the [r × c] weight block at an offset of the weight list
       (default [0]; the float [rd], the real [rdR]);
+    - [g_tattn_with att], [g_tlayer_with att], [g_tf_with att],
+      [g_vel_with att], [g_flow_with att]: everything over ANY attention
+      sub-layer [att D ns lim W Z] (the shape of fastpipe's
+      [Layer.am_sem P p]); the definitions below are these at
+      [att = g_mha_sub w], multi-head attention with weight function [w];
     - [g_tattn], [g_tmlp], [g_tlayer]: the pre-norm layer
       [X₁ = X + MHA(LN₁ X)], [X₂ = X₁ + FFN_inner(LN₂ X₁)], same weight layout
       (offsets [o_q], … of Pipeline/Layer.v), attention scale
@@ -34,7 +39,7 @@
     offsets, the key limits, the iteration order of layers and Euler steps.
     Not shared: the rounding of each float operation, and the constants'
     values ([fconst p n d] is [n/d] rounded once, the real one exact). *)
-From Coq Require Import Reals Lia ZArith List FunctionalExtensionality.
+From Coq Require Import Reals Lia ZArith List.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Tensor Block Stage.
 From FlowARProofs.Modules Require Import FFN FlowMatching.
@@ -42,29 +47,21 @@ From FlowARProofs.Pipeline Require Import Layer FlowHead.
 From FlowARProofs.Pipeline Require FlowAR.
 From FlowARProofs.Error Require Import RSum Lipschitz Propagation Taylor RealModel ScaleError
   Generic GenericModules.
+Import ListNotations.
 Set Default Goal Selector "!".
 Set Bullet Behavior "Strict Subproofs".
 
 Section generic.
-  Context (A : arith) (w : car A -> car A).
+  Context (A : arith).
   Notation M := (nat -> nat -> car A).
   Implicit Types (X F Yh : M) (G : list (car A)) (D : LDims) (Dm : FHDims)
-    (lim offl : nat -> nat) (wo : nat).
+    (lim offl : nat -> nat) (wo : nat) (ns : list nat).
 
   (** The [r × c] block stored at offset [off] of the weight list. *)
   Definition g_rd (xs : list (car A)) (off r c : nat) : M :=
     fun i j => nth (off + (i * c + j)) xs (a_zero A).
 
-  (** ** The pre-norm layer *)
-
-  Definition g_tattn D G wo lim X : M :=
-    let d := ld D in let H := lH D in let dh := ldh D in
-    let W o r c := g_rd G (wo + o) r c in
-    let Z := g_lnaff A d (W (o_g1 D) 1%nat d) (W (o_b1 D) 1%nat d) X in
-    let At := g_mha A w d dh H (a_const A (lsn D) (lsd D)) lim Z (fun h => W (o_q D h) d dh)
-                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh)%nat d) in
-    fun i j => a_add A (X i j) (At i j).
-
+  (** The FFN sub-layer's update [FFN_inner(LN₂ X₁)] (without the residual). *)
   Definition g_tmlp D G wo (X1 : M) : M :=
     let d := ld D in let dff := ldff D in
     let W o r c := g_rd G (wo + o) r c in
@@ -72,31 +69,68 @@ Section generic.
     g_ffn_inner A d dff Z2 (W (o_w1 D) d dff) (W (o_c1 D) 1%nat dff) (W (o_w2 D) dff d)
       (W (o_c2 D) 1%nat d).
 
-  Definition g_tlayer D G wo lim X : M :=
-    let X1 := g_tattn D G wo lim X in
-    fun i j => a_add A (X1 i j) (g_tmlp D G wo X1 i j).
+  (** ** Over any attention sub-layer
 
-  (** ** The AR transformer: [L] layers *)
+      [att D ns lim W Z]: the attention sub-layer's output (before the
+      residual) on the normalized input [Z], reading its weights through
+      [W o r c] (the [r × c] block at offset [o] of the layer's layout), with
+      key limits [lim] (block sizes [ns]) — the shape of
+      [Pipeline/Layer.am_sem P p] (branch fastpipe), so a float layer over any
+      attention module has the same form.  Exact and Taylor-weighted
+      attention are [g_mha_sub w] below. *)
+  Section with_att.
+    Context (att : LDims -> list nat -> (nat -> nat) -> (nat -> nat -> nat -> M) -> M -> M).
 
-  Definition g_tf D G offl lim (L : nat) X : M :=
-    iterate (fun l X => g_tlayer D G (offl l) lim X) L X.
+    Definition g_tattn_with D G wo ns lim X : M :=
+      let d := ld D in
+      let W o r c := g_rd G (wo + o) r c in
+      let Z := g_lnaff A d (W (o_g1 D) 1%nat d) (W (o_b1 D) 1%nat d) X in
+      let At := att D ns lim W Z in
+      fun i j => a_add A (X i j) (At i j).
 
-  (** ** The flow head *)
+    Definition g_tlayer_with D G wo ns lim X : M :=
+      let X1 := g_tattn_with D G wo ns lim X in
+      fun i j => a_add A (X1 i j) (g_tmlp D G wo X1 i j).
 
-  Definition g_euler (dt : car A) F (V : M) : M := fun i j => a_add A (F i j) (a_mul A dt (V i j)).
+    (** [L] layers, layer [l]'s weights at [offl l]. *)
+    Definition g_tf_with D G offl ns lim (L : nat) X : M :=
+      iterate (fun l X => g_tlayer_with D G (offl l) ns lim X) L X.
 
-  Definition g_vel Dm G wo (Mt : nat) (t : car A) F Yh : M :=
-    let c := fhc Dm in let d := ld (fhLD Dm) in
-    let Min := g_mlp A c F (g_rd G (wo + fh_win Dm) c d) (g_rd G (wo + fh_bin Dm) 1%nat d) in
-    let S := fun i j => a_add A (Min i j) (Yh i j) in
-    let H0 := fun i j => a_add A (S i j) (a_mul A t (g_rd G (wo + fh_e Dm) 1%nat d 0%nat j)) in
-    let HL := g_tf (fhLD Dm) G (fun l => wo + fh_layers Dm + l * tl_size (fhLD Dm))%nat
-                (fun _ => Mt) (fhLf Dm) H0 in
-    g_mlp A d HL (g_rd G (wo + fh_wout Dm) d c) (g_rd G (wo + fh_bout Dm) 1%nat c).
+    Definition g_euler (dt : car A) F (V : M) : M := fun i j => a_add A (F i j) (a_mul A dt (V i j)).
 
-  Definition g_flow Dm G wo (Mt T : nat) F0 Yh : M :=
-    iterate (fun k F => g_euler (a_const A 1 (Z.of_nat T)) F
-                          (g_vel Dm G wo Mt (a_const A (Z.of_nat k) (Z.of_nat T)) F Yh)) T F0.
+    (** The velocity network: input projection, condition, time row, [L_f]
+        unmasked layers ([lim = Mt], one block), output projection. *)
+    Definition g_vel_with Dm G wo (Mt : nat) (t : car A) F Yh : M :=
+      let c := fhc Dm in let d := ld (fhLD Dm) in
+      let Min := g_mlp A c F (g_rd G (wo + fh_win Dm) c d) (g_rd G (wo + fh_bin Dm) 1%nat d) in
+      let S := fun i j => a_add A (Min i j) (Yh i j) in
+      let H0 := fun i j => a_add A (S i j) (a_mul A t (g_rd G (wo + fh_e Dm) 1%nat d 0%nat j)) in
+      let HL := g_tf_with (fhLD Dm) G (fun l => wo + fh_layers Dm + l * tl_size (fhLD Dm))%nat
+                  [Mt] (fun _ => Mt) (fhLf Dm) H0 in
+      g_mlp A d HL (g_rd G (wo + fh_wout Dm) d c) (g_rd G (wo + fh_bout Dm) 1%nat c).
+
+    (** [T] Euler steps, [t_k = k/T], [Δt = 1/T]. *)
+    Definition g_flow_with Dm G wo (Mt T : nat) F0 Yh : M :=
+      iterate (fun k F => g_euler (a_const A 1 (Z.of_nat T)) F
+                            (g_vel_with Dm G wo Mt (a_const A (Z.of_nat k) (Z.of_nat T)) F Yh)) T F0.
+  End with_att.
+
+  (** ** With multi-head attention of weight function [w] *)
+
+  Context (w : car A -> car A).
+
+  (** The attention sub-layer of the layer: [H] heads, weights at
+      [o_q], [o_k], [o_v], [o_o], scale [a_const (lsn D) (lsd D)]. *)
+  Definition g_mha_sub D (ns : list nat) lim (W : nat -> nat -> nat -> M) (Z : M) : M :=
+    let d := ld D in let H := lH D in let dh := ldh D in
+    g_mha A w d dh H (a_const A (lsn D) (lsd D)) lim Z (fun h => W (o_q D h) d dh)
+      (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh)%nat d).
+
+  Definition g_tattn D G wo lim X : M := g_tattn_with g_mha_sub D G wo [] lim X.
+  Definition g_tlayer D G wo lim X : M := g_tlayer_with g_mha_sub D G wo [] lim X.
+  Definition g_tf D G offl lim L X : M := g_tf_with g_mha_sub D G offl [] lim L X.
+  Definition g_vel Dm G wo Mt t F Yh : M := g_vel_with g_mha_sub Dm G wo Mt t F Yh.
+  Definition g_flow Dm G wo Mt T F0 Yh : M := g_flow_with g_mha_sub Dm G wo Mt T F0 Yh.
 End generic.
 
 (** ** p-bit floats: the float pipeline pieces are the instances, by [reflexivity] *)

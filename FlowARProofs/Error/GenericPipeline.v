@@ -12,9 +12,13 @@
       [Σ_k coef(t,k)·X(src t k)] and bicubic up-sampling, coefficients
       [a_const num den] ([num/den] rounded once over floats, exact over R);
     - [g_vcat], [g_outs]: stacking, the scales one after another;
-    - [g_embed], [g_seq], [g_tf_at], [g_cond], [g_scale], [g_flowar]: the
-      pipeline, same layout (offsets [off_noise], [off_embW], [off_ar],
-      [off_fh], … of Pipeline/FlowAR.v) and block-causal limits [lim_at];
+    - [g_embed], [g_seq], [g_tf_at_with att], [g_cond_with att],
+      [g_scale_with att], [g_flowar_with att]: the pipeline over any
+      attention sub-layer [att] (GenericLayer.v), same layout (offsets
+      [off_noise], [off_embW], [off_ar], [off_fh], … of Pipeline/FlowAR.v),
+      block-causal limits [lim_at] with the scales as blocks;
+      [g_tf_at], [g_cond], [g_scale], [g_flowar]: these with multi-head
+      attention of weight function [w] ([att = g_mha_sub w]);
     - floats ([farith P p], [w = fexp P p]): [fup_generic], [fembed_generic],
       [fseq_generic], [fcond_generic], [fscale_generic],
       [flowar_float_generic] — by [reflexivity];
@@ -42,7 +46,7 @@ Set Default Goal Selector "!".
 Set Bullet Behavior "Strict Subproofs".
 
 Section generic.
-  Context (A : arith) (w : car A -> car A).
+  Context (A : arith).
   Notation M := (nat -> nat -> car A).
   Implicit Types (X Y : M) (Ys : list M) (cfg : FlowAR.Config) (G : list (car A)).
 
@@ -66,7 +70,7 @@ Section generic.
   Fixpoint g_outs (f : list M -> nat -> M) k : list M :=
     match k with 0 => [] | S k' => g_outs f k' ++ [f (g_outs f k') k'] end.
 
-  (** ** The pipeline *)
+  (** ** The pipeline, over any attention sub-layer [att] (GenericLayer.v) *)
 
   Section pipeline.
     Context (cfg : FlowAR.Config) (G : list (car A)).
@@ -82,18 +86,30 @@ Section generic.
       | S i' => g_vcat (FlowAR.ntok cfg i') (g_seq Ys i') (g_embed (nth i' Ys g_mzero) i')
       end.
 
-    Definition g_tf_at i X : M :=
-      g_tf A w (FlowAR.LD cfg) G (FlowAR.off_ar cfg) (FlowAR.lim_at cfg i) (FlowAR.L cfg) X.
+    Context (att : LDims -> list nat -> (nat -> nat) -> (nat -> nat -> nat -> M) -> M -> M).
 
-    Definition g_cond Ys i : M :=
-      fun t k => g_tf_at i (g_seq Ys i) (FlowAR.ntok cfg i - FlowAR.tok cfg i + t) k.
+    (** Scale [i]'s AR transformer: block-causal limits [lim_at cfg i], blocks the scales' token counts. *)
+    Definition g_tf_at_with i X : M :=
+      g_tf_with A att (FlowAR.LD cfg) G (FlowAR.off_ar cfg) (map (FlowAR.tok cfg) (seq 0 (S i)))
+        (FlowAR.lim_at cfg i) (FlowAR.L cfg) X.
 
-    Definition g_scale Ys i : M :=
-      g_flow A w (FlowAR.FD cfg) G (FlowAR.off_fh cfg) (FlowAR.tok cfg i) (FlowAR.T cfg)
-        (g_rd A G (FlowAR.off_noise cfg i) (FlowAR.tok cfg i) c) (g_cond Ys i).
+    Definition g_cond_with Ys i : M :=
+      fun t k => g_tf_at_with i (g_seq Ys i) (FlowAR.ntok cfg i - FlowAR.tok cfg i + t) k.
 
-    Definition g_flowar : M := nth (FlowAR.K cfg - 1) (g_outs g_scale (FlowAR.K cfg)) g_mzero.
+    Definition g_scale_with Ys i : M :=
+      g_flow_with A att (FlowAR.FD cfg) G (FlowAR.off_fh cfg) (FlowAR.tok cfg i) (FlowAR.T cfg)
+        (g_rd A G (FlowAR.off_noise cfg i) (FlowAR.tok cfg i) c) (g_cond_with Ys i).
+
+    Definition g_flowar_with : M := nth (FlowAR.K cfg - 1) (g_outs g_scale_with (FlowAR.K cfg)) g_mzero.
   End pipeline.
+
+  (** ** With multi-head attention of weight function [w] *)
+
+  Context (w : car A -> car A).
+  Definition g_tf_at cfg G i X : M := g_tf_at_with cfg G (g_mha_sub A w) i X.
+  Definition g_cond cfg G Ys i : M := g_cond_with cfg G (g_mha_sub A w) Ys i.
+  Definition g_scale cfg G Ys i : M := g_scale_with cfg G (g_mha_sub A w) Ys i.
+  Definition g_flowar cfg G : M := g_flowar_with cfg G (g_mha_sub A w).
 End generic.
 
 (** ** p-bit floats: the float pipeline is the instance, by [reflexivity] *)
@@ -130,7 +146,7 @@ Section floats.
 
   Theorem flowar_float_generic cfg G :
     FlowAR.flowar_float P p cfg G = g_flowar FA (a_exp FA) cfg G.
-  Proof. unfold FlowAR.flowar_float, g_flowar. rewrite fouts_generic. reflexivity. Qed.
+  Proof. unfold FlowAR.flowar_float. rewrite fouts_generic. reflexivity. Qed.
 End floats.
 
 (** ** The reals: the real pipeline is the instance *)
@@ -163,7 +179,7 @@ Section reals.
   Qed.
 
   Theorem rflowar_generic cfg G w : rflowar cfg G w = g_flowar rarith w cfg G.
-  Proof. unfold rflowar, g_flowar. rewrite routs_generic. reflexivity. Qed.
+  Proof. unfold rflowar. rewrite routs_generic. reflexivity. Qed.
 
   Theorem rflowar_exact_generic cfg G : rflowar_exact cfg G = g_flowar rarith (a_exp rarith) cfg G.
   Proof. exact (rflowar_generic cfg G exp). Qed.
