@@ -30,6 +30,16 @@
       instance at [w = a_exp (farith P p) = fexp P p]; [flowar_one_definition]
       states the three together.
 
+    Over any attention module [am] of Pipeline/Layer.v (branch fastpipe:
+    [AttnModule], [exact_am], a fast module): [ftlayer_g_generic],
+    [fflow_g_generic], [flowar_float_g_generic]: the float pipeline over
+    [am] is [g_flowar_with] at floats over the sub-layer [am_sem am P p];
+    [exact_am_generic]: [am_sem exact_am P p = g_mha_sub (farith P p) (fexp P p)];
+    [rflowar_generic_with]: the real pipeline is [g_flowar_with] at R over
+    [g_mha_sub rarith w].  So a float Fast FlowAR over a feature-map
+    attention module and the real Fast FlowAR differ ONLY in the attention
+    sub-layer (the rest is one definition).
+
     So the float semantics the circuits compute ([flowar_prog_correct]) and
     the real semantics of the error bound ([fast_flowar_error]) are one
     definition; they differ only in the arithmetic's rounding. *)
@@ -149,6 +159,57 @@ Section floats.
   Proof. unfold FlowAR.flowar_float. rewrite fouts_generic. reflexivity. Qed.
 End floats.
 
+(** ** p-bit floats over any attention module (Pipeline/Layer.v [AttnModule])
+
+    The float layer, flow head and pipeline over an attention module [am]
+    ([ftlayer_g am], [fflow_g am], [flowar_float_g am]; e.g. the exact module
+    [exact_am] or a fast one) are the generic ones at floats with the
+    module's float semantics as the attention sub-layer. *)
+
+Section floats_am.
+  Context (am : AttnModule) (P : FloatFns) (p : nat).
+  Notation FA := (farith P p).
+  Notation att := (am_sem am P p).
+  Implicit Types (X F Yh : mat) (Ys : list mat) (cfg : FlowAR.Config) (G : list flt) (D : LDims)
+    (Dm : FHDims) (lim : nat -> nat) (ns : list nat).
+
+  (** The exact module's semantics is [g_mha_sub] at floats with [w = fexp P p]. *)
+  Lemma exact_am_generic : am_sem exact_am P p = g_mha_sub FA (fexp P p).
+  Proof. reflexivity. Qed.
+
+  Lemma ftattn_g_generic D G wo ns lim X : ftattn_g am P p D G wo ns lim X = g_tattn_with FA att D G wo ns lim X.
+  Proof. reflexivity. Qed.
+
+  Lemma ftlayer_g_generic D G wo ns lim X :
+    ftlayer_g am P p D G wo ns lim X = g_tlayer_with FA att D G wo ns lim X.
+  Proof. reflexivity. Qed.
+
+  Lemma fvel_g_generic Dm G wo Mt t F Yh : fvel_g am P p Dm G wo Mt t F Yh = g_vel_with FA att Dm G wo Mt t F Yh.
+  Proof. reflexivity. Qed.
+
+  Lemma fflow_g_generic Dm G wo Mt T F0 Yh :
+    fflow_g am P p Dm G wo Mt T F0 Yh = g_flow_with FA att Dm G wo Mt T F0 Yh.
+  Proof. reflexivity. Qed.
+
+  Lemma ftf_g_generic cfg G i X : FlowAR.ftf_g am P p cfg G i X = g_tf_at_with FA cfg G att i X.
+  Proof. reflexivity. Qed.
+
+  Lemma fcond_g_generic cfg G Ys i : FlowAR.fcond_g am P p cfg G Ys i = g_cond_with FA cfg G att Ys i.
+  Proof. unfold FlowAR.fcond_g, g_cond_with. rewrite (fseq_generic P p). reflexivity. Qed.
+
+  Lemma fscale_g_generic cfg G Ys i : FlowAR.fscale_g am P p cfg G Ys i = g_scale_with FA cfg G att Ys i.
+  Proof. unfold FlowAR.fscale_g, g_scale_with. rewrite fcond_g_generic. reflexivity. Qed.
+
+  Lemma fouts_g_generic cfg G k : FlowAR.fouts_g am P p cfg G k = g_outs FA (g_scale_with FA cfg G att) k.
+  Proof.
+    unfold FlowAR.fouts_g. induction k as [|k IH]; [reflexivity|].
+    cbn [outs_of g_outs]. rewrite IH, fscale_g_generic. reflexivity.
+  Qed.
+
+  Theorem flowar_float_g_generic cfg G : FlowAR.flowar_float_g am P p cfg G = g_flowar_with FA cfg G att.
+  Proof. unfold FlowAR.flowar_float_g. rewrite fouts_g_generic. reflexivity. Qed.
+End floats_am.
+
 (** ** The reals: the real pipeline is the instance *)
 
 Section reals.
@@ -180,6 +241,12 @@ Section reals.
 
   Theorem rflowar_generic cfg G w : rflowar cfg G w = g_flowar rarith w cfg G.
   Proof. unfold rflowar. rewrite routs_generic. reflexivity. Qed.
+
+  (** The same, with the attention sub-layer explicit: real FlowAR is the generic pipeline over the
+      attention sub-layer [g_mha_sub rarith w]; a float pipeline over an attention module [am] is it
+      over [am_sem am P p] ([flowar_float_g_generic]). *)
+  Theorem rflowar_generic_with cfg G w : rflowar cfg G w = g_flowar_with rarith cfg G (g_mha_sub rarith w).
+  Proof. exact (rflowar_generic cfg G w). Qed.
 
   Theorem rflowar_exact_generic cfg G : rflowar_exact cfg G = g_flowar rarith (a_exp rarith) cfg G.
   Proof. exact (rflowar_generic cfg G exp). Qed.
