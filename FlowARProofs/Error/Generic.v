@@ -6,7 +6,8 @@
     about cannot drift apart.  This file gives the interface and the FFN;
     Error/GenericModules.v (LayerNorm, attention, MHA) and
     Error/GenericLayer.v (the layer, the AR stack, the velocity network and
-    the Euler flow) do the rest.
+    the Euler flow) and Error/GenericPipeline.v (up-sampling, the K scales,
+    [flowar_one_definition]) do the rest.
 
     - [arith]: an arithmetic interface: a carrier, [+], [−], [×], [÷], the
       sum [a_sum m f] of [f 0, …, f (m−1)], [max], [0], [sqrt], [exp], the
