@@ -277,6 +277,28 @@ Proof.
   rewrite pow_add, Rinv_mult. right. field. split; lra.
 Qed.
 
+(** The regime is satisfiable: a fixed configuration with fixed bounds (every [n ≥ d]).  So
+    [fast_flowar_error_poly] applies to any one model, with the degree [g(n)] growing for the
+    target [n^{-a}]. *)
+Lemma little_o_log_const (b : nat) : little_o_log (fun _ => b).
+Proof.
+  intros k Hk. exists (2 ^ (k * b))%nat. intros n Hn.
+  rewrite <- (Nat.log2_pow2 (k * b)) at 1 by lia. apply Nat.log2_le_mono, Hn.
+Qed.
+
+Lemma poly_regime_fixed (cfg : FlowAR.Config) (B s Wb : R) (bh : nat) :
+  0 < s -> 0 <= B -> flowar_beta cfg B <= INR bh ->
+  poly_regime (fun _ => cfg) (fun _ => B) (fun _ => s) (fun _ => Wb) (fun _ => bh)
+    (FlowAR.K cfg) (FlowAR.L cfg) (FlowAR.Lf cfg) (FlowAR.T cfg) (FlowAR.a cfg)
+    (Nat.max (FlowAR.dm cfg) (Z.to_nat (up B))) Wb s.
+Proof.
+  intros Hs HB Hb. split; [exact Hs|split; [apply little_o_log_const|]].
+  intros n Hn. repeat split; try lia; try lra; try exact Hb.
+  destruct (archimed B) as [H _]. apply Rlt_le, (Rlt_le_trans _ _ _ H).
+  assert (Hu : (0 <= up B)%Z) by (apply le_IZR; lra).
+  rewrite <- (Z2Nat.id (up B)) by exact Hu. rewrite <- INR_IZR_INZ. apply le_INR. lia.
+Qed.
+
 (** ** When [K] grows like [log n] *)
 
 (** The per-scale factor [x = 1 + W·upn·A] grows with the width [d] (through LayerNorm's
