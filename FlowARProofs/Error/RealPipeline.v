@@ -33,7 +33,8 @@
       1-D ones, [up_coef_abs_sum]); [upn_2]: [upn 2 = 121/64 ≈ 1.89] for
       FlowAR's factor 2 (bicubic overshoots: the norm exceeds 1);
     - [rembed_lip]: [‖Emb(Up Y) − Emb(Up X)‖∞ ≤ ‖W_emb‖·upn r·‖Y − X‖∞];
-    - [rvcat_dinf]: stacking is 1-Lipschitz (the max of the two blocks). *)
+    - [rvcat_dinf]: stacking is 1-Lipschitz (the max of the two blocks);
+    - [rdown_lip]: area down-sampling (mirrors [fdown]) is 1-Lipschitz. *)
 From Coq Require Import Reals Lra Lia ZArith List.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz Taylor RealModel ScaleError.
 From FlowARProofs.Modules Require Sampling.
@@ -235,6 +236,22 @@ Proof. vm_compute. reflexivity. Qed.
 
 Lemma upn_2 : upn 2 = 121 / 64.
 Proof. unfold upn. rewrite up_l1_2. simpl. field. Qed.
+
+(** Area down-sampling (mirrors [fdown]; not used by [flowar_float], which reads its scale inputs
+    from the noise and the up-sampled outputs): [r²] taps of weight [1/r²], so 1-Lipschitz. *)
+Definition rdown (r wd : nat) X : rmat := rlinmap (r * r) (fun _ _ => / INR (r * r)) (Sampling.down_src r wd) X.
+
+Theorem rdown_lip r h wd c Y X : (0 < r)%nat ->
+  dinf (h / r * (wd / r)) c (rdown r wd Y) (rdown r wd X) <= dinf (h * wd) c Y X.
+Proof.
+  intros Hr. rewrite <- (Rmult_1_l (dinf (h * wd) c Y X)). apply rlinmap_lip.
+  - lra.
+  - intros t k Ht Hk. apply Sampling.down_src_lt; assumption.
+  - intros t _. assert (H : 0 < INR (r * r)) by (apply lt_0_INR, Nat.mul_pos_pos; exact Hr).
+    rewrite (rsum_ext _ (fun _ => / INR (r * r))).
+    + rewrite rsum_const. right. field. lra.
+    + intros k _. apply Rabs_pos_eq, Rlt_le, Rinv_0_lt_compat, H.
+Qed.
 
 Lemma rvcat_dinf r1 r2 d A A' B B' :
   dinf (r1 + r2) d (rvcat r1 A' B') (rvcat r1 A B) <= Rmax (dinf r1 d A' A) (dinf r2 d B' B).
