@@ -11,6 +11,8 @@
     - [g_linmap], [g_up_coef], [g_up]: the fixed linear map
       [Σ_k coef(t,k)·X(src t k)] and bicubic up-sampling, coefficients
       [a_const num den] ([num/den] rounded once over floats, exact over R);
+    - [g_down]: area down-sampling ([fdown_generic], [rdown_generic]; not
+      used by the pipeline);
     - [g_vcat], [g_outs]: stacking, the scales one after another;
     - [g_embed], [g_seq], [g_tf_at_with att], [g_cond_with att],
       [g_scale_with att], [g_flowar_with att]: the pipeline over any
@@ -43,7 +45,7 @@
     So the float semantics the circuits compute ([flowar_prog_correct]) and
     the real semantics of the error bound ([fast_flowar_error]) are one
     definition; they differ only in the arithmetic's rounding. *)
-From Coq Require Import Reals Lia ZArith List.
+From Coq Require Import Reals Lia ZArith List FunctionalExtensionality.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Tensor Block Stage.
 From FlowARProofs.Modules Require Sampling.
@@ -72,6 +74,10 @@ Section generic.
               (16 * D ^ 6).
 
   Definition g_up (r h wd : nat) X : M := g_linmap 16 (g_up_coef r wd) (Sampling.up_src r h wd) X.
+
+  (** Area down-sampling by [r] ([r²] taps of weight [1/r²]; not used by the pipeline). *)
+  Definition g_down (r wd : nat) X : M :=
+    g_linmap (r * r) (fun _ _ => a_const A 1 (Z.of_nat (r * r))) (Sampling.down_src r wd) X.
 
   Definition g_vcat (r1 : nat) X Y : M := fun i j => if i <? r1 then X i j else Y (i - r1) j.
 
@@ -132,6 +138,9 @@ Section floats.
   Implicit Types (X Y : mat) (Ys : list mat) (cfg : FlowAR.Config) (G : list flt).
 
   Lemma fup_generic r h wd X : Sampling.fup p r h wd X = g_up FA r h wd X.
+  Proof. reflexivity. Qed.
+
+  Lemma fdown_generic r wd X : Sampling.fdown p r wd X = g_down FA r wd X.
   Proof. reflexivity. Qed.
 
   Lemma fembed_generic cfg G Y j : FlowAR.fembed p cfg G Y j = g_embed FA cfg G Y j.
@@ -218,6 +227,13 @@ Section reals.
 
   Lemma rup_generic r h wd X : rup r h wd X = g_up rarith r h wd X.
   Proof. reflexivity. Qed.
+
+  Lemma rdown_generic r wd X : rdown r wd X = g_down rarith r wd X.
+  Proof.
+    apply functional_extensionality. intros t. apply functional_extensionality. intros l.
+    unfold rdown, rlinmap, g_down, g_linmap, g_dot. cbn [a_sum a_mul a_const rarith].
+    apply rsum_ext. intros k _. rewrite <- INR_IZR_INZ. unfold Rdiv. rewrite Rmult_1_l. reflexivity.
+  Qed.
 
   Lemma rembed_generic cfg G Y j : rembed cfg G Y j = g_embed rarith cfg G Y j.
   Proof. reflexivity. Qed.
