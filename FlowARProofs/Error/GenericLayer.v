@@ -12,8 +12,8 @@
       (default [0]; the float [rd], the real [rdR]);
     - [g_tattn_with att], [g_tlayer_with att], [g_tf_with att],
       [g_vel_with att], [g_flow_with att]: everything over ANY attention
-      sub-layer [att D ns lim W Z] (the shape of fastpipe's
-      [Layer.am_sem P p]); the definitions below are these at
+      sub-layer [att D ns lim W Z] (the shape of [am_sem am P p] of an
+      attention module, Pipeline/Layer.v); the definitions below are these at
       [att = g_mha_sub w], multi-head attention with weight function [w];
     - [g_tattn], [g_tmlp], [g_tlayer]: the pre-norm layer
       [X₁ = X + MHA(LN₁ X)], [X₂ = X₁ + FFN_inner(LN₂ X₁)], same weight layout
@@ -74,9 +74,9 @@ Section generic.
       [att D ns lim W Z]: the attention sub-layer's output (before the
       residual) on the normalized input [Z], reading its weights through
       [W o r c] (the [r × c] block at offset [o] of the layer's layout), with
-      key limits [lim] (block sizes [ns]) — the shape of
-      [Pipeline/Layer.am_sem P p] (branch fastpipe), so a float layer over any
-      attention module has the same form.  Exact and Taylor-weighted
+      key limits [lim] (block sizes [ns]) — the shape of [am_sem am P p]
+      (Pipeline/Layer.v [AttnModule]), so a float layer over any attention
+      module is an instance (GenericPipeline.v, [ftlayer_g_generic]).  Exact and Taylor-weighted
       attention are [g_mha_sub w] below. *)
   Section with_att.
     Context (att : LDims -> list nat -> (nat -> nat) -> (nat -> nat -> nat -> M) -> M -> M).

@@ -32,7 +32,7 @@
       instance at [w = a_exp (farith P p) = fexp P p]; [flowar_one_definition]
       states the three together.
 
-    Over any attention module [am] of Pipeline/Layer.v (branch fastpipe:
+    Over any attention module [am] of Pipeline/Layer.v (
     [AttnModule], [exact_am], a fast module): [ftlayer_g_generic],
     [fflow_g_generic], [flowar_float_g_generic]: the float pipeline over
     [am] is [g_flowar_with] at floats over the sub-layer [am_sem am P p];
