@@ -32,8 +32,8 @@
       instance at [w = a_exp (farith P p) = fexp P p]; [flowar_one_definition]
       states the three together.
 
-    Over any attention module [am] of Pipeline/Layer.v (
-    [AttnModule], [exact_am], a fast module): [ftlayer_g_generic],
+    Over any attention module [am] of Pipeline/Layer.v ([AttnModule]:
+    [exact_am], a fast module): [ftlayer_g_generic],
     [fflow_g_generic], [flowar_float_g_generic]: the float pipeline over
     [am] is [g_flowar_with] at floats over the sub-layer [am_sem am P p];
     [exact_am_generic]: [am_sem exact_am P p = g_mha_sub (farith P p) (fexp P p)];
