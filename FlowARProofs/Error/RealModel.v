@@ -12,25 +12,28 @@
     [rmha (taylor_exp g)]).  Exact and fast
     models therefore differ ONLY in the attention weights.
 
-    | real            | mirrors (float)                                  |
-    |-----------------|--------------------------------------------------|
-    | [rdR]           | [rd] (IR/Block.v): the [r × c] block at [off]     |
-    | [rmatmul]       | [fmatmul] (IR/MatMul.v) (a bias [0] is added)     |
-    | [rmlp]          | [fmlp] (Modules/MLP.v) = [Lipschitz.linear]       |
-    | [rln], [rlnaff] | [fln], [flnaff] (Modules/LayerNorm.v): NO ε       |
-    | [rattn w]       | [fattn] (Modules/Attention.v), weights [w(score)] |
-    | [rmha w]        | [fmha]                                           |
-    | [rffn_inner]    | [fffn_inner] (Modules/FFN.v)                      |
-    | [rtlayer w]     | [ftlayer] (Pipeline/Layer.v), pre-norm block      |
-    | [rvel w]        | [fvel] (Pipeline/FlowHead.v)                      |
-    | [rflow w]       | [fflow]: [T] Euler steps, [t_k = k/T], [Δt = 1/T] |
+    | real            | mirrors (float)                                  | one generic definition (proved) |
+    |-----------------|--------------------------------------------------|---------------------------------|
+    | [rdR]           | [rd] (IR/Block.v): the [r × c] block at [off]     | [g_rd] ([rdR_generic])           |
+    | [rmatmul]       | [fmatmul] (IR/MatMul.v) (a bias [0] is added)     | [g_matmul] ([rmatmul_generic])   |
+    | [rmlp]          | [fmlp] (Modules/MLP.v) = [Lipschitz.linear]       | [g_mlp] ([rmlp_generic])         |
+    | [rln], [rlnaff] | [fln], [flnaff] (Modules/LayerNorm.v): NO ε       | [g_ln], [g_lnaff]                |
+    | [rattn w]       | [fattn] (Modules/Attention.v), weights [w(score)] | [g_attn] ([rattn_generic])       |
+    | [rmha w]        | [fmha]                                           | [g_mha] ([rmha_generic])         |
+    | [rffn_inner]    | [fffn_inner] (Modules/FFN.v)                      | [g_ffn_inner]                    |
+    | [rtlayer w]     | [ftlayer] (Pipeline/Layer.v), pre-norm block      | [g_tlayer] ([rtlayer_generic])   |
+    | [rvel w]        | [fvel] (Pipeline/FlowHead.v)                      | [g_vel] ([rvel_generic])         |
+    | [rflow w]       | [fflow]: [T] Euler steps, [t_k = k/T], [Δt = 1/T] | [g_flow] ([rflow_generic])       |
 
     LayerNorm has no ε in the denominator (as in the float model), so its
-    stability needs a variance floor (ErrorStability.v).  The layer iteration
+    stability needs a variance floor (LNStability.v).  The layer iteration
     uses [Propagation.iter_chain], the same recursion as [IR/Stage.iterate]
-    ([iter_chain_iterate]).  The float and real definitions are two copies of
-    the same structure; a single definition generic over the arithmetic is
-    NOT done (docs/error.md). *)
+    ([iter_chain_iterate]).  These definitions stay as they are written
+    here (the error proofs unfold them), but each is PROVED to be the real
+    instance of one definition generic over the arithmetic whose float
+    instance is the float semantics (last column; Error/Generic.v,
+    GenericModules.v, GenericLayer.v, GenericPipeline.v — the float side
+    holds by [reflexivity]), so the two cannot drift apart (docs/error.md). *)
 From Coq Require Import Reals Lra Lia ZArith List.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz AttentionError Taylor
   FastAttentionError.

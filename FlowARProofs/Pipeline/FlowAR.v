@@ -155,6 +155,78 @@ Section program.
     PSeq (scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
 End program.
 
+(** ** The pipeline over any attention module
+
+    [Pipeline/Layer.v]'s [AttnModule] in place of multi-head attention, in the
+    AR transformer (block-causal mask: blocks [tok 0 … tok i] at scale [i]) and
+    in the flow head (one block).  [flowar_float], [flowar_prog] above are the
+    instance [exact_am] ([flowar_float_exact], [flowar_prog_exact]: [eq_refl]);
+    Fast FlowAR ([Pipeline/FastFlowAR.v]) is the instance [fast_am]. *)
+
+(** What the pipeline needs of a module: its data fits the layer
+    dimensions, and it accepts the pipeline's masks. *)
+Definition am_cfg_ok (am : AttnModule) p cfg : Prop :=
+  am_ok am p (LD cfg)
+  /\ forall i, am_mask am (ntok cfg i) (map (tok cfg) (seq 0 (S i))) (lim_at cfg i)
+               /\ am_mask am (tok cfg i) [tok cfg i] (fun _ => tok cfg i).
+
+Lemma exact_cfg_ok p cfg : am_cfg_ok exact_am p cfg.
+Proof.
+  split; [exact I|]. intros i. split.
+  - intros t Ht. apply lim_at_le, Ht.
+  - intros t _. apply le_n.
+Qed.
+
+Section semantics_g.
+  Context (am : AttnModule) (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
+  Let c := ch cfg.
+
+  Definition ftf_g i (X : mat) : mat :=
+    iterate (fun l X => ftlayer_g am P p (LD cfg) G (off_ar cfg l) (map (tok cfg) (seq 0 (S i)))
+                                  (lim_at cfg i) X) (L cfg) X.
+
+  Definition fcond_g Ys i : mat :=
+    fun t k => ftf_g i (fseq p cfg G Ys i) (ntok cfg i - tok cfg i + t) k.
+
+  Definition fscale_g Ys i : mat :=
+    fflow_g am P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
+            (rd G (off_noise cfg i) (tok cfg i) c) (fcond_g Ys i).
+
+  Definition fouts_g k : list mat := outs_of fscale_g k.
+
+  Definition flowar_float_g : mat := nth (K cfg - 1) (fouts_g (K cfg)) mzero.
+End semantics_g.
+
+Section program_g.
+  Context (am : AttnModule) (p : nat) (cfg : Config).
+  Let c := ch cfg. Let d := dm cfg.
+  Let yl i := yoff (tok cfg) (ch cfg) i.
+
+  Definition scale_at_g i : prog :=
+    let gofs := yl i in let w := yl i + glen cfg in
+    let N := ntok cfg i in let M := tok cfg i in
+    PSeq (PPar (seq_at p cfg gofs w i) (keep 0 w))
+    (PSeq (iter (N * d + w) (L cfg)
+                (fun l => tl_at_g am p (LD cfg) N (map (tok cfg) (seq 0 (S i))) (lim_at cfg i)
+                                  (off_ar cfg l) gofs w))
+    (PSeq (PPar (keep (N * d + gofs + off_noise cfg i) (M * c))
+                (PPar (keep ((N - M) * d) (M * d)) (keep (N * d) w)))
+    (PSeq (flow_at_g am p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
+          (PPar (keep (M * c + M * d) gofs)
+                (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
+
+  Definition scales_at_g k : prog := grow (glen cfg) scale_at_g k.
+
+  Definition flowar_prog_g : prog :=
+    PSeq (scales_at_g (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
+End program_g.
+
+Lemma flowar_float_exact P p cfg G : flowar_float P p cfg G = flowar_float_g exact_am P p cfg G.
+Proof. reflexivity. Qed.
+
+Lemma flowar_prog_exact p cfg : flowar_prog p cfg = flowar_prog_g exact_am p cfg.
+Proof. reflexivity. Qed.
+
 (** ** Correctness: the program computes [flowar_float] on every input vector *)
 
 Lemma keep_mid P p pre mid post :
@@ -211,11 +283,11 @@ Section correct.
 
   Context (HG : length G = glen cfg).
 
-  Theorem scale_at_correct Ys i :
-    peval P p (scale_at p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
-    = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fscale P p cfg G Ys i) ++ G.
+  Theorem scale_at_g_correct am Ys i : am_cfg_ok am p cfg ->
+    peval P p (scale_at_g am p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
+    = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fscale_g am P p cfg G Ys i) ++ G.
   Proof.
-    unfold scale_at. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
+    intros [Hok Hm]. destruct (Hm i) as [Hm1 Hm2]. unfold scale_at_g. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
     (* the sequence *)
     rewrite peval_PSeq, peval_PPar, (seq_at_correct Ys i i) by lia.
     set (E := yflat (tok cfg) (ch cfg) Ys i).
@@ -225,9 +297,9 @@ Section correct.
     rewrite peval_PSeq.
     rewrite (iter_correct P p (N * (dm cfg) + (length E + length G)) (L cfg) _
                (fun X => flat N (dm cfg) X ++ E ++ G)
-               (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X)).
+               (fun l X => ftlayer_g am P p (LD cfg) G (off_ar cfg l) (map (tok cfg) (seq 0 (S i))) (lim_at cfg i) X)).
     2: { intros y. rewrite !app_length, flat_length. reflexivity. }
-    2: { intros l y _. apply tl_at_correct. intros t Ht. apply lim_at_le. exact Ht. }
+    2: { intros l y _. apply tl_at_g_correct; assumption. }
     set (X' := iterate _ (L cfg) (fseq p cfg G Ys i)).
     (* noise and condition *)
     rewrite peval_PSeq, peval_PPar, peval_PPar.
@@ -238,10 +310,10 @@ Section correct.
     (* the flow head *)
     rewrite peval_PSeq.
     change (ch cfg) with (fhc (FD cfg)) at 1 3. change (dm cfg) with (ld (fhLD (FD cfg))) at 1.
-    rewrite flow_at_correct. cbn [fhc fhLD].
+    rewrite (flow_at_g_correct am) by assumption. cbn [fhc fhLD].
     (* bring the new output after the earlier ones *)
     rewrite peval_PPar, peval_PPar. cbn [fhc fhLD FD] in *. fold (dm cfg).
-    set (Y1 := flat M (ch cfg) (fflow _ _ _ _ _ _ _ _ _)).
+    set (Y1 := flat M (ch cfg) (fflow_g _ _ _ _ _ _ _ _ _ _)).
     set (Y2 := flat M (dm cfg) (fun t k => X' (N - M + t) k)).
     assert (L1 : length Y1 = M * ch cfg) by apply flat_length.
     assert (L2 : length Y2 = M * dm cfg) by apply flat_length.
@@ -254,27 +326,44 @@ Section correct.
       by (rewrite !app_assoc; apply keep_app; rewrite ?app_length; lia).
     rewrite K1, K2, K3. reflexivity.
   Qed.
+
+  Theorem scale_at_correct Ys i :
+    peval P p (scale_at p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
+    = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fscale P p cfg G Ys i) ++ G.
+  Proof. exact (scale_at_g_correct exact_am Ys i (exact_cfg_ok p cfg)). Qed.
 End correct.
 
 Section correct_all.
   Context (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
   Context (HG : length G = glen cfg).
 
+  Lemma scales_at_g_correct am k : am_cfg_ok am p cfg ->
+    peval P p (scales_at_g am p cfg k) G = yflat (tok cfg) (ch cfg) (fouts_g am P p cfg G k) k ++ G.
+  Proof.
+    intros Hc. apply grow_correct; [exact HG|]. intros Ys i _.
+    apply (scale_at_g_correct P p cfg G HG am Ys i Hc).
+  Qed.
+
+  (** The pipeline's program over any attention module computes its float semantics. *)
+  Theorem flowar_prog_g_correct am : am_cfg_ok am p cfg ->
+    1 <= K cfg ->
+    peval P p (flowar_prog_g am p cfg) G
+    = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float_g am P p cfg G).
+  Proof.
+    intros Hc HK. unfold flowar_prog_g, flowar_float_g. rewrite peval_PSeq, scales_at_g_correct by exact Hc.
+    apply keep_block. apply block_yflat. lia.
+  Qed.
+
   Lemma scales_at_correct k :
     peval P p (scales_at p cfg k) G = yflat (tok cfg) (ch cfg) (fouts P p cfg G k) k ++ G.
-  Proof.
-    apply grow_correct; [exact HG|]. intros Ys i _. apply (scale_at_correct P p cfg G HG).
-  Qed.
+  Proof. exact (scales_at_g_correct exact_am k (exact_cfg_ok p cfg)). Qed.
 
   (** The pipeline's program computes FlowAR's float semantics. *)
   Theorem flowar_prog_correct :
     1 <= K cfg ->
     peval P p (flowar_prog p cfg) G
     = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float P p cfg G).
-  Proof.
-    intros HK. unfold flowar_prog, flowar_float. rewrite peval_PSeq, scales_at_correct.
-    apply keep_block. apply block_yflat. lia.
-  Qed.
+  Proof. exact (flowar_prog_g_correct exact_am (exact_cfg_ok p cfg)). Qed.
 End correct_all.
 
 (** ** Typing *)
@@ -324,10 +413,10 @@ Section typing.
         rewrite up_at_arity', keep_arity. apply mlp_at_wt; unfold off_embb in *; nia.
   Qed.
 
-  Theorem scale_at_wt i : i < K cfg ->
-    pwt p (yoff (tok cfg) (ch cfg) i + glen cfg) (scale_at p cfg i).
+  Theorem scale_at_g_wt am i : am_cfg_ok am p cfg -> i < K cfg ->
+    pwt p (yoff (tok cfg) (ch cfg) i + glen cfg) (scale_at_g am p cfg i).
   Proof.
-    intros Hi. unfold scale_at.
+    intros [Hok Hm] Hi. destruct (Hm i) as [Hm1 Hm2]. unfold scale_at_g.
     set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + glen cfg).
     set (N := ntok cfg i). set (M := tok cfg i).
     pose proof (tok_le_ntok cfg i) as HMN. fold N M in HMN.
@@ -340,10 +429,10 @@ Section typing.
     change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
     rewrite seq_at_arity, keep_arity. split.
     { apply iter_wt. intros l Hl. split.
-      - apply tl_at_wt; [intros; apply lim_at_le; auto|].
+      - apply tl_at_g_wt; [assumption|assumption|].
         pose proof (layout_ar l Hl). unfold w. lia.
-      - apply tl_at_arity. intros; apply lim_at_le; auto. }
-    rewrite iter_arity by (intros l _; apply tl_at_arity; intros; apply lim_at_le; auto).
+      - apply tl_at_g_arity. }
+    rewrite iter_arity by (intros l _; apply tl_at_g_arity).
     split; [split; [|split]|].
     { apply keep_wt_le. unfold w. lia. }
     { apply keep_wt_le. nia. }
@@ -353,30 +442,46 @@ Section typing.
     rewrite !keep_arity. split.
     { change (M * ch cfg + (M * dm cfg + w))
         with (M * fhc (FD cfg) + (M * ld (fhLD (FD cfg)) + w)).
-      rewrite Nat.add_assoc. apply flow_at_wt. unfold w. lia. }
-    rewrite flow_at_arity. cbn [fhc fhLD FD]. unfold dm.
+      rewrite Nat.add_assoc. apply flow_at_g_wt; [assumption|assumption|unfold w; lia]. }
+    rewrite flow_at_g_arity. cbn [fhc fhLD FD]. unfold dm.
     split; [|split]; apply keep_wt_le; unfold w; lia.
   Qed.
 
+  Lemma scale_at_g_arity am i :
+    arity_out (scale_at_g am p cfg i) = yoff (tok cfg) (ch cfg) (S i) + glen cfg.
+  Proof.
+    unfold scale_at_g. cbn [arity_out]. rewrite !keep_arity, yoff_S. lia.
+  Qed.
+
+  Lemma scales_at_g_wt am k : am_cfg_ok am p cfg -> k <= K cfg ->
+    pwt p (glen cfg) (scales_at_g am p cfg k) /\
+    arity_out (scales_at_g am p cfg k) = yoff (tok cfg) (ch cfg) k + glen cfg.
+  Proof.
+    intros Hc Hk. apply grow_wt. intros i Hi. split; [apply scale_at_g_wt; [exact Hc|lia]|apply scale_at_g_arity].
+  Qed.
+
+  Theorem flowar_prog_g_wt am : am_cfg_ok am p cfg -> 1 <= K cfg -> pwt p (glen cfg) (flowar_prog_g am p cfg).
+  Proof.
+    intros Hc HK. destruct (scales_at_g_wt am (K cfg) Hc (le_n _)) as [Hw Ha].
+    split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
+    pose proof (yoff_lt (tok cfg) (ch cfg) (K cfg - 1) (K cfg) ltac:(lia)). lia.
+  Qed.
+
+  Theorem scale_at_wt i : i < K cfg ->
+    pwt p (yoff (tok cfg) (ch cfg) i + glen cfg) (scale_at p cfg i).
+  Proof. exact (scale_at_g_wt exact_am i (exact_cfg_ok p cfg)). Qed.
+
   Lemma scale_at_arity i :
     arity_out (scale_at p cfg i) = yoff (tok cfg) (ch cfg) (S i) + glen cfg.
-  Proof.
-    unfold scale_at. cbn [arity_out]. rewrite !keep_arity, yoff_S. lia.
-  Qed.
+  Proof. exact (scale_at_g_arity exact_am i). Qed.
 
   Lemma scales_at_wt k : k <= K cfg ->
     pwt p (glen cfg) (scales_at p cfg k) /\
     arity_out (scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + glen cfg.
-  Proof.
-    intros Hk. apply grow_wt. intros i Hi. split; [apply scale_at_wt; lia|apply scale_at_arity].
-  Qed.
+  Proof. exact (scales_at_g_wt exact_am k (exact_cfg_ok p cfg)). Qed.
 
   Theorem flowar_prog_wt : 1 <= K cfg -> pwt p (glen cfg) (flowar_prog p cfg).
-  Proof.
-    intros HK. destruct (scales_at_wt (K cfg) (le_n _)) as [Hw Ha].
-    split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
-    pose proof (yoff_lt (tok cfg) (ch cfg) (K cfg - 1) (K cfg) ltac:(lia)). lia.
-  Qed.
+  Proof. exact (flowar_prog_g_wt exact_am (exact_cfg_ok p cfg)). Qed.
 End typing.
 
 (** ** Depth: the number of scales times a per-scale constant *)
@@ -409,27 +514,49 @@ Proof.
   - pose proof (embed_at_wdepth P p cfg gofs w i). lia.
 Qed.
 
-Theorem scale_at_wdepth (P : FloatPrimitivesTC0) p cfg i :
-  wdepth (op_dbound P) (scale_at p cfg i) <= scale_depth P (L cfg) (Lf cfg) (T cfg).
+(** The same over any attention module of depth [ad]. *)
+Definition scale_depth_g (P : FloatPrimitivesTC0) (ad L Lf T : nat) : nat :=
+  (3 * d_std P + 2 * d_sum P) + L * tl_depth_g P ad
+  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth_g P ad
+         + (2 * d_std P + d_sum P) + 2 * d_std P).
+
+Definition flowar_depth_g (P : FloatPrimitivesTC0) (ad K L Lf T : nat) : nat :=
+  K * scale_depth_g P ad L Lf T.
+
+Lemma flowar_depth_exact (P : FloatPrimitivesTC0) K L Lf T :
+  flowar_depth P K L Lf T = flowar_depth_g P (mha_depth P) K L Lf T.
+Proof. reflexivity. Qed.
+
+Theorem scale_at_g_wdepth (P : FloatPrimitivesTC0) am p cfg i :
+  wdepth (op_dbound P) (scale_at_g am p cfg i) <= scale_depth_g P (am_depth am P) (L cfg) (Lf cfg) (T cfg).
 Proof.
-  unfold scale_at, scale_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  unfold scale_at_g, scale_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
   pose proof (seq_at_wdepth P p cfg (yoff (tok cfg) (ch cfg) i)
                 (yoff (tok cfg) (ch cfg) i + glen cfg) i).
   pose proof (wdepth_iter_le (op_dbound P) (ntok cfg i * dm cfg + (yoff (tok cfg) (ch cfg) i + glen cfg))
-    (L cfg) (fun l => tl_at p (LD cfg) (ntok cfg i) (lim_at cfg i) (off_ar cfg l)
+    (L cfg) (fun l => tl_at_g am p (LD cfg) (ntok cfg i) (map (tok cfg) (seq 0 (S i))) (lim_at cfg i) (off_ar cfg l)
                        (yoff (tok cfg) (ch cfg) i) (yoff (tok cfg) (ch cfg) i + glen cfg))
-    (tl_depth P) (fun l _ => tl_at_wdepth P p _ _ _ _ _ _)).
-  pose proof (flow_at_wdepth P p (FD cfg) (tok cfg i) (T cfg) (off_fh cfg)
+    (tl_depth_g P (am_depth am P)) (fun l _ => tl_at_g_wdepth P am p _ _ _ _ _ _ _)).
+  pose proof (flow_at_g_wdepth am P p (FD cfg) (tok cfg i) (T cfg) (off_fh cfg)
                 (yoff (tok cfg) (ch cfg) i) (yoff (tok cfg) (ch cfg) i + glen cfg)).
-  unfold fh_step_depth in *. cbn [fhLf FD] in *. lia.
+  unfold fh_step_depth_g in *. cbn [fhLf FD] in *. lia.
 Qed.
+
+Theorem flowar_prog_g_wdepth (P : FloatPrimitivesTC0) am p cfg :
+  wdepth (op_dbound P) (flowar_prog_g am p cfg)
+  <= flowar_depth_g P (am_depth am P) (K cfg) (L cfg) (Lf cfg) (T cfg).
+Proof.
+  unfold flowar_prog_g, flowar_depth_g. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
+  apply grow_wdepth. intros i _. apply scale_at_g_wdepth.
+Qed.
+
+Theorem scale_at_wdepth (P : FloatPrimitivesTC0) p cfg i :
+  wdepth (op_dbound P) (scale_at p cfg i) <= scale_depth P (L cfg) (Lf cfg) (T cfg).
+Proof. exact (scale_at_g_wdepth P exact_am p cfg i). Qed.
 
 Theorem flowar_prog_wdepth (P : FloatPrimitivesTC0) p cfg :
   wdepth (op_dbound P) (flowar_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
-Proof.
-  unfold flowar_prog, flowar_depth. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
-  apply grow_wdepth. intros i _. apply scale_at_wdepth.
-Qed.
+Proof. exact (flowar_prog_g_wdepth P exact_am p cfg). Qed.
 
 (** The depth bound strictly grows with [K] as soon as there is one
     transformer layer.  This is a fact about the bound; the matching facts
@@ -517,10 +644,14 @@ Section shape.
   Definition scale_coef : nat :=
     K cfg + 2 * L cfg + (2 * T cfg + 2) * (2 * Lf cfg + 3) + 22.
 
-  Lemma scale_shape i : i < K cfg ->
-    shape (scale_at p cfg i) <= scale_coef * (1100 * B4 B + 20 * wmax cfg).
+  Lemma scale_g_shape am U i : am_cfg_ok am p cfg -> B4 B <= U -> am_U am B (K cfg) <= U -> i < K cfg ->
+    shape (scale_at_g am p cfg i) <= scale_coef * (1100 * U + 20 * wmax cfg).
   Proof.
-    intros Hi. destruct dims_le as (Hd & Hdh & HH & Hff & Hc & H1).
+    intros [Hok Hm] HU1 HU2 Hi. destruct (Hm i) as [Hm1 Hm2].
+    assert (HUi : am_U am B (length (map (tok cfg) (seq 0 (S i)))) <= U).
+    { rewrite map_length, seq_length. eapply Nat.le_trans; [apply am_U_mono; exact Hi|exact HU2]. }
+    assert (HU1' : am_U am B 1 <= U).
+    { eapply Nat.le_trans; [apply am_U_mono|exact HU2]. lia. } destruct dims_le as (Hd & Hdh & HH & Hff & Hc & H1).
     pose proof U_ge as (U1 & U2 & U3 & U4).
     set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + glen cfg).
     assert (Hw : w <= wmax cfg).
@@ -531,7 +662,7 @@ Section shape.
     assert (HMc : tok cfg i * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
     assert (Hgofs : gofs <= wmax cfg) by (unfold gofs, wmax; pose proof (yoff_mono (tok cfg) (ch cfg) i (K cfg)); lia).
     assert (Hglen : glen cfg <= wmax cfg) by (unfold wmax; lia).
-    unfold scale_at. fold gofs w.
+    unfold scale_at_g. fold gofs w.
     set (N := ntok cfg i) in *. set (M := tok cfg i) in *.
     (* A *)
     pose proof (shape_PPar_arity (seq_at p cfg gofs w i) (keep 0 w)) as SA.
@@ -539,17 +670,17 @@ Section shape.
     pose proof (seq_shape gofs w i Hi Hw) as Sseq.
     (* B *)
     pose proof (shape_iter (N * dm cfg + w) (L cfg)
-      (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w)
-      (1000 * B4 B + 20 * w)
-      (fun l _ => tl_shape p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w B
-                    (fun t Ht => lim_at_le cfg i t Ht) HN Hd Hdh HH Hff H1)) as SB.
+      (fun l => tl_at_g am p (LD cfg) N (map (tok cfg) (seq 0 (S i))) (lim_at cfg i) (off_ar cfg l) gofs w)
+      (1000 * U + 20 * w)
+      (fun l _ => tl_shape_g am p (LD cfg) N _ (lim_at cfg i) (off_ar cfg l) gofs w B U
+                    Hok Hm1 HN Hd Hdh HH Hff H1 HU1 HUi)) as SB.
     (* C *)
     pose proof (shape_PPar_arity (keep ((N - M) * dm cfg) (M * dm cfg)) (keep (N * dm cfg) w)) as SC1.
     pose proof (shape_PPar_arity (keep (N * dm cfg + gofs + off_noise cfg i) (M * ch cfg))
                   (PPar (keep ((N - M) * dm cfg) (M * dm cfg)) (keep (N * dm cfg) w))) as SC2.
     rewrite !shape_keep, !keep_arity in SC1, SC2. cbn [arity_out] in SC2. rewrite !keep_arity in SC2.
     (* D *)
-    pose proof (flow_shape p (FD cfg) M (T cfg) (off_fh cfg) gofs w B ltac:(lia) Hc Hd Hdh HH Hff H1)
+    pose proof (flow_g_shape am p (FD cfg) M (T cfg) (off_fh cfg) gofs w B U Hok Hm2 HU1 HU1' ltac:(lia) Hc Hd Hdh HH Hff H1)
       as SD. cbn [fhLf FD] in SD.
     (* E *)
     pose proof (shape_PPar_arity (keep 0 (M * ch cfg)) (keep (M * ch cfg + M * dm cfg + gofs) (glen cfg))) as SE1.
@@ -562,23 +693,26 @@ Section shape.
     eapply Nat.le_trans; [apply Nat.add_le_mono_l, Nat.add_le_mono_l, shape_PSeq|].
     eapply Nat.le_trans; [apply Nat.add_le_mono_l, Nat.add_le_mono_l, Nat.add_le_mono_l, shape_PSeq|].
     unfold scale_coef.
-    set (X := 1100 * B4 B + 20 * wmax cfg).
+    set (X := 1100 * U + 20 * wmax cfg).
     assert (Hi1 : (i + 1) * (84 * B4 B + 2 * wmax cfg) <= K cfg * X)
       by (apply Nat.mul_le_mono; unfold X; lia).
-    assert (HBX : (2 * L cfg + 2) * (1000 * B4 B + 20 * w) <= 2 * (L cfg * X) + 2 * X).
+    assert (HBX : (2 * L cfg + 2) * (1000 * U + 20 * w) <= 2 * (L cfg * X) + 2 * X).
     { replace (2 * (L cfg * X) + 2 * X) with ((2 * L cfg + 2) * X) by ring.
       apply Nat.mul_le_mono_l; unfold X; lia. }
-    assert (HDX : (2 * T cfg + 2) * ((2 * Lf cfg + 3) * (1100 * B4 B + 20 * w))
+    assert (HDX : (2 * T cfg + 2) * ((2 * Lf cfg + 3) * (1100 * U + 20 * w))
                   <= (2 * T cfg + 2) * (2 * Lf cfg + 3) * X)
       by (rewrite <- Nat.mul_assoc; apply Nat.mul_le_mono_l, Nat.mul_le_mono_l; unfold X; lia).
     assert (HX : B4 B + wmax cfg <= X) by (unfold X; lia).
     set (Q := (2 * T cfg + 2) * (2 * Lf cfg + 3)) in *.
     replace ((K cfg + 2 * L cfg + Q + 22) * X) with (K cfg * X + 2 * (L cfg * X) + Q * X + 22 * X)
       by ring.
-    change (B * (B * (B * B))) with (B4 B) in SD.
     rewrite ?shape_keep, ?keep_arity in SC1, SE1.
     clearbody X Q. lia.
   Qed.
+
+  Lemma scale_shape i : i < K cfg ->
+    shape (scale_at p cfg i) <= scale_coef * (1100 * B4 B + 20 * wmax cfg).
+  Proof. exact (scale_g_shape exact_am (B4 B) i (exact_cfg_ok p cfg) (le_n _) (le_n _)). Qed.
 End shape.
 
 (** The explicit coefficient of the size bound (a polynomial in [K, L, Lf, T]). *)
@@ -595,6 +729,10 @@ Proof. intros. unfold shape_coef. mono. Qed.
 Lemma flowar_depth_mono (P : FloatPrimitivesTC0) K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth P K L Lf T <= flowar_depth P K' L' Lf' T'.
 Proof. intros. unfold flowar_depth, scale_depth. mono. Qed.
+
+Lemma flowar_depth_g_mono (P : FloatPrimitivesTC0) ad K L Lf T K' L' Lf' T' :
+  K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth_g P ad K L Lf T <= flowar_depth_g P ad K' L' Lf' T'.
+Proof. intros. unfold flowar_depth_g, scale_depth_g. mono. Qed.
 
 Lemma B4_mono x y : x <= y -> B4 x <= B4 y.
 Proof. intros. unfold B4. mono. Qed.
@@ -638,14 +776,14 @@ Section shape_total.
     rewrite (Nat.mul_comm (dm cfg) (ch cfg)). nia.
   Qed.
 
-  Theorem flowar_shape : 1 <= K cfg ->
-    shape (flowar_prog p cfg) <= shape_coef (K cfg) (L cfg) (Lf cfg) (T cfg) * B4 B.
+  Theorem flowar_g_shape am U : am_cfg_ok am p cfg -> B4 B <= U -> am_U am B (K cfg) <= U -> 1 <= K cfg ->
+    shape (flowar_prog_g am p cfg) <= shape_coef (K cfg) (L cfg) (Lf cfg) (T cfg) * U.
   Proof.
-    intros HK. pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
-    set (X := 1100 * B4 B + 20 * wmax cfg).
-    assert (Hsc : forall k, k <= K cfg -> shape (scales_at p cfg k) <= k * (scale_coef cfg * X) + glen cfg).
-    { intros k Hk. apply grow_shape. intros i Hi. apply (scale_shape p cfg B HB). lia. }
-    unfold flowar_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
+    intros Hcfg HU1 HU2 HK. pose proof (U_ge cfg B HB) as (U1 & U2 & U3 & U4).
+    set (X := 1100 * U + 20 * wmax cfg).
+    assert (Hsc : forall k, k <= K cfg -> shape (scales_at_g am p cfg k) <= k * (scale_coef cfg * X) + glen cfg).
+    { intros k Hk. apply grow_shape. intros i Hi. apply (scale_g_shape p cfg B HB am U i Hcfg HU1 HU2). lia. }
+    unfold flowar_prog_g. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
     pose proof (Hsc (K cfg) (le_n _)) as HS.
     assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B).
     { destruct (dims_le cfg B HB) as (_ & _ & _ & _ & Hc & _).
@@ -653,19 +791,25 @@ Section shape_total.
       assert (tok cfg (K cfg - 1) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia). lia. }
     assert (Hglen : glen cfg <= wmax cfg) by (unfold wmax; lia).
     pose proof wmax_le as HW.
-    assert (HX : X <= (1100 + 20 * (2 * K cfg + 12 * (L cfg + Lf cfg) + 10)) * B4 B).
-    { unfold X. nia. }
+    assert (HWU : wmax cfg <= (2 * K cfg + 12 * (L cfg + Lf cfg) + 10) * U)
+      by (eapply Nat.le_trans; [exact HW|apply Nat.mul_le_mono_l; exact HU1]).
+    assert (HX : X <= (1100 + 20 * (2 * K cfg + 12 * (L cfg + Lf cfg) + 10)) * U).
+    { unfold X. lia. }
     assert (Hsc1 : 1 <= scale_coef cfg) by (unfold scale_coef; lia).
-    assert (HXB : B4 B <= X) by (unfold X; lia).
+    assert (HXB : U <= X) by (unfold X; lia).
     unfold shape_coef. unfold scale_coef in *.
     set (S := K cfg + 2 * L cfg + (2 * T cfg + 2) * (2 * Lf cfg + 3) + 22) in *.
     set (C := 1100 + 20 * (2 * K cfg + 12 * (L cfg + Lf cfg) + 10)) in *.
-    assert (H1 : S * X <= S * (C * B4 B)) by (apply Nat.mul_le_mono_l; exact HX).
+    assert (H1 : S * X <= S * (C * U)) by (apply Nat.mul_le_mono_l; exact HX).
     assert (H2 : X <= S * X).
     { rewrite <- (Nat.mul_1_l X) at 1. apply Nat.mul_le_mono_r. exact Hsc1. }
-    assert (H3 : K cfg * (S * X) <= K cfg * (S * (C * B4 B))) by (apply Nat.mul_le_mono_l; exact H1).
-    replace ((K cfg + 1) * (S * C) * B4 B) with (K cfg * (S * (C * B4 B)) + S * (C * B4 B)) by ring.
-    assert (glen cfg + B4 B <= X) by (unfold X; lia).
+    assert (H3 : K cfg * (S * X) <= K cfg * (S * (C * U))) by (apply Nat.mul_le_mono_l; exact H1).
+    replace ((K cfg + 1) * (S * C) * U) with (K cfg * (S * (C * U)) + S * (C * U)) by ring.
+    assert (glen cfg + U <= X) by (unfold X; lia).
     clearbody X S C. lia.
   Qed.
+
+  Theorem flowar_shape : 1 <= K cfg ->
+    shape (flowar_prog p cfg) <= shape_coef (K cfg) (L cfg) (Lf cfg) (T cfg) * B4 B.
+  Proof. exact (flowar_g_shape exact_am (B4 B) (exact_cfg_ok p cfg) (le_n _) (le_n _)). Qed.
 End shape_total.

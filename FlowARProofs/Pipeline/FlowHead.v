@@ -44,23 +44,30 @@ Definition fh_wout Dm := fh_layers Dm + fhLf Dm * tl_size (fhLD Dm).
 Definition fh_bout Dm := fh_wout Dm + ld (fhLD Dm) * fhc Dm.
 Definition fh_size Dm := fh_bout Dm + fhc Dm.
 
-(** ** Semantics *)
 
-Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
+(** ** The flow head over any attention module ([Pipeline/Layer.v]'s [AttnModule])
+
+    The velocity network's layers attend to all [M] tokens of the scale: one
+    block, [ns = [M]], [lim = fun _ => M]. *)
+
+Section generic.
+  Context (am : AttnModule).
+
+Definition fvel_g (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
   let c := fhc Dm in let d := ld (fhLD Dm) in
   let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
   let S := fun i j => fadd p (Min i j) (Yh i j) in
   let H0 := fun i j => fadd p (S i j) (fmul p t (rd G (wo + fh_e Dm) 1 d 0 j)) in
-  let HL := iterate (fun l X => ftlayer P p (fhLD Dm) G
-                                  (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X)
+  let HL := iterate (fun l X => ftlayer_g am P p (fhLD Dm) G
+                                  (wo + fh_layers Dm + l * tl_size (fhLD Dm)) [M] (fun _ => M) X)
                     (fhLf Dm) H0 in
   fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
 
 Definition fh_t p T k : flt := fconst p (Z.of_nat k) (Z.of_nat T).   (* t_k = k/T *)
 Definition fh_dt p T : flt := fconst p 1 (Z.of_nat T).                 (* Δt = 1/T *)
 
-Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
-  iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
+Definition fflow_g (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
+  iterate (fun k F => feuler p (fh_dt p T) F (fvel_g P p Dm G wo M (fh_t p T k) F Yh)) T F0.
 
 (** ** Program
 
@@ -68,7 +75,7 @@ Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
     [G] at offset [go] in [R], [|R| = r]); six stages, each carrying the
     state behind its output with [keep]. *)
 
-Definition fh_step p Dm M T wo go r k : prog :=
+Definition fh_step_g p Dm M T wo go r k : prog :=
   let c := fhc Dm in let D := fhLD Dm in let d := ld D in
   let Mc := M * c in let Md := M * d in
   let g o := Mc + Md + go + (wo + o) in
@@ -79,13 +86,13 @@ Definition fh_step p Dm M T wo go r k : prog :=
                        (fun _ j => FIn (Md + g (fh_e Dm) + j)))
               (keep Md (Mc + Md + r)))
   (PSeq (iter (Md + (Mc + Md + r)) (fhLf Dm)
-          (fun l => tl_at p D M (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
+          (fun l => tl_at_g am p D M [M] (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
                           (Mc + Md + go) (Mc + Md + r)))
   (PSeq (PPar (mlp_at 0 (Md + g (fh_wout Dm)) (Md + g (fh_bout Dm)) M d c) (keep Md (Mc + Md + r)))
         (PPar (euler_at (fh_dt p T) Mc 0 M c) (keep (2 * Mc) (Md + r))))))).
 
-Definition flow_at p Dm M T wo go r : prog :=
-  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step p Dm M T wo go r).
+Definition flow_at_g p Dm M T wo go r : prog :=
+  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step_g p Dm M T wo go r).
 
 (** ** Correctness *)
 
@@ -102,17 +109,18 @@ Proof.
   rewrite <- (Nat.add_0_r (r2 * c2)). apply block_cat_off, block_cat_off, block_flat_app_l.
 Qed.
 
-Lemma fh_layers_correct P p Dm M wo X F Yh E G :
+Lemma fh_layers_g_correct P p Dm M wo X F Yh E G :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
   let c := fhc Dm in let D := fhLD Dm in let d := ld D in
   peval P p (iter (M * d + (M * c + M * d + (length E + length G))) (fhLf Dm)
-          (fun l => tl_at p D M (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
+          (fun l => tl_at_g am p D M [M] (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
                           (M * c + M * d + length E) (M * c + M * d + (length E + length G))))
     (flat M d X ++ flat M c F ++ flat M d Yh ++ E ++ G)
-  = flat M d (iterate (fun l X => ftlayer P p D G (wo + fh_layers Dm + l * tl_size D)
-                                    (fun _ => M) X) (fhLf Dm) X)
+  = flat M d (iterate (fun l X => ftlayer_g am P p D G (wo + fh_layers Dm + l * tl_size D)
+                                    [M] (fun _ => M) X) (fhLf Dm) X)
     ++ flat M c F ++ flat M d Yh ++ E ++ G.
 Proof.
-  intros c D d.
+  intros Hok Hm c D d.
   set (E' := flat M c F ++ flat M d Yh ++ E).
   assert (HE' : length E' = M * c + M * d + length E).
   { subst E'. rewrite !app_length, !flat_length. lia. }
@@ -122,16 +130,17 @@ Proof.
   rewrite <- HE'.
   apply (iter_correct P p _ (fhLf Dm) _ (fun X => flat M d X ++ E' ++ G)).
   - intros Y. rewrite app_length, app_length, flat_length. lia.
-  - intros i Y _. apply tl_at_correct. lia.
+  - intros i Y _. apply tl_at_g_correct; assumption.
 Qed.
 
-Theorem fh_step_correct P p Dm M T wo k F Yh E G :
-  peval P p (fh_step p Dm M T wo (length E) (length E + length G) k)
+Theorem fh_step_g_correct P p Dm M T wo k F Yh E G :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
+  peval P p (fh_step_g p Dm M T wo (length E) (length E + length G) k)
     (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
-  = flat M (fhc Dm) (feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh))
+  = flat M (fhc Dm) (feuler p (fh_dt p T) F (fvel_g P p Dm G wo M (fh_t p T k) F Yh))
     ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
 Proof.
-  unfold fh_step.
+  intros Hok Hm. unfold fh_step_g.
   assert (Hlen : length (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
                  = M * fhc Dm + M * ld (fhLD Dm) + (length E + length G)).
   { rewrite !app_length, !flat_length. lia. }
@@ -180,8 +189,8 @@ Proof.
        specialize (Hb 0 j ltac:(lia) Hj). rewrite Nat.mul_0_l, Nat.add_0_l in Hb. exact Hb. }
   rewrite HH. clear HH xs.
   (* stage 4: the layers *)
-  rewrite peval_PSeq, fh_layers_correct.
-  set (HL := iterate (fun l X => ftlayer P p (fhLD Dm) G (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X) (fhLf Dm) H0).
+  rewrite peval_PSeq, (fh_layers_g_correct P p Dm M wo _ F Yh E G Hok Hm).
+  set (HL := iterate (fun l X => ftlayer_g am P p (fhLD Dm) G (wo + fh_layers Dm + l * tl_size (fhLD Dm)) [M] (fun _ => M) X) (fhLf Dm) H0).
   (* stage 5: output MLP *)
   rewrite peval_PSeq, (peval_PPar _ _ (mlp_at _ _ _ _ _ _)).
   rewrite (mlp_at_correct P p _ 0 _ _ M (ld (fhLD Dm)) (fhc Dm) HL
@@ -203,16 +212,17 @@ Proof.
   reflexivity.
 Qed.
 
-Theorem flow_at_correct P p Dm M T wo F Yh E G :
-  peval P p (flow_at p Dm M T wo (length E) (length E + length G))
+Theorem flow_at_g_correct P p Dm M T wo F Yh E G :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
+  peval P p (flow_at_g p Dm M T wo (length E) (length E + length G))
     (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
-  = flat M (fhc Dm) (fflow P p Dm G wo M T F Yh) ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
+  = flat M (fhc Dm) (fflow_g P p Dm G wo M T F Yh) ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
 Proof.
-  unfold flow_at, fflow.
+  intros Hok Hm. unfold flow_at_g, fflow_g.
   apply (iter_correct P p _ T _ (fun F => flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
-           (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh))).
+           (fun k F => feuler p (fh_dt p T) F (fvel_g P p Dm G wo M (fh_t p T k) F Yh))).
   - intros Y. rewrite !app_length, !flat_length. lia.
-  - intros k Y _. apply fh_step_correct.
+  - intros k Y _. apply fh_step_g_correct; assumption.
 Qed.
 
 (** ** Typing and arity *)
@@ -220,10 +230,10 @@ Qed.
 Lemma xpby_at_arity rr cc x a b : arity_out (xpby_at rr cc x a b) = rr * cc.
 Proof. unfold xpby_at. change (arity_out (PSeq ?a ?b)) with (arity_out b). apply ew_prog_arity. Qed.
 
-Lemma fh_step_arity p Dm M T wo go r k :
-  arity_out (fh_step p Dm M T wo go r k) = M * fhc Dm + M * ld (fhLD Dm) + r.
+Lemma fh_step_g_arity p Dm M T wo go r k :
+  arity_out (fh_step_g p Dm M T wo go r k) = M * fhc Dm + M * ld (fhLD Dm) + r.
 Proof.
-  unfold fh_step. cbn [arity_out]. unfold euler_at. rewrite xpby_at_arity, keep_arity. lia.
+  unfold fh_step_g. cbn [arity_out]. unfold euler_at. rewrite xpby_at_arity, keep_arity. lia.
 Qed.
 
 Lemma fh_layout Dm :
@@ -237,11 +247,12 @@ Local Ltac arity_simpl :=
   change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b);
   rewrite ?mlp_at_arity, ?ew_prog_arity, ?xpby_at_arity, ?keep_arity.
 
-Theorem fh_step_wt p Dm M T wo go r k :
+Theorem fh_step_g_wt p Dm M T wo go r k :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
   go + (wo + fh_size Dm) <= r ->
-  pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (fh_step p Dm M T wo go r k).
+  pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (fh_step_g p Dm M T wo go r k).
 Proof.
-  intros Hr. unfold fh_step.
+  intros Hok Hm Hr. unfold fh_step_g.
   destruct (fh_layout Dm) as (H1 & H2 & H3 & H4 & H5 & H6).
   unfold fh_win. set (c := fhc Dm) in *. set (D := fhLD Dm) in *. set (d := ld D) in *.
   set (Lf := fhLf Dm) in *. set (ts := tl_size D) in *.
@@ -257,10 +268,10 @@ Proof.
   { apply keep_wt_le. lia. }
   arity_simpl. split.
   { apply iter_wt. intros l Hl. split.
-    - apply tl_at_wt; [lia|]. fold d c ts.
+    - apply tl_at_g_wt; [assumption|assumption|]. fold d c ts.
       assert (l * ts + ts <= Lf * ts) by nia. lia.
-    - apply tl_at_arity. lia. }
-  rewrite iter_arity by (intros l _; apply tl_at_arity; lia).
+    - apply tl_at_g_arity. }
+  rewrite iter_arity by (intros l _; apply tl_at_g_arity).
   split; [split|].
   { apply mlp_at_wt; nia. }
   { apply keep_wt_le. lia. }
@@ -269,33 +280,34 @@ Proof.
   { apply keep_wt_le. lia. }
 Qed.
 
-Theorem flow_at_wt p Dm M T wo go r :
+Theorem flow_at_g_wt p Dm M T wo go r :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
   go + (wo + fh_size Dm) <= r ->
-  pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (flow_at p Dm M T wo go r).
+  pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (flow_at_g p Dm M T wo go r).
 Proof.
-  intros Hr. unfold flow_at. apply iter_wt. intros k _. split.
-  - apply fh_step_wt, Hr.
-  - apply fh_step_arity.
+  intros Hok Hm Hr. unfold flow_at_g. apply iter_wt. intros k _. split.
+  - apply fh_step_g_wt; assumption.
+  - apply fh_step_g_arity.
 Qed.
 
-Theorem flow_at_arity p Dm M T wo go r :
-  arity_out (flow_at p Dm M T wo go r) = M * fhc Dm + M * ld (fhLD Dm) + r.
-Proof. unfold flow_at. apply iter_arity. intros k _. apply fh_step_arity. Qed.
+Theorem flow_at_g_arity p Dm M T wo go r :
+  arity_out (flow_at_g p Dm M T wo go r) = M * fhc Dm + M * ld (fhLD Dm) + r.
+Proof. unfold flow_at_g. apply iter_arity. intros k _. apply fh_step_g_arity. Qed.
 
 (** ** Depth: [T] steps of a constant *)
 
-Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat :=
+Definition fh_step_depth_g (P : FloatPrimitivesTC0) Dm : nat :=
   (2 * d_std P + d_sum P)      (* input MLP *)
   + d_std P                    (* + Ŷ *)
   + 2 * d_std P                (* + t·e *)
-  + fhLf Dm * tl_depth P       (* the layers *)
+  + fhLf Dm * tl_depth_g P (am_depth am P)       (* the layers *)
   + (2 * d_std P + d_sum P)    (* output MLP *)
   + 2 * d_std P.               (* Euler step *)
 
-Theorem fh_step_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
-  wdepth (op_dbound P) (fh_step p Dm M T wo go r k) <= fh_step_depth P Dm.
+Theorem fh_step_g_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
+  wdepth (op_dbound P) (fh_step_g p Dm M T wo go r k) <= fh_step_depth_g P Dm.
 Proof.
-  unfold fh_step, fh_step_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  unfold fh_step_g, fh_step_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
   set (c := fhc Dm) in *. set (D := fhLD Dm) in *. set (d := ld D) in *.
   match goal with |- context [wdepth _ (mlp_at 0 ?a ?b M c d)] =>
     pose proof (mlp_at_wdepth P 0 a b M c d) end.
@@ -308,14 +320,14 @@ Proof.
   match goal with |- context [wdepth _ (euler_at ?dt ?a ?b M c)] =>
     pose proof (euler_at_wdepth P dt a b M c) end.
   match goal with |- context [wdepth _ (iter ?w (fhLf Dm) ?body)] =>
-    assert (wdepth (op_dbound P) (iter w (fhLf Dm) body) <= fhLf Dm * tl_depth P)
-      by (apply wdepth_iter_le; intros; apply tl_at_wdepth) end.
+    assert (wdepth (op_dbound P) (iter w (fhLf Dm) body) <= fhLf Dm * tl_depth_g P (am_depth am P))
+      by (apply wdepth_iter_le; intros; apply tl_at_g_wdepth) end.
   cbn [op_dbound] in *. lia.
 Qed.
 
-Theorem flow_at_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r :
-  wdepth (op_dbound P) (flow_at p Dm M T wo go r) <= T * fh_step_depth P Dm.
-Proof. unfold flow_at. apply wdepth_iter_le. intros k _. apply fh_step_wdepth. Qed.
+Theorem flow_at_g_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r :
+  wdepth (op_dbound P) (flow_at_g p Dm M T wo go r) <= T * fh_step_depth_g P Dm.
+Proof. unfold flow_at_g. apply wdepth_iter_le. intros k _. apply fh_step_g_wdepth. Qed.
 
 (** ** Shape: a polynomial in the dimensions, [T], [L_f] and [r] *)
 
@@ -368,15 +380,18 @@ Proof.
   assert (B * B <= B * (B * (B * B))) by nia. lia.
 Qed.
 
-Lemma fh_step_shape p Dm M T wo go r k B :
+Lemma fh_step_g_shape p Dm M T wo go r k B U :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
+  B * (B * (B * B)) <= U -> am_U am B 1 <= U ->
   M <= B -> fhc Dm <= B -> ld (fhLD Dm) <= B -> ldh (fhLD Dm) <= B -> lH (fhLD Dm) <= B ->
   ldff (fhLD Dm) <= B -> 1 <= B ->
-  shape (fh_step p Dm M T wo go r k)
-  <= (2 * fhLf Dm + 3) * (1100 * (B * (B * (B * B))) + 20 * r).
+  shape (fh_step_g p Dm M T wo go r k)
+  <= (2 * fhLf Dm + 3) * (1100 * U + 20 * r).
 Proof.
-  intros HM Hc Hd Hdh HH Hff HB. unfold fh_step.
+  intros Hok Hm HU1 HU2 HM Hc Hd Hdh HH Hff HB. unfold fh_step_g.
   set (c := fhc Dm) in *. set (D := fhLD Dm) in *. set (d := ld D) in *.
   set (Lf := fhLf Dm). set (Q := B * (B * (B * B))).
+  assert (HQU : Q <= U) by exact HU1.
   assert (HMc : M * c <= B * B) by (apply Nat.mul_le_mono; lia).
   assert (HMd : M * d <= B * B) by (apply Nat.mul_le_mono; lia).
   assert (HQ : B * B <= Q) by (unfold Q; nia).
@@ -389,10 +404,10 @@ Proof.
   assert (S3 : shape m3 <= 30 * Q) by (apply xpby_shape; lia).
   assert (S5 : shape m5 <= 20 * Q) by (apply mlp_shape; lia).
   assert (S6 : shape m6 <= 30 * Q) by (apply xpby_shape; lia).
-  assert (S4 : shape m4 <= (2 * Lf + 2) * (1100 * Q + 20 * r) + (3 * Q + r)).
+  assert (S4 : shape m4 <= (2 * Lf + 2) * (1100 * U + 20 * r) + (3 * Q + r)).
   { unfold m4. eapply Nat.le_trans.
-    - apply (shape_iter _ _ _ (1000 * Q + 20 * (M * c + M * d + r))).
-      intros l _. apply tl_shape; auto.
+    - apply (shape_iter _ _ _ (1000 * U + 20 * (M * c + M * d + r))).
+      intros l _. apply (tl_shape_g am p D M [M] (fun _ => M) _ _ _ B U); auto.
     - apply Nat.add_le_mono; [apply Nat.mul_le_mono_l|]; lia. }
   pose proof (shape_PPar m1 (keep 0 (M * c + M * d + r))).
   pose proof (shape_PPar m2 (keep (M * d) (M * c + M * d + r))).
@@ -409,17 +424,144 @@ Proof.
   lia.
 Qed.
 
+Theorem flow_g_shape p Dm M T wo go r B U :
+  am_ok am p (fhLD Dm) -> am_mask am M [M] (fun _ => M) ->
+  B * (B * (B * B)) <= U -> am_U am B 1 <= U ->
+  M <= B -> fhc Dm <= B -> ld (fhLD Dm) <= B -> ldh (fhLD Dm) <= B -> lH (fhLD Dm) <= B ->
+  ldff (fhLD Dm) <= B -> 1 <= B ->
+  shape (flow_at_g p Dm M T wo go r)
+  <= (2 * T + 2) * ((2 * fhLf Dm + 3) * (1100 * U + 20 * r))
+     + 2 * (B * B) + r.
+Proof.
+  intros Hok Hm HU1 HU2 HM Hc Hd Hdh HH Hff HB. unfold flow_at_g.
+  assert (M * fhc Dm <= B * B) by (apply Nat.mul_le_mono; lia).
+  assert (M * ld (fhLD Dm) <= B * B) by (apply Nat.mul_le_mono; lia).
+  eapply Nat.le_trans.
+  - apply shape_iter. intros k _. apply (fh_step_g_shape _ _ _ _ _ _ _ _ B U); auto.
+  - lia.
+Qed.
+End generic.
+
+(** ** The exact flow head: the instance [exact_am]
+
+    The definitions are spelled out (downstream proofs unfold them); they are
+    the generic ones at [exact_am] by [eq_refl] ([fflow_exact], [flow_at_exact]). *)
+
+Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
+  let c := fhc Dm in let d := ld (fhLD Dm) in
+  let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
+  let S := fun i j => fadd p (Min i j) (Yh i j) in
+  let H0 := fun i j => fadd p (S i j) (fmul p t (rd G (wo + fh_e Dm) 1 d 0 j)) in
+  let HL := iterate (fun l X => ftlayer P p (fhLD Dm) G
+                                  (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X)
+                    (fhLf Dm) H0 in
+  fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
+
+
+Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
+  iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
+
+(** ** Program
+
+    One Euler step [k] on [flat M c F ++ flat M d Ŷ ++ R] ([R = E ++ G],
+    [G] at offset [go] in [R], [|R| = r]); six stages, each carrying the
+    state behind its output with [keep]. *)
+
+Definition fh_step p Dm M T wo go r k : prog :=
+  let c := fhc Dm in let D := fhLD Dm in let d := ld D in
+  let Mc := M * c in let Md := M * d in
+  let g o := Mc + Md + go + (wo + o) in
+  PSeq (PPar (mlp_at 0 (g (fh_win Dm)) (g (fh_bin Dm)) M c d) (keep 0 (Mc + Md + r)))
+  (PSeq (PPar (ew_prog M d (OBin BAdd) (fun i j => [FIn (i * d + j); FIn (Md + Mc + (i * d + j))]))
+              (keep Md (Mc + Md + r)))
+  (PSeq (PPar (xpby_at M d (fun i j => FIn (i * d + j)) (fun _ _ => FCst (fh_t p T k))
+                       (fun _ j => FIn (Md + g (fh_e Dm) + j)))
+              (keep Md (Mc + Md + r)))
+  (PSeq (iter (Md + (Mc + Md + r)) (fhLf Dm)
+          (fun l => tl_at p D M (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
+                          (Mc + Md + go) (Mc + Md + r)))
+  (PSeq (PPar (mlp_at 0 (Md + g (fh_wout Dm)) (Md + g (fh_bout Dm)) M d c) (keep Md (Mc + Md + r)))
+        (PPar (euler_at (fh_dt p T) Mc 0 M c) (keep (2 * Mc) (Md + r))))))).
+
+Definition flow_at p Dm M T wo go r : prog :=
+  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step p Dm M T wo go r).
+
+
+Lemma fvel_exact P p Dm G wo M t F Yh : fvel P p Dm G wo M t F Yh = fvel_g exact_am P p Dm G wo M t F Yh.
+Proof. reflexivity. Qed.
+
+Lemma fflow_exact P p Dm G wo M T F0 Yh :
+  fflow P p Dm G wo M T F0 Yh = fflow_g exact_am P p Dm G wo M T F0 Yh.
+Proof. reflexivity. Qed.
+
+Lemma fh_step_exact p Dm M T wo go r k : fh_step p Dm M T wo go r k = fh_step_g exact_am p Dm M T wo go r k.
+Proof. reflexivity. Qed.
+
+Lemma flow_at_exact p Dm M T wo go r : flow_at p Dm M T wo go r = flow_at_g exact_am p Dm M T wo go r.
+Proof. reflexivity. Qed.
+
+Lemma exact_mask_full M : am_mask exact_am M [M] (fun _ => M).
+Proof. intros i _. apply le_n. Qed.
+
+Theorem fh_step_correct P p Dm M T wo k F Yh E G :
+  peval P p (fh_step p Dm M T wo (length E) (length E + length G) k)
+    (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
+  = flat M (fhc Dm) (feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh))
+    ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
+Proof. exact (fh_step_g_correct exact_am P p Dm M T wo k F Yh E G I (exact_mask_full M)). Qed.
+
+Theorem flow_at_correct P p Dm M T wo F Yh E G :
+  peval P p (flow_at p Dm M T wo (length E) (length E + length G))
+    (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
+  = flat M (fhc Dm) (fflow P p Dm G wo M T F Yh) ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
+Proof. exact (flow_at_g_correct exact_am P p Dm M T wo F Yh E G I (exact_mask_full M)). Qed.
+
+Lemma fh_step_arity p Dm M T wo go r k :
+  arity_out (fh_step p Dm M T wo go r k) = M * fhc Dm + M * ld (fhLD Dm) + r.
+Proof. exact (fh_step_g_arity exact_am p Dm M T wo go r k). Qed.
+
+Theorem fh_step_wt p Dm M T wo go r k :
+  go + (wo + fh_size Dm) <= r ->
+  pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (fh_step p Dm M T wo go r k).
+Proof. exact (fh_step_g_wt exact_am p Dm M T wo go r k I (exact_mask_full M)). Qed.
+
+Theorem flow_at_wt p Dm M T wo go r :
+  go + (wo + fh_size Dm) <= r ->
+  pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (flow_at p Dm M T wo go r).
+Proof. exact (flow_at_g_wt exact_am p Dm M T wo go r I (exact_mask_full M)). Qed.
+
+Theorem flow_at_arity p Dm M T wo go r :
+  arity_out (flow_at p Dm M T wo go r) = M * fhc Dm + M * ld (fhLD Dm) + r.
+Proof. exact (flow_at_g_arity exact_am p Dm M T wo go r). Qed.
+
+(** Depth: [T] steps of a constant. *)
+Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat :=
+  (2 * d_std P + d_sum P)      (* input MLP *)
+  + d_std P                    (* + Ŷ *)
+  + 2 * d_std P                (* + t·e *)
+  + fhLf Dm * tl_depth P       (* the layers *)
+  + (2 * d_std P + d_sum P)    (* output MLP *)
+  + 2 * d_std P.               (* Euler step *)
+
+Theorem fh_step_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
+  wdepth (op_dbound P) (fh_step p Dm M T wo go r k) <= fh_step_depth P Dm.
+Proof. exact (fh_step_g_wdepth exact_am P p Dm M T wo go r k). Qed.
+
+Theorem flow_at_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r :
+  wdepth (op_dbound P) (flow_at p Dm M T wo go r) <= T * fh_step_depth P Dm.
+Proof. exact (flow_at_g_wdepth exact_am P p Dm M T wo go r). Qed.
+
+Lemma fh_step_shape p Dm M T wo go r k B :
+  M <= B -> fhc Dm <= B -> ld (fhLD Dm) <= B -> ldh (fhLD Dm) <= B -> lH (fhLD Dm) <= B ->
+  ldff (fhLD Dm) <= B -> 1 <= B ->
+  shape (fh_step p Dm M T wo go r k)
+  <= (2 * fhLf Dm + 3) * (1100 * (B * (B * (B * B))) + 20 * r).
+Proof. exact (fh_step_g_shape exact_am p Dm M T wo go r k B _ I (exact_mask_full M) (le_n _) (le_n _)). Qed.
+
 Theorem flow_shape p Dm M T wo go r B :
   M <= B -> fhc Dm <= B -> ld (fhLD Dm) <= B -> ldh (fhLD Dm) <= B -> lH (fhLD Dm) <= B ->
   ldff (fhLD Dm) <= B -> 1 <= B ->
   shape (flow_at p Dm M T wo go r)
   <= (2 * T + 2) * ((2 * fhLf Dm + 3) * (1100 * (B * (B * (B * B))) + 20 * r))
      + 2 * (B * B) + r.
-Proof.
-  intros HM Hc Hd Hdh HH Hff HB. unfold flow_at.
-  assert (M * fhc Dm <= B * B) by (apply Nat.mul_le_mono; lia).
-  assert (M * ld (fhLD Dm) <= B * B) by (apply Nat.mul_le_mono; lia).
-  eapply Nat.le_trans.
-  - apply shape_iter. intros k _. apply (fh_step_shape _ _ _ _ _ _ _ _ B); auto.
-  - lia.
-Qed.
+Proof. exact (flow_g_shape exact_am p Dm M T wo go r B _ I (exact_mask_full M) (le_n _) (le_n _)). Qed.

@@ -155,60 +155,6 @@ Proof.
   reflexivity.
 Qed.
 
-Theorem tl_at_correct P p D N lim wo X E G :
-  (forall i, i < N -> lim i <= N) ->
-  peval P p (tl_at p D N lim wo (length E) (length E + length G)) (flat N (ld D) X ++ E ++ G)
-  = flat N (ld D) (ftlayer P p D G wo lim X) ++ E ++ G.
-Proof.
-  intros Hlim. unfold tl_at, ftlayer.
-  set (d := ld D). set (H := lH D). set (dh := ldh D). set (dff := ldff D).
-  set (go := length E). set (R := E ++ G).
-  assert (HR : length R = go + length G) by (subst R go; apply app_length).
-  assert (Hnd : length (flat N d X) = N * d) by apply flat_length.
-  (* stage 1: LN₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) X).
-  (* stage 2: attention *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (mha_at_correct P p _ 0 _ _ _ _ N d dh H d (lscale p D) lim Z
-             (fun h => rd G (wo + o_q D h) d dh) (fun h => rd G (wo + o_k D h) d dh)
-             (fun h => rd G (wo + o_v D h) d dh) (rd G (wo + o_o D) (H * dh) d)).
-  2: exact Hlim.
-  2: apply block_front.
-  2: { intros h _. rewrite app_assoc. repeat split; bw. }
-  2: { rewrite app_assoc. bw. }
-  rewrite (keep_app P p (flat N d Z) (flat N d X ++ R)).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  set (A := fmha P p d dh H (lscale p D) lim Z _ _ _ _).
-  (* stage 3: first residual, X₁ = X + A *)
-  rewrite peval_PSeq, (tl_res_correct P p N d A X R) by lia.
-  set (X1 := fun i j => fadd p (X i j) (A i j)).
-  (* stage 4: LN₂, keeping X₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1).
-  (* stage 5: FFN without residual *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; bw.
-  rewrite (keep_app P p (flat N d Z2) (flat N d X1 ++ R)).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* stage 6: second residual, X₂ = X₁ + FFN_inner(LN₂ X₁) *)
-  rewrite (tl_res_correct P p N d _ X1 R) by lia.
-  reflexivity.
-Qed.
-
 (** ** Typing *)
 
 Lemma o_qkv_le D h : h < lH D -> o_v D h + ld D * ldh D <= o_o D.
@@ -232,59 +178,7 @@ Local Ltac arity_simpl :=
   change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b);
   rewrite ?lnaff_at_arity, ?ffn_inner_at_arity, ?tl_res_arity, ?keep_arity.
 
-Theorem tl_at_wt p D N lim wo go r :
-  (forall i, i < N -> lim i <= N) -> go + (wo + tl_size D) <= r ->
-  pwt p (N * ld D + r) (tl_at p D N lim wo go r).
-Proof.
-  intros Hlim Hr. unfold tl_at.
-  assert (Hsz : o_c2 D + ld D <= tl_size D) by (unfold tl_size; lia).
-  assert (Hoff : o_g1 D <= o_b1 D /\ o_b1 D + ld D <= o_o D
-                 /\ o_o D + lH D * ldh D * ld D <= o_g2 D
-                 /\ o_g2 D + ld D <= o_b2 D /\ o_b2 D + ld D <= o_w1 D
-                 /\ o_w1 D + ld D * ldff D <= o_c1 D
-                 /\ o_c1 D + ldff D <= o_w2 D /\ o_w2 D + ldff D * ld D <= o_c2 D).
-  { unfold o_c2, o_w2, o_c1, o_w1, o_b2, o_g2, o_o, o_b1, o_g1. repeat split; nia. }
-  cbn [pwt]. split; [split|].
-  { apply lnaff_at_wt; lia. }
-  { apply keep_wt_le. lia. }
-  arity_simpl. split; [split|].
-  { apply mha_at_wt; auto using lscale_valid; try lia.
-    intros h Hh. pose proof (o_qkv_le D h Hh). unfold o_k, o_v in *. repeat split; lia. }
-  { apply keep_wt_le. lia. }
-  arity_simpl. rewrite (mha_at_arity _ _ _ _ _ N (ld D) (ldh D) (lH D) (ld D) _ lim).
-  split.
-  { replace (N * ld D + (N * ld D + r)) with (2 * (N * ld D) + r) by lia. apply tl_res_wt. }
-  arity_simpl. split; [split|].
-  { apply lnaff_at_wt; lia. }
-  { apply keep_wt_le. lia. }
-  arity_simpl. split; [split|].
-  { apply ffn_inner_at_wt; lia. }
-  { apply keep_wt_le. lia. }
-  arity_simpl. replace (N * ld D + (N * ld D + r)) with (2 * (N * ld D) + r) by lia.
-  apply tl_res_wt.
-Qed.
-
-Lemma tl_at_arity p D N lim wo go r :
-  (forall i, i < N -> lim i <= N) -> arity_out (tl_at p D N lim wo go r) = N * ld D + r.
-Proof. intros _. unfold tl_at. cbn [arity_out]. apply tl_res_arity. Qed.
-
 (** ** Depth: a constant in the trust record's depths *)
-
-(** The FFN's residual addition moved out of the FFN into the block, so the
-    value is the same as the FFN-with-residual count
-    [(6·d_std + 2·d_⊕ + 2)]: [27·d_std + 10·d_⊕ + d_exp + 2·d_sqrt + 2]
-    ([tl_depth_value]). *)
-Definition tl_depth (P : FloatPrimitivesTC0) : nat :=
-  (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
-  + (4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P) (* MHA *)
-  + d_std P                                          (* residual X + MHA *)
-  + (7 * d_std P + 2 * d_sum P + d_sqrt P)           (* LN₂ *)
-  + (5 * d_std P + 2 * d_sum P + 2)                  (* FFN_inner *)
-  + d_std P.                                         (* residual X₁ + FFN_inner *)
-
-Lemma tl_depth_value (P : FloatPrimitivesTC0) :
-  tl_depth P = 27 * d_std P + 10 * d_sum P + d_exp P + 2 * d_sqrt P + 2.
-Proof. unfold tl_depth. lia. Qed.
 
 Lemma tl_res_wdepth (P : FloatPrimitivesTC0) N d r : wdepth (op_dbound P) (tl_res N d r) <= d_std P.
 Proof.
@@ -292,22 +186,6 @@ Proof.
   pose proof (ew_prog_wdepth P N d (OBin BAdd)
                 (fun i j => [FIn (N * d + (i * d + j)); FIn (i * d + j)])).
   cbn [op_dbound] in *. lia.
-Qed.
-
-Theorem tl_at_wdepth (P : FloatPrimitivesTC0) p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
-Proof.
-  unfold tl_at, tl_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g1 D)) (N * ld D + go + (wo + o_b1 D)) N (ld D)).
-  pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g2 D)) (N * ld D + go + (wo + o_b2 D)) N (ld D)).
-  pose proof (mha_at_wdepth P 0 (fun h => 2 * (N * ld D) + go + (wo + o_q D h))
-                (fun h => 2 * (N * ld D) + go + (wo + o_k D h))
-                (fun h => 2 * (N * ld D) + go + (wo + o_v D h))
-                (2 * (N * ld D) + go + (wo + o_o D)) N (ld D) (ldh D) (lH D) (ld D) (lscale p D) lim).
-  pose proof (tl_res_wdepth P N (ld D) r).
-  pose proof (ffn_inner_at_wdepth P 0 (2 * (N * ld D) + go + (wo + o_w1 D))
-                (2 * (N * ld D) + go + (wo + o_c1 D)) (2 * (N * ld D) + go + (wo + o_w2 D))
-                (2 * (N * ld D) + go + (wo + o_c2 D)) N (ld D) (ldff D)).
-  lia.
 Qed.
 
 (** ** Shape: a polynomial in the dimensions (for the size bound) *)
@@ -380,17 +258,200 @@ Proof.
   lia.
 Qed.
 
-Lemma tl_shape p D N lim wo go r B :
-  (forall i, i < N -> lim i <= N) ->
-  N <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> ldff D <= B -> 1 <= B ->
-  shape (tl_at p D N lim wo go r) <= 1000 * (B * (B * (B * B))) + 20 * r.
+
+(** ** The layer over any attention module
+
+    The attention sub-layer is the only part of the layer that Fast FlowAR
+    changes.  An [AttnModule] packages what the layer needs from it: a float
+    semantics [am_sem P p D ns lim W Z] (the sub-layer's output before the
+    residual, for the normalized input [Z], the weights [W o r c] stored at
+    offset [o] of the layer's layout, the mask's limits [lim] and block sizes
+    [ns]); a program [am_prog p D N ns lim g] that computes it on a state
+    [flat Z ++ …] whose weights sit at [g o]; and its correctness, typing,
+    arity, depth ([am_depth], independent of all sizes) and shape (at most
+    [200 · am_U B nb] when the dimensions are [≤ B] and the mask has [nb]
+    blocks).  [am_ok p D] is what the module needs of its own data (for fast
+    attention: monomial indices [< dh], valid coefficients), [am_mask N ns lim]
+    what it needs of the mask.  Both attention modules use the weights
+    [W_Q, W_K, W_V] (per head) and [W_O] at the offsets [o_q … o_o], so the
+    layout [tl_size] is the same.
+
+    [ftlayer_g], [tl_at_g] are the layer for a module; the exact layer
+    ([ftlayer], [tl_at]) is the instance [exact_am] ([ftlayer_exact],
+    [tl_at_exact] hold by [eq_refl]), and its theorems below are the generic
+    ones at [exact_am]. *)
+
+Record AttnModule := {
+  am_ok : nat -> LDims -> Prop;
+  am_mask : nat -> list nat -> (nat -> nat) -> Prop;
+  am_sem : FloatFns -> nat -> LDims -> list nat -> (nat -> nat) -> (nat -> nat -> nat -> mat) -> mat -> mat;
+  am_prog : nat -> LDims -> nat -> list nat -> (nat -> nat) -> (nat -> nat) -> prog;
+  am_depth : FloatPrimitivesTC0 -> nat;
+  am_U : nat -> nat -> nat;
+  am_correct : forall P p D N ns lim (g : nat -> nat) (W : nat -> nat -> nat -> mat) xs Z,
+    am_ok p D -> am_mask N ns lim -> block xs 0 N (ld D) Z ->
+    (forall o r c, block xs (g o) r c (W o r c)) ->
+    peval P p (am_prog p D N ns lim g) xs = flat N (ld D) (am_sem P p D ns lim W Z);
+  am_wt : forall p D N ns lim (g : nat -> nat) n,
+    am_ok p D -> am_mask N ns lim -> N * ld D <= n -> (forall o, g o = g 0 + o) ->
+    g 0 + o_g2 D <= n -> pwt p n (am_prog p D N ns lim g);
+  am_arity : forall p D N ns lim g, arity_out (am_prog p D N ns lim g) = N * ld D;
+  am_wdepth : forall (P : FloatPrimitivesTC0) p D N ns lim g,
+    wdepth (op_dbound P) (am_prog p D N ns lim g) <= am_depth P;
+  am_U_ge : forall B nb, B * (B * (B * B)) <= am_U B nb;
+  am_U_mono : forall B nb nb', nb <= nb' -> am_U B nb <= am_U B nb';
+  am_shape : forall p D N ns lim g B,
+    am_ok p D -> am_mask N ns lim -> N <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> 1 <= B ->
+    shape (am_prog p D N ns lim g) <= 200 * am_U B (length ns)
+}.
+
+Implicit Types (am : AttnModule) (ns : list nat).
+
+Definition ftattn_g am P p D G wo ns (lim : nat -> nat) X : mat :=
+  let d := ld D in
+  let W o r c := rd G (wo + o) r c in
+  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
+  let A := am_sem am P p D ns lim W Z in
+  fun i j => fadd p (X i j) (A i j).
+
+Definition ftlayer_g am P p D G wo ns (lim : nat -> nat) X : mat :=
+  let X1 := ftattn_g am P p D G wo ns lim X in
+  fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
+
+Definition tl_at_g am p D N ns (lim : nat -> nat) wo go (r : nat) : prog :=
+  let d := ld D in let dff := ldff D in
+  let nd := N * d in
+  let g k o := k + go + (wo + o) in
+  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (am_prog am p D N ns lim (g (2 * nd))) (keep nd (nd + r)))
+  (PSeq (tl_res N d r)
+  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
+                            (g (2 * nd) (o_c2 D)) N d dff)
+              (keep nd (nd + r)))
+        (tl_res N d r))))).
+
+Theorem tl_at_g_correct am P p D N ns lim wo X E G :
+  am_ok am p D -> am_mask am N ns lim ->
+  peval P p (tl_at_g am p D N ns lim wo (length E) (length E + length G)) (flat N (ld D) X ++ E ++ G)
+  = flat N (ld D) (ftlayer_g am P p D G wo ns lim X) ++ E ++ G.
 Proof.
-  intros Hlim HN Hd Hdh HH Hff HB. unfold tl_at.
-  set (m1 := lnaff_at _ _ _ _ _ _). set (m2 := mha_at _ _ _ _ _ _ _ _ _ _ _ _).
+  intros Hok Hm. unfold tl_at_g, ftlayer_g.
+  set (d := ld D). set (dff := ldff D).
+  set (go := length E). set (R := E ++ G).
+  assert (HR : length R = go + length G) by (subst R go; apply app_length).
+  (* stage 1: LN₁ *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ N d X (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  set (Z := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) X).
+  (* stage 2: attention *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (am_correct am P p D N ns lim _ (fun o r c => rd G (wo + o) r c) _ Z Hok Hm).
+  2: apply block_front.
+  2: { intros o r c. cbv beta. rewrite app_assoc. bw. }
+  rewrite (keep_app P p (flat N d Z) (flat N d X ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  set (A := am_sem am P p D ns lim _ Z).
+  (* stage 3: first residual, X₁ = X + A *)
+  rewrite peval_PSeq, (tl_res_correct P p N d A X R) by lia.
+  set (X1 := fun i j => fadd p (X i j) (A i j)).
+  (* stage 4: LN₂, keeping X₁ *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  set (Z2 := flnaff P p d _ _ X1).
+  (* stage 5: FFN without residual *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
+             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
+  2: apply block_front.
+  2-5: rewrite app_assoc; bw.
+  rewrite (keep_app P p (flat N d Z2) (flat N d X1 ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  (* stage 6: second residual, X₂ = X₁ + FFN_inner(LN₂ X₁) *)
+  rewrite (tl_res_correct P p N d _ X1 R) by lia.
+  reflexivity.
+Qed.
+
+Theorem tl_at_g_wt am p D N ns lim wo go r :
+  am_ok am p D -> am_mask am N ns lim -> go + (wo + tl_size D) <= r ->
+  pwt p (N * ld D + r) (tl_at_g am p D N ns lim wo go r).
+Proof.
+  intros Hok Hm Hr. unfold tl_at_g.
+  assert (Hsz : o_c2 D + ld D <= tl_size D) by (unfold tl_size; lia).
+  assert (Hoff : o_g1 D <= o_b1 D /\ o_b1 D + ld D <= o_o D
+                 /\ o_o D + lH D * ldh D * ld D <= o_g2 D
+                 /\ o_g2 D + ld D <= o_b2 D /\ o_b2 D + ld D <= o_w1 D
+                 /\ o_w1 D + ld D * ldff D <= o_c1 D
+                 /\ o_c1 D + ldff D <= o_w2 D /\ o_w2 D + ldff D * ld D <= o_c2 D).
+  { unfold o_c2, o_w2, o_c1, o_w1, o_b2, o_g2, o_o, o_b1, o_g1. repeat split; nia. }
+  cbn [pwt]. split; [split|].
+  { apply lnaff_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. split; [split|].
+  { apply am_wt; auto; [lia|intros o; lia|lia]. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. rewrite (am_arity am).
+  split.
+  { replace (N * ld D + (N * ld D + r)) with (2 * (N * ld D) + r) by lia. apply tl_res_wt. }
+  arity_simpl. split; [split|].
+  { apply lnaff_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. split; [split|].
+  { apply ffn_inner_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  arity_simpl. replace (N * ld D + (N * ld D + r)) with (2 * (N * ld D) + r) by lia.
+  apply tl_res_wt.
+Qed.
+
+Lemma tl_at_g_arity am p D N ns lim wo go r :
+  arity_out (tl_at_g am p D N ns lim wo go r) = N * ld D + r.
+Proof. unfold tl_at_g. cbn [arity_out]. apply tl_res_arity. Qed.
+
+(** The layer's depth with an attention sub-layer of depth [ad]. *)
+Definition tl_depth_g (P : FloatPrimitivesTC0) (ad : nat) : nat :=
+  (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
+  + ad                                               (* attention *)
+  + d_std P                                          (* residual X + attention *)
+  + (7 * d_std P + 2 * d_sum P + d_sqrt P)           (* LN₂ *)
+  + (5 * d_std P + 2 * d_sum P + 2)                  (* FFN_inner *)
+  + d_std P.                                         (* residual X₁ + FFN_inner *)
+
+Theorem tl_at_g_wdepth (P : FloatPrimitivesTC0) am p D N ns lim wo go r :
+  wdepth (op_dbound P) (tl_at_g am p D N ns lim wo go r) <= tl_depth_g P (am_depth am P).
+Proof.
+  unfold tl_at_g, tl_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
+  pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g1 D)) (N * ld D + go + (wo + o_b1 D)) N (ld D)).
+  pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g2 D)) (N * ld D + go + (wo + o_b2 D)) N (ld D)).
+  pose proof (am_wdepth am P p D N ns lim (fun o => 2 * (N * ld D) + go + (wo + o))).
+  pose proof (tl_res_wdepth P N (ld D) r).
+  pose proof (ffn_inner_at_wdepth P 0 (2 * (N * ld D) + go + (wo + o_w1 D))
+                (2 * (N * ld D) + go + (wo + o_c1 D)) (2 * (N * ld D) + go + (wo + o_w2 D))
+                (2 * (N * ld D) + go + (wo + o_c2 D)) N (ld D) (ldff D)).
+  lia.
+Qed.
+
+(** Shape, for any [U] above [B⁴] and the module's [am_U]. *)
+Lemma tl_shape_g am p D N ns lim wo go r B U :
+  am_ok am p D -> am_mask am N ns lim ->
+  N <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> ldff D <= B -> 1 <= B ->
+  B * (B * (B * B)) <= U -> am_U am B (length ns) <= U ->
+  shape (tl_at_g am p D N ns lim wo go r) <= 1000 * U + 20 * r.
+Proof.
+  intros Hok Hm HN Hd Hdh HH Hff HB HU1 HU2. unfold tl_at_g.
+  set (m1 := lnaff_at _ _ _ _ _ _). set (m2 := am_prog am _ _ _ _ _ _).
   set (m4 := lnaff_at _ _ _ _ _ _).
   set (m5 := ffn_inner_at _ _ _ _ _ _ _ _).
   assert (S1 : shape m1 <= 50 * (B * B)) by (apply lnaff_shape; lia).
-  assert (S2 : shape m2 <= 200 * (B * (B * (B * B)))) by (apply mha_shape; auto).
+  assert (S2 : shape m2 <= 200 * U).
+  { eapply Nat.le_trans; [apply (am_shape am p D N ns lim _ B); auto|]. lia. }
   assert (S3 : shape (tl_res N (ld D) r) <= 12 * (B * B) + 2 * r) by (apply tl_res_shape; lia).
   assert (S4 : shape m4 <= 50 * (B * B)) by (apply lnaff_shape; lia).
   assert (S5 : shape m5 <= 60 * (B * (B * B))) by (apply ffn_inner_shape; lia).
@@ -408,4 +469,117 @@ Proof.
   pose proof (shape_PSeq s3 (PSeq s4 (PSeq s5 s3))).
   pose proof (shape_PSeq s4 (PSeq s5 s3)). pose proof (shape_PSeq s5 s3).
   lia.
+Qed.
+
+(** ** The exact instance: multi-head softmax attention ([Modules/Attention.v]) *)
+
+Definition mha_sem P p D (ns : list nat) (lim : nat -> nat) (W : nat -> nat -> nat -> mat) Z : mat :=
+  fmha P p (ld D) (ldh D) (lH D) (lscale p D) lim Z (fun h => W (o_q D h) (ld D) (ldh D))
+       (fun h => W (o_k D h) (ld D) (ldh D)) (fun h => W (o_v D h) (ld D) (ldh D))
+       (W (o_o D) (lH D * ldh D) (ld D)).
+
+Definition mha_prog p D N (ns : list nat) (lim : nat -> nat) (g : nat -> nat) : prog :=
+  mha_at 0 (fun h => g (o_q D h)) (fun h => g (o_k D h)) (fun h => g (o_v D h)) (g (o_o D))
+         N (ld D) (ldh D) (lH D) (ld D) (lscale p D) lim.
+
+Definition mha_depth (P : FloatPrimitivesTC0) : nat := 4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P.
+
+Lemma mha_prog_correct P p D N ns lim (g : nat -> nat) (W : nat -> nat -> nat -> mat) xs Z :
+  True -> (forall i, i < N -> lim i <= N) -> block xs 0 N (ld D) Z ->
+  (forall o r c, block xs (g o) r c (W o r c)) ->
+  peval P p (mha_prog p D N ns lim g) xs = flat N (ld D) (mha_sem P p D ns lim W Z).
+Proof.
+  intros _ Hlim HZ HW. apply mha_at_correct; auto.
+Qed.
+
+Lemma mha_prog_wt p D N ns lim (g : nat -> nat) n :
+  True -> (forall i, i < N -> lim i <= N) -> N * ld D <= n -> (forall o, g o = g 0 + o) ->
+  g 0 + o_g2 D <= n -> pwt p n (mha_prog p D N ns lim g).
+Proof.
+  intros _ Hlim HN Hg Hn. apply mha_at_wt; auto using lscale_valid; try lia.
+  - intros h Hh. pose proof (o_qkv_le D h Hh). unfold o_g2 in Hn. unfold o_k, o_v in *.
+    rewrite (Hg (o_q D h)), (Hg (o_q D h + ld D * ldh D)), (Hg (o_q D h + 2 * (ld D * ldh D))).
+    repeat split; lia.
+  - unfold o_g2 in Hn. rewrite (Hg (o_o D)). lia.
+Qed.
+
+Lemma mha_prog_shape p D N ns lim g B :
+  True -> (forall i, i < N -> lim i <= N) -> N <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> 1 <= B ->
+  shape (mha_prog p D N ns lim g) <= 200 * (B * (B * (B * B))).
+Proof. intros _ Hlim. intros. apply mha_shape; auto. Qed.
+
+Definition exact_am : AttnModule := {|
+  am_ok := fun _ _ => True;
+  am_mask := fun N _ lim => forall i, i < N -> lim i <= N;
+  am_sem := mha_sem;
+  am_prog := mha_prog;
+  am_depth := mha_depth;
+  am_U := fun B _ => B * (B * (B * B));
+  am_correct := mha_prog_correct;
+  am_wt := mha_prog_wt;
+  am_arity := fun p D N ns lim g =>
+    mha_at_arity _ _ _ _ _ N (ld D) (ldh D) (lH D) (ld D) (lscale p D) lim;
+  am_wdepth := fun Q p D N ns lim g => mha_at_wdepth Q _ _ _ _ _ _ _ _ _ _ _ _;
+  am_U_ge := fun B _ => le_n _;
+  am_U_mono := fun B _ _ _ => le_n _;
+  am_shape := mha_prog_shape
+|}.
+
+(** The exact layer is the generic layer at [exact_am] (any block list [ns]). *)
+Lemma ftlayer_exact P p D G wo ns lim X :
+  ftlayer P p D G wo lim X = ftlayer_g exact_am P p D G wo ns lim X.
+Proof. reflexivity. Qed.
+
+Lemma tl_at_exact p D N ns lim wo go r :
+  tl_at p D N lim wo go r = tl_at_g exact_am p D N ns lim wo go r.
+Proof. reflexivity. Qed.
+
+(** ** The exact layer's theorems *)
+
+Theorem tl_at_correct P p D N lim wo X E G :
+  (forall i, i < N -> lim i <= N) ->
+  peval P p (tl_at p D N lim wo (length E) (length E + length G)) (flat N (ld D) X ++ E ++ G)
+  = flat N (ld D) (ftlayer P p D G wo lim X) ++ E ++ G.
+Proof. intros Hlim. exact (tl_at_g_correct exact_am P p D N [] lim wo X E G I Hlim). Qed.
+
+Theorem tl_at_wt p D N lim wo go r :
+  (forall i, i < N -> lim i <= N) -> go + (wo + tl_size D) <= r ->
+  pwt p (N * ld D + r) (tl_at p D N lim wo go r).
+Proof. intros Hlim Hr. exact (tl_at_g_wt exact_am p D N [] lim wo go r I Hlim Hr). Qed.
+
+Lemma tl_at_arity p D N lim wo go r :
+  (forall i, i < N -> lim i <= N) -> arity_out (tl_at p D N lim wo go r) = N * ld D + r.
+Proof. intros _. exact (tl_at_g_arity exact_am p D N [] lim wo go r). Qed.
+
+(** The FFN's residual addition moved out of the FFN into the block, so the
+    value is the same as the FFN-with-residual count
+    [(6·d_std + 2·d_⊕ + 2)]: [27·d_std + 10·d_⊕ + d_exp + 2·d_sqrt + 2]
+    ([tl_depth_value]). *)
+Definition tl_depth (P : FloatPrimitivesTC0) : nat :=
+  (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
+  + (4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P) (* MHA *)
+  + d_std P                                          (* residual X + MHA *)
+  + (7 * d_std P + 2 * d_sum P + d_sqrt P)           (* LN₂ *)
+  + (5 * d_std P + 2 * d_sum P + 2)                  (* FFN_inner *)
+  + d_std P.                                         (* residual X₁ + FFN_inner *)
+
+Lemma tl_depth_exact (P : FloatPrimitivesTC0) : tl_depth P = tl_depth_g P (mha_depth P).
+Proof. reflexivity. Qed.
+
+Lemma tl_depth_value (P : FloatPrimitivesTC0) :
+  tl_depth P = 27 * d_std P + 10 * d_sum P + d_exp P + 2 * d_sqrt P + 2.
+Proof. unfold tl_depth. lia. Qed.
+
+Theorem tl_at_wdepth (P : FloatPrimitivesTC0) p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
+Proof. exact (tl_at_g_wdepth P exact_am p D N [] lim wo go r). Qed.
+
+Lemma tl_shape p D N lim wo go r B :
+  (forall i, i < N -> lim i <= N) ->
+  N <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> ldff D <= B -> 1 <= B ->
+  shape (tl_at p D N lim wo go r) <= 1000 * (B * (B * (B * B))) + 20 * r.
+Proof.
+  intros Hlim. intros. exact (tl_shape_g exact_am p D N [] lim wo go r B _ I Hlim
+                                ltac:(assumption) ltac:(assumption) ltac:(assumption)
+                                ltac:(assumption) ltac:(assumption) ltac:(assumption)
+                                (le_n _) (le_n _)).
 Qed.
