@@ -386,3 +386,59 @@ Proof.
     apply flnaff_shift. }
   rewrite (fffn_inner_rows p d dff M _ _ _ _ _ _ H2 t k Ht Hk). apply fffn_inner_shift.
 Qed.
+
+(** ** Exact cost, under every cost model: the work of [kv_tl_at] *)
+
+Local Notation n := N.of_nat.
+
+Section cost.
+  Context (cm : kind -> nat).
+  Local Notation wt := (op_cost cm).
+  Local Notation mm c dh M := (M * (dh * (c * wt (OBin BMul) + wt (OSum c)))).
+
+  Lemma ww_kve_head offQ offKc offKn offVc offVn M C c dh scale :
+    wwork wt (kve_head_at offQ offKc offKn offVc offVn M C dh scale) + 3 * mm c dh M
+    = wwork wt (kv_head_at 0 0 0 0 0 0 M C c dh scale).
+  Proof.
+    unfold kve_head_at, kv_head_at, kve_load_at, kv_qkv_at.
+    rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?ww_matmul. lia.
+  Qed.
+
+  Lemma ww_kve_mha (oQ oKc oKn oVc oVn : nat -> nat) offO M C dh H d scale :
+    wwork wt (kve_mha_at oQ oKc oKn oVc oVn offO M C dh H d scale)
+    = H * wwork wt (kve_head_at 0 0 0 0 0 M C dh scale) + mm (H * dh) d M.
+  Proof.
+    unfold kve_mha_at. rewrite ww_PSeq, ww_PPar, ww_keep.
+    rewrite (ww_PFor_const wt H _ (wwork wt (kve_head_at 0 0 0 0 0 M C dh scale))).
+    2: { intros h _. pose proof (ww_kve_head (oQ h) (oKc h) (oKn h) (oVc h) (oVn h) M C 0 dh scale).
+         pose proof (ww_kve_head 0 0 0 0 0 M C 0 dh scale). lia. }
+    unfold mha_proj_at.
+    rewrite (ww_PFor2 wt M d _ (H * dh * wt (OBin BMul) + wt (OSum (H * dh)))) by (intros; apply ww_dot).
+    lia.
+  Qed.
+
+  Lemma ww_kve_proj offZ (oQ oK oV : nat -> nat) M c dh H :
+    wwork wt (kve_proj_at offZ oQ oK oV M c dh H) = H * (3 * mm c dh M).
+  Proof.
+    unfold kve_proj_at. rewrite ww_PPar.
+    rewrite (ww_PFor_const wt H _ (mm c dh M)) by (intros; apply ww_matmul).
+    rewrite (ww_PFor_const wt H _ (2 * mm c dh M))
+      by (intros; rewrite ww_PPar, !ww_matmul; lia).
+    lia.
+  Qed.
+
+  (** The cache-extending layer does exactly the work of [kv_tl_at]. *)
+  Theorem ww_kve_tl p D M C (oKc oVc : nat -> nat) wo go r :
+    wwork wt (kve_tl_at p D M C oKc oVc wo go r) = wwork wt (kv_tl_at p D M C oKc oVc wo go r).
+  Proof.
+    unfold kve_tl_at, kv_tl_at. rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r.
+    rewrite ww_kve_proj, ww_kv_mha.
+    rewrite ww_kve_mha, <- (ww_kve_head 0 0 0 0 0 M C (ld D) (ldh D) (lscale p D)), Nat.mul_add_distr_l.
+    rewrite !ww_lnaff, !ww_ffn_inner.
+    unfold tl_res. rewrite !ww_PPar, !ww_keep, !ww_ew. lia.
+  Qed.
+
+  Theorem kve_layer_cost_of p D M C (oKc oVc : nat -> nat) wo go r :
+    n (wwork wt (kve_tl_at p D M C oKc oVc wo go r)) = kv_layer_cost cm D (n M) (n (C + M)).
+  Proof. rewrite ww_kve_tl. apply kv_layer_cost_of. Qed.
+End cost.
