@@ -24,7 +24,8 @@
     of the recomputing model's hidden states — [Runtime/KVPrefix.v]'s
     [kv_cache_keys] says they are the same at every later scale) and
     [flowar_cached_prog_correct]: on every input vector the cached program
-    computes [flowar_float], the output of the recomputing pipeline. *)
+    computes [flowar_float], the output of the recomputing pipeline.
+    Its work, typing and depth: [Runtime/KVPipelineCost.v]. *)
 From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.
@@ -417,3 +418,69 @@ Section correct.
     rewrite K1, K2, K3. reflexivity.
   Qed.
 End correct.
+
+(** ** The scales one after another *)
+
+Lemma fseq_app p cfg G Ys y i : i <= length Ys -> fseq p cfg G (Ys ++ [y]) i = fseq p cfg G Ys i.
+Proof.
+  induction i as [|i IH]; intros Hi; cbn [fseq]; [reflexivity|].
+  rewrite IH by lia. rewrite app_nth1 by lia. reflexivity.
+Qed.
+
+(** The cache after scale [i] is the cache before scale [i + 1]: the keys
+    and values of the first [ntok i] tokens do not change when the output of
+    scale [i] is appended ([Runtime/KVPrefix.v]'s [kv_cache_keys]). *)
+Lemma cache_step P p cfg G Ys y i : length Ys = i ->
+  cacheOf P p cfg G Ys i (ntok cfg i) = cacheOf P p cfg G (Ys ++ [y]) (S i) (kvrows cfg (S i)).
+Proof.
+  intros Hl. unfold kvrows. rewrite ntok_S.
+  replace (ntok cfg i + tok cfg (S i) - tok cfg (S i)) with (ntok cfg i) by lia.
+  unfold cacheOf. apply kvflat_ext. intros q r k Hq Hr Hk.
+  set (l := q / kvH cfg). set (h := q mod kvH cfg).
+  assert (Hh : hidden P p cfg G (Ys ++ [y]) i l = hidden P p cfg G Ys i l)
+    by (unfold hidden; rewrite fseq_app by lia; reflexivity).
+  unfold Kt, Vt, Zt. split.
+  - symmetry. rewrite (kv_cache_keys P p cfg G (Ys ++ [y]) (S i) i l _ (kvdh cfg) _ _ (Nat.le_succ_diag_r i) r k Hr Hk).
+    rewrite Hh. reflexivity.
+  - symmetry. rewrite (kv_cache_keys P p cfg G (Ys ++ [y]) (S i) i l _ (kvdh cfg) _ _ (Nat.le_succ_diag_r i) r k Hr Hk).
+    rewrite Hh. reflexivity.
+Qed.
+
+Lemma cacheOf_0 P p cfg G Ys : cacheOf P p cfg G Ys 0 (kvrows cfg 0) = [].
+Proof.
+  apply length_zero_iff_nil. rewrite cacheOf_length. unfold kvlen, kvrows. rewrite ntok_0.
+  replace (tok cfg 0 - tok cfg 0) with 0 by lia. lia.
+Qed.
+
+Section correct_all.
+  Context (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) (G : list flt).
+  Context (HG : length G = glen cfg).
+
+  Lemma kv_scales_correct k :
+    peval P p (kv_scales_at p cfg k) G
+    = yflat (tok cfg) (ch cfg) (fouts P p cfg G k) k ++ cacheOf P p cfg G (fouts P p cfg G k) k (kvrows cfg k) ++ G.
+  Proof.
+    induction k as [|k IH]; cbn [kv_scales_at].
+    - rewrite cacheOf_0. cbn [yflat seq map concat app]. rewrite <- HG. apply idw_correct.
+    - rewrite peval_PSeq, IH, (kv_scale_at_correct P p cfg G HG).
+      unfold fouts at 2 3 4. cbn [outs_of]. fold (fouts P p cfg G k).
+      rewrite app_assoc, yflat_app by apply fouts_length.
+      rewrite (cache_step P p cfg G (fouts P p cfg G k) (fscale P p cfg G (fouts P p cfg G k) k) k
+                 (fouts_length P p cfg G k)). reflexivity.
+  Qed.
+
+  (** The cached program computes FlowAR's output: the KV cache changes the
+      work, not the result, so [flowar_in_TC0]'s last conjunct speaks of the
+      cached inference too. *)
+  Theorem flowar_cached_prog_correct :
+    1 <= K cfg ->
+    peval P p (flowar_cached_prog p cfg) G = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float P p cfg G).
+  Proof.
+    intros HK. unfold flowar_cached_prog, flowar_float. rewrite peval_PSeq, kv_scales_correct.
+    apply keep_block. apply block_yflat. lia.
+  Qed.
+
+  Corollary flowar_cached_prog_same :
+    1 <= K cfg -> peval P p (flowar_cached_prog p cfg) G = peval P p (flowar_prog p cfg) G.
+  Proof. intros HK. rewrite flowar_cached_prog_correct, flowar_prog_correct; auto. Qed.
+End correct_all.
