@@ -6,12 +6,13 @@
     the only hypotheses beyond Coq are the fields of the trust record
     [P : FloatPrimitivesTC0] (Float/Primitives.v), which every theorem takes
     as an argument. *)
-From Coq Require Import List Arith Lia.
+From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
-From FlowARProofs.IR Require Import Program TC0 Tensor.
+From FlowARProofs.IR Require Import Program Work TC0 Tensor.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances.
+From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping.
 Set Default Goal Selector "!".
 
 (** ** FlowAR is in TC0
@@ -206,3 +207,38 @@ Theorem var_circuit_depth_ge (P : FloatPrimitivesTC0) (prec : nat -> nat)
   K (cfgs n) * (2 * L (cfgs n)) <= depth (fam_circ (var_family P prec cfgs) n)
   <= var_depth P (K (cfgs n)) (L (cfgs n)).
 Proof. apply var_family_depth_bounds. Qed.
+
+(** ** The released KV-cached inference computes the same output, in Θ(n⁴) work
+
+    The released FlowAR keeps every AR layer's keys and values and runs, at
+    scale [i], only the [tok i] tokens of the newest block.
+    [flowar_cached_prog] is that inference as one program, the per-layer
+    caches carried in its state from scale to scale.  On every input vector
+    it computes the float semantics [flowar_float] — the same output as the
+    recomputing [flowar_prog], whose circuit family [flowar_in_TC0] is about
+    (so the TC0 theorem covers the cached computation as a function); its
+    work (scalar operations) is exactly the closed form
+    [flowar_cached_cost], and its depth is within the recomputing
+    program's bound. *)
+Theorem flowar_kv_cached_inference (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) :
+  1 <= K cfg ->
+  (forall G : list flt, length G = glen cfg ->
+     peval P p (flowar_cached_prog p cfg) G = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float P p cfg G))
+  /\ N.of_nat (work (flowar_cached_prog p cfg)) = flowar_cached_cost unit_cost cfg
+  /\ wdepth (op_dbound P) (flowar_cached_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
+Proof.
+  intros HK. split; [|split].
+  - intros G HG. exact (flowar_cached_prog_correct P p cfg G HG HK).
+  - exact (proj1 (flowar_cached_work p cfg)).
+  - apply flowar_cached_prog_wdepth.
+Qed.
+
+(** The cached program's work is [Θ(n⁴)] on the doubling schedule, with the
+    constants [c₁ = theta_lo F], [c₂ = theta_hi F] of the recomputing one:
+    the cache removes the recomputation of earlier scales' tokens, not the
+    [tok i · ntok i] attention pairs of the newest block. *)
+Theorem flowar_kv_cached_work_theta p F K m :
+  1 <= K ->
+  (theta_lo F * N.of_nat (out_side K m) ^ 4 <= N.of_nat (work (flowar_cached_prog p (schedule F K m)))
+   <= theta_hi F * N.of_nat (out_side K m) ^ 4)%N.
+Proof. apply flowar_cached_work_theta. Qed.
