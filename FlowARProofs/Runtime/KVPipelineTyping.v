@@ -136,3 +136,148 @@ Section depth.
     pose proof (kv_scale_at_wdepth p cfg k). lia.
   Qed.
 End depth.
+
+(** ** Typing: the modules *)
+
+Lemma arity_PFor2 r c (body : nat -> nat -> prog) :
+  (forall i j, i < r -> j < c -> arity_out (body i j) = 1) -> arity_out (PFor r (fun i => PFor c (body i))) = r * c.
+Proof.
+  intros H. cbn [arity_out]. rewrite (list_sum_seq_const _ r c); [lia|]. intros i Hi.
+  rewrite (list_sum_seq_const _ c 1); [lia|]. intros j Hj. apply H; auto.
+Qed.
+
+Local Ltac ar := repeat (change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y)
+                         || change (arity_out (PSeq ?x ?y)) with (arity_out y)); rewrite ?keep_arity.
+
+Lemma kve_load_at_arity offQ offKc offKn offVc offVn M C dh :
+  arity_out (kve_load_at offQ offKc offKn offVc offVn M C dh) = M * dh + ((C + M) * dh + (C + M) * dh).
+Proof. unfold kve_load_at. ar. nia. Qed.
+
+Lemma kv_w_at_arity M C dh scale : arity_out (kv_w_at M C dh scale) = M * (C + M) + (C + M) * dh.
+Proof.
+  unfold kv_w_at. ar. rewrite arity_PFor2; [lia|]. intros t j _ _.
+  exact (proj2 (proj2 (proj2 (proj2 (attn_wbody_counts M dh scale t j))))).
+Qed.
+
+Lemma kv_w_at_wt p n M C dh scale :
+  valid p scale = true -> M * dh + ((C + M) * dh + (C + M) * dh) <= n -> pwt p n (kv_w_at M C dh scale).
+Proof.
+  intros Hs Hn. unfold kv_w_at. split.
+  - cbn [pwt]. intros t Ht j Hj. unfold attn_wbody. cbn [pwt].
+    rewrite (proj2 (proj2 (proj2 (proj2 (dot_prog_counts dh (fun k => t * dh + k)
+                                                        (fun k => M * dh + (j * dh + k))))))).
+    split; [apply dot_prog_wt; intros k Hk; split; nia|].
+    split; [constructor; [exact Hs|constructor; [cbn; lia|constructor]]|]. cbn. split; reflexivity.
+  - apply keep_wt_le. lia.
+Qed.
+
+Lemma kve_head_arity offQ offKc offKn offVc offVn M C dh scale :
+  arity_out (kve_head_at offQ offKc offKn offVc offVn M C dh scale) = M * dh.
+Proof. unfold kve_head_at. ar. unfold mstage. apply ew_prog_arity. Qed.
+
+Lemma kve_head_wt p n offQ offKc offKn offVc offVn M C dh scale :
+  valid p scale = true -> offQ + M * dh <= n -> offKc + C * dh <= n -> offKn + M * dh <= n ->
+  offVc + C * dh <= n -> offVn + M * dh <= n ->
+  pwt p n (kve_head_at offQ offKc offKn offVc offVn M C dh scale).
+Proof.
+  intros Hs H1 H2 H3 H4 H5. unfold kve_head_at. cbn [pwt]. split.
+  { unfold kve_load_at. cbn [pwt]. repeat split; apply keep_wt_le; lia. }
+  rewrite kve_load_at_arity. split; [apply kv_w_at_wt; [exact Hs|lia]|].
+  rewrite kv_w_at_arity. split; [split|].
+  - cbn [kv_den_at pwt]. intros t Ht j Hj. split.
+    + rewrite Forall_map, Forall_forall. intros l Hl. apply in_seq in Hl. cbn. nia.
+    + cbn [arity_out op_arity]. rewrite map_length, seq_length. reflexivity.
+  - cbn [kv_num_at pwt]. intros t Ht l Hl. apply dot_prog_wt. intros j Hj. split; nia.
+  - ar. unfold kv_den_at, kv_num_at.
+    rewrite (arity_PFor2 M 1) by (intros; reflexivity).
+    rewrite (arity_PFor2 M dh) by (intros; exact (proj2 (proj2 (proj2 (proj2 (dot_prog_counts _ _ _)))))).
+    apply mstage_wt. lia.
+Qed.
+
+Lemma kve_mha_arity (oQ oKc oKn oVc oVn : nat -> nat) offO M C dh H d scale :
+  arity_out (kve_mha_at oQ oKc oKn oVc oVn offO M C dh H d scale) = M * d.
+Proof.
+  unfold kve_mha_at, mha_proj_at. ar. apply arity_PFor2. intros.
+  exact (proj2 (proj2 (proj2 (proj2 (dot_prog_counts _ _ _))))).
+Qed.
+
+Lemma kve_mha_wt p n (oQ oKc oKn oVc oVn : nat -> nat) offO M C dh H d scale :
+  valid p scale = true ->
+  (forall h, h < H -> oQ h + M * dh <= n /\ oKc h + C * dh <= n /\ oKn h + M * dh <= n
+                      /\ oVc h + C * dh <= n /\ oVn h + M * dh <= n) ->
+  offO + H * dh * d <= n ->
+  pwt p n (kve_mha_at oQ oKc oKn oVc oVn offO M C dh H d scale).
+Proof.
+  intros Hs HW HO. unfold kve_mha_at. cbn [pwt]. split; [split|].
+  - intros h Hh. destruct (HW h Hh) as (? & ? & ? & ? & ?). apply kve_head_wt; auto.
+  - apply keep_wt_le, HO.
+  - ar. cbn [arity_out]. rewrite (list_sum_seq_const _ H (M * dh)) by (intros; apply kve_head_arity).
+    cbn [mha_proj_at pwt]. intros i Hi t Ht. apply dot_prog_wt. intros m Hm.
+    assert (Hdh : dh <> 0) by (intros ->; lia).
+    assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
+    pose proof (Nat.mod_upper_bound m dh Hdh) as Hr. split; nia.
+Qed.
+
+Lemma kve_proj_arity offZ (oQ oK oV : nat -> nat) M c dh H :
+  arity_out (kve_proj_at offZ oQ oK oV M c dh H) = H * (M * dh) + H * ((M + M) * dh).
+Proof.
+  unfold kve_proj_at. ar. cbn [arity_out].
+  rewrite (list_sum_seq_const _ H (M * dh)) by (intros; apply matmul_at_arity).
+  rewrite (list_sum_seq_const _ H ((M + M) * dh)); [lia|].
+  intros. ar. rewrite !matmul_at_arity. lia.
+Qed.
+
+Lemma kve_proj_wt p n offZ (oQ oK oV : nat -> nat) M c dh H :
+  offZ + M * c <= n -> (forall h, h < H -> oQ h + c * dh <= n /\ oK h + c * dh <= n /\ oV h + c * dh <= n) ->
+  pwt p n (kve_proj_at offZ oQ oK oV M c dh H).
+Proof.
+  intros HZ HW. unfold kve_proj_at. cbn [pwt]. split; intros h Hh; destruct (HW h Hh) as (? & ? & ?).
+  - apply matmul_at_wt; lia.
+  - split; apply matmul_at_wt; lia.
+Qed.
+
+Lemma kve_tl_at_arity p D M C (oKc oVc : nat -> nat) wo go r :
+  arity_out (kve_tl_at p D M C oKc oVc wo go r) = M * ld D + (lH D * ((M + M) * ldh D) + r).
+Proof. unfold kve_tl_at. cbn [arity_out]. apply tl_res_arity. Qed.
+
+Theorem kve_tl_at_wt p D M C (oKc oVc : nat -> nat) wo go r :
+  go + (wo + tl_size D) <= r ->
+  (forall h, h < lH D -> oKc h + C * ldh D <= r /\ oVc h + C * ldh D <= r) ->
+  pwt p (M * ld D + r) (kve_tl_at p D M C oKc oVc wo go r).
+Proof.
+  intros Hr HC. unfold kve_tl_at.
+  assert (Hsz : o_c2 D + ld D <= tl_size D) by (unfold tl_size; lia).
+  assert (Hoff : o_g1 D <= o_b1 D /\ o_b1 D + ld D <= o_o D
+                 /\ o_o D + lH D * ldh D * ld D <= o_g2 D
+                 /\ o_g2 D + ld D <= o_b2 D /\ o_b2 D + ld D <= o_w1 D
+                 /\ o_w1 D + ld D * ldff D <= o_c1 D
+                 /\ o_c1 D + ldff D <= o_w2 D /\ o_w2 D + ldff D * ld D <= o_c2 D).
+  { unfold o_c2, o_w2, o_c1, o_w1, o_b2, o_g2, o_o, o_b1, o_g1. repeat split; nia. }
+  cbn [pwt]. split; [split|].
+  { apply lnaff_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  ar. rewrite lnaff_at_arity. split; [split|].
+  { apply kve_proj_wt; [lia|]. intros h Hh. pose proof (o_qkv_le D h Hh).
+    unfold o_k, o_v in *. repeat split; lia. }
+  { apply keep_wt_le. lia. }
+  ar. rewrite kve_proj_arity. split; [split; [|split; [|split]]|].
+  { apply kve_mha_wt; [apply lscale_valid| |].
+    - intros h Hh. destruct (HC h Hh). assert (h * ((M + M) * ldh D) + (M + M) * ldh D <= lH D * ((M + M) * ldh D)) by nia.
+      repeat split; nia.
+    - lia. }
+  { apply keep_wt_le. lia. }
+  { apply keep_wt_le. lia. }
+  { apply keep_wt_le. lia. }
+  ar. rewrite kve_mha_arity. split.
+  { replace (M * ld D + (M * ld D + (lH D * ((M + M) * ldh D) + r))) with (2 * (M * ld D) + (lH D * ((M + M) * ldh D) + r)) by lia.
+    apply tl_res_wt. }
+  rewrite tl_res_arity. split; [split|].
+  { apply lnaff_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  ar. rewrite lnaff_at_arity. split; [split|].
+  { apply ffn_inner_at_wt; lia. }
+  { apply keep_wt_le. lia. }
+  ar. rewrite ffn_inner_at_arity.
+  replace (M * ld D + (M * ld D + (lH D * ((M + M) * ldh D) + r))) with (2 * (M * ld D) + (lH D * ((M + M) * ldh D) + r)) by lia.
+  apply tl_res_wt.
+Qed.
