@@ -10,7 +10,7 @@
 From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.
-From FlowARProofs.Modules Require Import AttnCommon LayerNorm Attention MLP FFN.
+From FlowARProofs.Modules Require Import AttnCommon LayerNorm Attention MLP FFN Sampling.
 From FlowARProofs.Pipeline Require Import Layer FlowHead Scales FlowAR.
 From FlowARProofs.Runtime Require Import KVProgram KVLayer KVPipeline.
 Import ListNotations.
@@ -281,3 +281,139 @@ Proof.
   replace (M * ld D + (M * ld D + (lH D * ((M + M) * ldh D) + r))) with (2 * (M * ld D) + (lH D * ((M + M) * ldh D) + r)) by lia.
   apply tl_res_wt.
 Qed.
+
+(** ** Typing: the AR stage, one scale, the pipeline *)
+
+Section typing.
+  Context (p : nat) (cfg : Config).
+  Local Notation M i := (tok cfg i).
+  Local Notation d := (dm cfg).
+
+  Lemma kv_layers_wt i base go r l :
+    (forall l', l' < L cfg -> go + (off_ar cfg l' + tl_size (LD cfg)) <= r) ->
+    (forall l' h, l' < L cfg -> h < kvH cfg ->
+       oKc cfg i base l' h + kvrows cfg i * kvdh cfg <= r /\ oVc cfg i base l' h + kvrows cfg i * kvdh cfg <= r) ->
+    l <= L cfg ->
+    pwt p (M i * d + r) (kv_layers_at p cfg i base go r l)
+    /\ arity_out (kv_layers_at p cfg i base go r l) = M i * d + (l * kvw cfg i + r).
+  Proof.
+    intros HL HC. induction l as [|l IH]; intros Hl; cbn [kv_layers_at].
+    - split; [apply idw_wt|]. unfold idw. cbn. rewrite map_length, seq_length. lia.
+    - destruct IH as [IH1 IH2]; [lia|]. split; [split; [exact IH1|]|].
+      + rewrite IH2. replace (M i * d + (l * kvw cfg i + r)) with (M i * ld (LD cfg) + (l * kvw cfg i + r))
+          by reflexivity.
+        apply kve_tl_at_wt.
+        * pose proof (HL l ltac:(lia)). lia.
+        * intros h Hh. destruct (HC l h ltac:(lia) Hh). unfold kvdh in *. split; lia.
+      + change (arity_out (PSeq ?x ?y)) with (arity_out y). rewrite kve_tl_at_arity.
+        unfold kvw, kvH, kvdh, dm. cbn [Nat.mul]. lia.
+  Qed.
+
+  Lemma newblock_wt gofs w i :
+    yoff (tok cfg) (ch cfg) i <= gofs -> gofs + glen cfg <= w ->
+    pwt p w (newblock_at p cfg gofs w i) /\ arity_out (newblock_at p cfg gofs w i) = M i * d.
+  Proof.
+    intros Hg Hw. assert (Hemb : off_embb cfg + dm cfg <= glen cfg) by (unfold glen, off_fh, off_ar; lia).
+    destruct i as [|j]; cbn [newblock_at].
+    - split; [apply keep_wt_le; unfold off_embb, off_embW, off_noise in *; lia|apply keep_arity].
+    - unfold embed_at. split.
+      + split; [split|].
+        * apply up_at_wt. rewrite yoff_S in Hg. unfold tok in *. lia.
+        * apply keep_wt_le. lia.
+        * change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y).
+          rewrite up_at_arity', keep_arity. apply mlp_at_wt; unfold off_embb in *; nia.
+      + cbn [arity_out]. apply mlp_at_arity.
+  Qed.
+
+  Lemma kvassemble_wt n i base acc :
+    base + kvlen cfg (kvrows cfg i) <= n -> acc + L cfg * kvw cfg i <= n ->
+    pwt p n (kvassemble cfg i base acc) /\ arity_out (kvassemble cfg i base acc) = kvlen cfg (ntok cfg i).
+  Proof.
+    intros Hb Ha. unfold kvassemble, kvlen, kvw in *.
+    set (H := kvH cfg) in *. set (dh := kvdh cfg) in *. set (C := kvrows cfg i) in *. set (Mi := tok cfg i) in *.
+    split.
+    - cbn [pwt]. intros q Hq.
+      assert (HH : H <> 0) by (intros E; rewrite E in Hq; lia).
+      assert (Hl : q / H < L cfg) by (apply Nat.div_lt_upper_bound; lia).
+      pose proof (Nat.mod_upper_bound q H HH) as Hh.
+      assert (X1 : Mi * dh <= (Mi + Mi) * dh) by nia.
+      pose proof (acc_fit (L cfg) H (q / H) (q mod H) ((Mi + Mi) * dh) (Mi * dh) Hl Hh X1).
+      pose proof (acc_fit (L cfg) H (q / H) (q mod H) ((Mi + Mi) * dh) (Mi * dh + Mi * dh) Hl Hh ltac:(lia)).
+      assert (q * ((C + C) * dh) + (C + C) * dh <= L cfg * H * ((C + C) * dh)) by nia.
+      repeat split; apply keep_wt_le; nia.
+    - cbn [arity_out]. rewrite (list_sum_seq_const _ _ (C * dh + (Mi * dh + (C * dh + Mi * dh)))).
+      + assert (E : C + Mi = ntok cfg i) by (unfold C, Mi, kvrows; pose proof (tok_le_ntok cfg i); lia).
+        rewrite <- E. ring.
+      + intros q _. rewrite !keep_arity. reflexivity.
+  Qed.
+
+  Theorem kv_scale_at_wt i : i < K cfg ->
+    pwt p (yoff (tok cfg) (ch cfg) i + kvlen cfg (kvrows cfg i) + glen cfg) (kv_scale_at p cfg i)
+    /\ arity_out (kv_scale_at p cfg i)
+       = yoff (tok cfg) (ch cfg) (S i) + kvlen cfg (kvrows cfg (S i)) + glen cfg.
+  Proof.
+    intros Hi. unfold kv_scale_at.
+    set (y := yoff (tok cfg) (ch cfg) i). set (c := ch cfg).
+    set (C := kvrows cfg i). set (Mi := tok cfg i).
+    set (gofs := y + kvlen cfg C). set (w := gofs + glen cfg).
+    set (aw := L cfg * kvw cfg i).
+    assert (HN : kvrows cfg (S i) = ntok cfg i)
+      by (unfold kvrows; rewrite ntok_S; lia).
+    pose proof (layout_noise cfg i Hi) as Hno.
+    assert (Hfh : off_fh cfg + fh_size (FD cfg) <= glen cfg) by (unfold glen; lia).
+    assert (Hembw : off_embW cfg <= off_fh cfg) by (unfold off_fh, off_ar, off_embb; lia).
+    destruct (newblock_wt gofs w i ltac:(unfold gofs; lia) ltac:(unfold w; lia)) as [NB1 NB2].
+    assert (HLay : forall l', l' < L cfg -> gofs + (off_ar cfg l' + tl_size (LD cfg)) <= w).
+    { intros l' Hl'. pose proof (layout_ar cfg l' Hl'). unfold w. lia. }
+    assert (HC : forall l' h, l' < L cfg -> h < kvH cfg ->
+              oKc cfg i y l' h + kvrows cfg i * kvdh cfg <= w /\ oVc cfg i y l' h + kvrows cfg i * kvdh cfg <= w).
+    { intros l' h Hl' Hh. unfold oVc, oKc, w, gofs, kvlen. fold C.
+      assert (Hq : l' * kvH cfg + h + 1 <= L cfg * kvH cfg) by nia.
+      assert ((l' * kvH cfg + h) * ((C + C) * kvdh cfg) + (C + C) * kvdh cfg
+              <= L cfg * kvH cfg * ((C + C) * kvdh cfg)).
+      { replace ((l' * kvH cfg + h) * ((C + C) * kvdh cfg) + (C + C) * kvdh cfg)
+          with ((l' * kvH cfg + h + 1) * ((C + C) * kvdh cfg)) by ring.
+        apply Nat.mul_le_mono_r, Hq. }
+      split; nia. }
+    destruct (kv_layers_wt i y gofs w (L cfg) HLay HC (le_n _)) as [LY1 LY2].
+    destruct (kvassemble_wt (Mi * d + (aw + w)) i (Mi * d + aw + y) (Mi * d)
+                ltac:(unfold w, gofs, C; lia) ltac:(unfold aw; lia)) as [KA1 KA2].
+    cbn [pwt]. split.
+    { split; [split; [exact NB1|apply keep_wt_le; lia]|].
+      change (arity_out (PPar ?x ?y)) with (arity_out x + arity_out y). rewrite NB2, keep_arity.
+      split; [exact LY1|]. rewrite LY2. fold aw. split.
+      { split; [|split; [|split; [|split]]].
+        - apply keep_wt_le. unfold w, gofs. lia.
+        - apply keep_wt_le. lia.
+        - apply keep_wt_le. unfold w, gofs. lia.
+        - exact KA1.
+        - apply keep_wt_le. unfold w. lia. }
+      ar. rewrite KA2. split.
+      { replace (Mi * c + (Mi * d + (y + (kvlen cfg (ntok cfg i) + glen cfg))))
+          with (Mi * fhc (FD cfg) + Mi * ld (fhLD (FD cfg)) + (y + kvlen cfg (ntok cfg i) + glen cfg))
+          by (cbn [fhc fhLD FD]; unfold dm in *; lia).
+        apply flow_at_wt. lia. }
+      rewrite flow_at_arity. cbn [fhc fhLD FD]. repeat split; apply keep_wt_le; unfold dm; lia. }
+    ar. unfold y, c, Mi. rewrite yoff_S, HN. lia.
+  Qed.
+
+  Lemma kv_scales_wt k : k <= K cfg ->
+    pwt p (glen cfg) (kv_scales_at p cfg k)
+    /\ arity_out (kv_scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + kvlen cfg (kvrows cfg k) + glen cfg.
+  Proof.
+    induction k as [|k IH]; intros Hk; cbn [kv_scales_at].
+    - split; [apply idw_wt|]. unfold idw. cbn [arity_out]. rewrite map_length, seq_length.
+      unfold kvlen, kvrows. rewrite ntok_0, Nat.sub_diag.
+      replace (yoff (tok cfg) (ch cfg) 0) with 0 by reflexivity. lia.
+    - destruct IH as [IH1 IH2]; [lia|]. destruct (kv_scale_at_wt k ltac:(lia)) as [S1 S2].
+      split; [split; [exact IH1|rewrite IH2; exact S1]|]. exact S2.
+  Qed.
+
+  (** The cached program is well typed on input vectors of length [glen]. *)
+  Theorem flowar_cached_prog_wt : 1 <= K cfg -> pwt p (glen cfg) (flowar_cached_prog p cfg).
+  Proof.
+    intros HK. destruct (kv_scales_wt (K cfg) (le_n _)) as [Hw Ha].
+    split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
+    pose proof (yoff_lt (tok cfg) (ch cfg) (K cfg - 1) (K cfg) ltac:(lia)). lia.
+  Qed.
+End typing.
