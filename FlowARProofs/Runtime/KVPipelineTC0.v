@@ -1,15 +1,20 @@
-(** * The KV-cached program's circuit family is in TC0
+(** * Towards a TC0 family for the KV-cached program: module shapes
 
-    The size side of [flowar_cached_in_TC0]: [flowar_cached_prog]'s shape
-    (operations, wires, widest operation, outputs) is at most an explicit
-    polynomial in the dimension bound [B]: [kv_shape_coef K L Lf T · B⁵]
-    ([kv_flowar_shape]).  With [Runtime/KVPipelineTyping.v]'s typing and
-    depth, [IR/TC0.v]'s [compiled_InTC0With] gives the TC0 theorem in the
-    shape of [Pipeline/FlowARTC0.v]'s [flowar_TC0_explicit]: depth at most
-    [flowar_depth P K0 L0 Lf0 T0] (the recomputing family's bound), size at
-    most an explicit polynomial, and the circuits compute [flowar_float].
-    (The exponent is [5k] instead of [4k]: the cache bookkeeping is bounded
-    crudely, [L·H] entries of [O(B²)] wires each.) *)
+    [compiled_InTC0With] (IR/TC0.v) needs typing ([flowar_cached_prog_wt],
+    Runtime/KVPipelineTyping.v), a depth bound ([flowar_cached_prog_wdepth])
+    and a polynomial bound on the program's shape.  This file proves the
+    shape bounds of the cache-extending layer and its modules, in powers of a
+    bound [B] on every dimension: a head [≤ 1300·B³]
+    ([kve_head_shape]), the multi-head attention [≤ 14000·B⁴], the
+    projections [≤ 500·B⁴], the layer [≤ 40000·B⁴ + 20·r]
+    ([kve_tl_shape], [r] the state it carries).
+
+    NOT done (docs/runtime.md, "KV cache"): the shape bound of the AR stage,
+    of [kvassemble], of a scale and of the whole [flowar_cached_prog], hence
+    the theorem [flowar_cached_in_TC0] for the cached program's own circuit
+    family.  What remains is bookkeeping of the same kind as
+    Pipeline/FlowAR.v's [scale_shape] / [flowar_shape] with the cache's
+    width [kvlen ≤ 2·L·B³] added to the state width. *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
@@ -152,8 +157,10 @@ Section modules.
     assert (S4 : shape m4 <= 50 * B2) by (apply lnaff_shape; lia).
     assert (S5 : shape m5 <= 60 * B3) by (apply ffn_inner_shape; lia).
     set (kw := lH D * ((M + M) * ldh D)).
-    assert (Hkw : kw <= 2 * B3) by (unfold kw; nia).
-    assert (HMd : M * ld D <= B2) by nia.
+    assert (Hkw : kw <= 2 * B3).
+    { unfold kw. apply (Nat.le_trans _ (B * ((B + B) * B))); [|nia].
+      apply Nat.mul_le_mono; [lia|apply Nat.mul_le_mono; lia]. }
+    assert (HMd : M * ld D <= B2) by (apply Nat.mul_le_mono; lia).
     assert (R1 : shape (tl_res M (ld D) (kw + r)) <= 12 * B2 + 2 * (kw + r)) by (apply tl_res_shape; lia).
     assert (HX : B2 <= B3 /\ B3 <= X) by (split; nia).
     pose proof (shape_PPar m1 (keep 0 (M * ld D + r))).
@@ -176,3 +183,106 @@ Section modules.
     lia.
   Qed.
 End modules.
+
+(** ** The pipeline's shape *)
+
+Lemma kvlen_mono cfg r r' : r <= r' -> kvlen cfg r <= kvlen cfg r'.
+Proof. intros. unfold kvlen. apply Nat.mul_le_mono_l. nia. Qed.
+
+(** The widest state of the cached program: outputs, the largest cache, the input vector. *)
+Definition kv_wmax cfg : nat := wmax cfg + kvlen cfg (ntok cfg (K cfg - 1)).
+
+(** Per-scale and total coefficients (polynomials in [L, Lf, T] and [K]). *)
+Definition kv_scale_coef (L Lf T : nat) : nat :=
+  (L + 1) * (400 * 100 + 40 * L + 1500) + (2 * T + 2) * (2 * Lf + 3) * 1100 + 200.
+Definition kv_shape_coef (K L Lf T : nat) : nat :=
+  (K + 1) * (kv_scale_coef L Lf T * (2 * K + 14 * L + 12 * Lf + 11)).
+
+Lemma kv_scale_coef_mono L Lf T L' Lf' T' :
+  L <= L' -> Lf <= Lf' -> T <= T' -> kv_scale_coef L Lf T <= kv_scale_coef L' Lf' T'.
+Proof.
+  intros. unfold kv_scale_coef. apply Nat.add_le_mono_r. apply Nat.add_le_mono.
+  - apply Nat.mul_le_mono; lia.
+  - apply Nat.mul_le_mono_r. apply Nat.mul_le_mono; lia.
+Qed.
+
+Lemma kv_shape_coef_mono K L Lf T K' L' Lf' T' :
+  K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> kv_shape_coef K L Lf T <= kv_shape_coef K' L' Lf' T'.
+Proof.
+  intros. unfold kv_shape_coef. apply Nat.mul_le_mono; [lia|].
+  apply Nat.mul_le_mono; [apply kv_scale_coef_mono; lia|lia].
+Qed.
+
+Section pipe_shape.
+  Context (p : nat) (cfg : Config) (B : nat) (HB : dimB cfg <= B).
+  Local Notation X := (B * (B * (B * B))).
+
+  Lemma dimsB : dm cfg <= B /\ ldh (LD cfg) <= B /\ lH (LD cfg) <= B /\ ldff (LD cfg) <= B
+                /\ ch cfg <= B /\ 1 <= B /\ B * B <= X /\ B * (B * B) <= X.
+  Proof.
+    destruct (dims_le cfg B HB) as (? & ? & ? & ? & ? & ?). pose proof (U_ge cfg B HB) as (_ & _ & ? & ?).
+    unfold B4 in *. repeat split; lia.
+  Qed.
+
+  Lemma kv_layers_shape i base go r l : i < K cfg ->
+    shape (kv_layers_at p cfg i base go r l)
+    <= l * (400 * (100 * X) + 20 * (l * kvw cfg i + r)) + (tok cfg i * dm cfg + r).
+  Proof.
+    intros Hi. destruct dimsB as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
+    pose proof (ntok_le cfg B HB i Hi). pose proof (tok_le_ntok cfg i).
+    induction l as [|l IH]; cbn [kv_layers_at].
+    - unfold idw. rewrite shape_PWire, map_length, seq_length. lia.
+    - eapply Nat.le_trans; [apply shape_PSeq|].
+      pose proof (kve_tl_shape B H1 p (LD cfg) (tok cfg i) (kvrows cfg i)
+                    (fun h => l * kvw cfg i + oKc cfg i base l h) (fun h => l * kvw cfg i + oVc cfg i base l h)
+                    (off_ar cfg l) (l * kvw cfg i + go) (l * kvw cfg i + r)
+                    ltac:(lia) ltac:(unfold kvrows; lia) Hd Hdh HH Hff).
+      rewrite (Nat.mul_succ_l l (kvw cfg i)) in *.
+      assert (l * (20 * (l * kvw cfg i + r)) <= l * (20 * (l * kvw cfg i + kvw cfg i + r)))
+        by (apply Nat.mul_le_mono_l; lia).
+      rewrite (Nat.mul_succ_l l). lia.
+  Qed.
+
+  Lemma newblock_shape gofs w i : i < K cfg -> shape (newblock_at p cfg gofs w i) <= 82 * X + 2 * w.
+  Proof.
+    intros Hi. destruct dimsB as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
+    destruct i as [|j]; cbn [newblock_at].
+    - rewrite shape_keep. pose proof (ntok_le cfg B HB 0 Hi). rewrite ntok_0 in *.
+      assert (tok cfg 0 * dm cfg <= B * B) by (apply Nat.mul_le_mono; lia). lia.
+    - pose proof (ntok_le cfg B HB (S j) Hi) as HN. pose proof (tok_le_ntok cfg (S j)).
+      unfold embed_at. eapply Nat.le_trans; [apply shape_PSeq|].
+      eapply Nat.le_trans; [apply Nat.add_le_mono_r, shape_PPar_arity|].
+      rewrite shape_keep, keep_arity, up_at_arity'.
+      assert (Hup : shape (up_at p (yoff (tok cfg) (ch cfg) j) (a cfg) (side cfg j) (side cfg j) (ch cfg))
+                    <= 60 * (B * B)).
+      { unfold shape. rewrite up_at_ops, up_at_pads, up_at_arity, <- tok_S.
+        pose proof (up_at_maxar p (yoff (tok cfg) (ch cfg) j) (a cfg) (side cfg j) (side cfg j) (ch cfg)).
+        assert (tok cfg (S j) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+        assert (1 <= B * B) by nia. nia. }
+      pose proof (mlp_shape 0 (tok cfg (S j) * ch cfg + gofs + off_embW cfg)
+                    (tok cfg (S j) * ch cfg + gofs + off_embb cfg) (tok cfg (S j)) (ch cfg) (dm cfg) B
+                    ltac:(lia) Hc Hd H1).
+      assert (tok cfg (S j) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
+      lia.
+  Qed.
+
+  Lemma kvassemble_shape i base acc : i < K cfg ->
+    shape (kvassemble cfg i base acc) <= (4 * L cfg + 1) * (22 * X).
+  Proof.
+    intros Hi. destruct dimsB as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
+    pose proof (ntok_le cfg B HB i Hi). pose proof (tok_le_ntok cfg i).
+    assert (HC : kvrows cfg i * kvdh cfg <= B * B) by (unfold kvrows, kvdh; apply Nat.mul_le_mono; lia).
+    assert (HM : tok cfg i * kvdh cfg <= B * B) by (unfold kvdh; apply Nat.mul_le_mono; lia).
+    unfold kvassemble. cbv zeta. eapply Nat.le_trans; [apply (shape_PFor _ _ (22 * (B * B)))|].
+    - intros q _.
+      match goal with |- shape (PPar ?a (PPar ?b (PPar ?c ?d))) <= _ =>
+        pose proof (shape_PPar c d); pose proof (shape_PPar b (PPar c d));
+        pose proof (shape_PPar a (PPar b (PPar c d))) end.
+      rewrite !shape_keep in *. lia.
+    - unfold kvH. assert (L cfg * lH (LD cfg) <= L cfg * B) by (apply Nat.mul_le_mono_l; lia).
+      assert ((4 * (L cfg * lH (LD cfg)) + 1) * (22 * (B * B)) <= (4 * (L cfg * B) + 1) * (22 * (B * B)))
+        by (apply Nat.mul_le_mono_r; lia).
+      assert ((4 * (L cfg * B) + 1) * (22 * (B * B)) <= (4 * L cfg + 1) * (22 * (B * (B * B)))) by nia.
+      assert (B * (B * B) <= X) by lia. nia.
+  Qed.
+End pipe_shape.
