@@ -28,6 +28,10 @@ Set Default Goal Selector "!".
 
 (** ** Module shapes, in powers of a bound [B] on every dimension *)
 
+(** The per-layer coefficient, named so that [ring] does not unfold it. *)
+Definition kv_c1 : nat := 400 * 100.
+Definition kv_c2 : nat := 11 * 100.
+
 Section modules.
   Context (B : nat) (HB : 1 <= B).
   Local Notation B2 := (B * B).
@@ -145,7 +149,7 @@ Section modules.
 
   Lemma kve_tl_shape p D M C (oKc oVc : nat -> nat) wo go r :
     M <= B -> C + M <= B -> ld D <= B -> ldh D <= B -> lH D <= B -> ldff D <= B ->
-    shape (kve_tl_at p D M C oKc oVc wo go r) <= 400 * (100 * X) + 20 * r.
+    shape (kve_tl_at p D M C oKc oVc wo go r) <= kv_c1 * X + 20 * r.
   Proof.
     intros HM HN Hd Hdh HH Hff. unfold kve_tl_at.
     set (m1 := lnaff_at _ _ _ _ _ _). set (m2 := kve_proj_at _ _ _ _ _ _ _ _).
@@ -180,7 +184,7 @@ Section modules.
     pose proof (shape_PSeq s3 (PSeq s4 (PSeq s5 (PSeq s6 s4)))).
     pose proof (shape_PSeq s4 (PSeq s5 (PSeq s6 s4))).
     pose proof (shape_PSeq s5 (PSeq s6 s4)). pose proof (shape_PSeq s6 s4).
-    lia.
+    unfold kv_c1. lia.
   Qed.
 End modules.
 
@@ -194,7 +198,7 @@ Definition kv_wmax cfg : nat := wmax cfg + kvlen cfg (ntok cfg (K cfg - 1)).
 
 (** Per-scale and total coefficients (polynomials in [L, Lf, T] and [K]). *)
 Definition kv_scale_coef (L Lf T : nat) : nat :=
-  (L + 1) * (400 * 100 + 40 * L + 1500) + (2 * T + 2) * (2 * Lf + 3) * 1100 + 200.
+  (L + 1) * (kv_c1 + 40 * L + 1500) + (2 * T + 2) * (2 * Lf + 3) * kv_c2 + 200.
 Definition kv_shape_coef (K L Lf T : nat) : nat :=
   (K + 1) * (kv_scale_coef L Lf T * (2 * K + 14 * L + 12 * Lf + 11)).
 
@@ -226,7 +230,7 @@ Section pipe_shape.
 
   Lemma kv_layers_shape i base go r l : i < K cfg ->
     shape (kv_layers_at p cfg i base go r l)
-    <= l * (400 * (100 * X) + 20 * (l * kvw cfg i + r)) + (tok cfg i * dm cfg + r).
+    <= l * (kv_c1 * X + 20 * (l * kvw cfg i + r)) + (tok cfg i * dm cfg + r).
   Proof.
     intros Hi. destruct dimsB as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
     pose proof (ntok_le cfg B HB i Hi). pose proof (tok_le_ntok cfg i).
@@ -284,5 +288,100 @@ Section pipe_shape.
         by (apply Nat.mul_le_mono_r; lia).
       assert ((4 * (L cfg * B) + 1) * (22 * (B * B)) <= (4 * L cfg + 1) * (22 * (B * (B * B)))) by nia.
       assert (B * (B * B) <= X) by lia. nia.
+  Qed.
+
+  Lemma kv_scale_shape i : i < K cfg ->
+    shape (kv_scale_at p cfg i) <= kv_scale_coef (L cfg) (Lf cfg) (T cfg) * (X + kv_wmax cfg).
+  Proof.
+    intros Hi. destruct dimsB as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
+    assert (U1 : 1 <= X) by nia.
+    pose proof (ntok_le cfg B HB i Hi) as HN. pose proof (tok_le_ntok cfg i) as HMN.
+    set (W := kv_wmax cfg).
+    set (Q := (2 * T cfg + 2) * (2 * Lf cfg + 3)).
+    set (y := yoff (tok cfg) (ch cfg) i).
+    set (w := y + kvlen cfg (kvrows cfg i) + glen cfg).
+    set (w' := y + kvlen cfg (ntok cfg i) + glen cfg).
+    assert (HyK : y <= yoff (tok cfg) (ch cfg) (K cfg)) by (apply yoff_mono; lia).
+    assert (HkK : kvlen cfg (ntok cfg i) <= kvlen cfg (ntok cfg (K cfg - 1)))
+      by (apply kvlen_mono, ntok_mono; lia).
+    assert (Hkr : kvlen cfg (kvrows cfg i) <= kvlen cfg (ntok cfg i)) by (apply kvlen_mono; unfold kvrows; lia).
+    assert (Hw : w <= W) by (unfold w, W, kv_wmax, wmax; lia).
+    assert (Hw' : w' <= W) by (unfold w', W, kv_wmax, wmax; lia).
+    assert (Hy : y <= W) by (unfold W, kv_wmax, wmax; lia).
+    assert (Hg : glen cfg <= W) by (unfold W, kv_wmax, wmax; lia).
+    assert (HMd : tok cfg i * dm cfg <= X) by (assert (tok cfg i * dm cfg <= B * B) by (apply Nat.mul_le_mono; lia); lia).
+    assert (HMc : tok cfg i * ch cfg <= X) by (assert (tok cfg i * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia); lia).
+    assert (Hkvw : kvw cfg i <= 2 * X).
+    { unfold kvw, kvH, kvdh. apply (Nat.le_trans _ (B * ((B + B) * B))); [|nia].
+      apply Nat.mul_le_mono; [lia|apply Nat.mul_le_mono; lia]. }
+    unfold kv_scale_at. fold y. fold w w'.
+    replace (y + kvlen cfg (kvrows cfg i)) with (w - glen cfg) by (unfold w; lia).
+    replace (y + kvlen cfg (ntok cfg i)) with (w' - glen cfg) by (unfold w'; lia).
+    replace (w - glen cfg + glen cfg) with w by (unfold w; lia).
+    replace (w' - glen cfg + glen cfg) with w' by (unfold w'; lia).
+    (* the five stages *)
+    set (nb := newblock_at p cfg (w - glen cfg) w i).
+    assert (P1 : shape (PPar nb (keep 0 w)) <= 83 * X + 4 * W).
+    { eapply Nat.le_trans; [apply shape_PPar_arity|]. rewrite shape_keep, keep_arity.
+      pose proof (newblock_shape (w - glen cfg) w i Hi) as S. fold nb in S.
+      destruct (newblock_wt p cfg (w - glen cfg) w i ltac:(unfold w; lia) ltac:(unfold w; lia)) as [_ Ha].
+      fold nb in Ha. rewrite Ha. lia. }
+    set (ly := kv_layers_at p cfg i y (w - glen cfg) w (L cfg)).
+    assert (P2 : shape ly <= (kv_c1 * L cfg + 40 * (L cfg * L cfg) + 1) * X + (20 * L cfg + 1) * W).
+    { pose proof (kv_layers_shape i y (w - glen cfg) w (L cfg) Hi) as S. fold ly in S.
+      assert (L cfg * (kv_c1 * X + 20 * (L cfg * kvw cfg i + w))
+              <= L cfg * (kv_c1 * X + 20 * (L cfg * (2 * X) + W))).
+      { apply Nat.mul_le_mono_l. apply Nat.add_le_mono_l, Nat.mul_le_mono_l, Nat.add_le_mono; [|exact Hw].
+        apply Nat.mul_le_mono_l, Hkvw. }
+      assert (L cfg * (kv_c1 * X + 20 * (L cfg * (2 * X) + W))
+              = (kv_c1 * L cfg + 40 * (L cfg * L cfg)) * X + 20 * L cfg * W) by ring.
+      assert ((kv_c1 * L cfg + 40 * (L cfg * L cfg) + 1) * X + (20 * L cfg + 1) * W
+              = (kv_c1 * L cfg + 40 * (L cfg * L cfg)) * X + X + 20 * L cfg * W + W) by ring.
+      lia. }
+    set (asm := kvassemble cfg i _ _).
+    assert (Pa : shape asm <= (4 * L cfg + 1) * (22 * X)) by (apply kvassemble_shape, Hi).
+    set (k1 := keep _ (tok cfg i * ch cfg)). set (k2 := keep 0 (tok cfg i * dm cfg)).
+    set (k3 := keep _ y). set (k5 := keep _ (glen cfg)).
+    assert (P3 : shape (PPar k1 (PPar k2 (PPar k3 (PPar asm k5))))
+                 <= (6 + 16 * ((4 * L cfg + 1) * 22)) * X + 24 * W).
+    { pose proof (shape_PPar asm k5). pose proof (shape_PPar k3 (PPar asm k5)).
+      pose proof (shape_PPar k2 (PPar k3 (PPar asm k5))). pose proof (shape_PPar k1 (PPar k2 (PPar k3 (PPar asm k5)))).
+      unfold k1, k2, k3, k5 in *. rewrite !shape_keep in *.
+      assert ((6 + 16 * ((4 * L cfg + 1) * 22)) * X = 6 * X + 16 * ((4 * L cfg + 1) * (22 * X))) by ring.
+      lia. }
+    set (fl := flow_at _ _ _ _ _ _ _).
+    assert (P4 : shape fl <= (Q * kv_c2 + 2) * X + (Q * 20 + 1) * W).
+    { pose proof (flow_shape p (FD cfg) (tok cfg i) (T cfg) (off_fh cfg) (w' - glen cfg) w' B
+                    ltac:(lia) Hc Hd Hdh HH Hff H1) as S. fold fl in S. cbn [fhLf FD] in S.
+      change (1100 * X) with (kv_c2 * X) in S.
+      rewrite Nat.mul_assoc in S. fold Q in S.
+      assert (Q * (kv_c2 * X + 20 * w') <= Q * (kv_c2 * X + 20 * W))
+        by (apply Nat.mul_le_mono_l; lia).
+      rewrite !Nat.mul_add_distr_l, !Nat.mul_assoc in *. rewrite !Nat.mul_add_distr_r. lia. }
+    set (k6 := keep _ y). set (k7 := keep 0 (tok cfg i * ch cfg)). set (k8 := keep _ (kvlen cfg (ntok cfg i) + glen cfg)).
+    assert (P5 : shape (PPar k6 (PPar k7 k8)) <= 4 * X + 6 * W).
+    { pose proof (shape_PPar k7 k8). pose proof (shape_PPar k6 (PPar k7 k8)).
+      unfold k6, k7, k8 in *. rewrite !shape_keep in *. lia. }
+    set (s3 := PPar k1 _) in *. set (s5 := PPar k6 _) in *.
+    pose proof (shape_PSeq (PPar nb (keep 0 w)) (PSeq ly (PSeq s3 (PSeq fl s5)))).
+    pose proof (shape_PSeq ly (PSeq s3 (PSeq fl s5))).
+    pose proof (shape_PSeq s3 (PSeq fl s5)). pose proof (shape_PSeq fl s5).
+    set (cx := 83 + (kv_c1 * L cfg + 40 * (L cfg * L cfg) + 1) + (6 + 16 * ((4 * L cfg + 1) * 22))
+               + (Q * kv_c2 + 2) + 4).
+    set (cw := 4 + (20 * L cfg + 1) + 24 + (Q * 20 + 1) + 6).
+    assert (Hsum : shape (PSeq (PPar nb (keep 0 w)) (PSeq ly (PSeq s3 (PSeq fl s5)))) <= cx * X + cw * W).
+    { assert (cx * X + cw * W = 83 * X + 4 * W + ((kv_c1 * L cfg + 40 * (L cfg * L cfg) + 1) * X
+              + (20 * L cfg + 1) * W) + ((6 + 16 * ((4 * L cfg + 1) * 22)) * X + 24 * W)
+              + ((Q * kv_c2 + 2) * X + (Q * 20 + 1) * W) + (4 * X + 6 * W)) by (unfold cx, cw; ring).
+      lia. }
+    assert (CX : cx <= kv_scale_coef (L cfg) (Lf cfg) (T cfg)) by (unfold cx, kv_scale_coef; fold Q; lia).
+    assert (CW : cw <= kv_scale_coef (L cfg) (Lf cfg) (T cfg)).
+    { assert (Q * 20 <= Q * kv_c2) by (apply Nat.mul_le_mono_l; unfold kv_c2; lia).
+      assert (20 * L cfg + 36 <= (L cfg + 1) * (kv_c1 + 40 * L cfg + 1500)).
+      { apply (Nat.le_trans _ ((L cfg + 1) * 1500)); [lia|apply Nat.mul_le_mono_l; lia]. }
+      unfold cw, kv_scale_coef. fold Q. lia. }
+    assert (cx * X <= kv_scale_coef (L cfg) (Lf cfg) (T cfg) * X) by (apply Nat.mul_le_mono_r, CX).
+    assert (cw * W <= kv_scale_coef (L cfg) (Lf cfg) (T cfg) * W) by (apply Nat.mul_le_mono_r, CW).
+    rewrite Nat.mul_add_distr_l. lia.
   Qed.
 End pipe_shape.
