@@ -385,3 +385,106 @@ Section pipe_shape.
     rewrite Nat.mul_add_distr_l. lia.
   Qed.
 End pipe_shape.
+
+Section total_shape.
+  Context (p : nat) (cfg : Config) (B : nat) (HB : dimB cfg <= B).
+
+  Lemma kv_scales_shape k : k <= K cfg ->
+    shape (kv_scales_at p cfg k)
+    <= k * (kv_scale_coef (L cfg) (Lf cfg) (T cfg) * (B4 B + kv_wmax cfg)) + glen cfg.
+  Proof.
+    induction k as [|k IH]; intros Hk; cbn [kv_scales_at].
+    - unfold idw. rewrite shape_PWire, map_length, seq_length. lia.
+    - eapply Nat.le_trans; [apply shape_PSeq|].
+      pose proof (kv_scale_shape p cfg B HB k ltac:(lia)). specialize (IH ltac:(lia)).
+      rewrite (Nat.mul_succ_l k). unfold B4 in *. lia.
+  Qed.
+
+  Lemma kv_wmax_le : 1 <= K cfg -> kv_wmax cfg <= (2 * K cfg + 14 * L cfg + 12 * Lf cfg + 10) * B4 B.
+  Proof.
+    intros HK. destruct (dimsB cfg B HB) as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
+    pose proof (wmax_le cfg B HB) as Hw. pose proof (ntok_le cfg B HB (K cfg - 1) ltac:(lia)) as HN.
+    assert (Hk : kvlen cfg (ntok cfg (K cfg - 1)) <= L cfg * (2 * B4 B)).
+    { unfold kvlen, kvH, kvdh. rewrite <- Nat.mul_assoc. apply Nat.mul_le_mono_l.
+      apply (Nat.le_trans _ (B * ((B + B) * B))); [apply Nat.mul_le_mono; [lia|apply Nat.mul_le_mono; lia]|].
+      unfold B4. nia. }
+    unfold kv_wmax. nia.
+  Qed.
+
+  (** The cached program's shape is at most [kv_shape_coef K L Lf T · B⁴]. *)
+  Theorem kv_flowar_shape : 1 <= K cfg ->
+    shape (flowar_cached_prog p cfg) <= kv_shape_coef (K cfg) (L cfg) (Lf cfg) (T cfg) * B4 B.
+  Proof.
+    intros HK. destruct (dimsB cfg B HB) as (Hd & Hdh & HH & Hff & Hc & H1 & U2 & U3).
+    unfold flowar_cached_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
+    pose proof (kv_scales_shape (K cfg) (le_n _)) as HS. pose proof (kv_wmax_le HK) as HW.
+    pose proof (ntok_le cfg B HB (K cfg - 1) ltac:(lia)). pose proof (tok_le_ntok cfg (K cfg - 1)).
+    assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B)
+      by (unfold B4; assert (tok cfg (K cfg - 1) * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia); lia).
+    assert (Hglen : glen cfg <= kv_wmax cfg) by (unfold kv_wmax, wmax; lia).
+    set (c := kv_scale_coef (L cfg) (Lf cfg) (T cfg)) in *.
+    set (F := 2 * K cfg + 14 * L cfg + 12 * Lf cfg + 11).
+    set (X := B4 B) in *. set (W := kv_wmax cfg) in *.
+    assert (Hc1 : 1 <= c) by (unfold c, kv_scale_coef; lia).
+    assert (HXW : X + W <= F * X) by (unfold F; lia).
+    assert (H2 : c * (X + W) <= c * (F * X)) by (apply Nat.mul_le_mono_l, HXW).
+    assert (H3 : K cfg * (c * (X + W)) <= K cfg * (c * (F * X))) by (apply Nat.mul_le_mono_l, H2).
+    assert (H4 : F * X <= c * (F * X)) by (rewrite <- (Nat.mul_1_l (F * X)) at 1; apply Nat.mul_le_mono_r, Hc1).
+    unfold kv_shape_coef. fold c F.
+    replace ((K cfg + 1) * (c * F) * X) with (K cfg * (c * (F * X)) + c * (F * X)) by ring.
+    lia.
+  Qed.
+End total_shape.
+
+(** ** The TC0 theorem for the cached program's own circuit family *)
+
+Definition flowar_cached_family P (prec : nat -> nat) (cfgs : nat -> Config) : family :=
+  compiled_family P prec (fun n => glen (cfgs n)) (fun n => flowar_cached_prog (prec n) (cfgs n)).
+
+Definition flowar_cached_size_coef P (K0 L0 Lf0 T0 ap b : nat) : nat :=
+  tc0_coef P (flowar_depth P K0 L0 Lf0 T0) ap (kv_shape_coef K0 L0 Lf0 T0 * b ^ 4).
+
+Section family.
+  Context (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config).
+  Context (K0 L0 Lf0 T0 ap kp b k : nat).
+  Context (HK : forall n, 1 <= K (cfgs n) <= K0) (HL : forall n, L (cfgs n) <= L0)
+          (HLf : forall n, Lf (cfgs n) <= Lf0) (HT : forall n, T (cfgs n) <= T0).
+  Context (Hprec : PolyBoundedWith prec ap kp)
+          (Hdim : PolyBoundedWith (fun n => dimB (cfgs n)) b k).
+
+  Lemma flowar_cached_shape_poly :
+    PolyBoundedWith (fun n => shape (flowar_cached_prog (prec n) (cfgs n)))
+      (kv_shape_coef K0 L0 Lf0 T0 * b ^ 4) (4 * k).
+  Proof.
+    intros n. destruct (HK n) as [HK1 HK2].
+    eapply Nat.le_trans; [apply (kv_flowar_shape (prec n) (cfgs n) (dimB (cfgs n)) (le_n _) HK1)|].
+    rewrite <- Nat.mul_assoc.
+    apply Nat.mul_le_mono; [apply kv_shape_coef_mono; auto|]. apply B4_poly, Hdim.
+  Qed.
+
+  (** Depth: the recomputing family's bound; size: an explicit polynomial. *)
+  Theorem flowar_cached_TC0_explicit :
+    InTC0With (flowar_cached_family P prec cfgs) (flowar_depth P K0 L0 Lf0 T0)
+              (flowar_cached_size_coef P K0 L0 Lf0 T0 ap b) (flowar_size_exp P kp k).
+  Proof.
+    unfold flowar_cached_size_coef, flowar_size_exp. apply compiled_InTC0With.
+    - intros n. apply flowar_cached_prog_wt, HK.
+    - intros n. eapply Nat.le_trans; [apply flowar_cached_prog_wdepth|].
+      destruct (HK n). apply flowar_depth_mono; auto.
+    - exact Hprec.
+    - exact flowar_cached_shape_poly.
+  Qed.
+
+  (** The circuits compute FlowAR's float semantics. *)
+  Theorem flowar_cached_family_correct n G :
+    length G = glen (cfgs n) -> all_valid (prec n) G ->
+    eval (fam_circ (flowar_cached_family P prec cfgs) n) (encs (prec n) G)
+    = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                          (flowar_float P (prec n) (cfgs n) G)).
+  Proof.
+    intros Hlen Hval. cbn [fam_circ flowar_cached_family compiled_family].
+    rewrite (eval_compile P (prec n) (glen (cfgs n))); auto.
+    - rewrite flowar_cached_prog_correct; auto. apply HK.
+    - apply flowar_cached_prog_wt, HK.
+  Qed.
+End family.
