@@ -12,7 +12,8 @@ From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work TC0 Tensor.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances.
-From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping.
+From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping
+  KVPipelineTC0.
 Set Default Goal Selector "!".
 
 (** ** FlowAR is in TC0
@@ -242,3 +243,34 @@ Theorem flowar_kv_cached_work_theta p F K m :
   (theta_lo F * N.of_nat (out_side K m) ^ 4 <= N.of_nat (work (flowar_cached_prog p (schedule F K m)))
    <= theta_hi F * N.of_nat (out_side K m) ^ 4)%N.
 Proof. apply flowar_cached_work_theta. Qed.
+
+(** The KV-cached program's OWN circuit family is in TC0 too, under the
+    hypotheses of [flowar_in_TC0]: depth at most the same
+    [flowar_depth P K0 L0 Lf0 T0], size at most an explicit polynomial of
+    the same degree, and its circuits compute float FlowAR. *)
+Theorem flowar_cached_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config)
+    (K0 L0 Lf0 T0 ap kp b k : nat) :
+  (forall n, 1 <= K (cfgs n) <= K0) -> (forall n, L (cfgs n) <= L0) ->
+  (forall n, Lf (cfgs n) <= Lf0) -> (forall n, T (cfgs n) <= T0) ->
+  (forall n, n <= side (cfgs n) (K (cfgs n) - 1)) -> (forall n, 1 <= ch (cfgs n)) ->
+  PolyBoundedWith prec ap kp ->
+  PolyBoundedWith (fun n => dimB (cfgs n)) b k ->
+  let F := flowar_cached_family P prec cfgs in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= flowar_depth P K0 L0 Lf0 T0)
+  /\ PolyBoundedWith (fun n => size (fam_circ F n))
+       (flowar_cached_size_coef P K0 L0 Lf0 T0 ap b) (flowar_size_exp P kp k)
+  /\ (forall n (G : list flt), length G = glen (cfgs n) -> all_valid (prec n) G ->
+        eval (fam_circ F n) (encs (prec n) G)
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                              (flowar_float P (prec n) (cfgs n) G))).
+Proof.
+  intros HK HL HLf HT Hside Hch Hp Hd F.
+  pose proof (flowar_cached_TC0_explicit P prec cfgs K0 L0 Lf0 T0 ap kp b k HK HL HLf HT Hp Hd) as H.
+  split; [|split; [|split]].
+  - split; [apply (flowar_index prec cfgs K0 HK Hside Hch)|].
+    eexists _, _, _. exact H.
+  - intros n. apply H.
+  - apply InTC0With_size with (D := flowar_depth P K0 L0 Lf0 T0), H.
+  - intros n G Hlen Hval. exact (flowar_cached_family_correct P prec cfgs K0 HK n G Hlen Hval).
+Qed.

@@ -1,20 +1,22 @@
-(** * Towards a TC0 family for the KV-cached program: module shapes
+(** * The KV-cached program's circuit family is in TC0
 
     [compiled_InTC0With] (IR/TC0.v) needs typing ([flowar_cached_prog_wt],
     Runtime/KVPipelineTyping.v), a depth bound ([flowar_cached_prog_wdepth])
-    and a polynomial bound on the program's shape.  This file proves the
-    shape bounds of the cache-extending layer and its modules, in powers of a
-    bound [B] on every dimension: a head [≤ 1300·B³]
-    ([kve_head_shape]), the multi-head attention [≤ 14000·B⁴], the
-    projections [≤ 500·B⁴], the layer [≤ 40000·B⁴ + 20·r]
-    ([kve_tl_shape], [r] the state it carries).
+    and a polynomial bound on the program's shape.  Here the shape: the
+    cache-extending layer and its modules in powers of a bound [B] on every
+    dimension (a head [≤ 1300·B³], [kve_head_shape]; the layer
+    [≤ kv_c1·B⁴ + 20·r], [kve_tl_shape], [r] the state it carries), the AR
+    stage, the new block, the cache assembly ([kvassemble_shape]), one scale
+    ([kv_scale_shape]: [≤ kv_scale_coef L Lf T · (B⁴ + kv_wmax)], the state
+    now including the largest cache [kvlen ≤ 2·L·B⁴]) and the whole program
+    ([kv_flowar_shape]: [≤ kv_shape_coef K L Lf T · B⁴]).
 
-    NOT done (docs/runtime.md, "KV cache"): the shape bound of the AR stage,
-    of [kvassemble], of a scale and of the whole [flowar_cached_prog], hence
-    the theorem [flowar_cached_in_TC0] for the cached program's own circuit
-    family.  What remains is bookkeeping of the same kind as
-    Pipeline/FlowAR.v's [scale_shape] / [flowar_shape] with the cache's
-    width [kvlen ≤ 2·L·B³] added to the state width. *)
+    [flowar_cached_TC0_explicit]: the cached program's own compiled family
+    is in TC0 with depth at most [flowar_depth P K0 L0 Lf0 T0] (the
+    recomputing family's bound) and size at most an explicit polynomial
+    ([flowar_cached_size_coef], exponent [flowar_size_exp P kp k], the same
+    as the recomputing family's); [flowar_cached_family_correct]: its
+    circuits compute [flowar_float].  Same hypotheses as [flowar_in_TC0]. *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
