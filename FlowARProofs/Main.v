@@ -216,11 +216,10 @@ Proof. apply var_family_depth_bounds. Qed.
     [flowar_cached_prog] is that inference as one program, the per-layer
     caches carried in its state from scale to scale.  On every input vector
     it computes the float semantics [flowar_float] — the same output as the
-    recomputing [flowar_prog], whose circuit family [flowar_in_TC0] is about
-    (so the TC0 theorem covers the cached computation as a function); its
-    work (scalar operations) is exactly the closed form
-    [flowar_cached_cost], and its depth is within the recomputing
-    program's bound. *)
+    recomputing [flowar_prog]; its work (scalar operations) is exactly the
+    closed form [flowar_cached_cost], and its depth is within the
+    recomputing program's bound ([flowar_cached_in_TC0] below: its own
+    circuit family is in TC0). *)
 Theorem flowar_kv_cached_inference (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) :
   1 <= K cfg ->
   (forall G : list flt, length G = glen cfg ->
