@@ -6,15 +6,17 @@
     the only hypotheses beyond Coq are the fields of the trust record
     [P : FloatPrimitivesTC0] (Float/Primitives.v), which every theorem takes
     as an argument. *)
-From Coq Require Import List Arith Lia.
+From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
-From FlowARProofs.IR Require Import Program TC0 Tensor.
+From FlowARProofs.IR Require Import Program Work TC0 Tensor.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances.
 From Coq Require Reals NArith.
 From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly.
 From FlowARProofs.Runtime Require FastRank FastAsym.
+From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping
+  KVPipelineTC0.
 Set Default Goal Selector "!".
 (* Coquelicot (required by the error analysis) turns bullets off globally. *)
 Set Bullet Behavior "Strict Subproofs".
@@ -259,3 +261,67 @@ Theorem fast_flowar_error_poly (cfgs : nat -> Config) (Gs : nat -> list R) (Bs s
          (RealPipeline.rflowar_fast (gs n) (cfgs n) (Gs n)) (RealPipeline.rflowar_exact (cfgs n) (Gs n))
        <= / pow (INR n) a.
 Proof. apply PipelinePoly.fast_flowar_error_poly. Qed.
+(** ** The released KV-cached inference computes the same output, in Θ(n⁴) work
+
+    The released FlowAR keeps every AR layer's keys and values and runs, at
+    scale [i], only the [tok i] tokens of the newest block.
+    [flowar_cached_prog] is that inference as one program, the per-layer
+    caches carried in its state from scale to scale.  On every input vector
+    it computes the float semantics [flowar_float] — the same output as the
+    recomputing [flowar_prog]; its work (scalar operations) is exactly the
+    closed form [flowar_cached_cost], and its depth is within the
+    recomputing program's bound ([flowar_cached_in_TC0] below: its own
+    circuit family is in TC0). *)
+Theorem flowar_kv_cached_inference (P : FloatPrimitivesTC0) (p : nat) (cfg : Config) :
+  1 <= K cfg ->
+  (forall G : list flt, length G = glen cfg ->
+     peval P p (flowar_cached_prog p cfg) G = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float P p cfg G))
+  /\ N.of_nat (work (flowar_cached_prog p cfg)) = flowar_cached_cost unit_cost cfg
+  /\ wdepth (op_dbound P) (flowar_cached_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
+Proof.
+  intros HK. split; [|split].
+  - intros G HG. exact (flowar_cached_prog_correct P p cfg G HG HK).
+  - exact (proj1 (flowar_cached_work p cfg)).
+  - apply flowar_cached_prog_wdepth.
+Qed.
+
+(** The cached program's work is [Θ(n⁴)] on the doubling schedule, with the
+    constants [c₁ = theta_lo F], [c₂ = theta_hi F] of the recomputing one:
+    the cache removes the recomputation of earlier scales' tokens, not the
+    [tok i · ntok i] attention pairs of the newest block. *)
+Theorem flowar_kv_cached_work_theta p F K m :
+  1 <= K ->
+  (theta_lo F * N.of_nat (out_side K m) ^ 4 <= N.of_nat (work (flowar_cached_prog p (schedule F K m)))
+   <= theta_hi F * N.of_nat (out_side K m) ^ 4)%N.
+Proof. apply flowar_cached_work_theta. Qed.
+
+(** The KV-cached program's OWN circuit family is in TC0 too, under the
+    hypotheses of [flowar_in_TC0]: depth at most the same
+    [flowar_depth P K0 L0 Lf0 T0], size at most an explicit polynomial of
+    the same degree, and its circuits compute float FlowAR. *)
+Theorem flowar_cached_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config)
+    (K0 L0 Lf0 T0 ap kp b k : nat) :
+  (forall n, 1 <= K (cfgs n) <= K0) -> (forall n, L (cfgs n) <= L0) ->
+  (forall n, Lf (cfgs n) <= Lf0) -> (forall n, T (cfgs n) <= T0) ->
+  (forall n, n <= side (cfgs n) (K (cfgs n) - 1)) -> (forall n, 1 <= ch (cfgs n)) ->
+  PolyBoundedWith prec ap kp ->
+  PolyBoundedWith (fun n => dimB (cfgs n)) b k ->
+  let F := flowar_cached_family P prec cfgs in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= flowar_depth P K0 L0 Lf0 T0)
+  /\ PolyBoundedWith (fun n => size (fam_circ F n))
+       (flowar_cached_size_coef P K0 L0 Lf0 T0 ap b) (flowar_size_exp P kp k)
+  /\ (forall n (G : list flt), length G = glen (cfgs n) -> all_valid (prec n) G ->
+        eval (fam_circ F n) (encs (prec n) G)
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                              (flowar_float P (prec n) (cfgs n) G))).
+Proof.
+  intros HK HL HLf HT Hside Hch Hp Hd F.
+  pose proof (flowar_cached_TC0_explicit P prec cfgs K0 L0 Lf0 T0 ap kp b k HK HL HLf HT Hp Hd) as H.
+  split; [|split; [|split]].
+  - split; [apply (flowar_index prec cfgs K0 HK Hside Hch)|].
+    eexists _, _, _. exact H.
+  - intros n. apply H.
+  - apply InTC0With_size with (D := flowar_depth P K0 L0 Lf0 T0), H.
+  - intros n G Hlen Hval. exact (flowar_cached_family_correct P prec cfgs K0 HK n G Hlen Hval).
+Qed.

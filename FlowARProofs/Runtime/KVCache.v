@@ -24,10 +24,10 @@
     semantic argument that the cache is exact.  [Runtime/KVProgram.v] builds
     the cached layer and the cached AR stage as programs (cache as input),
     proves them correct and that their cost is [kv_layer_cost] /
-    [L · kv_layer_cost].  NOT proved (docs/runtime.md, "KV cache"): the
-    whole cached pipeline as one program (the cache carried from scale to
-    scale), hence that [flowar_cached_cost] is the work of one verified
-    program ([flowar_cached_work]). *)
+    [L · kv_layer_cost].  The whole cached pipeline as one program (the
+    cache carried from scale to scale) is [Runtime/KVPipeline.v]'s
+    [flowar_cached_prog]; [Runtime/KVPipelineCost.v]'s [flowar_cached_work]
+    says [flowar_cached_cost] is exactly its work. *)
 From Coq Require Import List Arith NArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block MatMul.

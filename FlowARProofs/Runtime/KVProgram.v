@@ -38,12 +38,11 @@
       the stage's [L · kv_layer_cost (tok i) (ntok i)], the AR term of
       [cached_scale_cost].
 
-    NOT done (docs/runtime.md, "KV cache"): the cache is an INPUT of
-    [kv_ar_at] (its correctness assumes it holds the right keys and
-    values); the program that also emits the new rows' keys and values and
-    carries the cache from scale to scale in the pipeline's state, i.e. the
-    whole cached pipeline as one program and [flowar_cached_work], is not
-    built. *)
+    Here the cache is an INPUT of [kv_ar_at] (its correctness assumes it
+    holds the right keys and values).  The layer that also emits the new
+    rows' keys and values is [Runtime/KVLayer.v]'s [kve_tl_at]; the whole
+    cached pipeline, carrying the cache from scale to scale in its state, is
+    [Runtime/KVPipeline.v]'s [flowar_cached_prog]. *)
 From Coq Require Import List Arith NArith ZArith Lia.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage MatMul.

@@ -84,6 +84,8 @@ FAST_THM = "FlowARProofs.Runtime.Fast.fast_flowar_work_n2"
 FAST_RANK = "FlowARProofs.Runtime.FastRank"
 FAST = "FlowARProofs.Runtime.Fast"
 KV = "FlowARProofs.Runtime.KVCache"
+KVP = "FlowARProofs.Runtime.KVPipeline"
+KVPC = "FlowARProofs.Runtime.KVPipelineCost"
 EXACT_THETA = "FlowARProofs.Runtime.ExactTheta"
 #: The whole-pipeline fast-vs-exact error bound (docs/error.md). It is proved, but its value for a
 #: config is not wired: the bound needs a weight bound W that a config does not state (only B and the
@@ -257,20 +259,26 @@ Proof. exact ({RUNTIME_W}.runtime_witness_spec prec cfg). Qed.""",
     ),
     Fact(
         "val_kv_cached_cost", VALUE,
-        "KV-cached inference cost: the closed form flowar_cached_cost composed of proven module "
-        "costs (AR attention on the new rows against the cache + flow-head attention + the "
-        "rest); not the work of a program (the cached program is not proved)",
-        f"{KV}.flowar_cached_cost_theta",
+        "KV-cached inference work: the scalar operations of the cached program "
+        "flowar_cached_prog (which computes flowar_float, flowar_cached_prog_correct) = the "
+        "closed form flowar_cached_cost (AR attention of the new rows against the cache + "
+        "flow-head attention + the rest)",
+        f"{KVPC}.flowar_cached_work",
         needs=(f"{KV}.flowar_cached_cost", f"{KV}.flowar_cached_cost_split",
                f"{KV}.flowar_cached_cost_theta", f"{KV}.kv_ar_attn", f"{KV}.kv_rest",
-               f"{EXACT_THETA}.fh_attn"),
-        modules=(KV, EXACT_THETA, "FlowARProofs.IR.Work"),
+               f"{EXACT_THETA}.fh_attn", f"{KVP}.flowar_cached_prog",
+               f"{KVP}.flowar_cached_prog_correct", f"{KVPC}.flowar_cached_work"),
+        modules=(KV, KVP, KVPC, EXACT_THETA, "FlowARProofs.IR.Work"),
         coq=f"""Lemma val_kv_cached_cost :
-  {KV}.flowar_cached_cost FlowARProofs.IR.Work.unit_cost cfg
+  N.of_nat (FlowARProofs.IR.Work.work ({KVP}.flowar_cached_prog prec cfg))
+  = {KV}.flowar_cached_cost FlowARProofs.IR.Work.unit_cost cfg
+  /\\ {KV}.flowar_cached_cost FlowARProofs.IR.Work.unit_cost cfg
   = ({KV}.kv_ar_attn FlowARProofs.IR.Work.unit_cost cfg
      + {EXACT_THETA}.fh_attn FlowARProofs.IR.Work.unit_cost cfg
      + {KV}.kv_rest FlowARProofs.IR.Work.unit_cost cfg)%N.
-Proof. apply {KV}.flowar_cached_cost_split. Qed.""",
+Proof.
+  split; [exact (proj1 ({KVPC}.flowar_cached_work prec cfg))|apply {KV}.flowar_cached_cost_split].
+Qed.""",
         evals=tuple(Eval(f"kv_{k}", f"{e} FlowARProofs.IR.Work.unit_cost cfg", e)
                     for k, e in (("cached_cost", f"{KV}.flowar_cached_cost"),
                                  ("ar_attn", f"{KV}.kv_ar_attn"),
