@@ -11,7 +11,9 @@ From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work TC0 Tensor.
-From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances.
+From FlowARProofs.Modules Require Import FastAttention.
+From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances
+  FastFlowAR FastFlowARTC0.
 From Coq Require Reals NArith.
 From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly.
 From FlowARProofs.Runtime Require FastRank FastAsym.
@@ -114,6 +116,78 @@ Proof.
   destruct (flowar_in_TC0 P flowar_wide_prec flowar_wide_cfg 5 16 12 24 24 1 728 2
               HK HL HLf HT Hs Hc Hp Hd) as (H1 & H2 & H3 & _).
   split; [exact H1|split; [exact H2|exact H3]].
+Qed.
+
+(** ** Fast FlowAR is in TC0
+
+    Fast FlowAR ([fast_flowar_float], [fast_flowar_prog]) is the same
+    pipeline with every attention — AR and flow head — replaced by
+    polynomial-method multi-head attention with monomials [monsf n] and
+    coefficients [coeff n] (the Taylor instance: all monomials of degree
+    [≤ g] in the head coordinates, coefficients [scale^|α|/α!]).  Under the
+    hypotheses of [flowar_in_TC0], plus: the rank [|monsf n|] plus the total
+    monomial degree [mdeg (monsf n)] is at most [br·(n+1)^k] (polynomial in
+    [n] — the Taylor rank [C(dh + g, g)] is [n^{o(1)}] under the paper's
+    hypotheses, and even a polynomially growing rank is allowed), the
+    monomials index head coordinates and the coefficients are valid floats,
+    the Fast FlowAR circuit family
+    - is in TC0 with depth at most [fast_flowar_depth P K0 L0 Lf0 T0], a
+      constant that does NOT depend on the rank (fast attention has depth
+      [4·(d_std + d_⊕) + d_⊗ + d_std]), and size at most an explicit
+      polynomial in [n];
+    - computes the float semantics of Fast FlowAR on every input of valid
+      floats. *)
+Theorem fast_flowar_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> Config)
+    (monsf : nat -> list (list nat)) (coeff : nat -> nat -> list nat -> flt)
+    (K0 L0 Lf0 T0 ap kp b br k : nat) :
+  (forall n, 1 <= K (cfgs n) <= K0) -> (forall n, L (cfgs n) <= L0) ->
+  (forall n, Lf (cfgs n) <= Lf0) -> (forall n, T (cfgs n) <= T0) ->
+  (forall n, n <= side (cfgs n) (K (cfgs n) - 1)) -> (forall n, 1 <= ch (cfgs n)) ->
+  PolyBoundedWith prec ap kp ->
+  PolyBoundedWith (fun n => dimB (cfgs n)) b k ->
+  PolyBoundedWith (fun n => length (monsf n) + mdeg (monsf n)) br k ->
+  (forall n, fast_ok (monsf n) (coeff n) (prec n) (LD (cfgs n))) ->
+  let F := fast_flowar_family P prec cfgs monsf coeff in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= fast_flowar_depth P K0 L0 Lf0 T0)
+  /\ PolyBoundedWith (fun n => size (fam_circ F n))
+       (fast_flowar_size_coef P K0 L0 Lf0 T0 ap b br) (fast_flowar_size_exp P kp k)
+  /\ (forall n (G : list flt), length G = glen (cfgs n) -> all_valid (prec n) G ->
+        eval (fam_circ F n) (encs (prec n) G)
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+                              (fast_flowar_float P (prec n) (cfgs n) (monsf n) (coeff n) G))).
+Proof.
+  intros HK HL HLf HT Hside Hch Hp Hd Hr Hok F.
+  pose proof (fast_flowar_TC0_explicit P prec cfgs monsf coeff K0 L0 Lf0 T0 ap kp b br k
+                HK HL HLf HT Hp Hd Hr Hok) as H.
+  split; [|split; [|split]].
+  - split; [apply (flowar_index prec cfgs K0 HK Hside Hch)|].
+    eexists _, _, _. exact H.
+  - intros n. apply H.
+  - apply InTC0With_size with (D := fast_flowar_depth P K0 L0 Lf0 T0), H.
+  - intros n G Hlen Hval.
+    exact (fast_flowar_family_correct P prec cfgs monsf coeff K0 HK Hok n G Hlen Hval).
+Qed.
+
+(** The hypotheses are satisfiable: Fast FlowAR-L (FlowAR-L's dimensions at
+    every first side [m], precision 24) with degree-2 Taylor attention
+    ([fast_L_mons m = taylor_mons 64 2]: rank [C(66, 2) = 2145];
+    [fast_L_coef m p = taylor_coef p 1 8 64]: coefficients [8^{−|α|}/α!]) is in TC0. *)
+Theorem fast_flowar_instance_in_TC0 (P : FloatPrimitivesTC0) :
+  let F := fast_flowar_family P flowar_L_prec flowar_L_cfg fast_L_mons fast_L_coef in
+  InTC0 F
+  /\ (forall m, depth (fam_circ F m) <= fast_flowar_depth P 5 16 12 24)
+  /\ (forall m (G : list flt), length G = glen (flowar_L_cfg m) -> all_valid 24 G ->
+        eval (fam_circ F m) (encs 24 G)
+        = encs 24 (flat (16 * m * (16 * m)) 16
+                        (fast_flowar_float P 24 (flowar_L_cfg m) (fast_L_mons m) (fast_L_coef m) G))).
+Proof.
+  destruct fast_flowar_L_taylor_hyps as (HK & HL & HLf & HT & Hs & Hc & Hp & Hd & Hr & Hok).
+  destruct (fast_flowar_in_TC0 P flowar_L_prec flowar_L_cfg fast_L_mons fast_L_coef
+              5 16 12 24 24 0 flowar_L_dimb fast_L_rankb 2 HK HL HLf HT Hs Hc Hp Hd Hr Hok)
+    as (H1 & H2 & _ & H4).
+  intros F. split; [exact H1|]. split; [exact H2|].
+  intros m G Hlen Hval. rewrite <- (flowar_L_tok m). exact (H4 m G Hlen Hval).
 Qed.
 
 (** ** The depth of the circuits counts the scales

@@ -221,11 +221,23 @@ Section program_g.
     PSeq (scales_at_g (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
 End program_g.
 
-Lemma flowar_float_exact P p cfg G : flowar_float P p cfg G = flowar_float_g exact_am P p cfg G.
+Lemma fscale_exact P p cfg G : fscale P p cfg G = fscale_g exact_am P p cfg G.
 Proof. reflexivity. Qed.
 
-Lemma flowar_prog_exact p cfg : flowar_prog p cfg = flowar_prog_g exact_am p cfg.
+Lemma fouts_exact P p cfg G k : fouts P p cfg G k = fouts_g exact_am P p cfg G k.
+Proof. unfold fouts, fouts_g. rewrite fscale_exact. reflexivity. Qed.
+
+Lemma flowar_float_exact P p cfg G : flowar_float P p cfg G = flowar_float_g exact_am P p cfg G.
+Proof. unfold flowar_float, flowar_float_g. rewrite fouts_exact. reflexivity. Qed.
+
+Lemma scale_at_exact p cfg i : scale_at p cfg i = scale_at_g exact_am p cfg i.
 Proof. reflexivity. Qed.
+
+Lemma scales_at_exact p cfg k : scales_at p cfg k = scales_at_g exact_am p cfg k.
+Proof. unfold scales_at, scales_at_g. reflexivity. Qed.
+
+Lemma flowar_prog_exact p cfg : flowar_prog p cfg = flowar_prog_g exact_am p cfg.
+Proof. unfold flowar_prog, flowar_prog_g. rewrite scales_at_exact. reflexivity. Qed.
 
 (** ** Correctness: the program computes [flowar_float] on every input vector *)
 
@@ -330,7 +342,7 @@ Section correct.
   Theorem scale_at_correct Ys i :
     peval P p (scale_at p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
     = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fscale P p cfg G Ys i) ++ G.
-  Proof. exact (scale_at_g_correct exact_am Ys i (exact_cfg_ok p cfg)). Qed.
+  Proof. rewrite scale_at_exact, fscale_exact. exact (scale_at_g_correct exact_am Ys i (exact_cfg_ok p cfg)). Qed.
 End correct.
 
 Section correct_all.
@@ -356,14 +368,14 @@ Section correct_all.
 
   Lemma scales_at_correct k :
     peval P p (scales_at p cfg k) G = yflat (tok cfg) (ch cfg) (fouts P p cfg G k) k ++ G.
-  Proof. exact (scales_at_g_correct exact_am k (exact_cfg_ok p cfg)). Qed.
+  Proof. rewrite scales_at_exact, fouts_exact. exact (scales_at_g_correct exact_am k (exact_cfg_ok p cfg)). Qed.
 
   (** The pipeline's program computes FlowAR's float semantics. *)
   Theorem flowar_prog_correct :
     1 <= K cfg ->
     peval P p (flowar_prog p cfg) G
     = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float P p cfg G).
-  Proof. exact (flowar_prog_g_correct exact_am (exact_cfg_ok p cfg)). Qed.
+  Proof. rewrite flowar_prog_exact, flowar_float_exact. exact (flowar_prog_g_correct exact_am (exact_cfg_ok p cfg)). Qed.
 End correct_all.
 
 (** ** Typing *)
@@ -469,19 +481,19 @@ Section typing.
 
   Theorem scale_at_wt i : i < K cfg ->
     pwt p (yoff (tok cfg) (ch cfg) i + glen cfg) (scale_at p cfg i).
-  Proof. exact (scale_at_g_wt exact_am i (exact_cfg_ok p cfg)). Qed.
+  Proof. rewrite scale_at_exact. exact (scale_at_g_wt exact_am i (exact_cfg_ok p cfg)). Qed.
 
   Lemma scale_at_arity i :
     arity_out (scale_at p cfg i) = yoff (tok cfg) (ch cfg) (S i) + glen cfg.
-  Proof. exact (scale_at_g_arity exact_am i). Qed.
+  Proof. rewrite scale_at_exact. exact (scale_at_g_arity exact_am i). Qed.
 
   Lemma scales_at_wt k : k <= K cfg ->
     pwt p (glen cfg) (scales_at p cfg k) /\
     arity_out (scales_at p cfg k) = yoff (tok cfg) (ch cfg) k + glen cfg.
-  Proof. exact (scales_at_g_wt exact_am k (exact_cfg_ok p cfg)). Qed.
+  Proof. rewrite scales_at_exact. exact (scales_at_g_wt exact_am k (exact_cfg_ok p cfg)). Qed.
 
   Theorem flowar_prog_wt : 1 <= K cfg -> pwt p (glen cfg) (flowar_prog p cfg).
-  Proof. exact (flowar_prog_g_wt exact_am (exact_cfg_ok p cfg)). Qed.
+  Proof. rewrite flowar_prog_exact. exact (flowar_prog_g_wt exact_am (exact_cfg_ok p cfg)). Qed.
 End typing.
 
 (** ** Depth: the number of scales times a per-scale constant *)
@@ -552,11 +564,11 @@ Qed.
 
 Theorem scale_at_wdepth (P : FloatPrimitivesTC0) p cfg i :
   wdepth (op_dbound P) (scale_at p cfg i) <= scale_depth P (L cfg) (Lf cfg) (T cfg).
-Proof. exact (scale_at_g_wdepth P exact_am p cfg i). Qed.
+Proof. rewrite scale_at_exact. exact (scale_at_g_wdepth P exact_am p cfg i). Qed.
 
 Theorem flowar_prog_wdepth (P : FloatPrimitivesTC0) p cfg :
   wdepth (op_dbound P) (flowar_prog p cfg) <= flowar_depth P (K cfg) (L cfg) (Lf cfg) (T cfg).
-Proof. exact (flowar_prog_g_wdepth P exact_am p cfg). Qed.
+Proof. rewrite flowar_prog_exact. exact (flowar_prog_g_wdepth P exact_am p cfg). Qed.
 
 (** The depth bound strictly grows with [K] as soon as there is one
     transformer layer.  This is a fact about the bound; the matching facts
@@ -712,7 +724,7 @@ Section shape.
 
   Lemma scale_shape i : i < K cfg ->
     shape (scale_at p cfg i) <= scale_coef * (1100 * B4 B + 20 * wmax cfg).
-  Proof. exact (scale_g_shape exact_am (B4 B) i (exact_cfg_ok p cfg) (le_n _) (le_n _)). Qed.
+  Proof. rewrite scale_at_exact. exact (scale_g_shape exact_am (B4 B) i (exact_cfg_ok p cfg) (le_n _) (le_n _)). Qed.
 End shape.
 
 (** The explicit coefficient of the size bound (a polynomial in [K, L, Lf, T]). *)
@@ -811,5 +823,5 @@ Section shape_total.
 
   Theorem flowar_shape : 1 <= K cfg ->
     shape (flowar_prog p cfg) <= shape_coef (K cfg) (L cfg) (Lf cfg) (T cfg) * B4 B.
-  Proof. exact (flowar_g_shape exact_am (B4 B) (exact_cfg_ok p cfg) (le_n _) (le_n _)). Qed.
+  Proof. rewrite flowar_prog_exact. exact (flowar_g_shape exact_am (B4 B) (exact_cfg_ok p cfg) (le_n _) (le_n _)). Qed.
 End shape_total.

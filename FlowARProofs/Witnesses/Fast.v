@@ -16,14 +16,31 @@
     The ranks dwarf the [341²] entries of exact attention: at these sizes the
     polynomial method does not pay; its advantage is asymptotic.
 
+    [fast_flowar_work] is the exact work of Fast FlowAR's program
+    ([Runtime/Fast.v]'s [fast_flowar_exact_work]); evaluated ([vm_compute],
+    each under 0.5 s, times in docs/runtime.md) on the configurations of
+    [Witnesses/Runtime.v]:
+    - tiny ([dh = 2], latent side [n = 2], [β = 2], target [1/n²]): [g = 8],
+      [r = 45], total monomial degree [Dg = 240]: work [37720] — the same
+      number [vm_compute] gets from the program [fast_flowar_prog] itself
+      ([fast_work_tiny_prog]);
+    - S, L, H at the Taylor degrees above, with [Dg = r·g] (an upper bound
+      on the Taylor monomials' total degree, [taylor_mdeg]; the exact
+      [Dg = Σ |α|] is not enumerable at these ranks, and the work is
+      increasing in [Dg]): ≈ [4.8·10^35], [3.0·10^36], [8.3·10^46] — against
+      exact FlowAR's ≈ 10^12: at these sizes the polynomial method does not pay.
+
     [fastL_ratio k] is [1000 · work(2n) / work(n)] of [fast_flowar_work] for
     FlowAR-L's dimensions on the doubling schedule with [n = 2^k]
     ([K = k + 1] scales), at the fixed rank above (and [Dg = r·g]); it is
-    [4004] at [n = 16] and [4000] from [n = 64] on: quadratic in [n]. *)
+    [4013] at [n = 16] and [4000] from [n = 128] on: quadratic in [n]. *)
 From Coq Require Import List Arith NArith Lia ZArith.
-From FlowARProofs.Pipeline Require Import Layer FlowAR.
+From FlowARProofs.Float Require Import Format.
+From FlowARProofs.IR Require Import Work.
+From FlowARProofs.Pipeline Require Import Layer FlowAR FastFlowAR.
 From FlowARProofs.Modules Require Import FastAttention.
 From FlowARProofs.Runtime Require Import FastRank FastAsym Fast.
+From FlowARProofs.Witnesses Require Import Runtime.
 Import ListNotations.
 Set Default Goal Selector "!".
 Local Open Scope N_scope.
@@ -46,6 +63,36 @@ Example fast_H : fast_degree 96 10 16 2 = 46%nat
   /\ fast_rank 96 10 16 2 = 49394330440941714625663923892438272300.
 Proof. vm_compute. split; reflexivity. Qed.
 
+(** ** Fast FlowAR's exact work on tiny, S, L, H *)
+
+Example fast_tiny_degree : fast_degree 2 2 2 2 = 8%nat /\ fast_rank 2 2 2 2 = 45
+  /\ mdeg (taylor_mons 2 8) = 240%nat.
+Proof. vm_compute. repeat split; reflexivity. Qed.
+
+Definition fast_work_tiny : N :=
+  let g := fast_degree 2 2 2 2 in fast_flowar_work flowar_tiny (fast_rank 2 2 2 2) (N.of_nat (mdeg (taylor_mons 2 g))).
+
+Example fast_work_tiny_value : fast_work_tiny = 37720.
+Proof. vm_compute. reflexivity. Qed.
+
+(** Non-vacuity: the work counted on the program itself (any coefficients). *)
+Example fast_work_tiny_prog :
+  N.of_nat (work (fast_flowar_prog 8 flowar_tiny (taylor_mons 2 8) (fun _ _ => fzero))) = fast_work_tiny.
+Proof. vm_compute. reflexivity. Qed.
+
+Definition fast_work_at (cfg : Config) (dh : nat) (beta : N) : N :=
+  let g := fast_degree dh beta 16 2 in let r := fast_rank dh beta 16 2 in
+  fast_flowar_work cfg r (r * N.of_nat g).
+
+Example fast_work_S : fast_work_at flowar_S 64 8 = 483124129871920570643163596838611464.
+Proof. vm_compute. reflexivity. Qed.
+
+Example fast_work_L : fast_work_at flowar_L 64 8 = 3049134347288733819781807076276707296.
+Proof. vm_compute. reflexivity. Qed.
+
+Example fast_work_H : fast_work_at flowar_H 96 10 = 83001205470885285669301443899236322418587842044.
+Proof. vm_compute. reflexivity. Qed.
+
 (** FlowAR-L's dimensions (width 1024, 16 heads of 64, FFN 4096, 16 AR and
     12 flow-head layers, 24 Euler steps, 16 latent channels) on [K = k + 1]
     scales of sides [1, 2, …, 2^k]. *)
@@ -61,7 +108,7 @@ Definition fastL_work (k : nat) : N :=
 Definition fastL_ratio (k : nat) : N := 1000 * fastL_work (S k) / fastL_work k.
 
 (** [n = 16, 32, …, 4096]. *)
-Example fastL_ratios : map fastL_ratio (seq 4 9) = [4004; 4001; 4000; 4000; 4000; 4000; 4000; 4000; 4000].
+Example fastL_ratios : map fastL_ratio (seq 4 9) = [4013; 4003; 4001; 4000; 4000; 4000; 4000; 4000; 4000].
 Proof. vm_compute. reflexivity. Qed.
 
 Local Close Scope N_scope.

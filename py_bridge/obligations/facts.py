@@ -83,6 +83,7 @@ FAST_W = "FlowARProofs.Witnesses.Fast"
 FAST_THM = "FlowARProofs.Runtime.Fast.fast_flowar_work_n2"
 FAST_RANK = "FlowARProofs.Runtime.FastRank"
 FAST = "FlowARProofs.Runtime.Fast"
+EXACT = "FlowARProofs.Runtime.Exact"
 KV = "FlowARProofs.Runtime.KVCache"
 KVP = "FlowARProofs.Runtime.KVPipeline"
 KVPC = "FlowARProofs.Runtime.KVPipelineCost"
@@ -354,26 +355,27 @@ Proof. apply {FAST_RANK}.taylor_rank. Qed.""",
     ),
     Fact(
         "val_fast_work", VALUE,
-        "fast inference work bound fast_flowar_work at rank r and total monomial degree r·g: an "
-        "upper bound assembled from module bounds (per scale: embeddings, L layers on all "
-        "tokens so far, T Euler steps), not the work of a program",
-        f"{FAST}.fast_flowar_work_le",
-        needs=(f"{FAST}.fast_flowar_work", f"{FAST}.scale_wb", f"{FAST}.Nsum",
-               f"{FAST}.fast_flowar_work_le",
+        "Fast FlowAR's work fast_flowar_work at rank r and total monomial degree r·g: the exact "
+        "work of the fast pipeline's program (fast_flowar_exact_work) at Dg = r·g, an upper bound "
+        "on the Taylor monomials' total degree (per scale: embeddings, L fast layers on all "
+        "tokens so far, T Euler steps)",
+        f"{FAST}.fast_flowar_exact_work",
+        needs=(f"{FAST}.fast_flowar_work", f"{FAST}.fast_scale_cost", f"{EXACT}.nsum",
+               f"{FAST}.fast_flowar_exact_work",
                f"{FAST_W}.fast_degree", f"{FAST_W}.fast_rank"),
-        modules=(FAST, FAST_W), applies=_need_target,
+        modules=(FAST, FAST_W, EXACT), applies=_need_target,
         coq=f"""Lemma val_fast_work :
   let g := {FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea in
   let r := {FAST_W}.fast_rank (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea in
   {FAST}.fast_flowar_work cfg r (r * N.of_nat g)%N
-  = {FAST}.Nsum ({FAST}.scale_wb cfg r (r * N.of_nat g)%N) (K cfg).
+  = {EXACT}.nsum ({FAST}.fast_scale_cost cfg r (r * N.of_nat g)%N) (K cfg).
 Proof. reflexivity. Qed.""",
         evals=(Eval("fast_work",
                     f"let g := {FAST_W}.fast_degree (ldh (LD cfg)) fast_beta ({_SIDE_N}) fast_ea "
                     f"in let r := {FAST_W}.fast_rank (ldh (LD cfg)) fast_beta ({_SIDE_N}) "
                     f"fast_ea in {FAST}.fast_flowar_work cfg r (r * N.of_nat g)%N",
                     f"{FAST}.fast_flowar_work"),),
-        display=lambda v: f"≤ {v['fast_work']}",
+        display=lambda v: f"= {v['fast_work']}",
     ),
     Fact("val_error_bound", VALUE, "‖fast − exact‖∞ error bound for this config", ERROR_BOUND,
          needs=(ERROR_BOUND,), applies=_need_fast),
