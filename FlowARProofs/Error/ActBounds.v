@@ -384,6 +384,21 @@ Section flowhead.
     apply Rplus_le_compat; [apply Rplus_le_compat; [exact HL|exact H]|exact H0].
   Qed.
 
+  (** [stack_ok] (every layer's [act_ok]) from the variance floors alone. *)
+  Definition layer_floors (o : nat) X : Prop :=
+    var_floor M d s X /\ var_floor M d s (rtattn D G o exp lim X)
+    /\ var_floor M d s (rtattn D G o (taylor_exp g) lim X).
+
+  Theorem stack_ok_of_floors w X :
+    (forall l, (l < Lf)%nat -> layer_floors (lo l) (iter_chain (lay Dm G wo M w) X l)) ->
+    stack_ok Dm G wo M g B s w X.
+  Proof.
+    intros Hf l Hl. destruct Hw as (Hwl & _). destruct (Hf l Hl) as (H1 & H2 & H3).
+    apply (act_ok_of_floors D G (lo l) lim M g B s Wb bl bc r); try assumption.
+    - apply Hwl, Hl.
+    - apply Hb, Hl.
+  Qed.
+
   Lemma growth_nonneg : 0 <= INR Lf * layer_growth B Wb bl bc r.
   Proof.
     destruct (Nat.eq_dec Lf 0) as [HL0|HL0]; [rewrite HL0; simpl; lra|].
