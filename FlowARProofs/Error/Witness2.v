@@ -1,7 +1,42 @@
-(** * A non-degenerate witness for the flow-head error theorem *)
-From Coq Require Import Reals Lra Lia List.
+(** * A non-degenerate witness for the flow-head error theorem
+
+    FlowWitness.v's witness has zero weights and one token (fast = exact).
+    This one has [M = 2] tokens, nonzero weights and attention weights that
+    matter: [d = 2], one head of width 1, [d_ff = 1], scale [1/1], [c = 1]
+    channel, [L_f = 1] layer, [T = 2] Euler steps; the weight vector
+    [w2_G] (32 entries in [{0, 1/2}], layout of Pipeline/Layer.v and
+    FlowHead.v) and the condition [Ŷ = ((1, −1), (−1, 1))].
+
+    How the variance floor is proven without evaluating [exp]: [W_in], [e],
+    [W_O] and [W₂] have EQUAL columns and [b_in], [c₂] are 0, so every
+    residual update adds the same number to both coordinates of a row; the
+    difference [x_{i0} − x_{i1}] of every LayerNorm input is that of [Ŷ],
+    [±2] ([diffP], [rvin_diff], [rtattn_diffP], [rtlayer_diffP]), for every
+    Euler state [F], every [t], exact or fast weights.  With [d = 2] the
+    variance is [((x_0 − x_1)/2)² = 1 = σ²] ([floor_diffP]).  The q/k/v bound
+    is NOT checked by hand: it is derived ([ActBounds.stack_ok_of_floors])
+    from [W = 1/2], [|b_LN| ≤ 1/2] and [√2 ≤ 3/2]: [B = W(W·3/2 + 1/2) = 5/8],
+    [β = scale·d_h·B² = 25/64].
+
+    - [w2_witness]: every hypothesis of [fast_flowhead_error] holds, for every
+      [g] with [ε_T(g, 25/64) ≤ 1/2] and every initial noise [F0];
+    - [w2_flowhead_error]: hence [‖fast − exact‖∞ < 10⁻³] for every [g ≥ 5]
+      ([w2_bound_value]: the rational bound at [g = 5] is [≈ 6.9·10⁻⁴]);
+    - [w2_bounds_decrease] (vm_compute, [g = 3 … 8]: ≈ 0.136, 1.06·10⁻²,
+      6.9·10⁻⁴, 3.9·10⁻⁵, 1.9·10⁻⁶, 8.2·10⁻⁸) and [w2_bound_decreasing]
+      (the real bound, every [g]);
+    - [w2_attn_differs]: fast ≠ exact at a realized call: the head's output at
+      row 0 is [(1/2)/(w(1/4) + 1)], and [P_g(1/4) < e^{1/4}]
+      ([taylor_exp_lt_exp]), so the fast output is strictly larger, at every
+      Euler step of both models.
+
+    Limits: the LayerNorm inputs' differential part is constant by design
+    (that is what makes the floor provable), so the attention outputs do not
+    change along the trajectory; the Euler state enters only through the
+    common mode (the residual stream and [W_out]). *)
+From Coq Require Import Reals Lra Lia List QArith Qreals.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz AttentionError Taylor FastAttentionError
-  RealModel LNStability AttnStability LayerError FlowHeadError ActBounds.
+  RealModel LNStability AttnStability LayerError FlowHeadError FlowBound ActBounds.
 From FlowARProofs.Pipeline Require Layer FlowHead.
 Import ListNotations.
 Set Default Goal Selector "!".
@@ -175,4 +210,178 @@ Theorem w2_witness g F0 : eps_T g (25 / 64) <= 1 / 2 ->
 Proof.
   intros He. split; [apply w2_fh_weights_ok, He|].
   intros k _. split; [|split]; apply w2_stack_ok, He.
+Qed.
+
+(** ** The computed bound: below [10⁻³] at [g = 5], strictly decreasing in [g] *)
+
+Local Open Scope Q_scope.
+(** [ε_T(g, 25/64) ≤ (25/64)^{g+1}/(g+1)!·3] (with [e^{2β} ≤ 3]). *)
+Definition w2_eps (g : nat) : Q := qpow (25 # 64) (S g) / qnat (fact (S g)) * 3.
+Definition w2_qbound (eps : Q) : Q := qfh_bound (1 # 2) (25 # 64) 3 1 2 1 2 eps (5 # 8).
+Local Close Scope Q_scope.
+
+Lemma w2_bound_value : (w2_qbound (w2_eps 5) < 1 # 1000)%Q.
+Proof. vm_compute. reflexivity. Qed.
+
+(** The rational bounds for [g = 3, …, 8] strictly decrease; [g = 3, 4] are above [10⁻³]. *)
+Lemma w2_bounds_decrease :
+  (1 # 1000 < w2_qbound (w2_eps 4))%Q
+  /\ (w2_qbound (w2_eps 4) < w2_qbound (w2_eps 3))%Q /\ (w2_qbound (w2_eps 5) < w2_qbound (w2_eps 4))%Q
+  /\ (w2_qbound (w2_eps 6) < w2_qbound (w2_eps 5))%Q /\ (w2_qbound (w2_eps 7) < w2_qbound (w2_eps 6))%Q
+  /\ (w2_qbound (w2_eps 8) < w2_qbound (w2_eps 7))%Q.
+Proof. vm_compute. repeat split; reflexivity. Qed.
+
+Lemma Q2R_2564 : Q2R (25 # 64) = 25 / 64.
+Proof. unfold Q2R. simpl. field. Qed.
+
+Lemma Q2R_w2_eps g : Q2R (w2_eps g) = (25 / 64) ^ S g / INR (fact (S g)) * 3.
+Proof.
+  assert (Hf : ~ (qnat (fact (S g)) == 0)%Q).
+  { pose proof (lt_O_fact (S g)) as Hp. set (n := fact (S g)) in *. clearbody n.
+    rewrite Qeq_alt. unfold qnat, Qcompare. simpl. rewrite Z.mul_1_r.
+    intros Hc. apply Z.compare_eq in Hc. lia. }
+  unfold w2_eps. rewrite Q2R_mult, Q2R_div, Q2R_qpow, Q2R_qnat by exact Hf.
+  rewrite Q2R_3, Q2R_2564. reflexivity.
+Qed.
+
+Lemma exp_w2_le_3 : exp (2 * (25 / 64)) <= 3.
+Proof. eapply Rle_trans; [|apply Rpower.exp_le_3]. apply Rlt_le, exp_increasing. lra. Qed.
+
+Lemma eps_T_w2 g : eps_T g (25 / 64) <= Q2R (w2_eps g).
+Proof.
+  rewrite Q2R_w2_eps. eapply Rle_trans; [apply (eps_T_le_pow3 g (25 / 64) 1); simpl; lra|]. simpl. lra.
+Qed.
+
+Lemma Q2R_w2_qbound eps :
+  Q2R (w2_qbound eps) = fh_bound (1 / 2) (25 / 64) 3 1 2 1 2 (Q2R eps) (5 / 8).
+Proof.
+  unfold w2_qbound. rewrite Q2R_qfh_bound by (try (unfold Qeq; simpl; lia); lia).
+  rewrite Q2R_half, Q2R_3, Q2R_1. f_equal; unfold Q2R; simpl; field.
+Qed.
+
+(** The flow head's bound at degree [g], as a real number, is at most the rational one. *)
+Lemma w2_bound_le g :
+  fh_bound (1 / 2) (25 / 64) (exp (2 * (25 / 64))) 1 2 1 2 (eps_T g (25 / 64)) (5 / 8)
+  <= Q2R (w2_qbound (w2_eps g)).
+Proof.
+  rewrite Q2R_w2_qbound. apply fh_bound_mono; try lra; try lia.
+  - split; [apply Rlt_le, exp_pos|apply exp_w2_le_3].
+  - split; [apply eps_T_nonneg; lra|apply eps_T_w2].
+Qed.
+
+Lemma eps_T_w2_le g : (5 <= g)%nat -> eps_T g (25 / 64) <= eps_T 5 (25 / 64).
+Proof.
+  induction g as [|g IH]; intros Hg; [lia|].
+  destruct (Nat.eq_dec g 4) as [->|Hne]; [lra|].
+  eapply Rle_trans; [|apply IH; lia]. apply Rlt_le, eps_T_decreasing; [lra|].
+  rewrite !S_INR. pose proof (pos_INR g). lra.
+Qed.
+
+Lemma eps_T_w2_half g : (5 <= g)%nat -> eps_T g (25 / 64) <= 1 / 2.
+Proof.
+  intros Hg. eapply Rle_trans; [apply eps_T_w2_le, Hg|]. eapply Rle_trans; [apply eps_T_w2|].
+  rewrite <- Q2R_half. apply Qle_Rle, Qle_bool_imp_le. vm_compute. reflexivity.
+Qed.
+
+(** The witness's fast and exact flow heads are within [10⁻³] for every degree [g ≥ 5]
+    (and every initial noise [F0]): [fast_flowhead_error] applied with hypotheses that are
+    all proven ([w2_witness]). *)
+Theorem w2_flowhead_error g F0 : (5 <= g)%nat ->
+  dinf 2 1 (rflow_fast g w2_Dm w2_G 0 2 2 F0 w2_Yh) (rflow_exact w2_Dm w2_G 0 2 2 F0 w2_Yh) < 1 / 1000.
+Proof.
+  intros Hg. destruct (w2_witness g F0 (eps_T_w2_half g Hg)) as [Hw Ha].
+  eapply Rle_lt_trans; [apply (fast_flowhead_error _ _ _ _ _ _ _ _ _ _ Hw F0 Ha)|].
+  change (FlowHead.fhLD w2_Dm) with w2_LD. rewrite w2_beta.
+  change (Layer.ld w2_LD) with 2%nat. change (FlowHead.fhLf w2_Dm) with 1%nat. unfold w2_B.
+  eapply Rle_lt_trans.
+  { apply (fh_bound_mono _ _ _ (exp (2 * (25 / 64))) _ _ _ _ _ (eps_T 5 (25 / 64))); try lra; try lia.
+    - split; [apply Rlt_le, exp_pos|lra].
+    - split; [apply eps_T_nonneg; lra|apply eps_T_w2_le, Hg]. }
+  eapply Rle_lt_trans; [apply w2_bound_le|].
+  apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, w2_bound_value|].
+  unfold Q2R. simpl. lra.
+Qed.
+
+(** The real bound strictly decreases with [g], for every [g]. *)
+Lemma w2_bound_decreasing g :
+  fh_bound_g (1 / 2) (25 / 64) 1 2 1 2 (S g) (5 / 8) < fh_bound_g (1 / 2) (25 / 64) 1 2 1 2 g (5 / 8).
+Proof.
+  apply fh_bound_decreasing; try lra; try lia. rewrite !S_INR. pose proof (pos_INR g). lra.
+Qed.
+
+(** ** Fast ≠ exact at a realized call *)
+
+Lemma taylor_exp_ge_1 g x : 0 <= x -> 1 <= taylor_exp g x.
+Proof.
+  intros Hx. induction g as [|g IH]; [rewrite taylor_exp_0; lra|].
+  unfold taylor_exp in *. cbn [sum_f_R0].
+  assert (0 <= x ^ S g / INR (fact (S g))).
+  { unfold Rdiv. apply Rmult_le_pos; [apply pow_le, Hx|apply Rlt_le, Rinv_0_lt_compat, fact_pos]. }
+  lra.
+Qed.
+
+Lemma taylor_exp_at_0 g : taylor_exp g 0 = 1.
+Proof.
+  unfold taylor_exp. rewrite (sum_f_R0_ext _ (fun m => match m with O => 1 | _ => 0 end)).
+  - apply sum_f_R0_delta0.
+  - intros [|m] _; [simpl; field|]. rewrite pow_i by lia. unfold Rdiv. ring.
+Qed.
+
+(** For [x > 0] the Taylor polynomial is strictly below [eˣ] (Lagrange remainder). *)
+Lemma taylor_exp_lt_exp g x : 0 < x -> taylor_exp g x < exp x.
+Proof.
+  intros Hx.
+  destruct (Coquelicot.Derive.Taylor_Lagrange exp g 0 x Hx (fun t _ k _ => ex_derive_n_exp k t))
+    as (z & Hz & Heq).
+  assert (Hr : exp x - taylor_exp g x = x ^ S g / INR (fact (S g)) * exp z).
+  { rewrite Heq at 1. unfold taylor_exp.
+    rewrite (sum_f_R0_ext _ (fun m => x ^ m / INR (fact m))).
+    2: { intros m _. rewrite Derive_n_exp, exp_0, Rminus_0_r. ring. }
+    rewrite Derive_n_exp, Rminus_0_r. ring. }
+  pose proof (fact_pos (S g)). pose proof (pow_lt x (S g) Hx). pose proof (exp_pos z).
+  assert (0 < x ^ S g / INR (fact (S g)) * exp z)
+    by (apply Rmult_lt_0_compat; [apply Rdiv_lt_0_compat|]; lra).
+  lra.
+Qed.
+
+(** LN₁'s output at any input with the witness's row differences: rows [(1, 0)], [(0, 1)]. *)
+Lemma w2_Z X : diffP X ->
+  rln1 w2_LD w2_G w2_lo X 0%nat 0%nat = 1 /\ rln1 w2_LD w2_G w2_lo X 0%nat 1%nat = 0
+  /\ rln1 w2_LD w2_G w2_lo X 1%nat 0%nat = 0 /\ rln1 w2_LD w2_G w2_lo X 1%nat 1%nat = 1.
+Proof.
+  intros HX. unfold rln1, rlnaff. change (Layer.ld w2_LD) with 2%nat.
+  destruct (rln_diffP X 0 HX) as [H00 H01]. destruct (rln_diffP X 1 HX) as [H10 H11].
+  rewrite H00, H01, H10, H11. unfold w2_Yd, lw, rdR. simpl. repeat split; field.
+Qed.
+
+(** The head's output at row 0, column 0 of the flow head's layer, attention weights [w]. *)
+Definition w2_head (w : R -> R) X : R :=
+  rattn w (Layer.ld w2_LD) (Layer.ldh w2_LD) (rscale w2_LD) (fun _ => 2%nat) (rln1 w2_LD w2_G w2_lo X)
+    (WQh w2_LD w2_G w2_lo 0) (WKh w2_LD w2_G w2_lo 0) (WVh w2_LD w2_G w2_lo 0) 0%nat 0%nat.
+
+Lemma w2_head_value w X : diffP X -> w2_head w X = w 0 * (1 / 2) / (w (1 / 4) + w 0).
+Proof.
+  intros HX. destruct (w2_Z X HX) as (Z00 & Z01 & Z10 & Z11).
+  unfold w2_head, rattn, attn_with, masked_attn, softmax_row, rscore, rmatmul, linear.
+  change (Layer.ld w2_LD) with 2%nat. change (Layer.ldh w2_LD) with 1%nat. cbn [rsum].
+  rewrite Z00, Z01, Z10, Z11. unfold WQh, WKh, WVh, lw, rdR, rscale. simpl.
+  replace (IZR 1 / IZR 1 * (0 + (0 + 1 * (1 / 2) + 0 * 0 + 0) * (0 + 1 * (1 / 2) + 0 * 0 + 0)))
+    with (1 / 4) by field.
+  replace (IZR 1 / IZR 1 * (0 + (0 + 1 * (1 / 2) + 0 * 0 + 0) * (0 + 0 * (1 / 2) + 1 * 0 + 0)))
+    with 0 by field.
+  unfold Rdiv. f_equal; [ring|f_equal; ring].
+Qed.
+
+(** At every input of the witness's flow-head layer (every Euler step, both models), the
+    head's output differs between Taylor and exact weights: the realized score [1/4] has
+    [P_g(1/4) < e^{1/4}], so the fast output is strictly larger. *)
+Theorem w2_attn_differs g t F :
+  w2_head exp (rvin w2_Dm w2_G 0 t F w2_Yh) < w2_head (taylor_exp g) (rvin w2_Dm w2_G 0 t F w2_Yh).
+Proof.
+  rewrite !w2_head_value by apply rvin_diff. rewrite exp_0, taylor_exp_at_0.
+  pose proof (taylor_exp_lt_exp g (1 / 4) ltac:(lra)).
+  pose proof (taylor_exp_ge_1 g (1 / 4) ltac:(lra)).
+  set (e := exp (1 / 4)) in *. set (p := taylor_exp g (1 / 4)) in *.
+  unfold Rdiv. rewrite !Rmult_1_l. apply Rmult_lt_compat_l; [lra|].
+  apply Rinv_lt_contravar; [nra|lra].
 Qed.
