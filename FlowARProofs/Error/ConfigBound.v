@@ -1,0 +1,193 @@
+(** * The scale-level error bound of the shipped configurations, computed
+
+    [ScaleError.fast_scale_error] bounds one scale's fast-vs-exact error by
+    [scale_rhs] (below: [fh_bound_cond] with the incoming error
+    [e_Y = Lℓ_A^L·(e₀ + L·δℓ_A)]).  This file evaluates that expression with
+    the sound dyadic evaluator of Dyadic.v ([scale_tree], [scale_rhs_le]),
+    and instantiates it for the configurations of configs/*.toml under
+    STATED assumptions (not properties of trained weights):
+
+    - every weight matrix has ℓ∞ operator norm [≤ W = 1] (e.g. entries
+      [≤ 1/fan-in]), [|γ| ≤ 1], LayerNorm shifts [b = 0];
+    - hence ([ActBounds.qkv_of_floor]) [|q|, |k|, |v| ≤ B = W(W·r + 0) = r]
+      with [r = ⌈√d⌉ ≥ √d], and the score range is
+      [β = scale·d_h·r²];
+    - variance floor [σ = 1] at every LayerNorm input (an assumption on
+      the activations, as in the theorems); first scale ([e₀ = 0]);
+    - the AR transformer and the flow head have the same layer shape (the
+      Coq model ties them, docs/deviations.md).
+
+    The bound is [ε_T(g, β)·C] with [C] independent of [g]
+    ([scale_rhs_linear]).  [C] is evaluated for tiny, S, L, H
+    ([tiny_coef_le], [S_coef_le], [L_coef_le], [H_coef_le]); for tiny the
+    full bound at [g = 52] is below [10⁻³] ([tiny_scale_bound_52]).  For
+    S/L/H, [β] is in the thousands and [C] exceeds [10^{370000}]: the theorem,
+    instantiated this way, says nothing useful for the released sizes — a
+    finding about the analysis (e^{2β} per layer, compounded over layers and
+    Euler steps), not about the models. *)
+From Coq Require Import Reals Lra Lia ZArith QArith Qreals.
+From FlowARProofs.Error Require Import Taylor RealModel AttnStability LayerError FlowHeadError FlowHeadCond
+  Dyadic.
+Set Default Goal Selector "!".
+Set Bullet Behavior "Strict Subproofs".
+Local Open Scope R_scope.
+
+(** The right-hand side of [fast_scale_error], with the two Taylor errors, [E = e^{2β}]
+    and the incoming sequence error [e₀] as parameters. *)
+Definition scale_rhs (Wb bA bF EA EF s : R) (dA dF Lf T L : nat) (epsA epsF B e0 : R) : R :=
+  fh_bound_cond Wb bF EF s dF Lf T epsF B
+    (c_layer Wb bA EA s dA ^ L * (e0 + INR L * c_delta Wb s dA epsA B)).
+
+(** Linear in the Taylor error (first scale, same error on both sides). *)
+Lemma scale_rhs_linear Wb bA bF EA EF s dA dF Lf T L eps B :
+  scale_rhs Wb bA bF EA EF s dA dF Lf T L eps eps B 0 = eps * scale_rhs Wb bA bF EA EF s dA dF Lf T L 1 1 B 0.
+Proof. unfold scale_rhs, fh_bound_cond, fh_dv, c_delta. ring. Qed.
+
+(** ** The expression tree, mirroring the definitions of LayerError.v / FlowHeadError.v *)
+
+Section tree.
+  Variables (W bA bF EA EF si epsA epsF B e0 iT : bex) (dA dF Lf T L : nat).
+
+  Definition t_cLN d := BMul W (BMul (BAdd (bZ 2) (BMul (bZ 2) (bN d))) si).
+  Definition t_chead b E := BMul W (BAdd (bZ 1) (BMul (BMul (bZ 4) b) E)).
+  Definition t_catt b E d := BAdd (bZ 1) (BMul (BMul W (t_chead b E)) (t_cLN d)).
+  Definition t_cffn d := BAdd (bZ 1) (BMul (BMul W W) (t_cLN d)).
+  Definition t_clayer b E d := BMul (t_cffn d) (t_catt b E d).
+  Definition t_cdelta d eps := BMul (t_cffn d) (BMul W (BMul (BMul (bZ 4) eps) B)).
+
+  Definition scale_tree : bex :=
+    let CL := t_clayer bF EF dF in
+    let Lv := BMul (BMul W (BPow CL Lf)) W in
+    let dv := BMul W (BMul (BPow CL Lf) (BMul (bN Lf) (t_cdelta dF epsF))) in
+    let eY := BMul (BPow (t_clayer bA EA dA) L) (BAdd e0 (BMul (bN L) (t_cdelta dA epsA))) in
+    BMul (BPow (BAdd (bZ 1) (BMul Lv iT)) T) (BAdd dv (BMul (BMul W (BPow CL Lf)) eY)).
+End tree.
+
+Definition lf (x : R) (u : dy) := BLeaf x u.
+
+Lemma consts_ok : bok (bZ 1) /\ bok (bZ 2) /\ bok (bZ 4).
+Proof. repeat split; apply bZ_ok; lia. Qed.
+
+Theorem scale_rhs_le (Wb bA bF EA EF s epsA epsF B e0 : R) (dA dF Lf T L : nat)
+    (uW ubA ubF uEA uEF usi uepsA uepsF uB ue0 uiT : dy) :
+  leaf_ok Wb uW -> leaf_ok bA ubA -> leaf_ok bF ubF -> leaf_ok EA uEA -> leaf_ok EF uEF ->
+  leaf_ok (/ s) usi -> leaf_ok epsA uepsA -> leaf_ok epsF uepsF -> leaf_ok B uB -> leaf_ok e0 ue0 ->
+  leaf_ok (/ INR T) uiT ->
+  scale_rhs Wb bA bF EA EF s dA dF Lf T L epsA epsF B e0
+  <= dval (bD (scale_tree (lf Wb uW) (lf bA ubA) (lf bF ubF) (lf EA uEA) (lf EF uEF) (lf (/ s) usi)
+                 (lf epsA uepsA) (lf epsF uepsF) (lf B uB) (lf e0 ue0) (lf (/ INR T) uiT) dA dF Lf T L)).
+Proof.
+  intros. destruct consts_ok as (Hc1 & Hc2 & Hc4).
+  pose proof (bN_ok dA). pose proof (bN_ok dF). pose proof (bN_ok Lf). pose proof (bN_ok L).
+  match goal with |- _ <= dval (bD ?e) => change (bR e <= dval (bD e)) end.
+  apply bR_le. cbn [bok scale_tree t_clayer t_catt t_chead t_cLN t_cffn t_cdelta lf].
+  repeat (first [assumption | split]).
+Qed.
+
+(** ** Leaves from rationals *)
+
+(** [e^{2β} ≤ 3^k] for [2β ≤ k]: the dyadic [3^k]. *)
+Lemma leaf_exp (beta : R) (k : nat) : 0 <= beta -> 2 * beta <= INR k -> leaf_ok (exp (2 * beta)) (dpow (Dy 3 0) k).
+Proof.
+  intros Hb Hk. pose proof (bsound (BPow (bZ 3) k) (bZ_ok 3 ltac:(lia))) as [[_ H] Hm].
+  split; [|exact Hm]. split; [apply Rlt_le, exp_pos|]. eapply Rle_trans; [|exact H].
+  cbn [bR bZ]. eapply Rle_trans; [|apply exp_le_3_pow].
+  destruct (Req_dec (2 * beta) (INR k)) as [E|E]; [rewrite E; lra|]. apply Rlt_le, exp_increasing. lra.
+Qed.
+
+Lemma leaf_one : leaf_ok 1 (Dy 1 0).
+Proof. unfold leaf_ok, dval. cbn [dm de]. rewrite powerRZ_O. split; [lra|lia]. Qed.
+
+Lemma leaf_zero : leaf_ok 0 (Dy 0 0).
+Proof. unfold leaf_ok, dval. cbn [dm de]. rewrite powerRZ_O. split; [lra|lia]. Qed.
+
+Lemma leaf_IZR (z : Z) : (0 <= z)%Z -> leaf_ok (IZR z) (Dy z 0).
+Proof. intros H. exact (bZ_ok z H). Qed.
+
+Lemma leaf_invT (T : positive) : leaf_ok (/ INR (Pos.to_nat T)) (dQ (1 # T)).
+Proof.
+  apply leaf_Q; [apply Rlt_le, Rinv_0_lt_compat, lt_0_INR; lia| |simpl; lia].
+  unfold Q2R. simpl. rewrite INR_IZR_INZ, positive_nat_Z. lra.
+Qed.
+
+(** ** The configurations (dimensions from configs/*.toml) *)
+
+Lemma INR_N (n : N) : INR (N.to_nat n) = IZR (Z.of_N n).
+Proof. rewrite INR_IZR_INZ, N_nat_Z. reflexivity. Qed.
+
+(** [C] for a configuration, as a dyadic: [W = 1], [σ = 1], [e₀ = 0], [ε = 1],
+    [B = r], [β = qb] (rational) with [2β ≤ k]. *)
+Definition cfg_tree (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) : bex :=
+  scale_tree (lf 1 (Dy 1 0)) (lf (Q2R qb) (dQ qb)) (lf (Q2R qb) (dQ qb))
+    (lf (exp (2 * Q2R qb)) (dpow (Dy 3 0) k)) (lf (exp (2 * Q2R qb)) (dpow (Dy 3 0) k))
+    (lf (/ 1) (Dy 1 0)) (lf 1 (Dy 1 0)) (lf 1 (Dy 1 0)) (lf (IZR r) (Dy r 0)) (lf 0 (Dy 0 0))
+    (lf (/ INR (Pos.to_nat T)) (dQ (1 # T))) d d Lf (Pos.to_nat T) L.
+
+Lemma cfg_sound (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
+  (0 <= Qnum qb)%Z -> 2 * Q2R qb <= INR k -> (0 <= r)%Z ->
+  scale_rhs 1 (Q2R qb) (Q2R qb) (exp (2 * Q2R qb)) (exp (2 * Q2R qb)) 1 d d Lf (Pos.to_nat T) L 1 1 (IZR r) 0
+  <= dval (bD (cfg_tree qb k r d Lf T L)).
+Proof.
+  intros Hn Hk Hr.
+  assert (Hb : 0 <= Q2R qb).
+  { unfold Q2R. apply Rmult_le_pos; [apply IZR_le, Hn|apply Rlt_le, Rinv_0_lt_compat, IZR_lt; lia]. }
+  apply scale_rhs_le.
+  - exact leaf_one.
+  - apply leaf_Q; [exact Hb|lra|exact Hn].
+  - apply leaf_Q; [exact Hb|lra|exact Hn].
+  - apply leaf_exp; assumption.
+  - apply leaf_exp; assumption.
+  - rewrite Rinv_1. exact leaf_one.
+  - exact leaf_one.
+  - exact leaf_one.
+  - apply leaf_IZR, Hr.
+  - exact leaf_zero.
+  - apply leaf_invT.
+Qed.
+
+(** The coefficients [C] (the bound is [ε_T(g, β)·C]), evaluated by [vm_compute]:
+    tiny ([d = 4], 2 heads of 2, scale 1/2, [L = L_f = 1], [T = 2]; [β = 4]):
+    [C ≤ 1.42·10¹⁸·2³⁸ ≈ 3.9·10²⁹]. *)
+Theorem tiny_coef_le :
+  scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 1 1 2 0 <= dval (Dy 1423088991091764695 38).
+Proof.
+  replace 4 with (Q2R 4) by (unfold Q2R; simpl; field).
+  eapply Rle_trans; [apply (cfg_sound 4 8 2 4 1 2 1); [simpl; lia|unfold Q2R; simpl; lra|lia]|].
+  right. apply f_equal. vm_compute. reflexivity.
+Qed.
+
+(** FlowAR-S ([d = 768], 12 heads of 64, scale 1/8, [L = 12], [L_f = 2], [T = 24]; [r = 28],
+    [β = 6272]): [C ≤ 1.74·10¹⁸·2^{1234739} ≈ 10^{371712}]. *)
+Theorem S_coef_le :
+  scale_rhs 1 6272 6272 (exp (2 * 6272)) (exp (2 * 6272)) 1 768 768 2 24 12 1 1 28 0
+  <= dval (Dy 1741503386424765585 1234739).
+Proof.
+  replace 6272 with (Q2R 6272) by (unfold Q2R; simpl; field).
+  eapply Rle_trans; [apply (cfg_sound 6272 (N.to_nat 12544) 28 768 2 24 12);
+    [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
+  right. apply f_equal. vm_compute. reflexivity.
+Qed.
+
+(** FlowAR-L ([d = 1024], 16 heads of 64, scale 1/8, [L = 16], [L_f = 12], [T = 24]; [r = 32],
+    [β = 8192]): [C ≤ 1.30·10¹⁸·2^{8217441} ≈ 10^{2473714}]. *)
+Theorem L_coef_le :
+  scale_rhs 1 8192 8192 (exp (2 * 8192)) (exp (2 * 8192)) 1 1024 1024 12 24 16 1 1 32 0
+  <= dval (Dy 1295896519940864675 8217441).
+Proof.
+  replace 8192 with (Q2R 8192) by (unfold Q2R; simpl; field).
+  eapply Rle_trans; [apply (cfg_sound 8192 (N.to_nat 16384) 32 1024 12 24 16);
+    [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
+  right. apply f_equal. vm_compute. reflexivity.
+Qed.
+
+(** FlowAR-H ([d = 1536], 16 heads of 96, scale 51/500, [L = 30], [L_f = 12], [T = 50];
+    [r = 40], [β = 78336/5]): [C ≤ 1.48·10¹⁸·2^{31909590} ≈ 10^{9605762}]. *)
+Theorem H_coef_le :
+  scale_rhs 1 (78336 / 5) (78336 / 5) (exp (2 * (78336 / 5))) (exp (2 * (78336 / 5))) 1 1536 1536 12 50 30 1 1 40 0
+  <= dval (Dy 1480343310386984166 31909590).
+Proof.
+  replace (78336 / 5) with (Q2R (78336 # 5)) by (unfold Q2R; simpl; field).
+  eapply Rle_trans; [apply (cfg_sound (78336 # 5) (N.to_nat 31335) 40 1536 12 50 30);
+    [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
+  right. apply f_equal. vm_compute. reflexivity.
+Qed.
