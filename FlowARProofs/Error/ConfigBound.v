@@ -26,7 +26,7 @@
     finding about the analysis (e^{2β} per layer, compounded over layers and
     Euler steps), not about the models. *)
 From Coq Require Import Reals Lra Lia ZArith QArith Qreals.
-From FlowARProofs.Error Require Import Taylor RealModel AttnStability LayerError FlowHeadError FlowHeadCond
+From FlowARProofs.Error Require Import Taylor RealModel AttnStability LayerError FlowHeadError FlowHeadCond FlowBound
   Dyadic.
 Set Default Goal Selector "!".
 Set Bullet Behavior "Strict Subproofs".
@@ -73,14 +73,14 @@ Theorem scale_rhs_le (Wb bA bF EA EF s epsA epsF B e0 : R) (dA dF Lf T L : nat)
   leaf_ok Wb uW -> leaf_ok bA ubA -> leaf_ok bF ubF -> leaf_ok EA uEA -> leaf_ok EF uEF ->
   leaf_ok (/ s) usi -> leaf_ok epsA uepsA -> leaf_ok epsF uepsF -> leaf_ok B uB -> leaf_ok e0 ue0 ->
   leaf_ok (/ INR T) uiT ->
-  scale_rhs Wb bA bF EA EF s dA dF Lf T L epsA epsF B e0
+  0 <= scale_rhs Wb bA bF EA EF s dA dF Lf T L epsA epsF B e0
   <= dval (bD (scale_tree (lf Wb uW) (lf bA ubA) (lf bF ubF) (lf EA uEA) (lf EF uEF) (lf (/ s) usi)
                  (lf epsA uepsA) (lf epsF uepsF) (lf B uB) (lf e0 ue0) (lf (/ INR T) uiT) dA dF Lf T L)).
 Proof.
   intros. destruct consts_ok as (Hc1 & Hc2 & Hc4).
   pose proof (bN_ok dA). pose proof (bN_ok dF). pose proof (bN_ok Lf). pose proof (bN_ok L).
-  match goal with |- _ <= dval (bD ?e) => change (bR e <= dval (bD e)) end.
-  apply bR_le. cbn [bok scale_tree t_clayer t_catt t_chead t_cLN t_cffn t_cdelta lf].
+  match goal with |- _ <= _ <= dval (bD ?e) => change (0 <= bR e <= dval (bD e)) end.
+  apply bsound. cbn [bok scale_tree t_clayer t_catt t_chead t_cLN t_cffn t_cdelta lf].
   repeat (first [assumption | split]).
 Qed.
 
@@ -125,7 +125,7 @@ Definition cfg_tree (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : 
 
 Lemma cfg_sound (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
   (0 <= Qnum qb)%Z -> 2 * Q2R qb <= INR k -> (0 <= r)%Z ->
-  scale_rhs 1 (Q2R qb) (Q2R qb) (exp (2 * Q2R qb)) (exp (2 * Q2R qb)) 1 d d Lf (Pos.to_nat T) L 1 1 (IZR r) 0
+  0 <= scale_rhs 1 (Q2R qb) (Q2R qb) (exp (2 * Q2R qb)) (exp (2 * Q2R qb)) 1 d d Lf (Pos.to_nat T) L 1 1 (IZR r) 0
   <= dval (bD (cfg_tree qb k r d Lf T L)).
 Proof.
   intros Hn Hk Hr.
@@ -145,6 +145,12 @@ Proof.
   - apply leaf_invT.
 Qed.
 
+Lemma cfg_sound_le (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
+  (0 <= Qnum qb)%Z -> 2 * Q2R qb <= INR k -> (0 <= r)%Z ->
+  scale_rhs 1 (Q2R qb) (Q2R qb) (exp (2 * Q2R qb)) (exp (2 * Q2R qb)) 1 d d Lf (Pos.to_nat T) L 1 1 (IZR r) 0
+  <= dval (bD (cfg_tree qb k r d Lf T L)).
+Proof. intros Hn Hk Hr. apply (cfg_sound qb k r d Lf T L Hn Hk Hr). Qed.
+
 (** The coefficients [C] (the bound is [ε_T(g, β)·C]), evaluated by [vm_compute]:
     tiny ([d = 4], 2 heads of 2, scale 1/2, [L = L_f = 1], [T = 2]; [β = 4]):
     [C ≤ 1.42·10¹⁸·2³⁸ ≈ 3.9·10²⁹]. *)
@@ -152,7 +158,7 @@ Theorem tiny_coef_le :
   scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 1 1 2 0 <= dval (Dy 1423088991091764695 38).
 Proof.
   replace 4 with (Q2R 4) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound 4 8 2 4 1 2 1); [simpl; lia|unfold Q2R; simpl; lra|lia]|].
+  eapply Rle_trans; [apply (cfg_sound_le 4 8 2 4 1 2 1); [simpl; lia|unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
 Qed.
 
@@ -163,7 +169,7 @@ Theorem S_coef_le :
   <= dval (Dy 1741503386424765585 1234739).
 Proof.
   replace 6272 with (Q2R 6272) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound 6272 (N.to_nat 12544) 28 768 2 24 12);
+  eapply Rle_trans; [apply (cfg_sound_le 6272 (N.to_nat 12544) 28 768 2 24 12);
     [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
 Qed.
@@ -175,7 +181,7 @@ Theorem L_coef_le :
   <= dval (Dy 1295896519940864675 8217441).
 Proof.
   replace 8192 with (Q2R 8192) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound 8192 (N.to_nat 16384) 32 1024 12 24 16);
+  eapply Rle_trans; [apply (cfg_sound_le 8192 (N.to_nat 16384) 32 1024 12 24 16);
     [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
 Qed.
@@ -187,7 +193,61 @@ Theorem H_coef_le :
   <= dval (Dy 1480343310386984166 31909590).
 Proof.
   replace (78336 / 5) with (Q2R (78336 # 5)) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound (78336 # 5) (N.to_nat 31335) 40 1536 12 50 30);
+  eapply Rle_trans; [apply (cfg_sound_le (78336 # 5) (N.to_nat 31335) 40 1536 12 50 30);
     [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
+Qed.
+
+(** ** tiny: the full bound at a given degree *)
+
+Fixpoint zfact (n : nat) : Z := match n with O => 1%Z | S m => (Z.of_nat (S m) * zfact m)%Z end.
+
+Lemma zfact_INR n : IZR (zfact n) = INR (fact n).
+Proof.
+  induction n as [|n IH]; [reflexivity|]. cbn [zfact fact].
+  rewrite mult_IZR, IH, mult_INR, <- INR_IZR_INZ. reflexivity.
+Qed.
+
+Lemma zfact_pos n : (0 < zfact n)%Z.
+Proof. induction n as [|n IH]; cbn [zfact]; lia. Qed.
+
+(** [ε_T(g, β) ≤ β^{g+1}/(g+1)!·3^k] as a rational ([2β ≤ k]). *)
+Definition qepsT (qb : Q) (k g : nat) : Q :=
+  (qpow qb (S g) / inject_Z (zfact (S g)) * inject_Z (3 ^ Z.of_nat k))%Q.
+
+Lemma eps_T_le_q (qb : Q) (k g : nat) :
+  0 <= Q2R qb -> 2 * Q2R qb <= INR k -> eps_T g (Q2R qb) <= Q2R (qepsT qb k g).
+Proof.
+  intros Hb Hk. eapply Rle_trans; [apply (eps_T_le_pow3 g (Q2R qb) k Hb Hk)|].
+  assert (Hf : ~ (inject_Z (zfact (S g)) == 0)%Q).
+  { pose proof (zfact_pos (S g)) as Hp. set (z := zfact (S g)) in *. clearbody z.
+    unfold Qeq. simpl. lia. }
+  unfold qepsT. rewrite Q2R_mult, Q2R_div, Q2R_qpow by exact Hf.
+  rewrite !Q2R_lit, zfact_INR, <- pow_IZR. right. reflexivity.
+Qed.
+
+Definition tiny_C : Z := 1423088991091764695 * 2 ^ 38.
+
+(** The tiny configuration's scale-level bound at degree [g = 52]: [< 10⁻³] (≈ 5.1·10⁻⁴;
+    at [g = 50] it is ≈ 8.4·10⁻³, at [g = 45] ≈ 2.3·10³, at [g = 55] ≈ 1.9·10⁻⁸). *)
+Lemma tiny_q52 : (qepsT 4 8 52 * inject_Z tiny_C < 1 # 1000)%Q.
+Proof. vm_compute. reflexivity. Qed.
+
+Theorem tiny_scale_bound_52 :
+  scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 (eps_T 52 4) (eps_T 52 4) 2 0 < 1 / 1000.
+Proof.
+  rewrite scale_rhs_linear.
+  assert (H4 : Q2R 4 = 4) by (unfold Q2R; simpl; field).
+  assert (He : 0 <= eps_T 52 4 <= Q2R (qepsT 4 8 52)).
+  { split; [apply eps_T_nonneg; lra|]. rewrite <- H4 at 1. apply eps_T_le_q; rewrite H4; [lra|simpl; lra]. }
+  assert (HC : scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 1 1 2 0 <= Q2R (inject_Z tiny_C)).
+  { eapply Rle_trans; [apply tiny_coef_le|]. right. unfold dval, tiny_C. cbn [dm de].
+    rewrite Q2R_lit, mult_IZR, pow2_IZR by lia. reflexivity. }
+  assert (H0 : 0 <= scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 1 1 2 0).
+  { pose proof (cfg_sound 4 8 2 4 1 2 1 ltac:(simpl; lia) ltac:(unfold Q2R; simpl; lra) ltac:(lia)) as [Hn _].
+    rewrite H4 in Hn. exact Hn. }
+  eapply Rle_lt_trans.
+  { apply Rmult_le_compat; [apply He|exact H0|apply He|exact HC]. }
+  rewrite <- Q2R_mult. apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, tiny_q52|].
+  unfold Q2R. simpl. lra.
 Qed.
