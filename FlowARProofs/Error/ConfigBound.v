@@ -20,14 +20,15 @@
     The bound is [ε_T(g, β)·C] with [C] independent of [g]
     ([scale_rhs_linear]).  [C] is evaluated for tiny, S, L, H
     ([tiny_coef_le], [S_coef_le], [L_coef_le], [H_coef_le]); for tiny the
-    full bound at [g = 52] is below [10⁻³] ([tiny_scale_bound_52]).  For
+    full bound at [g = 51] is below [10⁻³] ([tiny_scale_bound_51]).  For
     S/L/H, [β] is in the thousands and [C] exceeds [10^{370000}]: the theorem,
     instantiated this way, says nothing useful for the released sizes — a
     finding about the analysis (e^{2β} per layer, compounded over layers and
     Euler steps), not about the models. *)
 From Coq Require Import Reals Lra Lia ZArith QArith Qreals.
-From FlowARProofs.Error Require Import Taylor RealModel AttnStability LayerError FlowHeadError FlowHeadCond FlowBound
+From FlowARProofs.Error Require Import Lipschitz Taylor RealModel AttnStability LayerError FlowHeadError FlowHeadCond FlowBound ScaleError
   Dyadic.
+From FlowARProofs.Pipeline Require Layer FlowHead.
 Set Default Goal Selector "!".
 Set Bullet Behavior "Strict Subproofs".
 Local Open Scope R_scope.
@@ -228,17 +229,18 @@ Qed.
 
 Definition tiny_C : Z := 1423088991091764695 * 2 ^ 38.
 
-(** The tiny configuration's scale-level bound at degree [g = 52]: [< 10⁻³] (≈ 5.1·10⁻⁴;
-    at [g = 50] it is ≈ 8.4·10⁻³, at [g = 45] ≈ 2.3·10³, at [g = 55] ≈ 1.9·10⁻⁸). *)
-Lemma tiny_q52 : (qepsT 4 8 52 * inject_Z tiny_C < 1 # 1000)%Q.
+(** The tiny configuration's scale-level bound at degree [g = 51]: [< 10⁻³] (≈ 6.5·10⁻⁴;
+    at [g = 45] ≈ 2.3·10³, [g = 50] ≈ 8.4·10⁻³, [g = 52] ≈ 4.9·10⁻⁵, [g = 55] ≈ 1.9·10⁻⁸;
+    the real bound decreases strictly in [g]: [scale_rhs_decreasing]). *)
+Lemma tiny_q51 : (qepsT 4 8 51 * inject_Z tiny_C < 1 # 1000)%Q.
 Proof. vm_compute. reflexivity. Qed.
 
-Theorem tiny_scale_bound_52 :
-  scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 (eps_T 52 4) (eps_T 52 4) 2 0 < 1 / 1000.
+Theorem tiny_scale_bound_51 :
+  scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 (eps_T 51 4) (eps_T 51 4) 2 0 < 1 / 1000.
 Proof.
   rewrite scale_rhs_linear.
   assert (H4 : Q2R 4 = 4) by (unfold Q2R; simpl; field).
-  assert (He : 0 <= eps_T 52 4 <= Q2R (qepsT 4 8 52)).
+  assert (He : 0 <= eps_T 51 4 <= Q2R (qepsT 4 8 51)).
   { split; [apply eps_T_nonneg; lra|]. rewrite <- H4 at 1. apply eps_T_le_q; rewrite H4; [lra|simpl; lra]. }
   assert (HC : scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 1 1 2 0 <= Q2R (inject_Z tiny_C)).
   { eapply Rle_trans; [apply tiny_coef_le|]. right. unfold dval, tiny_C. cbn [dm de].
@@ -248,6 +250,126 @@ Proof.
     rewrite H4 in Hn. exact Hn. }
   eapply Rle_lt_trans.
   { apply Rmult_le_compat; [apply He|exact H0|apply He|exact HC]. }
-  rewrite <- Q2R_mult. apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, tiny_q52|].
+  rewrite <- Q2R_mult. apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, tiny_q51|].
   unfold Q2R. simpl. lra.
+Qed.
+
+(** ** A lower bound: the coefficient really is astronomically large *)
+
+(** With [W = 1], [σ = 1] and [λ = 4β·e^{2β}·(2 + 2d)] (a lower bound on the layer
+    constant [c_layer]), [C ≥ (λ^{L_f}/T)^T · λ^{L_f + L} · 4·L·B].  For FlowAR-S
+    ([β = 6272], [L_f = 2], [T = 24], [L = 12]) this is
+    [≥ e^{2β·62}/24^{24} > 10^{337000}]: the upper bounds above are not an artefact of
+    rounding (they exceed it only through [e < 3] in [e^{2β} ≤ 3^k]). *)
+Theorem scale_coef_ge (beta B : R) (d Lf T L : nat) :
+  0 <= beta -> 0 <= B -> (0 < T)%nat ->
+  let lam := 4 * beta * exp (2 * beta) * (2 + 2 * INR d) in
+  (lam ^ Lf / INR T) ^ T * (lam ^ (Lf + L) * (INR L * 4 * B))
+  <= scale_rhs 1 beta beta (exp (2 * beta)) (exp (2 * beta)) 1 d d Lf T L 1 1 B 0.
+Proof.
+  intros Hb HB HT lam.
+  assert (HTp : 0 < INR T) by (apply lt_0_INR, HT).
+  pose proof (pos_INR d) as Hd. pose proof (pos_INR L) as HL. pose proof (exp_pos (2 * beta)) as HE.
+  set (Ll := c_layer 1 beta (exp (2 * beta)) 1 d).
+  set (cf := c_ffn 1 1 d).
+  assert (Hcf : 1 <= cf) by (unfold cf, c_ffn, c_LN; unfold Rdiv; rewrite Rinv_1; nra).
+  assert (Hlam : 0 <= lam) by (unfold lam; apply Rmult_le_pos; [|lra]; apply Rmult_le_pos; nra).
+  assert (HLl : lam <= Ll).
+  { unfold Ll, lam, c_layer, c_ffn, c_att, c_head, c_LN. unfold Rdiv. rewrite Rinv_1.
+    set (A := 2 + 2 * INR d). set (h := 4 * beta * exp (2 * beta)).
+    assert (0 <= A) by (unfold A; lra). assert (0 <= h) by (unfold h; apply Rmult_le_pos; nra).
+    replace (h * A) with (4 * beta * exp (2 * beta) * A) by (unfold h; ring).
+    fold h. nra. }
+  assert (Hp : lam ^ Lf <= Ll ^ Lf) by (apply pow_incr; lra).
+  assert (Hp0 : 0 <= lam ^ Lf) by (apply pow_le, Hlam).
+  assert (HpL : lam ^ L <= Ll ^ L) by (apply pow_incr; lra).
+  assert (HpL0 : 0 <= lam ^ L) by (apply pow_le, Hlam).
+  assert (HiT : 0 < / INR T) by (apply Rinv_0_lt_compat, HTp).
+  unfold scale_rhs, fh_bound_cond, fh_dv, fh_Lv. fold Ll. change (c_delta 1 1 d 1 B) with (cf * (1 * (4 * 1 * B))).
+  assert (Hdv : 0 <= 1 * (Ll ^ Lf * (INR Lf * (cf * (1 * (4 * 1 * B)))))).
+  { pose proof (pos_INR Lf). apply Rmult_le_pos; [lra|]. apply Rmult_le_pos; [lra|].
+    apply Rmult_le_pos; [lra|]. nra. }
+  apply Rmult_le_compat.
+  - apply pow_le. unfold Rdiv. apply Rmult_le_pos; lra.
+  - apply Rmult_le_pos; [apply pow_le, Hlam|]. nra.
+  - apply pow_incr. split; [unfold Rdiv; apply Rmult_le_pos; lra|].
+    unfold Rdiv. replace (1 * Ll ^ Lf * 1) with (Ll ^ Lf) by ring.
+    assert (lam ^ Lf * / INR T <= Ll ^ Lf * / INR T) by (apply Rmult_le_compat_r; lra).
+    lra.
+  - rewrite pow_add.
+    assert (H1 : lam ^ Lf * lam ^ L * (INR L * 4 * B)
+                 <= Ll ^ Lf * (Ll ^ L * (0 + INR L * (cf * (1 * (4 * 1 * B)))))).
+    { replace (0 + INR L * (cf * (1 * (4 * 1 * B)))) with (cf * (INR L * 4 * B)) by ring.
+      assert (0 <= INR L * 4 * B) by nra.
+      assert (INR L * 4 * B <= cf * (INR L * 4 * B)) by nra.
+      assert (Hm : lam ^ Lf * lam ^ L <= Ll ^ Lf * Ll ^ L) by (apply Rmult_le_compat; lra).
+      replace (Ll ^ Lf * (Ll ^ L * (cf * (INR L * 4 * B)))) with (Ll ^ Lf * Ll ^ L * (cf * (INR L * 4 * B))) by ring.
+      apply Rmult_le_compat; [nra|lra|exact Hm|lra]. }
+    lra.
+Qed.
+
+(** The scale-level bound strictly decreases in [g] once [β < g + 2] ([W = 1], [σ = 1],
+    first scale). *)
+Theorem scale_bound_decreasing (beta B : R) (d Lf T L g : nat) :
+  0 < beta -> 0 < B -> (0 < T)%nat -> (0 < L)%nat -> beta < INR (S (S g)) ->
+  scale_rhs 1 beta beta (exp (2 * beta)) (exp (2 * beta)) 1 d d Lf T L (eps_T (S g) beta) (eps_T (S g) beta) B 0
+  < scale_rhs 1 beta beta (exp (2 * beta)) (exp (2 * beta)) 1 d d Lf T L (eps_T g beta) (eps_T g beta) B 0.
+Proof.
+  intros Hb HB HT HL Hg.
+  rewrite (scale_rhs_linear _ _ _ _ _ _ _ _ _ _ _ (eps_T (S g) beta)),
+    (scale_rhs_linear _ _ _ _ _ _ _ _ _ _ _ (eps_T g beta)).
+  apply Rmult_lt_compat_r; [|apply eps_T_decreasing; assumption].
+  pose proof (scale_coef_ge beta B d Lf T L ltac:(lra) ltac:(lra) HT) as Hge. cbv zeta in Hge.
+  eapply Rlt_le_trans; [|exact Hge].
+  set (lam := 4 * beta * exp (2 * beta) * (2 + 2 * INR d)).
+  assert (Hlam : 0 < lam).
+  { unfold lam. pose proof (exp_pos (2 * beta)). pose proof (pos_INR d).
+    apply Rmult_lt_0_compat; [|lra]. apply Rmult_lt_0_compat; lra. }
+  assert (HTp : 0 < INR T) by (apply lt_0_INR, HT). assert (HLp : 0 < INR L) by (apply lt_0_INR, HL).
+  apply Rmult_lt_0_compat.
+  - apply pow_lt. apply Rdiv_lt_0_compat; [apply pow_lt|]; lra.
+  - apply Rmult_lt_0_compat; [apply pow_lt, Hlam|]. apply Rmult_lt_0_compat; [|exact HB]. lra.
+Qed.
+
+Corollary tiny_scale_bound_decreasing g : (3 <= g)%nat ->
+  scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 (eps_T (S g) 4) (eps_T (S g) 4) 2 0
+  < scale_rhs 1 4 4 (exp (2 * 4)) (exp (2 * 4)) 1 4 4 1 2 1 (eps_T g 4) (eps_T g 4) 2 0.
+Proof.
+  intros Hg. apply scale_bound_decreasing; [lra|lra|lia|lia|].
+  rewrite !S_INR. apply le_INR in Hg. simpl in Hg. lra.
+Qed.
+
+(** ** tiny: the scale theorem itself *)
+
+(** The layer shape of configs/tiny.toml: width 4, 2 heads of 2, FFN 16, scale 1/2. *)
+Definition tiny4_LD : Layer.LDims :=
+  {| Layer.ld := 4; Layer.lH := 2; Layer.ldh := 2; Layer.ldff := 16; Layer.lsn := 1%Z; Layer.lsd := 2%Z |}.
+
+Lemma tiny4_beta : head_beta (Layer.ldh tiny4_LD) (rscale tiny4_LD) 2 = 4.
+Proof. unfold head_beta, rscale. simpl. field. Qed.
+
+(** One scale of a tiny-shaped model (one AR layer, one flow-head layer, [T = 2]), degree
+    [g = 51], with the hypotheses of [fast_scale_error] at [W = 1], [σ = 1], [B = 2]
+    ([= W(W·√4 + 0)], [ActBounds.qkv_of_floor]) and the same input sequence for both models:
+    the fast and exact flow-head outputs are within [10⁻³]. *)
+Theorem tiny_scale_error (Dm : FlowHead.FHDims) (G : list R) (offl : nat -> nat) (lim : nat -> nat)
+    (N wo M off : nat) (X F0 : rmat) :
+  FlowHead.fhLD Dm = tiny4_LD -> FlowHead.fhLf Dm = 1%nat -> (off + M <= N)%nat ->
+  ScaleError.tf_weights_ok tiny4_LD G offl lim N 1 51 2 1 1 ->
+  ScaleError.tf_ok tiny4_LD G offl lim N 1 51 2 1 (taylor_exp 51) X ->
+  ScaleError.tf_ok tiny4_LD G offl lim N 1 51 2 1 exp X ->
+  fh_weights_ok Dm G wo M 2 51 2 1 1 ->
+  flow_acts_ok_cond Dm G wo M 2 (ScaleError.rcond_rows off (ScaleError.rtf tiny4_LD G offl lim 1 exp X))
+    (ScaleError.rcond_rows off (ScaleError.rtf tiny4_LD G offl lim 1 (taylor_exp 51) X)) 51 2 1 F0 ->
+  dinf M (FlowHead.fhc Dm)
+    (rflow_fast 51 Dm G wo M 2 F0 (ScaleError.rcond_rows off (ScaleError.rtf tiny4_LD G offl lim 1 (taylor_exp 51) X)))
+    (rflow_exact Dm G wo M 2 F0 (ScaleError.rcond_rows off (ScaleError.rtf tiny4_LD G offl lim 1 exp X)))
+  < 1 / 1000.
+Proof.
+  intros HD HLf Hoff HwA HF HE HwF Hacts.
+  pose proof (ScaleError.fast_scale_error tiny4_LD Dm G offl lim N 1 wo M 2 off 51 2 1 1 X X F0
+                ltac:(rewrite HD; reflexivity) Hoff HwA HF HE HwF Hacts) as H.
+  cbv zeta in H. eapply Rle_lt_trans; [exact H|]. clear H.
+  rewrite HD, HLf, tiny4_beta, dinf_self.
+  change (Layer.ld tiny4_LD) with 4%nat. exact tiny_scale_bound_51.
 Qed.
