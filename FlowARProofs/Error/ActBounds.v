@@ -17,7 +17,8 @@
     - [act_ok_of_floors]: hence [act_ok] (the per-call hypothesis of
       [layer_fast_error] / [layer_lip]) follows from the three variance
       floors alone (LN₁'s input, and LN₂'s inputs of the exact and of the
-      fast attention sub-layer);
+      fast attention sub-layer); [stack_ok_of_floors] (the flow head's
+      [stack_ok]) and [tf_ok_of_floors] (ScaleError's [tf_ok]) likewise;
     - score range: [|s| ≤ scale·d_h·B² = head_beta] ([AttnStability.rscore_bound]);
     - [taylor_exp_pos_of_eps]: on the score range the Taylor weights are
       positive when [ε_T(g, β) < 1] (relative error), so fast attention, like
@@ -42,7 +43,7 @@
     [(2 + 2d)/√ε]; not used by the error theorems, which follow the model). *)
 From Coq Require Import Reals Lra Lia.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz AttentionError Taylor
-  FastAttentionError RealModel LNStability AttnStability LayerError FlowHeadError.
+  FastAttentionError RealModel LNStability AttnStability LayerError FlowHeadError ScaleError.
 From FlowARProofs.Pipeline Require Layer FlowHead.
 Set Default Goal Selector "!".
 Set Bullet Behavior "Strict Subproofs".
@@ -487,3 +488,19 @@ Section flowhead.
     apply Hgen. lia.
   Qed.
 End flowhead.
+
+(** ** The AR transformer of one scale ([ScaleError.tf_ok]) from the variance floors *)
+
+Theorem tf_ok_of_floors (D : Layer.LDims) (G : list R) (offl : nat -> nat) (lim : nat -> nat) (N L g : nat)
+    (B s Wb bl bc r : R) (w : R -> R) (X : rmat) :
+  (forall l, (l < L)%nat -> weights_ok D G (offl l) lim N B s Wb /\ bias_ok D G (offl l) bl bc) ->
+  sqrt (INR (Layer.ld D)) <= r -> qkv_B Wb bl r <= B ->
+  (forall l, (l < L)%nat ->
+     let Xl := iter_chain (fun l X => rtlayer D G (offl l) w lim X) X l in
+     var_floor N (Layer.ld D) s Xl /\ var_floor N (Layer.ld D) s (rtattn D G (offl l) exp lim Xl)
+     /\ var_floor N (Layer.ld D) s (rtattn D G (offl l) (taylor_exp g) lim Xl)) ->
+  ScaleError.tf_ok D G offl lim N L g B s w X.
+Proof.
+  intros Hw Hr HB Hf l Hl. destruct (Hw l Hl) as [Hwl Hbl]. destruct (Hf l Hl) as (H1 & H2 & H3).
+  apply (act_ok_of_floors D G (offl l) lim N g B s Wb bl bc r); assumption.
+Qed.
