@@ -87,13 +87,15 @@ Qed.
 
 (** ** Leaves from rationals *)
 
-(** [e^{2β} ≤ 3^k] for [2β ≤ k]: the dyadic [3^k]. *)
-Lemma leaf_exp (beta : R) (k : nat) : 0 <= beta -> 2 * beta <= INR k -> leaf_ok (exp (2 * beta)) (dpow (Dy 3 0) k).
+(** [e^{2β} ≤ 3^k] for [2β ≤ k]: the dyadic [3^k], by squaring ([k] binary). *)
+Lemma leaf_exp (beta : R) (k : positive) : 0 <= beta -> 2 * beta <= IZR (Z.pos k) ->
+  leaf_ok (exp (2 * beta)) (dpowp (Dy 3 0) k).
 Proof.
-  intros Hb Hk. pose proof (bsound (BPow (bZ 3) k) (bZ_ok 3 ltac:(lia))) as [[_ H] Hm].
+  intros Hb Hk. destruct (bZ_ok 3 ltac:(lia)) as [H3 Hm3].
+  destruct (dpowp_sound (Dy 3 0) 3 k H3 Hm3) as [[_ H] Hm].
   split; [|exact Hm]. split; [apply Rlt_le, exp_pos|]. eapply Rle_trans; [|exact H].
-  cbn [bR bZ]. eapply Rle_trans; [|apply exp_le_3_pow].
-  destruct (Req_dec (2 * beta) (INR k)) as [E|E]; [rewrite E; lra|]. apply Rlt_le, exp_increasing. lra.
+  eapply Rle_trans; [|apply exp_le_3_pow]. rewrite INR_IZR_INZ, positive_nat_Z.
+  destruct (Req_dec (2 * beta) (IZR (Z.pos k))) as [E|E]; [rewrite E; lra|]. apply Rlt_le, exp_increasing. lra.
 Qed.
 
 Lemma leaf_one : leaf_ok 1 (Dy 1 0).
@@ -113,19 +115,16 @@ Qed.
 
 (** ** The configurations (dimensions from configs/*.toml) *)
 
-Lemma INR_N (n : N) : INR (N.to_nat n) = IZR (Z.of_N n).
-Proof. rewrite INR_IZR_INZ, N_nat_Z. reflexivity. Qed.
-
 (** [C] for a configuration, as a dyadic: [W = 1], [σ = 1], [e₀ = 0], [ε = 1],
     [B = r], [β = qb] (rational) with [2β ≤ k]. *)
-Definition cfg_tree (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) : bex :=
+Definition cfg_tree (qb : Q) (k : positive) (r : Z) (d Lf : nat) (T : positive) (L : nat) : bex :=
   scale_tree (lf 1 (Dy 1 0)) (lf (Q2R qb) (dQ qb)) (lf (Q2R qb) (dQ qb))
-    (lf (exp (2 * Q2R qb)) (dpow (Dy 3 0) k)) (lf (exp (2 * Q2R qb)) (dpow (Dy 3 0) k))
+    (lf (exp (2 * Q2R qb)) (dpowp (Dy 3 0) k)) (lf (exp (2 * Q2R qb)) (dpowp (Dy 3 0) k))
     (lf (/ 1) (Dy 1 0)) (lf 1 (Dy 1 0)) (lf 1 (Dy 1 0)) (lf (IZR r) (Dy r 0)) (lf 0 (Dy 0 0))
     (lf (/ INR (Pos.to_nat T)) (dQ (1 # T))) d d Lf (Pos.to_nat T) L.
 
-Lemma cfg_sound (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
-  (0 <= Qnum qb)%Z -> 2 * Q2R qb <= INR k -> (0 <= r)%Z ->
+Lemma cfg_sound (qb : Q) (k : positive) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
+  (0 <= Qnum qb)%Z -> 2 * Q2R qb <= IZR (Z.pos k) -> (0 <= r)%Z ->
   0 <= scale_rhs 1 (Q2R qb) (Q2R qb) (exp (2 * Q2R qb)) (exp (2 * Q2R qb)) 1 d d Lf (Pos.to_nat T) L 1 1 (IZR r) 0
   <= dval (bD (cfg_tree qb k r d Lf T L)).
 Proof.
@@ -146,8 +145,8 @@ Proof.
   - apply leaf_invT.
 Qed.
 
-Lemma cfg_sound_le (qb : Q) (k : nat) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
-  (0 <= Qnum qb)%Z -> 2 * Q2R qb <= INR k -> (0 <= r)%Z ->
+Lemma cfg_sound_le (qb : Q) (k : positive) (r : Z) (d Lf : nat) (T : positive) (L : nat) :
+  (0 <= Qnum qb)%Z -> 2 * Q2R qb <= IZR (Z.pos k) -> (0 <= r)%Z ->
   scale_rhs 1 (Q2R qb) (Q2R qb) (exp (2 * Q2R qb)) (exp (2 * Q2R qb)) 1 d d Lf (Pos.to_nat T) L 1 1 (IZR r) 0
   <= dval (bD (cfg_tree qb k r d Lf T L)).
 Proof. intros Hn Hk Hr. apply (cfg_sound qb k r d Lf T L Hn Hk Hr). Qed.
@@ -167,11 +166,11 @@ Qed.
     [β = 6272]): [C ≤ 1.74·10¹⁸·2^{1234739} ≈ 10^{371712}]. *)
 Theorem S_coef_le :
   scale_rhs 1 6272 6272 (exp (2 * 6272)) (exp (2 * 6272)) 1 768 768 2 24 12 1 1 28 0
-  <= dval (Dy 1741503386424765585 1234739).
+  <= dval (Dy 1741503386424232391 1234739).
 Proof.
   replace 6272 with (Q2R 6272) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound_le 6272 (N.to_nat 12544) 28 768 2 24 12);
-    [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
+  eapply Rle_trans; [apply (cfg_sound_le 6272 12544 28 768 2 24 12);
+    [simpl; lia|unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
 Qed.
 
@@ -179,11 +178,11 @@ Qed.
     [β = 8192]): [C ≤ 1.30·10¹⁸·2^{8217441} ≈ 10^{2473714}]. *)
 Theorem L_coef_le :
   scale_rhs 1 8192 8192 (exp (2 * 8192)) (exp (2 * 8192)) 1 1024 1024 12 24 16 1 1 32 0
-  <= dval (Dy 1295896519940864675 8217441).
+  <= dval (Dy 1295896519938129042 8217441).
 Proof.
   replace 8192 with (Q2R 8192) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound_le 8192 (N.to_nat 16384) 32 1024 12 24 16);
-    [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
+  eapply Rle_trans; [apply (cfg_sound_le 8192 16384 32 1024 12 24 16);
+    [simpl; lia|unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
 Qed.
 
@@ -191,26 +190,15 @@ Qed.
     [r = 40], [β = 78336/5]): [C ≤ 1.48·10¹⁸·2^{31909590} ≈ 10^{9605762}]. *)
 Theorem H_coef_le :
   scale_rhs 1 (78336 / 5) (78336 / 5) (exp (2 * (78336 / 5))) (exp (2 * (78336 / 5))) 1 1536 1536 12 50 30 1 1 40 0
-  <= dval (Dy 1480343310386984166 31909590).
+  <= dval (Dy 1480343310375155198 31909590).
 Proof.
   replace (78336 / 5) with (Q2R (78336 # 5)) by (unfold Q2R; simpl; field).
-  eapply Rle_trans; [apply (cfg_sound_le (78336 # 5) (N.to_nat 31335) 40 1536 12 50 30);
-    [simpl; lia|rewrite INR_N; unfold Q2R; simpl; lra|lia]|].
+  eapply Rle_trans; [apply (cfg_sound_le (78336 # 5) 31335 40 1536 12 50 30);
+    [simpl; lia|unfold Q2R; simpl; lra|lia]|].
   right. apply f_equal. vm_compute. reflexivity.
 Qed.
 
 (** ** tiny: the full bound at a given degree *)
-
-Fixpoint zfact (n : nat) : Z := match n with O => 1%Z | S m => (Z.of_nat (S m) * zfact m)%Z end.
-
-Lemma zfact_INR n : IZR (zfact n) = INR (fact n).
-Proof.
-  induction n as [|n IH]; [reflexivity|]. cbn [zfact fact].
-  rewrite mult_IZR, IH, mult_INR, <- INR_IZR_INZ. reflexivity.
-Qed.
-
-Lemma zfact_pos n : (0 < zfact n)%Z.
-Proof. induction n as [|n IH]; cbn [zfact]; lia. Qed.
 
 (** [ε_T(g, β) ≤ β^{g+1}/(g+1)!·3^k] as a rational ([2β ≤ k]). *)
 Definition qepsT (qb : Q) (k g : nat) : Q :=

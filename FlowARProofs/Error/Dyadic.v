@@ -14,7 +14,10 @@
     - [bex]: expressions over nonnegative real leaves, each with a dyadic
       upper bound; [bsound]: [0 ≤ bR e ≤ dval (bD e)] whenever every leaf
       is within its bound ([bok]);
-    - leaves: [dQ q] (a rational, rounded up, [dQ_ge]), integers, naturals.
+    - leaves: [dQ q] (a rational, rounded up, [dQ_ge]), integers, naturals;
+      [dpowp_sound]: powers with a binary ([positive]) exponent, so that
+      [3^k] for [k ≈ 31000] never builds a unary [nat]; [zfact]: factorials
+      in [Z] ([zfact_INR]).
 
     [vm_compute] evaluates [bD e] quickly (exponents are [Z], mantissas stay
     below [2^61]). *)
@@ -43,6 +46,14 @@ Definition dadd (x y : dy) : dy :=
   else dnorm (Dy (Z.shiftl (dm x) (de x - de y) + dm y) (de y)).
 
 Fixpoint dpow (x : dy) (n : nat) : dy := match n with O => Dy 1 0 | S n => dmul x (dpow x n) end.
+
+(** Powers with a binary exponent (square and multiply), for large exponents. *)
+Fixpoint dpowp (x : dy) (p : positive) : dy :=
+  match p with
+  | xH => x
+  | xO p => let y := dpowp x p in dmul y y
+  | xI p => let y := dpowp x p in dmul x (dmul y y)
+  end.
 
 (** ** Soundness of the operations *)
 
@@ -195,8 +206,39 @@ Proof.
       split; [|exact Hm]. split; [nra|]. eapply Rle_trans; [|exact Hs]. apply Rmult_le_compat; lra.
 Qed.
 
+Lemma pow_mul_add_r_sq (r : R) (n : nat) : r ^ (2 * n) = r ^ n * r ^ n.
+Proof. replace (2 * n)%nat with (n + n)%nat by lia. apply pow_add. Qed.
+
 Corollary bR_le e : bok e -> bR e <= dval (bD e).
 Proof. intros H. apply (bsound e H). Qed.
+
+Lemma dpowp_sound x (r : R) p : 0 <= r <= dval x -> (0 <= dm x)%Z ->
+  0 <= r ^ Pos.to_nat p <= dval (dpowp x p) /\ (0 <= dm (dpowp x p))%Z.
+Proof.
+  intros Hr Hx. induction p as [p IH|p IH|]; cbn [dpowp].
+  - destruct IH as [[H0 H1] Hm]. destruct (dmul_sound _ _ Hm Hm) as [Hm2 Hs2].
+    destruct (dmul_sound _ _ Hx Hm2) as [Hm3 Hs3].
+    rewrite Pos2Nat.inj_xI. cbn [pow]. rewrite pow_mul_add_r_sq.
+    split; [|exact Hm3]. split; [apply Rmult_le_pos; [lra|nra]|].
+    eapply Rle_trans; [|exact Hs3]. apply Rmult_le_compat; [lra|nra|lra|].
+    eapply Rle_trans; [|exact Hs2]. apply Rmult_le_compat; lra.
+  - destruct IH as [[H0 H1] Hm]. destruct (dmul_sound _ _ Hm Hm) as [Hm2 Hs2].
+    rewrite Pos2Nat.inj_xO, pow_mul_add_r_sq.
+    split; [|exact Hm2]. split; [nra|]. eapply Rle_trans; [|exact Hs2]. apply Rmult_le_compat; lra.
+  - rewrite pow_1. split; [lra|exact Hx].
+Qed.
+
+(** Factorials as [Z] (never unary [nat] under [vm_compute]). *)
+Fixpoint zfact (n : nat) : Z := match n with O => 1%Z | S m => (Z.of_nat (S m) * zfact m)%Z end.
+
+Lemma zfact_INR n : IZR (zfact n) = INR (fact n).
+Proof.
+  induction n as [|n IH]; [reflexivity|]. cbn [zfact fact].
+  rewrite mult_IZR, IH, mult_INR, <- INR_IZR_INZ. reflexivity.
+Qed.
+
+Lemma zfact_pos n : (0 < zfact n)%Z.
+Proof. induction n as [|n IH]; cbn [zfact]; lia. Qed.
 
 (** ** Leaves *)
 

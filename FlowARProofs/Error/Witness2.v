@@ -36,7 +36,7 @@
     common mode (the residual stream and [W_out]). *)
 From Coq Require Import Reals Lra Lia List QArith Qreals.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz AttentionError Taylor FastAttentionError
-  RealModel LNStability AttnStability LayerError FlowHeadError FlowBound ActBounds.
+  RealModel LNStability AttnStability LayerError FlowHeadError FlowBound ActBounds Dyadic.
 From FlowARProofs.Pipeline Require Layer FlowHead.
 Import ListNotations.
 Set Default Goal Selector "!".
@@ -216,7 +216,7 @@ Qed.
 
 Local Open Scope Q_scope.
 (** [ε_T(g, 25/64) ≤ (25/64)^{g+1}/(g+1)!·3] (with [e^{2β} ≤ 3]). *)
-Definition w2_eps (g : nat) : Q := qpow (25 # 64) (S g) / qnat (fact (S g)) * 3.
+Definition w2_eps (g : nat) : Q := qpow (25 # 64) (S g) / inject_Z (zfact (S g)) * 3.
 Definition w2_qbound (eps : Q) : Q := qfh_bound (1 # 2) (25 # 64) 3 1 2 1 2 eps (5 # 8).
 Local Close Scope Q_scope.
 
@@ -236,11 +236,11 @@ Proof. unfold Q2R. simpl. field. Qed.
 
 Lemma Q2R_w2_eps g : Q2R (w2_eps g) = (25 / 64) ^ S g / INR (fact (S g)) * 3.
 Proof.
-  assert (Hf : ~ (qnat (fact (S g)) == 0)%Q).
-  { pose proof (lt_O_fact (S g)) as Hp. set (n := fact (S g)) in *. clearbody n.
-    rewrite Qeq_alt. unfold qnat, Qcompare. simpl. rewrite Z.mul_1_r.
-    intros Hc. apply Z.compare_eq in Hc. lia. }
-  unfold w2_eps. rewrite Q2R_mult, Q2R_div, Q2R_qpow, Q2R_qnat by exact Hf.
+  assert (Hf : ~ (inject_Z (zfact (S g)) == 0)%Q).
+  { pose proof (zfact_pos (S g)) as Hp. set (z := zfact (S g)) in *. clearbody z.
+    unfold Qeq. simpl. lia. }
+  unfold w2_eps. rewrite Q2R_mult, Q2R_div, Q2R_qpow by exact Hf.
+  rewrite Q2R_lit, zfact_INR.
   rewrite Q2R_3, Q2R_2564. reflexivity.
 Qed.
 

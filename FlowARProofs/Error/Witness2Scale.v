@@ -116,7 +116,7 @@ Proof. apply leaf_Q; [unfold w2_B; lra|unfold w2_B, Q2R; simpl; lra|simpl; lia].
 
 Definition w2s_tree : bex :=
   scale_tree (lf (1 / 2) (dQ (1 # 2))) (lf (25 / 64) (dQ (25 # 64))) (lf (25 / 64) (dQ (25 # 64)))
-    (lf (exp (2 * (25 / 64))) (dpow (Dy 3 0) 1)) (lf (exp (2 * (25 / 64))) (dpow (Dy 3 0) 1))
+    (lf (exp (2 * (25 / 64))) (dpowp (Dy 3 0) 1)) (lf (exp (2 * (25 / 64))) (dpowp (Dy 3 0) 1))
     (lf (/ 1) (Dy 1 0)) (lf (eps_T 6 (25 / 64)) (dQ (w2_eps 6))) (lf (eps_T 6 (25 / 64)) (dQ (w2_eps 6)))
     (lf w2_B (dQ (5 # 8))) (lf 0 (Dy 0 0)) (lf (/ INR (Pos.to_nat 2)) (dQ (1 # 2))) 2 2 1 2 1.
 
@@ -139,10 +139,10 @@ Proof.
   change (Layer.ld w2_LD) with 2%nat. change (FlowHead.fhLf w2_Dm) with 1%nat.
   pose proof (scale_rhs_le (1 / 2) (25 / 64) (25 / 64) (exp (2 * (25 / 64))) (exp (2 * (25 / 64))) 1
                 (eps_T 6 (25 / 64)) (eps_T 6 (25 / 64)) w2_B 0 2 2 1 2 1
-                (dQ (1 # 2)) (dQ (25 # 64)) (dQ (25 # 64)) (dpow (Dy 3 0) 1) (dpow (Dy 3 0) 1) (Dy 1 0)
+                (dQ (1 # 2)) (dQ (25 # 64)) (dQ (25 # 64)) (dpowp (Dy 3 0) 1) (dpowp (Dy 3 0) 1) (Dy 1 0)
                 (dQ (w2_eps 6)) (dQ (w2_eps 6)) (dQ (5 # 8)) (Dy 0 0) (dQ (1 # 2))
-                leaf_half leaf_2564 leaf_2564 (leaf_exp (25 / 64) 1 ltac:(lra) ltac:(simpl; lra))
-                (leaf_exp (25 / 64) 1 ltac:(lra) ltac:(simpl; lra)) ltac:(rewrite Rinv_1; exact leaf_one)
+                leaf_half leaf_2564 leaf_2564 (leaf_exp (25 / 64) 1 ltac:(lra) ltac:(lra))
+                (leaf_exp (25 / 64) 1 ltac:(lra) ltac:(lra)) ltac:(rewrite Rinv_1; exact leaf_one)
                 leaf_eps6 leaf_eps6 leaf_B leaf_zero (leaf_invT 2)) as [_ Hb].
   eapply Rle_lt_trans; [exact Hb|]. change (dval (bD w2s_tree) < 1 / 1000).
   rewrite w2s_tree_value, dval_neg_Q. apply Rlt_le_trans with (Q2R (1 # 1000)).
