@@ -15,7 +15,7 @@ From FlowARProofs.Modules Require Import FastAttention.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances
   FastFlowAR FastFlowARTC0.
 From Coq Require Reals NArith.
-From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly.
+From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly GenericPipeline.
 From FlowARProofs.Runtime Require FastRank FastAsym.
 From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping
   KVPipelineTC0.
@@ -400,3 +400,17 @@ Theorem fast_flowar_error_poly (cfgs : nat -> Config) (Gs : nat -> list R) (Bs s
          (RealPipeline.rflowar_fast (gs n) (cfgs n) (Gs n)) (RealPipeline.rflowar_exact (cfgs n) (Gs n))
        <= / pow (INR n) a.
 Proof. apply PipelinePoly.fast_flowar_error_poly. Qed.
+
+(** The float semantics the circuits compute and the real semantics the
+    error bound is about are ONE definition: [g_flowar], written once over an
+    arithmetic interface ([Error/Generic.v]: [+ − × ÷], n-ary sums, max,
+    sqrt, exp, rational constants) and instantiated at [p]-bit floats
+    ([farith P p]) and at [R] ([rarith]); exact and fast FlowAR over [R]
+    differ only in the attention weight function ([exp] vs the degree-[g]
+    Taylor polynomial).  What is not shared is the rounding (docs/error.md). *)
+Theorem flowar_one_definition (P : FloatFns) (p : nat) (cfg : Config) (G : list flt) (Gr : list R)
+    (g : nat) :
+  flowar_float P p cfg G = GenericPipeline.g_flowar (Generic.farith P p) (Generic.a_exp (Generic.farith P p)) cfg G
+  /\ RealPipeline.rflowar_exact cfg Gr = GenericPipeline.g_flowar Generic.rarith (Generic.a_exp Generic.rarith) cfg Gr
+  /\ RealPipeline.rflowar_fast g cfg Gr = GenericPipeline.g_flowar Generic.rarith (Taylor.taylor_exp g) cfg Gr.
+Proof. apply GenericPipeline.flowar_one_definition. Qed.
