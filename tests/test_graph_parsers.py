@@ -136,3 +136,21 @@ def test_select_display_hides_schemes(monkeypatch: pytest.MonkeyPatch) -> None:
     small = select_display(g, nodes, {"t", "s", "d"}, max_nodes=1)
     assert small.reduced
     assert small.nodes == ["t"]
+
+
+def test_generated_object_resolves_to_module_declaring_its_base() -> None:
+    """Two modules with the same short name (A.M and B.M): dpdgraph prints the shortest qualid
+    `M.Build_R` for a generated constructor (not in any .glob); it belongs to the module that
+    declares the record R."""
+    from py_bridge.coq.dpd import DpdNode
+    from py_bridge.coq.glob import GlobDecl
+    from py_bridge.graph.classify import resolve_names
+
+    decls = [
+        DeclInfo(GlobDecl("P.A.M", "", "R", "rec", 0), "A/M.v", 1, "Record"),
+        DeclInfo(GlobDecl("P.B.M", "", "other", "def", 0), "B/M.v", 1, "Definition"),
+    ]
+    node = DpdNode(1, "Build_R", {"path": "M", "kind": "construct"})
+    assert resolve_names([node], decls, ["P.A.M", "P.B.M"]) == {"M.Build_R": "P.A.M.Build_R"}
+    scheme = DpdNode(2, "R_rect", {"path": "M", "kind": "cnst"})
+    assert resolve_names([scheme], decls, ["P.A.M", "P.B.M"]) == {"M.R_rect": "P.A.M.R_rect"}

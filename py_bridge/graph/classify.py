@@ -117,8 +117,10 @@ def resolve_names(
     path: the unique library module or submodule ending with ``path``.
     """
     by_name: dict[str, list[str]] = {}
+    info_by_full: dict[str, DeclInfo] = {}
     for info in decls:
         by_name.setdefault(info.decl.name, []).append(info.decl.full_name)
+        info_by_full[info.decl.full_name] = info
     containers = set(modules)
     for info in decls:
         if info.decl.modpath:
@@ -130,6 +132,10 @@ def resolve_names(
             cands = [
                 f"{c}.{node.name}" for c in containers if node.path and is_suffix(node.path, c)
             ]
+            if len(cands) > 1:
+                # two modules with the same short name (Pipeline.X and Witnesses.X): the
+                # generated object belongs to the one that declares its base (X_rect -> X)
+                cands = [f for f in cands if _base_decl(node.name, f, info_by_full) is not None]
         if len(cands) != 1:
             what = "no declaration" if not cands else f"several declarations {sorted(cands)}"
             raise ClassifyError(f"dpdgraph node {node.qualid!r}: {what} in the .glob files match")
