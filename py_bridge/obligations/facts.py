@@ -86,10 +86,10 @@ FAST = "FlowARProofs.Runtime.Fast"
 KV = "FlowARProofs.Runtime.KVCache"
 EXACT_THETA = "FlowARProofs.Runtime.ExactTheta"
 #: The whole-pipeline fast-vs-exact error bound (docs/error.md). It is proved, but its value for a
-#: config is not wired: the bound needs a weight bound W that a config does not state (only B and the
-#: variance floor), so `val_error_bound` reports "not yet proved" with the reason "not yet wired".
-#: Every name a fact needs must exist in the built library or be in PLANNED (tests check this against
-#: the .glob files); nothing is planned now.
+#: config is not wired: the bound needs a weight bound W that a config does not state (only B and
+#: the variance floor), so `val_error_bound` reports "not yet proved" ("not yet wired").
+#: Every name a fact needs must exist in the built library or be in PLANNED (tests check this
+#: against the .glob files); nothing is planned now.
 ERROR_BOUND = "FlowARProofs.Error.PipelineError.fast_flowar_error"
 PLANNED: frozenset[str] = frozenset()
 
