@@ -12,7 +12,12 @@ From FlowARProofs.Circuits Require Import Circuit Family.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program TC0 Tensor.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances.
+From Coq Require Reals NArith.
+From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly.
+From FlowARProofs.Runtime Require FastRank FastAsym.
 Set Default Goal Selector "!".
+(* Coquelicot (required by the error analysis) turns bullets off globally. *)
+Set Bullet Behavior "Strict Subproofs".
 
 (** ** FlowAR is in TC0
 
@@ -48,7 +53,7 @@ Theorem flowar_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -
        (flowar_size_coef P K0 L0 Lf0 T0 ap b) (flowar_size_exp P kp k)
   /\ (forall n (G : list flt), length G = glen (cfgs n) -> all_valid (prec n) G ->
         eval (fam_circ F n) (encs (prec n) G)
-        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)%nat) (ch (cfgs n))
                               (flowar_float P (prec n) (cfgs n) G))).
 Proof.
   intros HK HL HLf HT Hside Hch Hp Hd F.
@@ -167,7 +172,7 @@ Theorem var_in_TC0 (P : FloatPrimitivesTC0) (prec : nat -> nat) (cfgs : nat -> C
        (var_size_coef P K0 L0 ap b) (var_size_exp P kp k)
   /\ (forall n (G : list flt), length G = var_glen (cfgs n) -> all_valid (prec n) G ->
         eval (fam_circ F n) (encs (prec n) G)
-        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)) (ch (cfgs n))
+        = encs (prec n) (flat (tok (cfgs n) (K (cfgs n) - 1)%nat) (ch (cfgs n))
                               (var_float P (prec n) (cfgs n) G))).
 Proof.
   intros HK HL Hside Hch Hp Hd F.
@@ -206,3 +211,51 @@ Theorem var_circuit_depth_ge (P : FloatPrimitivesTC0) (prec : nat -> nat)
   K (cfgs n) * (2 * L (cfgs n)) <= depth (fam_circ (var_family P prec cfgs) n)
   <= var_depth P (K (cfgs n)) (L (cfgs n)).
 Proof. apply var_family_depth_bounds. Qed.
+
+(** ** Fast FlowAR is close to FlowAR (over the reals) *)
+
+Import Rdefinitions Raxioms Rpow_def.
+Local Open Scope R_scope.
+
+(** [rflowar_exact cfg G] is FlowAR's pipeline over the reals (the structure
+    and weight layout of [flowar_float]: embeddings of the up-sampled earlier
+    outputs, block-causal AR transformer, condition rows, flow head with [T]
+    Euler steps per scale); [rflowar_fast g cfg G] is the same pipeline with
+    every attention weight [exp(score)] replaced by its degree-[g] Taylor
+    polynomial (the value of the polynomial-method attention).  Under the
+    hypotheses [pipe_hyps] — weight bounds ([‖W‖ ≤ Wb] for every matrix,
+    [‖W_emb‖ ≤ Wb]), [ε_T(g, β) ≤ 1/2], and at every LayerNorm and attention
+    call of the actual runs (exact, fast, and the exact velocity network at
+    the fast states) a variance floor [σ²] and [|q|, |k|, |v| ≤ B] (so every
+    score is in [[−β, β]], [β = scale·d_h·B²]) — the outputs differ by at
+    most an explicit bound [(1 + Wb·upn(a)·A)^(K−1)·b], with [A] one scale's
+    gain and [b] one scale's own error (linear in [ε_T(g, β)]). *)
+Theorem fast_flowar_error (cfg : Config) (G : list R) (g : nat) (B s Wb : R) :
+  PipelineError.pipe_hyps cfg G g B s Wb ->
+  Lipschitz.dinf (tok cfg (K cfg - 1)%nat) (ch cfg) (RealPipeline.rflowar_fast g cfg G)
+    (RealPipeline.rflowar_exact cfg G)
+  <= PipelineError.flowar_err_bound cfg g B s Wb.
+Proof. apply PipelineError.fast_flowar_error. Qed.
+
+(** With a bounded number of scales, layers and Euler steps, a fixed
+    up-sampling factor, width [d ≤ n], [W ≤ W₀], [σ ≥ σ₀ > 0], [B ≤ n] and a
+    score range [β ≤ β̂(n) = o(log n)] (all from some [n₁] on:
+    [poly_regime]), the Taylor degree [g(n) = taylor_deg β̂(n) n^{a+c₀}] with
+    the explicit [c₀ = amp_exp K₀ L₀ L_f₀ T₀] is [o(log n)], and from some
+    [n₀] on Fast FlowAR is within [1/n^a] of FlowAR.  Bounded [K] and [T] make
+    the amplification [n^{c₀}] polynomial; with [K = log₂ n + 1] the per-scale
+    factor compounds to [n^{log₂ x}], not polynomial when the width grows
+    ([PipelinePoly.k_log_superpoly]). *)
+Theorem fast_flowar_error_poly (cfgs : nat -> Config) (Gs : nat -> list R) (Bs ss Ws : nat -> R)
+    (betah : nat -> nat) (K0 L0 Lf0 T0 a0 n1 : nat) (W0 s0 : R) (a : nat) :
+  (1 <= a)%nat ->
+  PipelinePoly.poly_regime cfgs Bs ss Ws betah K0 L0 Lf0 T0 a0 n1 W0 s0 ->
+  let c0 := PipelinePoly.amp_exp K0 L0 Lf0 T0 in
+  let gs := fun n => FastRank.taylor_deg (BinNat.N.of_nat (betah n)) (BinNat.N.of_nat (n ^ (a + c0))%nat) in
+  FastAsym.little_o_log gs
+  /\ exists n0, forall n, (n0 <= n)%nat ->
+       PipelineError.pipe_hyps (cfgs n) (Gs n) (gs n) (Bs n) (ss n) (Ws n) ->
+       Lipschitz.dinf (tok (cfgs n) (K (cfgs n) - 1)%nat) (ch (cfgs n))
+         (RealPipeline.rflowar_fast (gs n) (cfgs n) (Gs n)) (RealPipeline.rflowar_exact (cfgs n) (Gs n))
+       <= / pow (INR n) a.
+Proof. apply PipelinePoly.fast_flowar_error_poly. Qed.

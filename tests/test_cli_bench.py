@@ -72,6 +72,6 @@ def test_bench_small_run_writes_the_named_fields(tmp_path: Path) -> None:
     assert len(data["sizes"]) == len(data["times_exact"]) == 2
     assert all(t > 0 for t in data["times_exact"] + data["times_fast"])
     assert data["peak_rss_mb"] > 0
-    assert data["error_bound"] == NO_BOUND     # no proven fast-vs-exact bound yet
+    assert data["error_bound"] == NO_BOUND     # the proven bound needs W, σ, B: no number
     assert data["max_error"] < 1e-4
     assert (out / "bench_runtime.png").stat().st_size > 0

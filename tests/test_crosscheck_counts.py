@@ -79,7 +79,7 @@ def test_missing_witness_file_is_reported_without_numbers(
         name = load_config(path).name
         assert f"crosscheck counts {name}: no witness: no file" in out
     assert "numpy = Coq" not in out
-    assert "no proven ‖fast − exact‖∞ bound for the whole pipeline" in out
+    assert "no evaluated ‖fast − exact‖∞ bound for the whole pipeline" in out
 
 
 def test_witnesses_not_a_directory_exits_2(tmp_path: Path) -> None:

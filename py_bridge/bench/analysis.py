@@ -6,7 +6,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-NO_BOUND = "no proven bound yet"
+#: The whole-pipeline bound is proved (Error/PipelineError.v) but needs bounds W, σ, B on the
+#: trained weights and activations that the bench does not have: no number to compare with.
+NO_BOUND = "no evaluated bound (the proven bound needs weight and activation bounds W, σ, B)"
 
 EXPONENT_EXACT = (3.8, 4.2)
 EXPONENT_FAST = (1.8, 2.4)

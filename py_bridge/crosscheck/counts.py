@@ -55,8 +55,9 @@ KIND_OF_WITNESS: dict[str, str] = {
 ALL = "flowar (all modules)"
 NO_MODULE_WITNESS = ("no per-module Coq witness: Witnesses/Runtime.v splits the work only into "
                      "attention cores and the rest, which does not match the numpy modules")
-NO_ERROR_BOUND = ("no proven ‖fast − exact‖∞ bound for the whole pipeline yet "
-                  "(FlowARProofs.Error.Propagation.flowar_error_bound is not in the library)")
+NO_ERROR_BOUND = ("no evaluated ‖fast − exact‖∞ bound for the whole pipeline: "
+                  "FlowARProofs.Error.PipelineError.fast_flowar_error needs bounds W, σ, B on the "
+                  "trained weights and activations that a config does not state")
 
 __all__ = ["ALL", "KIND_OF_WITNESS", "MUTATIONS", "ConfigCounts", "CountsReport",
            "coq_expected", "counts_check", "measured_fast_error", "model_config",
