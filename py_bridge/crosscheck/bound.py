@@ -31,6 +31,7 @@ check fails.  The structural hypotheses (``K ≥ 1``, ``a > 0``, ``T > 0``, the 
 from __future__ import annotations
 
 import contextlib
+import decimal
 import math
 import re
 import tempfile
@@ -272,6 +273,25 @@ def run_bound_coq(root: Path, text: str, timeout: float) -> tuple[Fraction, bool
     return parse_bound_output(res.stdout)
 
 
+def sci(q: Fraction | None) -> str:
+    """``q`` in scientific notation with 4 digits (also beyond the float range)."""
+    if q is None:
+        return "n/a"
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        return f"{decimal.Decimal(q.numerator) / decimal.Decimal(q.denominator):.3e}"
+
+
+def to_float(q: Fraction | None) -> float | None:
+    """``float(q)``, ``inf`` beyond the float range, ``None`` for no value."""
+    if q is None:
+        return None
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf
+
+
 @dataclass(frozen=True)
 class BoundReport:
     """The measured error, the hypotheses' values (measured and rounded) and Coq's bound."""
@@ -300,7 +320,7 @@ class BoundReport:
         head = (f"crosscheck bound ({self.config}, g = {self.degree}"
                 f"{', mutation ' + self.mutation if self.mutation else ''}): measured "
                 f"‖fast − exact‖∞ = {m.error:.3e}, proven bound = "
-                f"{float(self.bound) if self.bound is not None else math.nan:.3e}")
+                f"{sci(self.bound)}")
         hyp = (f"  hypotheses (measured → rounded outward to 2^-{BITS}): σ = {m.sigma:.6g} → "
                f"{float(self.sigma):.6g} ({m.ln_inputs} LayerNorm inputs), B = {m.qkv:.6g} → "
                f"{float(self.B):.6g} ({m.attn_calls} attention calls), W = {m.wnorm:.6g} → "
@@ -317,7 +337,8 @@ class BoundReport:
         return {"config": self.config, "degree": self.degree, "mutation": self.mutation,
                 "ok": self.ok, "hypotheses_ok": self.hyps_ok,
                 "measured_error": m.error,
-                "proven_bound": float(self.bound) if self.bound is not None else None,
+                "proven_bound": (to_float(self.bound) if to_float(self.bound) != math.inf
+                                 else sci(self.bound)),
                 "proven_bound_exact": (f"{self.bound.numerator}/{self.bound.denominator}"
                                        if self.bound is not None else None),
                 "measured": {"sigma": m.sigma, "B": m.qkv, "W": m.wnorm,
