@@ -485,6 +485,7 @@ def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
         for line in bound.lines():
             print(line)
         doc["bound"] = bound.as_dict()
+        doc.setdefault("ok", bound.ok)
         if "error" in doc:
             doc["error"]["bound"] = doc["bound"]["proven_bound"]
             doc["error"]["note"] = "see bound: the proven bound evaluated on a measured run"

@@ -147,6 +147,12 @@ def test_tiny_measured_error_is_below_the_proven_bound(
     assert Fraction(doc["rounded"]["B"]) > Fraction(doc["measured"]["B"])
     assert Fraction(doc["rounded"]["W"]) > Fraction(doc["measured"]["W"])
     assert 0 < Fraction(doc["rounded"]["sigma"]) < Fraction(doc["measured"]["sigma"])
+    # the HTML report shows both numbers
+    assert cli.main(["report", "--root", str(REPO), "--out", str(tmp_path)]) == 0
+    html = (tmp_path / "index.html").read_text()
+    assert 'id="crosscheck-bound"' in html
+    assert f"{doc['measured_error']:.3e}" in html
+    assert str(doc["proven_bound"]) in html
 
 
 @needs_built_library
