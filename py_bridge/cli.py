@@ -75,6 +75,7 @@ examples:
   flowar-proofs crosscheck               Coq's vm_compute of a tiny config = numpy, bit for bit
   flowar-proofs crosscheck --mutate mask a broken numpy model must fail (exit 1)
   flowar-proofs crosscheck --only counts numpy op counts = Coq's closed forms, every config
+  flowar-proofs crosscheck --only bound  measured ‖fast − exact‖∞ <= proven bound (Coq-evaluated)
   flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
@@ -423,14 +424,22 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
 def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the tiny config's weights and noise (default 0)")
-    p.add_argument("--mutate", choices=crosscheck.MUTATIONS, default=None,
-                   help="break the numpy model this way; the check must then fail")
+    p.add_argument("--mutate", choices=(*crosscheck.MUTATIONS, *crosscheck.BOUND_MUTATIONS),
+                   default=None,
+                   help="break the numpy model this way; the check must then fail "
+                        f"({', '.join(crosscheck.BOUND_MUTATIONS)}: the fast run of the "
+                        "bound check, with --only bound)")
+    p.add_argument("--degree", type=positive_int, default=crosscheck.DEFAULT_BOUND_DEGREE,
+                   help="Taylor degree g of the bound check's fast run (default "
+                        f"{crosscheck.DEFAULT_BOUND_DEGREE})")
     p.add_argument("--timeout", type=positive_float, default=None,
                    help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
-    p.add_argument("--only", choices=("counts", "eval"), default=None,
+    p.add_argument("--only", choices=("counts", "eval", "bound"), default=None,
                    help="run only the op-count check (numpy = Coq's witnesses, per kind, for "
-                        "every configs/*.toml) or only the tiny evaluation (default: both)")
+                        "every configs/*.toml), only the tiny evaluation, or only the error "
+                        "check (measured ‖fast − exact‖∞ ≤ the proven bound, evaluated by Coq) "
+                        "(default: all three)")
     p.add_argument("--witnesses", type=Path, default=None, metavar="DIR",
                    help="read Coq's witnesses from DIR/<name>.json (written by `witnesses`) "
                         "instead of computing them now with coqc")
@@ -439,10 +448,17 @@ def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
 
 
 def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
-                timeout: float, witnesses: Path | None, out: Path | None) -> int:
+                timeout: float, witnesses: Path | None, out: Path | None,
+                degree: int = crosscheck.DEFAULT_BOUND_DEGREE) -> int:
     ok = True
     doc: dict[str, Any] = {}
     configs = sorted((root / "configs").glob("*.toml"))
+    if mutate in crosscheck.BOUND_MUTATIONS and only != "bound":
+        raise BridgeError(f"--mutate {mutate}: a mutation of the bound check's fast run; "
+                          "use it with --only bound")
+    if mutate is not None and mutate not in crosscheck.BOUND_MUTATIONS and only == "bound":
+        raise BridgeError(f"--mutate {mutate}: not a mutation of the bound check (those are "
+                          f"{', '.join(crosscheck.BOUND_MUTATIONS)})")
     if only in (None, "counts"):
         if witnesses is not None and not witnesses.is_dir():
             raise BridgeError(f"{witnesses}: witnesses directory: not a directory")
@@ -461,7 +477,20 @@ def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
             print(line)
         doc["eval"] = {"ok": result.ok, "lines": lines[:20]}
         ok = ok and result.ok
-    if out is not None and "configs" in doc:
+    if only == "bound" or (only is None and mutate is None):
+        _progress(f"crosscheck bound: numpy exact and fast runs (g = {degree}), hypotheses "
+                  "measured, coqc PipeBound.v (vm_compute of qflowar_bound, ~10 s)")
+        bound = crosscheck.tiny_bound_check(root=root, seed=seed, degree=degree,
+                                            mutation=mutate, timeout=timeout)
+        for line in bound.lines():
+            print(line)
+        doc["bound"] = bound.as_dict()
+        doc.setdefault("ok", bound.ok)
+        if "error" in doc:
+            doc["error"]["bound"] = doc["bound"]["proven_bound"]
+            doc["error"]["note"] = "see bound: the proven bound evaluated on a measured run"
+        ok = ok and bound.ok
+    if out is not None and ("configs" in doc or "bound" in doc):
         inputs = [*configs, *(sorted(witnesses.glob("*.json")) if witnesses else [])]
         command = ["crosscheck", *(["--mutate", mutate] if mutate else [])]
         atomic.write_json(out / "crosscheck.json",
@@ -489,7 +518,7 @@ def _run_crosscheck(args: argparse.Namespace, root: Path) -> int:
                                                    crosscheck.DEFAULT_TIMEOUT)
     out = files.ensure_writable_dir(args.out) if args.out is not None else None
     return _crosscheck(root, only=args.only, seed=args.seed, mutate=args.mutate,
-                       timeout=timeout, witnesses=args.witnesses, out=out)
+                       timeout=timeout, witnesses=args.witnesses, out=out, degree=args.degree)
 
 
 # --------------------------------------------------------------------------------------------

@@ -79,7 +79,8 @@ def test_missing_witness_file_is_reported_without_numbers(
         name = load_config(path).name
         assert f"crosscheck counts {name}: no witness: no file" in out
     assert "numpy = Coq" not in out
-    assert "no evaluated ‖fast − exact‖∞ bound for the whole pipeline" in out
+    assert "no evaluated ‖fast − exact‖∞ bound for the configs" in out
+    assert "crosscheck --only bound" in out        # where the bound is evaluated instead
 
 
 def test_witnesses_not_a_directory_exits_2(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from .. import coq
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, BridgeError
+from ..model.weights import init_noise, init_weights_bounded
+from .bound import BOUND_MUTATIONS, BoundReport, bound_check
 from .counts import CountsReport, counts_check
 from .counts import report_json as counts_report_json
 from .counts import report_lines as counts_report_lines
@@ -50,6 +52,20 @@ environment: FLOWAR_COQC_TIMEOUT (seconds, default 600)
 
 #: Seconds for the coqc run (its vm_compute takes about 12 s of CPU time).
 DEFAULT_TIMEOUT = 600.0
+
+
+#: Taylor degree of the bound check's fast run (the error is then well above float64 rounding).
+DEFAULT_BOUND_DEGREE = 1
+
+
+def tiny_bound_check(*, root: Path, seed: int = 0, degree: int = DEFAULT_BOUND_DEGREE,
+                     mutation: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> BoundReport:
+    """The bound check on the cross-check's tiny config (``tiny_eval_config``: L = 2) with the
+    bound-friendly seeded weights (``init_weights_bounded``, W = 1/4) and seeded noise."""
+    cfg = tiny_eval_config()
+    return bound_check(root=root, cfg=cfg, weights=init_weights_bounded(cfg, seed=seed),
+                       noise=init_noise(cfg, seed=seed + 1), g=degree, mutation=mutation,
+                       timeout=timeout)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_ULP_BOUND", "MUTATIONS", "CountsReport", "EvalReport",
+__all__ = ["BOUND_MUTATIONS", "DEFAULT_BOUND_DEGREE", "DEFAULT_TIMEOUT", "BoundReport",
+           "bound_check", "tiny_bound_check",
+           "DEFAULT_ULP_BOUND", "MUTATIONS", "CountsReport", "EvalReport",
            "ExactEngine", "Mismatch", "counts_check", "counts_report_json", "counts_report_lines",
            "eval_check", "fexp_c", "from_flt", "fsqrt_c", "g_vector", "main", "render_coq",
            "report_lines", "tiny_eval_config", "to_flt", "ulp_distance"]

@@ -55,9 +55,10 @@ KIND_OF_WITNESS: dict[str, str] = {
 ALL = "flowar (all modules)"
 NO_MODULE_WITNESS = ("no per-module Coq witness: Witnesses/Runtime.v splits the work only into "
                      "attention cores and the rest, which does not match the numpy modules")
-NO_ERROR_BOUND = ("no evaluated ‖fast − exact‖∞ bound for the whole pipeline: "
+NO_ERROR_BOUND = ("no evaluated ‖fast − exact‖∞ bound for the configs: "
                   "FlowARProofs.Error.PipelineError.fast_flowar_error needs bounds W, σ, B on the "
-                  "trained weights and activations that a config does not state")
+                  "trained weights and activations that a config does not state; the bound "
+                  "check (crosscheck --only bound) evaluates it on a measured run")
 
 __all__ = ["ALL", "KIND_OF_WITNESS", "MUTATIONS", "ConfigCounts", "CountsReport",
            "coq_expected", "counts_check", "measured_fast_error", "model_config",
