@@ -213,7 +213,7 @@ Theorem rb_shape p E D N lim wo go co cto sto r B :
   shape (rb_at p E D N lim wo go co cto sto r) <= rb_shape_coef E * (B * (B * (B * B))) + 60 * r.
 Proof.
   intros Hlim HN Hd Hdh HH Hff HB. pose proof (Bpow B HB) as (B1 & B2 & B3).
-  unfold rb_at. Time cbv beta zeta. Time unfold rb_dh in *.
+  unfold rb_at. cbv beta zeta. unfold rb_dh in *.
   assert (HNd : N * rb_d D <= B * B) by mono.
   repeat match goal with
   | |- context [keep ?a ?g] =>
