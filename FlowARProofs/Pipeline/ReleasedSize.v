@@ -1,0 +1,150 @@
+(** * The released pipeline's shape is polynomial in the dimensions
+
+    With [B ≥ rdimB cfg] (token count of the whole sequence, widths, heads,
+    channels, the head's own dimensions, [a^K], plus one), the program
+    [flowar_released_prog] has shape at most
+    [released_shape_coef K Le Ld Ch es · B⁴] ([flowar_released_shape]), a
+    coefficient polynomial in the number of scales, of encoder and decoder
+    blocks, the head's shape coefficient [Ch] and the erf routine's shape
+    [es]. *)
+From Coq Require Import List Arith Lia ZArith.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
+From FlowARProofs.Modules Require Import Common MLP Sampling RMSNorm GELU.
+From FlowARProofs.Pipeline Require Import Layer Scales FlowAR ReleasedBlock ReleasedHeadIface
+  ReleasedAR ReleasedPipeline ReleasedTyping ReleasedShape.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+Local Ltac mono := repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; try lia.
+
+(** One bound on every dimension. *)
+Definition rdimB {H : RHead} (cfg : RConfig H) : nat :=
+  rNK cfg + rdm cfg + rdh cfg + rb_H (rD cfg) + rb_dff (rD cfg) + rch cfg
+  + rh_dimB H (rhd cfg) + ra cfg ^ rK cfg + 1.
+
+(** The widest state: all outputs and the input vector. *)
+Definition rwmax {H : RHead} (cfg : RConfig H) : nat := yoff (rtok cfg) (rch cfg) (rK cfg) + rglen cfg.
+
+Lemma rbig_final {H : RHead} (cfg : RConfig H) j : j <= rK cfg - 1 -> rbig cfg j = rside cfg (rK cfg - 1).
+Proof.
+  intros Hj. unfold rbig, rup, rside.
+  rewrite Nat.mul_assoc, (Nat.mul_comm (ra cfg ^ _) (rs0 cfg)), <- Nat.mul_assoc, <- Nat.pow_add_r.
+  f_equal. f_equal. lia.
+Qed.
+
+Section small.
+  Context (B : nat) (HB : 1 <= B).
+
+  Lemma padd_shape N d off : N * d <= B * B -> shape (padd_at N d off) <= 6 * (B * B).
+  Proof.
+    intros H. unfold shape, padd_at.
+    destruct (ew_prog_counts N d (OBin BAdd) (fun t k => [FIn (t * d + k); FIn (off + (t * d + k))]))
+      as (o & q & _ & m & a); [intros; reflexivity|].
+    rewrite o, q, a. cbn [op_arity] in m. lia.
+  Qed.
+
+  Lemma rmsw_shape p eps offX offW N d : N <= B -> d <= B -> shape (rmsw_at p eps offX offW N d) <= 50 * (B * B).
+  Proof.
+    intros HN Hd. pose proof (Bpow B HB) as (B1 & B2 & B3). unfold shape.
+    rewrite rmsw_at_ops, rmsw_at_pads, rmsw_at_arity. pose proof (rmsw_at_maxar p eps offX offW N d).
+    assert (N * d <= B * B) by mono. lia.
+  Qed.
+
+  Lemma up_shape p offX r h w c : r * h * (r * w) <= B -> c <= B -> shape (up_at p offX r h w c) <= 60 * (B * B).
+  Proof.
+    intros HN Hc. unfold shape. rewrite up_at_ops, up_at_pads, up_at_arity.
+    pose proof (up_at_maxar p offX r h w c).
+    set (No := r * h * (r * w)) in *. assert (No * c <= B * B) by mono. nia.
+  Qed.
+
+  Lemma down_shape p offX r h w c : h / r * (w / r) <= B -> r <= B -> c <= B ->
+    shape (down_at p offX r h w c) <= 10 * (B * (B * (B * B))).
+  Proof.
+    intros HN Hr Hc. pose proof (Bpow B HB) as (B1 & B2 & B3). unfold shape.
+    rewrite down_at_ops, down_at_pads, down_at_arity. pose proof (down_at_maxar p offX r h w c).
+    set (No := h / r * (w / r)) in *.
+    assert (No * (c * (r * r + 1)) <= B * (B * (B * B + 1))) by mono.
+    assert (No * (c * (r * r) + c) <= B * (B * (B * B) + B)) by mono.
+    assert (No * c <= B * B) by mono. assert (r * r <= B * B) by mono. nia.
+  Qed.
+End small.
+
+(** ** The AR pass *)
+
+Lemma bcast_shape off r c : shape (bcast_at off r c) = r * c.
+Proof.
+  unfold shape. rewrite bcast_at_arity. unfold bcast_at.
+  destruct (gather_counts (repeat (off, c) r)) as (g1 & g2 & _ & g4). rewrite g1, g2, g4. lia.
+Qed.
+
+Local Ltac add_bound t L :=
+  let Hb := fresh "Hb" in let m := fresh "m" in
+  pose proof L as Hb; revert Hb; generalize t as m; intros m Hb.
+
+Lemma maxar_PSeq' a b : maxar (PSeq a b) = Nat.max (maxar a) (maxar b). Proof. reflexivity. Qed.
+
+Section pass.
+  Context {H : RHead} (p : nat) (E : ErfImpl) (cfg : RConfig H) (B : nat).
+  Context (Ha : 1 <= ra cfg) (HB : rdimB cfg <= B).
+  Local Notation c := (rch cfg).
+  Local Notation d := (rdm cfg).
+  Local Notation Q := (B * (B * (B * B))).
+
+  Lemma rdims : rNK cfg <= B /\ d <= B /\ rdh cfg <= B /\ rb_H (rD cfg) <= B
+    /\ rb_dff (rD cfg) <= B /\ c <= B /\ rh_dimB H (rhd cfg) <= B /\ ra cfg ^ rK cfg <= B /\ 1 <= B.
+  Proof. unfold rdimB in HB. lia. Qed.
+
+  Lemma rntok_le i : i < rK cfg -> rntok cfg i <= B.
+  Proof. intros Hi. pose proof rdims. pose proof (rntok_mono cfg i (rK cfg - 1) ltac:(lia)). unfold rNK in *. lia. Qed.
+
+  Lemma rembed_shape gofs w j : S j < rK cfg ->
+    shape (rembed_at p cfg gofs w j) <= 100 * Q + 4 * w.
+  Proof.
+    intros Hj. destruct rdims as (HNK & Hd & Hdh & HH & Hff & Hc & _ & HaK & H1).
+    pose proof (Bpow B H1) as (B1 & B2 & B3).
+    assert (Hbig : rbig cfg j * rbig cfg j <= B).
+    { rewrite rbig_final by lia. pose proof (rntok_le (rK cfg - 1) ltac:(lia)).
+      pose proof (rtok_le_rntok cfg (rK cfg - 1)). unfold rtok in *. lia. }
+    assert (Hr : rdn cfg j <= B).
+    { unfold rdn. eapply Nat.le_trans; [|exact HaK]. apply Nat.pow_le_mono_r; lia. }
+    assert (HtS : rtok cfg (S j) <= B).
+    { pose proof (rntok_le (S j) Hj). pose proof (rtok_le_rntok cfg (S j)). lia. }
+    unfold rembed_at.
+    pose proof (up_shape B H1 p (yoff (rtok cfg) c j) (rup cfg j) (rside cfg j) (rside cfg j) c Hbig Hc).
+    pose proof (down_shape B H1 p 0 (rdn cfg j) (rbig cfg j) (rbig cfg j) c
+                  ltac:(rewrite rdown_rows by (auto; lia); exact HtS) Hr Hc).
+    pose proof (mlp_shape3 B H1 0 (rtok cfg (S j) * c + gofs + o_zW cfg)
+                  (rtok cfg (S j) * c + gofs + o_zb cfg) (rtok cfg (S j)) c d HtS Hc Hd).
+    assert (rbig cfg j * rbig cfg j * c <= B * B) by mono.
+    eapply Nat.le_trans; [apply shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_l, shape_PSeq|].
+    pose proof (shape_PPar_arity (up_at p (yoff (rtok cfg) c j) (rup cfg j) (rside cfg j) (rside cfg j) c)
+                  (keep 0 w)).
+    pose proof (shape_PPar_arity (down_at p 0 (rdn cfg j) (rbig cfg j) (rbig cfg j) c)
+                  (keep (rbig cfg j * rbig cfg j * c) w)).
+    rewrite up_at_arity, down_at_arity, !keep_arity, !shape_keep in *.
+    rewrite rdown_rows in * by (auto; lia).
+    assert (rtok cfg (S j) * c <= B * B) by mono.
+    change (rup cfg j * rside cfg j * (rup cfg j * rside cfg j)) with (rbig cfg j * rbig cfg j) in *.
+    lia.
+  Qed.
+
+  Lemma rseq_shape co gofs w i : i < rK cfg ->
+    shape (rseq_at p cfg co gofs w i) <= (i + 1) * (110 * Q + 4 * w).
+  Proof.
+    intros Hi. destruct rdims as (HNK & Hd & Hdh & HH & Hff & Hc & _ & HaK & H1).
+    pose proof (Bpow B H1) as (B1 & B2 & B3).
+    induction i as [|i IH]; cbn [rseq_at].
+    - rewrite bcast_shape.
+      pose proof (rntok_le 0 Hi). rewrite rntok_0 in *. assert (rtok cfg 0 * d <= B * B) by mono.
+      lia.
+    - eapply Nat.le_trans; [apply shape_PPar_arity|].
+      rewrite rseq_at_arity, rembed_at_arity by exact Ha.
+      pose proof (rembed_shape gofs w i Hi). specialize (IH ltac:(lia)).
+      pose proof (rntok_le i ltac:(lia)). assert (rntok cfg i * d <= B * B) by mono.
+      assert (rtok cfg (S i) * d <= B * B).
+      { pose proof (rntok_le (S i) Hi). pose proof (rtok_le_rntok cfg (S i)). mono. }
+      nia.
+  Qed.
+End pass.
