@@ -148,3 +148,57 @@ Section pass.
       nia.
   Qed.
 End pass.
+
+Section pass2.
+  Context {H : RHead} (p : nat) (E : ErfImpl) (cfg : RConfig H) (B : nat).
+  Context (Ha : 1 <= ra cfg) (HB : rdimB cfg <= B).
+  Local Notation c := (rch cfg).
+  Local Notation d := (rdm cfg).
+  Local Notation Q := (B * (B * (B * B))).
+
+  Theorem rpass_shape co i X : i < rK cfg ->
+    (rb_shape_coef E + 200) * Q + 70 * (yoff (rtok cfg) c i + rglen cfg) <= X ->
+    shape (rpass_at p E cfg co i) <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30) * X.
+  Proof.
+    intros Hi HX. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & _ & HaK & H1).
+    pose proof (Bpow B H1) as (B1 & B2 & B3).
+    pose proof (rntok_le cfg B Ha HB i Hi) as HN. pose proof (rtok_le_rntok cfg i) as HM.
+    assert (Hlim : forall t, t < rntok cfg i -> rlim cfg i t <= rntok cfg i) by (intros; apply rlim_le; auto).
+    set (w := yoff (rtok cfg) c i + rglen cfg) in *.
+    assert (HNd : rntok cfg i * d <= B * B) by mono.
+    assert (HQX : Q <= X) by nia. assert (HwX : w <= X) by lia.
+    assert (Hbl : rb_shape_coef E * Q + 60 * w <= X) by nia.
+    pose proof (rseq_shape p cfg B Ha HB co (yoff (rtok cfg) c i) w i Hi) as Hseq.
+    assert (Hseq' : (i + 1) * (110 * Q + 4 * w) <= rK cfg * X) by (apply Nat.mul_le_mono; lia).
+    unfold rpass_at, stage. fold w.
+    repeat match goal with
+    | |- context [iter ?w' ?L ?body] =>
+        add_bound (iter w' L body)
+          (shape_iter w' L body (rb_shape_coef E * Q + 60 * w)
+             ltac:(intros l _; apply rb_shape; auto; unfold rdh, rdm in *; lia))
+    | |- context [keep ?a ?g] =>
+        let m := fresh "k" in
+        destruct (keep_counts a g) as (? & ? & _ & ? & ?); generalize dependent (keep a g); intros m ? ? ? ?
+    | |- context [rseq_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] => add_bound (rseq_at a1 a2 a3 a4 a5 a6) Hseq
+    | |- context [padd_at ?a1 ?a2 ?a3] =>
+        add_bound (padd_at a1 a2 a3) (padd_shape B a1 a2 a3 HNd)
+    | |- context [rmsw_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] =>
+        add_bound (rmsw_at a1 a2 a3 a4 a5 a6) (rmsw_shape B H1 a1 a2 a3 a4 a5 a6 HN Hd)
+    | |- context [mlp_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] =>
+        add_bound (mlp_at a1 a2 a3 a4 a5 a6) (mlp_shape3 B H1 a1 a2 a3 a4 a5 a6 HN Hd Hd)
+    end.
+    unfold shape at 1.
+    match goal with |- context [maxar ?e] =>
+      assert (Hm : maxar e <= X)
+        by (rewrite ?maxar_PSeq, ?maxar_PPar;
+            repeat (lazymatch goal with |- Nat.max _ _ <= _ => apply Nat.max_lub end);
+            unfold shape in *; nia) end.
+    rewrite ?ops_PSeq, ?ops_PPar, ?pads_PSeq, ?pads_PPar, ?arity_PSeq, ?arity_PPar.
+    unfold shape in *.
+    assert (rLe cfg * (rb_shape_coef E * Q + 60 * w) <= rLe cfg * X) by (apply Nat.mul_le_mono_l; lia).
+    assert (rLd cfg * (rb_shape_coef E * Q + 60 * w) <= rLd cfg * X) by (apply Nat.mul_le_mono_l; lia).
+    assert ((rntok cfg i - rtok cfg i) * d <= B * B) by (apply (Nat.le_trans _ (rntok cfg i * d)); [mono|lia]).
+    assert (rtok cfg i * d <= B * B) by mono.
+    lia.
+  Qed.
+End pass2.
