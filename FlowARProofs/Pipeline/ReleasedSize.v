@@ -202,3 +202,61 @@ Section pass2.
     lia.
   Qed.
 End pass2.
+
+(** ** A scale, the widest state, the whole program *)
+
+Definition released_shape_coef (K Le Ld Ch es : nat) : nat :=
+  (K + 1) * ((4 * Le + 4 * Ld + 2 * K + 70 + Ch)
+             * (3200 + 6 * es + 70 * (2 * K + 30 * Le + 30 * Ld + Ch + 20))).
+
+Lemma released_shape_coef_mono K Le Ld Ch es K' Le' Ld' Ch' :
+  K <= K' -> Le <= Le' -> Ld <= Ld' -> Ch <= Ch' ->
+  released_shape_coef K Le Ld Ch es <= released_shape_coef K' Le' Ld' Ch' es.
+Proof. intros. unfold released_shape_coef. mono. Qed.
+
+Section total.
+  Context {H : RHead} (p : nat) (E : ErfImpl) (cfg : RConfig H) (B : nat).
+  Context (Ha : 1 <= ra cfg) (HB : rdimB cfg <= B).
+  Local Notation c := (rch cfg).
+  Local Notation d := (rdm cfg).
+  Local Notation Q := (B * (B * (B * B))).
+
+  Theorem rscale_shape i X : i < rK cfg ->
+    (rb_shape_coef E + 200) * Q + 70 * (yoff (rtok cfg) c i + rglen cfg) <= X ->
+    shape (rscale_at p E cfg i)
+    <= (4 * rLe cfg + 4 * rLd cfg + 2 * rK cfg + 70 + rh_coef H (rhd cfg)) * X.
+  Proof.
+    intros Hi HX. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
+    pose proof (Bpow B H1) as (B1 & B2 & B3).
+    pose proof (rntok_le cfg B Ha HB i Hi) as HN. pose proof (rtok_le_rntok cfg i) as HM.
+    set (w := yoff (rtok cfg) c i + rglen cfg) in *.
+    assert (HQX : Q <= X) by nia. assert (HwX : w <= X) by lia.
+    assert (rtok cfg i * c <= B * B) by mono. assert (rtok cfg i * d <= B * B) by mono.
+    pose proof (rpass_shape p E cfg B Ha HB (o_cls cfg) i X Hi HX).
+    pose proof (rpass_shape p E cfg B Ha HB (o_null cfg) i X Hi HX).
+    pose proof (rh_shape H p (rhd cfg) c d (rK cfg) i (rtok cfg i) (o_fh cfg) (yoff (rtok cfg) c i) w B
+                  ltac:(lia) Hc Hd Hhd H1) as Hh.
+    assert (rh_coef H (rhd cfg) * (Q + w) <= rh_coef H (rhd cfg) * (2 * X)) by (apply Nat.mul_le_mono_l; lia).
+    unfold rscale_at. fold w.
+    repeat match goal with
+    | |- context [keep ?a ?g] =>
+        let m := fresh "k" in
+        destruct (keep_counts a g) as (? & ? & _ & ? & ?); generalize dependent (keep a g); intros m ? ? ? ?
+    | |- context [rpass_at ?a1 ?a2 ?a3 ?a4 ?a5] =>
+        let Hb := fresh "Hb" in let m := fresh "m" in
+        lazymatch goal with Hs : shape (rpass_at a1 a2 a3 a4 a5) <= _ |- _ =>
+          revert Hs; generalize (rpass_at a1 a2 a3 a4 a5) as m; intros m Hb end
+    | |- context [rh_prog ?a1 ?a2 ?a3 ?a4 ?a5 ?a6 ?a7 ?a8 ?a9 ?a10 ?a11] =>
+        let m := fresh "m" in
+        revert Hh; generalize (rh_prog a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11) as m; intros m Hh
+    end.
+    unfold shape at 1.
+    match goal with |- context [maxar ?e] =>
+      assert (Hm : maxar e <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30 + rh_coef H (rhd cfg)) * X)
+        by (rewrite ?maxar_PSeq, ?maxar_PPar;
+            repeat (lazymatch goal with |- Nat.max _ _ <= _ => apply Nat.max_lub end);
+            unfold shape in *; nia) end.
+    rewrite ?ops_PSeq, ?ops_PPar, ?pads_PSeq, ?pads_PPar, ?arity_PSeq, ?arity_PPar.
+    unfold shape in *. nia.
+  Qed.
+End total.
