@@ -260,3 +260,74 @@ Section total.
     unfold shape in *. nia.
   Qed.
 End total.
+
+Lemma rb_size_le D B : rb_d D <= B -> rb_dh D <= B -> rb_H D <= B -> rb_dff D <= B -> 1 <= B ->
+  rb_size D <= 30 * (B * (B * (B * B))).
+Proof.
+  intros Hd Hdh HH Hff H1. pose proof (Bpow B H1) as (B1 & B2 & B3).
+  unfold rb_size, o_b2, o_w2, o_bx, o_wx, o_bg, o_wg, o_pb, o_pO, o_hq, o_mb, rb_hsz.
+  assert (rb_d D * (6 * rb_d D) <= 6 * (B * B)) by nia.
+  assert (rb_H D * (3 * (rb_d D * rb_dh D + rb_dh D)) <= 6 * (B * (B * B))) by nia.
+  assert (rb_H D * rb_dh D * rb_d D <= B * (B * B)) by nia.
+  assert (rb_d D * rb_dff D <= B * B) by nia. assert (rb_dff D * rb_d D <= B * B) by nia.
+  lia.
+Qed.
+
+Section whole.
+  Context {H : RHead} (p : nat) (E : ErfImpl) (cfg : RConfig H) (B : nat).
+  Context (Ha : 1 <= ra cfg) (HB : rdimB cfg <= B).
+  Local Notation c := (rch cfg).
+  Local Notation d := (rdm cfg).
+  Local Notation Q := (B * (B * (B * B))).
+
+  Lemma rwmax_le :
+    rwmax cfg <= (2 * rK cfg + 30 * rLe cfg + 30 * rLd cfg + rh_coef H (rhd cfg) + 20) * Q.
+  Proof.
+    destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
+    pose proof (Bpow B H1) as (B1 & B2 & B3).
+    assert (Hy : yoff (rtok cfg) c (rK cfg) <= rK cfg * Q).
+    { unfold yoff. apply list_sum_le_max_mul. intros j Hj.
+      pose proof (rntok_le cfg B Ha HB j Hj). pose proof (rtok_le_rntok cfg j).
+      assert (rtok cfg j * c <= B * B) by mono. lia. }
+    pose proof (rb_size_le (rD cfg) B Hd Hdh HH Hff H1) as Hs.
+    pose proof (rh_size_le H (rhd cfg) c d B Hc Hd Hhd H1) as Hr.
+    assert (rLe cfg * rb_size (rD cfg) <= rLe cfg * (30 * Q)) by (apply Nat.mul_le_mono_l; lia).
+    assert (rLd cfg * rb_size (rD cfg) <= rLd cfg * (30 * Q)) by (apply Nat.mul_le_mono_l; lia).
+    assert (rNK cfg * rdh cfg <= B * B) by mono. assert (rNK cfg * d <= B * B) by mono.
+    assert (c * d <= B * B) by mono. assert (d * d <= B * B) by mono.
+    unfold rwmax, rglen, o_fh, o_pf, o_dn, o_dec, o_pd, o_db, o_dW, o_en, o_enc, o_pe, o_zln, o_zb, o_zW,
+      o_sin, o_cos, o_noise. nia.
+  Qed.
+
+  Theorem flowar_released_shape : 1 <= rK cfg ->
+    shape (flowar_released_prog p E cfg)
+    <= released_shape_coef (rK cfg) (rLe cfg) (rLd cfg) (rh_coef H (rhd cfg)) (erf_shape E) * Q.
+  Proof.
+    intros HK. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
+    pose proof (Bpow B H1) as (B1 & B2 & B3).
+    set (X := (rb_shape_coef E + 200) * Q + 70 * rwmax cfg).
+    set (S := 4 * rLe cfg + 4 * rLd cfg + 2 * rK cfg + 70 + rh_coef H (rhd cfg)).
+    assert (Hsc : forall i, i < rK cfg -> shape (rscale_at p E cfg i) <= S * X).
+    { intros i Hi. apply (rscale_shape p E cfg B Ha HB i X Hi). unfold X, rwmax.
+      pose proof (yoff_mono (rtok cfg) c i (rK cfg) ltac:(lia)). nia. }
+    pose proof (grow_shape (rtok cfg) c (rglen cfg) (rscale_at p E cfg) (rK cfg) (S * X) Hsc) as Hg.
+    unfold flowar_released_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
+    fold (rscales_at p E cfg (rK cfg)) in Hg.
+    assert (Hl : rtok cfg (rK cfg - 1) * c <= Q).
+    { pose proof (rntok_le cfg B Ha HB (rK cfg - 1) ltac:(lia)). pose proof (rtok_le_rntok cfg (rK cfg - 1)).
+      assert (rtok cfg (rK cfg - 1) * c <= B * B) by mono. lia. }
+    pose proof rwmax_le as HW.
+    assert (HX : X <= (3200 + 6 * erf_shape E
+                       + 70 * (2 * rK cfg + 30 * rLe cfg + 30 * rLd cfg + rh_coef H (rhd cfg) + 20)) * Q).
+    { unfold X, rb_shape_coef. nia. }
+    assert (Hgl : rglen cfg + Q <= X) by (unfold X, rwmax in *; nia).
+    assert (HS1 : 2 <= S) by (unfold S; lia).
+    unfold released_shape_coef. fold S.
+    set (C := 3200 + 6 * erf_shape E
+              + 70 * (2 * rK cfg + 30 * rLe cfg + 30 * rLd cfg + rh_coef H (rhd cfg) + 20)) in *.
+    assert (H2 : rK cfg * (S * X) <= rK cfg * (S * (C * Q))) by (apply Nat.mul_le_mono_l, Nat.mul_le_mono_l; exact HX).
+    assert (H3 : X <= S * (C * Q)) by (apply (Nat.le_trans _ (C * Q)); [exact HX|nia]).
+    replace ((rK cfg + 1) * (S * C) * Q) with (rK cfg * (S * (C * Q)) + S * (C * Q)) by ring.
+    lia.
+  Qed.
+End whole.
