@@ -158,7 +158,7 @@ Section pass2.
 
   Theorem rpass_shape co i X : i < rK cfg ->
     (rb_shape_coef E + 200) * Q + 70 * (yoff (rtok cfg) c i + rglen cfg) <= X ->
-    shape (rpass_at p E cfg co i) <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30) * X.
+    shape (rpass_at p E cfg co i) <= (4 * rLe cfg + 4 * rLd cfg + 2 * rK cfg + 60) * X.
   Proof.
     intros Hi HX. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & _ & HaK & H1).
     pose proof (Bpow B H1) as (B1 & B2 & B3).
@@ -166,8 +166,12 @@ Section pass2.
     assert (Hlim : forall t, t < rntok cfg i -> rlim cfg i t <= rntok cfg i) by (intros; apply rlim_le; auto).
     set (w := yoff (rtok cfg) c i + rglen cfg) in *.
     assert (HNd : rntok cfg i * d <= B * B) by mono.
-    assert (HQX : Q <= X) by nia. assert (HwX : w <= X) by lia.
-    assert (Hbl : rb_shape_coef E * Q + 60 * w <= X) by nia.
+    assert ((rntok cfg i - rtok cfg i) * d <= B * B) by (apply (Nat.le_trans _ (rntok cfg i * d)); [mono|lia]).
+    assert (rtok cfg i * d <= B * B) by mono.
+    assert (rLe cfg * (rb_shape_coef E * Q + 60 * w) <= rLe cfg * X) by (apply Nat.mul_le_mono_l; lia).
+    assert (rLd cfg * (rb_shape_coef E * Q + 60 * w) <= rLd cfg * X) by (apply Nat.mul_le_mono_l; lia).
+    assert (HQX : Q <= X) by lia. assert (HwX : w <= X) by lia.
+    assert (Hbl : rb_shape_coef E * Q + 60 * w <= X) by lia.
     pose proof (rseq_shape p cfg B Ha HB co (yoff (rtok cfg) c i) w i Hi) as Hseq.
     assert (Hseq' : (i + 1) * (110 * Q + 4 * w) <= rK cfg * X) by (apply Nat.mul_le_mono; lia).
     unfold rpass_at, stage. fold w.
@@ -181,7 +185,8 @@ Section pass2.
         destruct (keep_counts a g) as (? & ? & _ & ? & ?); generalize dependent (keep a g); intros m ? ? ? ?
     | |- context [rseq_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] => add_bound (rseq_at a1 a2 a3 a4 a5 a6) Hseq
     | |- context [padd_at ?a1 ?a2 ?a3] =>
-        add_bound (padd_at a1 a2 a3) (padd_shape B a1 a2 a3 HNd)
+        first [add_bound (padd_at a1 a2 a3) (padd_shape B H1 a1 a2 a3 HNd)
+              |add_bound (padd_at a1 a2 a3) (padd_shape B a1 a2 a3 HNd)]
     | |- context [rmsw_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] =>
         add_bound (rmsw_at a1 a2 a3 a4 a5 a6) (rmsw_shape B H1 a1 a2 a3 a4 a5 a6 HN Hd)
     | |- context [mlp_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] =>
@@ -189,16 +194,12 @@ Section pass2.
     end.
     unfold shape at 1.
     match goal with |- context [maxar ?e] =>
-      assert (Hm : maxar e <= X)
+      assert (Hm : maxar e <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30) * X)
         by (rewrite ?maxar_PSeq, ?maxar_PPar;
             repeat (lazymatch goal with |- Nat.max _ _ <= _ => apply Nat.max_lub end);
-            unfold shape in *; nia) end.
+            unfold shape in *; lia) end.
     rewrite ?ops_PSeq, ?ops_PPar, ?pads_PSeq, ?pads_PPar, ?arity_PSeq, ?arity_PPar.
     unfold shape in *.
-    assert (rLe cfg * (rb_shape_coef E * Q + 60 * w) <= rLe cfg * X) by (apply Nat.mul_le_mono_l; lia).
-    assert (rLd cfg * (rb_shape_coef E * Q + 60 * w) <= rLd cfg * X) by (apply Nat.mul_le_mono_l; lia).
-    assert ((rntok cfg i - rtok cfg i) * d <= B * B) by (apply (Nat.le_trans _ (rntok cfg i * d)); [mono|lia]).
-    assert (rtok cfg i * d <= B * B) by mono.
     lia.
   Qed.
 End pass2.
@@ -206,7 +207,7 @@ End pass2.
 (** ** A scale, the widest state, the whole program *)
 
 Definition released_shape_coef (K Le Ld Ch es : nat) : nat :=
-  (K + 1) * ((4 * Le + 4 * Ld + 2 * K + 70 + Ch)
+  (K + 1) * ((12 * Le + 12 * Ld + 6 * K + 200 + 2 * Ch)
              * (3200 + 6 * es + 70 * (2 * K + 30 * Le + 30 * Ld + Ch + 20))).
 
 Lemma released_shape_coef_mono K Le Ld Ch es K' Le' Ld' Ch' :
@@ -224,13 +225,13 @@ Section total.
   Theorem rscale_shape i X : i < rK cfg ->
     (rb_shape_coef E + 200) * Q + 70 * (yoff (rtok cfg) c i + rglen cfg) <= X ->
     shape (rscale_at p E cfg i)
-    <= (4 * rLe cfg + 4 * rLd cfg + 2 * rK cfg + 70 + rh_coef H (rhd cfg)) * X.
+    <= (12 * rLe cfg + 12 * rLd cfg + 6 * rK cfg + 200 + 2 * rh_coef H (rhd cfg)) * X.
   Proof.
     intros Hi HX. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
     pose proof (Bpow B H1) as (B1 & B2 & B3).
     pose proof (rntok_le cfg B Ha HB i Hi) as HN. pose proof (rtok_le_rntok cfg i) as HM.
     set (w := yoff (rtok cfg) c i + rglen cfg) in *.
-    assert (HQX : Q <= X) by nia. assert (HwX : w <= X) by lia.
+    assert (HQX : Q <= X) by lia. assert (HwX : w <= X) by lia.
     assert (rtok cfg i * c <= B * B) by mono. assert (rtok cfg i * d <= B * B) by mono.
     pose proof (rpass_shape p E cfg B Ha HB (o_cls cfg) i X Hi HX).
     pose proof (rpass_shape p E cfg B Ha HB (o_null cfg) i X Hi HX).
@@ -252,12 +253,12 @@ Section total.
     end.
     unfold shape at 1.
     match goal with |- context [maxar ?e] =>
-      assert (Hm : maxar e <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30 + rh_coef H (rhd cfg)) * X)
+      assert (Hm : maxar e <= (4 * rLe cfg + 4 * rLd cfg + 2 * rK cfg + 60 + 2 * rh_coef H (rhd cfg)) * X)
         by (rewrite ?maxar_PSeq, ?maxar_PPar;
             repeat (lazymatch goal with |- Nat.max _ _ <= _ => apply Nat.max_lub end);
-            unfold shape in *; nia) end.
+            unfold shape in *; lia) end.
     rewrite ?ops_PSeq, ?ops_PPar, ?pads_PSeq, ?pads_PPar, ?arity_PSeq, ?arity_PPar.
-    unfold shape in *. nia.
+    unfold shape in *. lia.
   Qed.
 End total.
 
@@ -296,7 +297,7 @@ Section whole.
     assert (rNK cfg * rdh cfg <= B * B) by mono. assert (rNK cfg * d <= B * B) by mono.
     assert (c * d <= B * B) by mono. assert (d * d <= B * B) by mono.
     unfold rwmax, rglen, o_fh, o_pf, o_dn, o_dec, o_pd, o_db, o_dW, o_en, o_enc, o_pe, o_zln, o_zb, o_zW,
-      o_sin, o_cos, o_noise. nia.
+      o_sin, o_cos, o_noise. lia.
   Qed.
 
   Theorem flowar_released_shape : 1 <= rK cfg ->
@@ -306,10 +307,10 @@ Section whole.
     intros HK. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
     pose proof (Bpow B H1) as (B1 & B2 & B3).
     set (X := (rb_shape_coef E + 200) * Q + 70 * rwmax cfg).
-    set (S := 4 * rLe cfg + 4 * rLd cfg + 2 * rK cfg + 70 + rh_coef H (rhd cfg)).
+    set (S := 12 * rLe cfg + 12 * rLd cfg + 6 * rK cfg + 200 + 2 * rh_coef H (rhd cfg)).
     assert (Hsc : forall i, i < rK cfg -> shape (rscale_at p E cfg i) <= S * X).
     { intros i Hi. apply (rscale_shape p E cfg B Ha HB i X Hi). unfold X, rwmax.
-      pose proof (yoff_mono (rtok cfg) c i (rK cfg) ltac:(lia)). nia. }
+      pose proof (yoff_mono (rtok cfg) c i (rK cfg) ltac:(lia)). lia. }
     pose proof (grow_shape (rtok cfg) c (rglen cfg) (rscale_at p E cfg) (rK cfg) (S * X) Hsc) as Hg.
     unfold flowar_released_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
     fold (rscales_at p E cfg (rK cfg)) in Hg.
@@ -319,14 +320,16 @@ Section whole.
     pose proof rwmax_le as HW.
     assert (HX : X <= (3200 + 6 * erf_shape E
                        + 70 * (2 * rK cfg + 30 * rLe cfg + 30 * rLd cfg + rh_coef H (rhd cfg) + 20)) * Q).
-    { unfold X, rb_shape_coef. nia. }
-    assert (Hgl : rglen cfg + Q <= X) by (unfold X, rwmax in *; nia).
+    { unfold X, rb_shape_coef. lia. }
+    assert (Hgl : rglen cfg + Q <= X) by (unfold X, rwmax in *; lia).
     assert (HS1 : 2 <= S) by (unfold S; lia).
     unfold released_shape_coef. fold S.
     set (C := 3200 + 6 * erf_shape E
               + 70 * (2 * rK cfg + 30 * rLe cfg + 30 * rLd cfg + rh_coef H (rhd cfg) + 20)) in *.
     assert (H2 : rK cfg * (S * X) <= rK cfg * (S * (C * Q))) by (apply Nat.mul_le_mono_l, Nat.mul_le_mono_l; exact HX).
-    assert (H3 : X <= S * (C * Q)) by (apply (Nat.le_trans _ (C * Q)); [exact HX|nia]).
+    assert (H3 : X <= S * (C * Q)).
+    { apply (Nat.le_trans _ (C * Q)); [exact HX|]. rewrite <- (Nat.mul_1_l (C * Q)) at 1.
+      apply Nat.mul_le_mono_r. lia. }
     replace ((rK cfg + 1) * (S * C) * Q) with (rK cfg * (S * (C * Q)) + S * (C * Q)) by ring.
     lia.
   Qed.
