@@ -207,7 +207,7 @@ End pass2.
 (** ** A scale, the widest state, the whole program *)
 
 Definition released_shape_coef (K Le Ld Ch es : nat) : nat :=
-  (K + 1) * ((12 * Le + 12 * Ld + 6 * K + 200 + 2 * Ch)
+  (K + 1) * ((30 * Le + 30 * Ld + 15 * K + 500 + 5 * Ch)
              * (3200 + 6 * es + 70 * (2 * K + 30 * Le + 30 * Ld + Ch + 20))).
 
 Lemma released_shape_coef_mono K Le Ld Ch es K' Le' Ld' Ch' :
@@ -225,7 +225,7 @@ Section total.
   Theorem rscale_shape i X : i < rK cfg ->
     (rb_shape_coef E + 200) * Q + 70 * (yoff (rtok cfg) c i + rglen cfg) <= X ->
     shape (rscale_at p E cfg i)
-    <= (12 * rLe cfg + 12 * rLd cfg + 6 * rK cfg + 200 + 2 * rh_coef H (rhd cfg)) * X.
+    <= (30 * rLe cfg + 30 * rLd cfg + 15 * rK cfg + 500 + 5 * rh_coef H (rhd cfg)) * X.
   Proof.
     intros Hi HX. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
     pose proof (Bpow B H1) as (B1 & B2 & B3).
@@ -267,10 +267,11 @@ Lemma rb_size_le D B : rb_d D <= B -> rb_dh D <= B -> rb_H D <= B -> rb_dff D <=
 Proof.
   intros Hd Hdh HH Hff H1. pose proof (Bpow B H1) as (B1 & B2 & B3).
   unfold rb_size, o_b2, o_w2, o_bx, o_wx, o_bg, o_wg, o_pb, o_pO, o_hq, o_mb, rb_hsz.
-  assert (rb_d D * (6 * rb_d D) <= 6 * (B * B)) by nia.
-  assert (rb_H D * (3 * (rb_d D * rb_dh D + rb_dh D)) <= 6 * (B * (B * B))) by nia.
-  assert (rb_H D * rb_dh D * rb_d D <= B * (B * B)) by nia.
-  assert (rb_d D * rb_dff D <= B * B) by nia. assert (rb_dff D * rb_d D <= B * B) by nia.
+  assert (rb_d D * (6 * rb_d D) <= B * (6 * B)) by mono.
+  assert (rb_H D * (3 * (rb_d D * rb_dh D + rb_dh D)) <= B * (3 * (B * B + B))) by mono.
+  assert (B * (3 * (B * B + B)) <= 6 * (B * (B * B))) by nia.
+  assert (rb_H D * rb_dh D * rb_d D <= B * B * B) by mono.
+  assert (rb_d D * rb_dff D <= B * B) by mono. assert (rb_dff D * rb_d D <= B * B) by mono.
   lia.
 Qed.
 
@@ -307,11 +308,11 @@ Section whole.
     intros HK. destruct (rdims cfg B Ha HB) as (HNK & Hd & Hdh & HH & Hff & Hc & Hhd & HaK & H1).
     pose proof (Bpow B H1) as (B1 & B2 & B3).
     set (X := (rb_shape_coef E + 200) * Q + 70 * rwmax cfg).
-    set (S := 12 * rLe cfg + 12 * rLd cfg + 6 * rK cfg + 200 + 2 * rh_coef H (rhd cfg)).
+    set (S := 30 * rLe cfg + 30 * rLd cfg + 15 * rK cfg + 500 + 5 * rh_coef H (rhd cfg)).
     assert (Hsc : forall i, i < rK cfg -> shape (rscale_at p E cfg i) <= S * X).
     { intros i Hi. apply (rscale_shape p E cfg B Ha HB i X Hi). unfold X, rwmax.
       pose proof (yoff_mono (rtok cfg) c i (rK cfg) ltac:(lia)). lia. }
-    pose proof (grow_shape (rtok cfg) c (rglen cfg) (rscale_at p E cfg) (rK cfg) (S * X) Hsc) as Hg.
+    pose proof (grow_shape (rglen cfg) (rscale_at p E cfg) (rK cfg) (S * X) Hsc) as Hg.
     unfold flowar_released_prog. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
     fold (rscales_at p E cfg (rK cfg)) in Hg.
     assert (Hl : rtok cfg (rK cfg - 1) * c <= Q).
