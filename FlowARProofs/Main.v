@@ -226,6 +226,7 @@ Proof. apply var_family_depth_bounds. Qed.
     most [Dh0] and shape coefficient at most [Ch0], [a ≥ 1], an index at most
     the final side, [c ≥ 1], dimensions ([rdimB]: tokens, widths, heads,
     channels, the head's dimensions, [a^K]) and precision polynomial in
+    [n] and every scale supported by the head ([rh_ok]),
     [n], the released circuit family is in TC0 with depth at most
     [flowar_released_depth P E K0 Le0 Ld0 Dh0], an explicit size polynomial,
     and computes the float semantics [flowar_released_float] on every input. *)
@@ -234,6 +235,7 @@ Theorem flowar_released_in_TC0 {H : RHead} (P : FloatPrimitivesTC0) (E : ErfImpl
   (forall n, 1 <= rK (cfgs n) <= K0) -> (forall n, rLe (cfgs n) <= Le0) ->
   (forall n, rLd (cfgs n) <= Ld0) -> (forall n, 1 <= ra (cfgs n)) ->
   (forall n, rh_depth H P (rhd (cfgs n)) <= Dh0) -> (forall n, rh_coef H (rhd (cfgs n)) <= Ch0) ->
+  (forall n i, i < rK (cfgs n) -> rh_ok H (rhd (cfgs n)) (rK (cfgs n)) i (rtok (cfgs n) i)) ->
   (forall n, n <= rside (cfgs n) (rK (cfgs n) - 1)) -> (forall n, 1 <= rch (cfgs n)) ->
   PolyBoundedWith prec ap kp ->
   PolyBoundedWith (fun n => rdimB (cfgs n)) b k ->
@@ -247,12 +249,12 @@ Theorem flowar_released_in_TC0 {H : RHead} (P : FloatPrimitivesTC0) (E : ErfImpl
         = encs (prec n) (flat (rtok (cfgs n) (rK (cfgs n) - 1)) (rch (cfgs n))
                               (flowar_released_float P E (prec n) (cfgs n) G))).
 Proof.
-  intros HK HLe HLd Ha HDh HCh Hside Hch Hp Hd F.
+  intros HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd F.
   pose proof (flowar_released_TC0_explicit P E prec cfgs K0 Le0 Ld0 Dh0 Ch0 ap kp b k
-                HK HLe HLd Ha HDh HCh Hp Hd) as HT.
+                HK HLe HLd Ha HDh HCh Hok Hp Hd) as HT.
   split; [|split; [|split]].
   - split; [apply (flowar_released_index prec cfgs K0 HK Hside Hch)|]. eexists _, _, _. exact HT.
   - intros n. apply HT.
   - apply InTC0With_size with (D := flowar_released_depth P E K0 Le0 Ld0 Dh0), HT.
-  - intros n G Hlen Hval. exact (flowar_released_family_correct P E prec cfgs K0 HK Ha n G Hlen Hval).
+  - intros n G Hlen Hval. exact (flowar_released_family_correct P E prec cfgs K0 HK Ha Hok n G Hlen Hval).
 Qed.

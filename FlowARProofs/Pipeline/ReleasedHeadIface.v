@@ -19,7 +19,8 @@
       (weights at offset [wo] in [G], [G] at offset [go = |E|] in [E ++ G],
       [r = |E ++ G|]) returning [flat (rh_float …) ++ flat Ŷc ++ flat Ŷu ++ E ++ G]
       ([rh_correct]);
-    - typing [rh_wt] and arity [rh_arity];
+    - typing [rh_wt] (for the scales the head supports, [rh_ok]) and arity
+      [rh_arity];
     - a weighted-depth bound [rh_depth P hd], a constant in the trust record's
       depths that does not depend on [M], [c], [d] or [p] ([rh_wdepth]);
     - a shape bound [rh_coef hd · (B⁴ + r)] for every [B] bounding [M], [c],
@@ -41,19 +42,22 @@ Record RHead := {
   rh_size : rh_dims -> nat -> nat -> nat;
   (** a bound on the head's own dimensions (width, heads, MLP width, …) *)
   rh_dimB : rh_dims -> nat;
+  (** the scales a head supports: [rh_ok hd K i M] (e.g. tables sized for
+      [M] tokens at scale [i]) *)
+  rh_ok : rh_dims -> nat -> nat -> nat -> Prop;
   (** float semantics: weights [G] at [wo], number of scales [K], scale [i],
       [M] tokens, [c] channels, AR width [d], noise [F0 : M × c],
       conditions [Yc Yu : M × d]; result [M × c] *)
-  rh_float : FloatFns -> nat -> rh_dims -> nat -> nat -> list flt -> nat -> nat -> nat -> nat ->
+  rh_float : FloatPrimitivesTC0 -> nat -> rh_dims -> nat -> nat -> list flt -> nat -> nat -> nat -> nat ->
              mat -> mat -> mat -> mat;
   (** program: [rh_prog p hd c d K i M wo go r] *)
   rh_prog : nat -> rh_dims -> nat -> nat -> nat -> nat -> nat -> nat -> nat -> nat -> prog;
-  rh_correct : forall (P : FloatFns) p hd c d K i M wo (F Yc Yu : mat) (E G : list flt),
+  rh_correct : forall (P : FloatPrimitivesTC0) p hd c d K i M wo (F Yc Yu : mat) (E G : list flt),
     peval P p (rh_prog p hd c d K i M wo (length E) (length E + length G))
       (flat M c F ++ flat M d Yc ++ flat M d Yu ++ E ++ G)
     = flat M c (rh_float P p hd c d G wo K i M F Yc Yu) ++ flat M d Yc ++ flat M d Yu ++ E ++ G;
   rh_wt : forall p hd c d K i M wo go r,
-    go + (wo + rh_size hd c d) <= r ->
+    rh_ok hd K i M -> go + (wo + rh_size hd c d) <= r ->
     pwt p (M * c + M * d + M * d + r) (rh_prog p hd c d K i M wo go r);
   rh_arity : forall p hd c d K i M wo go r,
     arity_out (rh_prog p hd c d K i M wo go r) = M * c + M * d + M * d + r;

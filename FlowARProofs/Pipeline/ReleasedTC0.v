@@ -36,7 +36,8 @@ Section family.
   Context (HK : forall n, 1 <= rK (cfgs n) <= K0) (HLe : forall n, rLe (cfgs n) <= Le0)
           (HLd : forall n, rLd (cfgs n) <= Ld0) (Ha : forall n, 1 <= ra (cfgs n))
           (HDh : forall n, rh_depth H P (rhd (cfgs n)) <= Dh0)
-          (HCh : forall n, rh_coef H (rhd (cfgs n)) <= Ch0).
+          (HCh : forall n, rh_coef H (rhd (cfgs n)) <= Ch0)
+          (Hok : forall n i, i < rK (cfgs n) -> rh_ok H (rhd (cfgs n)) (rK (cfgs n)) i (rtok (cfgs n) i)).
   Context (Hprec : PolyBoundedWith prec ap kp)
           (Hdim : PolyBoundedWith (fun n => rdimB (cfgs n)) b k).
 
@@ -58,7 +59,7 @@ Section family.
   Proof.
     unfold released_size_coef, released_size_exp.
     apply compiled_InTC0With.
-    - intros n. apply flowar_released_prog_wt; [apply Ha|apply HK].
+    - intros n. apply flowar_released_prog_wt; [apply Ha|apply Hok|apply HK].
     - intros n. eapply Nat.le_trans; [apply flowar_released_prog_wdepth|].
       destruct (HK n). apply flowar_released_depth_mono; auto.
     - exact Hprec.
@@ -74,7 +75,7 @@ Section family.
     intros Hlen Hval. cbn [fam_circ flowar_released_family compiled_family].
     rewrite (eval_compile P (prec n) (rglen (cfgs n))); auto.
     - rewrite flowar_released_prog_correct; auto. apply HK.
-    - apply flowar_released_prog_wt; [apply Ha|apply HK].
+    - apply flowar_released_prog_wt; [apply Ha|apply Hok|apply HK].
   Qed.
 
   (** The index is at most the input length when it is at most the final

@@ -118,6 +118,8 @@ Section typing.
       end.
   Qed.
 
+  Context (Hok : forall i, i < rK cfg -> rh_ok H (rhd cfg) (rK cfg) i (rtok cfg i)).
+
   Theorem rscale_at_wt i : i < rK cfg -> pwt p (yo i + rglen cfg) (rscale_at p E cfg i).
   Proof.
     intros Hi. pose proof (rglen_null cfg) as Hnull.
@@ -133,7 +135,7 @@ Section typing.
     - apply keep_wt_le. lia.
     - replace (rtok cfg i * c + (rtok cfg i * d + (rtok cfg i * d + (yo i + rglen cfg))))
         with (rtok cfg i * c + rtok cfg i * d + rtok cfg i * d + (yo i + rglen cfg)) by lia.
-      apply rh_wt. lia.
+      apply rh_wt; [apply Hok, Hi|lia].
     - rewrite rh_arity. split; [apply keep_wt_le; lia|]. split; apply keep_wt_le; lia.
   Qed.
 
