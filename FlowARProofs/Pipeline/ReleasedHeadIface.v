@@ -35,11 +35,11 @@ Record ReleasedHead := {
   rh_w : nat;                     (** width of the AR output the head is conditioned on *)
   rh_wsize : nat;                 (** words of weights, from [wo] in [G] *)
   rh_tsize : nat -> nat;          (** words of tables for a scale of [N] tokens, from [to] in [G] *)
-  rh_sem : FloatFns -> nat -> nat -> nat -> list flt -> nat -> nat -> mat -> mat -> mat -> mat;
+  rh_sem : FloatPrimitivesTC0 -> nat -> nat -> nat -> list flt -> nat -> nat -> mat -> mat -> mat -> mat;
     (** [rh_sem P p i N G wo to F₀ Z_c Z_u]: the sampled [N × c] tokens of scale [i] *)
   rh_prog : nat -> nat -> nat -> nat -> nat -> nat -> nat -> prog;
     (** [rh_prog p i N wo to go r] *)
-  rh_correct : forall (P : FloatFns) p i N wo to (F0 Zc Zu : mat) (Ev G : list flt),
+  rh_correct : forall (P : FloatPrimitivesTC0) p i N wo to (F0 Zc Zu : mat) (Ev G : list flt),
     peval P p (rh_prog p i N wo to (length Ev) (length Ev + length G))
       (flat N rh_c F0 ++ flat N rh_w Zc ++ flat N rh_w Zu ++ Ev ++ G)
     = flat N rh_c (rh_sem P p i N G wo to F0 Zc Zu)
