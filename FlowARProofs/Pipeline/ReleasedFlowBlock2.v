@@ -312,3 +312,153 @@ Proof.
     (keep_app P p (flat N d _ ++ (flat 1 (3 * d) M1 ++ flat N (3 * d) M2)) R) by lens.
   reflexivity.
 Qed.
+
+(** ** Typing *)
+
+Lemma b2_offsets_le D w :
+  b2_amw D + rb_d D * (3 * rb_d D) <= b2_mmw D /\ b2_mmw D + rb_d D * (3 * rb_d D) <= b2_amb D
+  /\ b2_amb D + 3 * rb_d D <= b2_mmb D /\ b2_mmb D + 3 * rb_d D <= o_hq D 0
+  /\ rb_size D <= b2_xq D w 0 /\ b2_xq D w 0 <= b2_xpO D w
+  /\ b2_xpO D w + rb_H D * rb_dh D * rb_d D <= b2_xpb D w /\ b2_xpb D w + rb_d D <= b2_n1 D w
+  /\ b2_n1 D w + rb_d D <= b2_n2 D w /\ b2_n2 D w + w <= b2_size D w.
+Proof.
+  pose proof (rb_offsets_le D).
+  unfold b2_size, b2_n2, b2_n1, b2_xpb, b2_xpO, b2_xq, b2_mmb, b2_amb, b2_mmw, b2_amw in *.
+  unfold o_mb, o_mw in *. lia.
+Qed.
+
+Lemma b2_xhead_bounds D w k :
+  k < rb_H D ->
+  b2_xq D w k + rb_d D * rb_dh D <= b2_size D w /\ b2_xbq D w k + rb_dh D <= b2_size D w
+  /\ b2_xk D w k + w * rb_dh D <= b2_size D w /\ b2_xbk D w k + rb_dh D <= b2_size D w
+  /\ b2_xv D w k + w * rb_dh D <= b2_size D w /\ b2_xbv D w k + rb_dh D <= b2_size D w.
+Proof.
+  intros Hk. pose proof (b2_offsets_le D w) as Ho.
+  assert (b2_xbv D w k + rb_dh D <= b2_xpO D w).
+  { assert (S k * b2_xhs D w <= rb_H D * b2_xhs D w) by (apply Nat.mul_le_mono_r; lia).
+    unfold b2_xbv, b2_xv, b2_xbk, b2_xk, b2_xbq, b2_xpO, b2_xq in *. unfold b2_xhs in *. lia. }
+  unfold b2_xbv, b2_xv, b2_xbk, b2_xk, b2_xbq in *. lia.
+Qed.
+
+Lemma chunk3_le i k N d : i < N -> k < 3 -> i * (3 * d) + k * d + d <= N * (3 * d).
+Proof. intros Hi Hk. nia. Qed.
+
+Local Ltac arity_simpl :=
+  repeat (change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b)
+          || change (arity_out (PSeq ?a ?b)) with (arity_out b));
+  rewrite ?keep_arity, ?adamod_at_arity, ?rms_at_arity, ?rmsw_at_arity, ?modulate_at_arity,
+    ?rmha_at_arity, ?gate_at_arity, ?swiglu_at_arity, ?ew_prog_arity.
+
+Theorem b2_at_wt p E D w N wo go cto sto oz r :
+  go + (wo + b2_size D w) <= r -> N * rb_d D + rb_d D <= r -> oz + N * w <= r ->
+  go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
+  pwt p (N * rb_d D + r) (b2_at p E D w N wo go cto sto oz r).
+Proof.
+  intros Hw Hc Hz Hct Hst. pose proof (rb_offsets_le D) as Ho. pose proof (b2_offsets_le D w) as Ho2.
+  unfold b2_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
+  unfold rb_dh in *. set (hh := rb_hh D) in *.
+  set (q := 3 * d + N * (3 * d)).
+  assert (Hgate : forall n o, n = 2 * (N * d) + (q + r) -> rbound o N d n ->
+            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) o N d) (keep (2 * (N * d)) (q + r)))).
+  { intros n o -> Hob. split; [|apply keep_wt_le; lia].
+    apply gate_at_wt; [intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia| |exact Hob].
+    intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
+  assert (Hrms : forall n, n = N * d + (q + r) ->
+            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (q + r))))).
+  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
+  assert (H3 : forall i k, i < N -> k < 3 -> i * (3 * d) + k * d + d <= N * (3 * d))
+    by (intros; apply chunk3_le; lia).
+  cbn [pwt]. arity_simpl.
+  split.
+  { split; [apply keep_wt_le; lia|]. split; [apply adamod_at_wt; lia|].
+    split; [apply adamod_at_wt; lia|apply keep_wt_le; lia]. }
+  split; [apply Hrms; lia|]. arity_simpl.
+  split.
+  { split; [|apply keep_wt_le; lia].
+    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
+  arity_simpl. split.
+  { split; [|apply keep_wt_le; lia].
+    apply rmha_at_wt; try lia; [apply fconst_valid|].
+    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
+    repeat split; lia. }
+  arity_simpl. split; [apply Hgate; [lia|intros i Hi; lia]|]. arity_simpl.
+  split.
+  { split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|].
+    split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|apply keep_wt_le; lia]. }
+  arity_simpl. split.
+  { split; [|apply keep_wt_le; lia].
+    apply rmha_at_wt; try lia; [apply fconst_valid|].
+    intros k Hk. pose proof (b2_xhead_bounds D w k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
+    repeat split; lia. }
+  arity_simpl. split.
+  { split; [|apply keep_wt_le; lia].
+    apply ew_prog_wt. intros i j Hi Hj. split; [|reflexivity].
+    assert (i * d + j < N * d) by (pose proof (row_le i N d Hi); lia).
+    repeat constructor; cbn; lia. }
+  arity_simpl. split; [apply Hrms; lia|]. arity_simpl.
+  split.
+  { split; [|apply keep_wt_le; lia].
+    apply modulate_at_wt; intros i Hi; unfold chunk3; cbv beta; pose proof (row_le i N d Hi);
+      pose proof (H3 i 1 Hi ltac:(lia)); pose proof (H3 i 2 Hi ltac:(lia)); lia. }
+  arity_simpl. split.
+  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
+  arity_simpl. split.
+  { apply Hgate; [lia|]. intros i Hi. unfold chunk3. pose proof (H3 i 0 Hi ltac:(lia)). lia. }
+  arity_simpl. split; apply keep_wt_le; lia.
+Qed.
+
+Lemma b2_at_arity p E D w N wo go cto sto oz r :
+  arity_out (b2_at p E D w N wo go cto sto oz r) = N * rb_d D + r.
+Proof. unfold b2_at. arity_simpl. lia. Qed.
+
+(** ** Depth: a constant in the trust record's depths and the erf depth *)
+
+Definition b2_depth P E : nat :=
+  (5 * d_std P + d_sum P + d_exp P)                   (* the two modulation rows, in parallel *)
+  + 2 * (5 * d_std P + d_sum P + d_sqrt P)             (* two RMSNorms *)
+  + 2 * (3 * d_std P)                                  (* two modulations *)
+  + (11 * d_std P + 4 * d_sum P + d_exp P)             (* self-attention *)
+  + 2 * (2 * d_std P)                                  (* two gated residuals *)
+  + (6 * d_std P + d_sum P + d_sqrt P)                 (* the two weighted RMSNorms, in parallel *)
+  + (11 * d_std P + 4 * d_sum P + d_exp P)             (* cross-attention *)
+  + d_std P                                            (* plain residual *)
+  + (8 * d_std P + 2 * d_sum P + erf_depth E P).       (* SwiGLU *)
+
+Lemma b2_depth_value P E :
+  b2_depth P E = 62 * d_std P + 14 * d_sum P + 3 * d_exp P + 3 * d_sqrt P + erf_depth E P.
+Proof. unfold b2_depth. lia. Qed.
+
+Theorem b2_at_wdepth P p E D w N wo go cto sto oz r :
+  wdepth (op_dbound P) (b2_at p E D w N wo go cto sto oz r) <= b2_depth P E.
+Proof.
+  unfold b2_at, b2_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  set (d := rb_d D). set (nd := N * d). set (q := 3 * d + N * (3 * d)). set (nw := N * w).
+  set (g k o := k + go + (wo + o)).
+  pose proof (adamod_at_wdepth P p (nd + nd) (g nd (b2_amw D)) (g nd (b2_amb D)) 1 d (3 * d)).
+  pose proof (adamod_at_wdepth P p nd (g nd (b2_mmw D)) (g nd (b2_mmb D)) N d (3 * d)).
+  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 1 * d) (fun _ => 2 * nd + 2 * d) N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk3 (2 * nd + 3 * d) d 1)
+                (chunk3 (2 * nd + 3 * d) d 2) N d).
+  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
+  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk3 (2 * nd + 3 * d) d 0) N d).
+  pose proof (rmha_at_wdepth P 0 0 (fun k => g (2 * nd + q) (o_hq D k))
+                (fun k => g (2 * nd + q) (o_hbq D k)) (fun k => g (2 * nd + q) (o_hk D k))
+                (fun k => g (2 * nd + q) (o_hbk D k)) (fun k => g (2 * nd + q) (o_hv D k))
+                (fun k => g (2 * nd + q) (o_hbv D k)) (2 * nd + q + go + cto)
+                (2 * nd + q + go + sto) (g (2 * nd + q) (o_pO D)) (g (2 * nd + q) (o_pb D))
+                N d d (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
+  pose proof (rmha_at_wdepth P 0 nd (fun k => g (2 * nd + nw + q) (b2_xq D w k))
+                (fun k => g (2 * nd + nw + q) (b2_xbq D w k)) (fun k => g (2 * nd + nw + q) (b2_xk D w k))
+                (fun k => g (2 * nd + nw + q) (b2_xbk D w k)) (fun k => g (2 * nd + nw + q) (b2_xv D w k))
+                (fun k => g (2 * nd + nw + q) (b2_xbv D w k)) (2 * nd + nw + q + go + cto)
+                (2 * nd + nw + q + go + sto) (g (2 * nd + nw + q) (b2_xpO D w))
+                (g (2 * nd + nw + q) (b2_xpb D w)) N d w (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
+  pose proof (rmsw_at_wdepth P p (rms_eps p) 0 (g (nd + q) (b2_n1 D w)) N d).
+  pose proof (rmsw_at_wdepth P p (rms_eps p) (nd + q + oz) (g (nd + q) (b2_n2 D w)) N w).
+  pose proof (ew_prog_wdepth P N d (OBin BAdd) (fun i j => [FIn (nd + (i * d + j)); FIn (i * d + j)])).
+  pose proof (swiglu_at_wdepth P p E 0 (g (2 * nd + q) (o_wg D)) (g (2 * nd + q) (o_bg D))
+                (g (2 * nd + q) (o_wx D)) (g (2 * nd + q) (o_bx D))
+                (g (2 * nd + q) (o_w2 D)) (g (2 * nd + q) (o_b2 D)) N d (rb_dff D)).
+  unfold g in *. cbn [op_dbound] in *. lia.
+Qed.
