@@ -284,3 +284,128 @@ Proof.
   2, 3: bw R.
   reflexivity.
 Qed.
+
+(** ** Typing *)
+
+Lemma hv_layout HD :
+  hv_bin HD = hd_c HD * hd_d HD /\ hv_t1 HD = hv_bin HD + hd_d HD
+  /\ hv_bt1 HD = hv_t1 HD + hd_F HD * hd_d HD /\ hv_t2 HD = hv_bt1 HD + hd_d HD
+  /\ hv_bt2 HD = hv_t2 HD + hd_d HD * hd_d HD /\ hv_ce HD = hv_bt2 HD + hd_d HD
+  /\ hv_bce HD = hv_ce HD + hd_w HD * hd_d HD /\ hv_blk HD = hv_bce HD + hd_d HD
+  /\ hv_fm HD = hv_blk HD + hd_L HD * hd_bsize HD /\ hv_bfm HD = hv_fm HD + hd_d HD * (2 * hd_d HD)
+  /\ hv_fo HD = hv_bfm HD + 2 * hd_d HD /\ hv_bfo HD = hv_fo HD + hd_d HD * hd_c HD
+  /\ hv_size HD = hv_bfo HD + hd_c HD /\ hv_win HD = 0.
+Proof. repeat split. Qed.
+
+Lemma pwt_eq p n m e : n = m -> pwt p n e -> pwt p m e.
+Proof. intros ->. exact id. Qed.
+
+Lemma hv_blk_at_wt p E HD N wo go cto sto oz r l :
+  l < hd_L HD -> go + (wo + hv_size HD) <= r -> oz + N * hd_w HD <= r ->
+  go + cto + N * rb_dh (hd_D HD) <= r -> go + sto + N * rb_dh (hd_D HD) <= r ->
+  pwt p (N * hd_d HD + (N * hd_d HD + (hd_d HD + r))) (hv_blk_at p E HD N wo go cto sto oz r l)
+  /\ arity_out (hv_blk_at p E HD N wo go cto sto oz r l) = N * hd_d HD + (N * hd_d HD + (hd_d HD + r)).
+Proof.
+  intros Hl Hw Hz Hct Hst. destruct (hv_layout HD) as (_ & _ & _ & _ & _ & _ & _ & _ & Hfm & _).
+  assert (Hb : l * hd_bsize HD + hd_bsize HD <= hd_L HD * hd_bsize HD).
+  { replace (l * hd_bsize HD + hd_bsize HD) with (S l * hd_bsize HD) by lia.
+    apply Nat.mul_le_mono_r. lia. }
+  assert (Hsz : hv_fm HD <= hv_size HD) by (unfold hv_size, hv_bfo, hv_fo, hv_bfm; lia).
+  unfold hv_blk_at, hd_bsize in *. unfold hd_d in *.
+  destruct (hd_cross HD).
+  - split; [|rewrite b2_at_arity; lia].
+    apply (pwt_eq _ (N * rb_d (hd_D HD) + (N * rb_d (hd_D HD) + rb_d (hd_D HD) + r))); [lia|].
+    apply b2_at_wt; lia.
+  - split; [|rewrite b1_at_arity; lia].
+    apply (pwt_eq _ (N * rb_d (hd_D HD) + (N * rb_d (hd_D HD) + rb_d (hd_D HD) + r))); [lia|].
+    apply b1_at_wt; lia.
+Qed.
+
+Local Ltac arity_simpl :=
+  repeat (change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b)
+          || change (arity_out (PSeq ?a ?b)) with (arity_out b));
+  rewrite ?keep_arity, ?mlp_at_arity, ?silu_at_arity, ?ew_prog_arity, ?adamod_at_arity, ?rms_at_arity,
+    ?modulate_at_arity.
+
+Theorem hv_at_wt p E HD N wo go cto sto so ox oz r :
+  go + (wo + hv_size HD) <= r -> ox + N * hd_c HD <= r -> oz + N * hd_w HD <= r ->
+  go + so + hd_F HD <= r -> go + cto + N * rb_dh (hd_D HD) <= r -> go + sto + N * rb_dh (hd_D HD) <= r ->
+  pwt p r (hv_at p E HD N wo go cto sto so ox oz r).
+Proof.
+  intros Hw Hx Hz Hs Hct Hst.
+  assert (HB : forall l, l < hd_L HD ->
+            pwt p (N * hd_d HD + (N * hd_d HD + (hd_d HD + r))) (hv_blk_at p E HD N wo go cto sto oz r l)
+            /\ arity_out (hv_blk_at p E HD N wo go cto sto oz r l)
+               = N * hd_d HD + (N * hd_d HD + (hd_d HD + r)))
+    by (intros; apply hv_blk_at_wt; assumption).
+  destruct (hv_layout HD) as (H1 & H2 & H3 & H4 & H5 & H6 & H7 & H8 & H9 & H10 & H11 & H12 & H13 & H14).
+  unfold hv_at. set (c := hd_c HD) in *. set (w := hd_w HD) in *. set (d := hd_d HD) in *.
+  set (F := hd_F HD) in *.
+  cbn [pwt]. arity_simpl.
+  split.
+  { split; [apply mlp_at_wt; lia|]. split; [apply mlp_at_wt; lia|].
+    split; [apply mlp_at_wt; lia|apply keep_wt_le; lia]. }
+  split.
+  { split; [apply keep_wt_le; lia|]. split; [apply silu_at_wt; lia|apply keep_wt_le; lia]. }
+  arity_simpl. split.
+  { split; [apply keep_wt_le; lia|]. split; [apply mlp_at_wt; lia|apply keep_wt_le; lia]. }
+  arity_simpl. split.
+  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
+    apply ew_prog_wt. intros i j Hi Hj. split; [|reflexivity].
+    assert (i * d + j < N * d) by (pose proof (row_le i N d Hi); lia).
+    repeat constructor; cbn; lia. }
+  arity_simpl. split.
+  { apply (pwt_eq _ (N * d + (N * d + (d + r)))); [lia|]. apply iter_wt, HB. }
+  rewrite iter_arity by (intros; apply HB; assumption).
+  split.
+  { split; [apply rms_at_wt; [apply fconst_valid|lia]|].
+    split; [apply adamod_at_wt; lia|apply keep_wt_le; lia]. }
+  arity_simpl. split.
+  { split; [|apply keep_wt_le; lia].
+    assert (Hc2 : forall i k, i < N -> k < 2 -> i * (2 * d) + k * d + d <= N * (2 * d))
+      by (intros i k Hi Hk; clear -Hi Hk; nia).
+    apply modulate_at_wt; intros i Hi; unfold chunk2; cbv beta; pose proof (row_le i N d Hi);
+      [lia|pose proof (Hc2 i 1 Hi ltac:(lia))|pose proof (Hc2 i 0 Hi ltac:(lia))]; lia. }
+  arity_simpl. apply mlp_at_wt; lia.
+Qed.
+
+Lemma hv_at_arity p E HD N wo go cto sto so ox oz r :
+  arity_out (hv_at p E HD N wo go cto sto so ox oz r) = N * hd_c HD.
+Proof. unfold hv_at. arity_simpl. reflexivity. Qed.
+
+(** ** Depth *)
+
+Definition hv_blk_depth P E HD : nat := if hd_cross HD then b2_depth P E else rb_depth P E.
+
+Definition hv_depth P E HD : nat :=
+  (2 * d_std P + d_sum P)                               (* input_proj ∥ cond_embed ∥ Linear₁ *)
+  + (3 * d_std P + d_exp P)                             (* SiLU *)
+  + (2 * d_std P + d_sum P)                             (* Linear₂ *)
+  + d_std P                                             (* C + T *)
+  + hd_L HD * hv_blk_depth P E HD                       (* the blocks *)
+  + (5 * d_std P + d_sum P + Nat.max (d_sqrt P) (d_exp P))  (* RMSNorm ∥ final modulation rows *)
+  + 3 * d_std P                                         (* modulation *)
+  + (2 * d_std P + d_sum P).                            (* final linear *)
+
+Theorem hv_at_wdepth P p E HD N wo go cto sto so ox oz r :
+  wdepth (op_dbound P) (hv_at p E HD N wo go cto sto so ox oz r) <= hv_depth P E HD.
+Proof.
+  unfold hv_at, hv_depth. cbn [wdepth]. rewrite !keep_wdepth.
+  set (c := hd_c HD). set (w := hd_w HD). set (d := hd_d HD). set (F := hd_F HD).
+  set (g k o := k + go + (wo + o)).
+  pose proof (mlp_at_wdepth P ox (g 0 (hv_win HD)) (g 0 (hv_bin HD)) N c d).
+  pose proof (mlp_at_wdepth P oz (g 0 (hv_ce HD)) (g 0 (hv_bce HD)) N w d).
+  pose proof (mlp_at_wdepth P (go + so) (g 0 (hv_t1 HD)) (g 0 (hv_bt1 HD)) 1 F d).
+  pose proof (silu_at_wdepth P p (2 * (N * d)) 1 d).
+  pose proof (mlp_at_wdepth P (2 * (N * d)) (g (2 * (N * d) + d) (hv_t2 HD)) (g (2 * (N * d) + d) (hv_bt2 HD)) 1 d d).
+  pose proof (ew_prog_wdepth P N d (OBin BAdd) (fun i j => [FIn (N * d + (i * d + j)); FIn (2 * (N * d) + j)])).
+  assert (wdepth (op_dbound P) (iter (N * d + (N * d + (d + r))) (hd_L HD) (hv_blk_at p E HD N wo go cto sto oz r))
+          <= hd_L HD * hv_blk_depth P E HD).
+  { apply wdepth_iter_le. intros l _. unfold hv_blk_at, hv_blk_depth.
+    destruct (hd_cross HD); [apply b2_at_wdepth|apply b1_at_wdepth]. }
+  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
+  pose proof (adamod_at_wdepth P p (N * d) (g (2 * (N * d) + d) (hv_fm HD)) (g (2 * (N * d) + d) (hv_bfm HD)) N d (2 * d)).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk2 (N * d) d 1) (chunk2 (N * d) d 0) N d).
+  pose proof (mlp_at_wdepth P 0 (g (N * d) (hv_fo HD)) (g (N * d) (hv_bfo HD)) N d c).
+  unfold g in *. cbn [op_dbound] in *. lia.
+Qed.
