@@ -252,3 +252,95 @@ Proof.
   - intros Y. unfold HD. lens.
   - intros k Y _. apply rs_step_correct.
 Qed.
+
+(** ** Typing *)
+
+(** Words of tables for a scale of [N] tokens: RoPE cos and sin, one
+    sinusoidal row per update. *)
+Definition rs_tsize RC N : nat := 2 * (N * rb_dh (hd_D (rs_HD RC))) + rs_T RC * hd_F (rs_HD RC).
+
+Lemma cfg_euler_at_wt p n dt s N c :
+  valid p dt = true -> valid p s = true -> 3 * (N * c) <= n -> pwt p n (cfg_euler_at dt s N c).
+Proof.
+  intros Hdt Hs Hn. cbn [cfg_euler_at pwt]. intros a Ha b Hb.
+  assert (a * c + b < N * c) by (pose proof (row_le a N c Ha); lia).
+  cbn. repeat split; repeat constructor; cbn; auto; lia.
+Qed.
+
+Lemma cfg_euler_at_arity dt s N c : arity_out (cfg_euler_at dt s N c) = N * c.
+Proof.
+  cbn [cfg_euler_at arity_out]. apply list_sum_seq_const. intros a _.
+  rewrite (list_sum_seq_const _ c 1) by reflexivity. lia.
+Qed.
+
+Lemma euler_at_arity' dt offF offV N c : arity_out (euler_at dt offF offV N c) = N * c.
+Proof. unfold euler_at, xpby_at. cbn [arity_out]. apply ew_prog_arity. Qed.
+
+Lemma rs_step_wt p E RC i N wo to go r k :
+  let HD := rs_HD RC in
+  k < rs_T RC -> go + (wo + hv_size HD) <= r -> go + (to + rs_tsize RC N) <= r ->
+  pwt p (N * hd_c HD + 2 * (N * hd_w HD) + r) (rs_step p E RC i N wo to go r k)
+  /\ arity_out (rs_step p E RC i N wo to go r k) = N * hd_c HD + 2 * (N * hd_w HD) + r.
+Proof.
+  intros HD Hk Hw Ht. unfold rs_step, rs_hv, rs_tsize in *. fold HD in Ht |- *.
+  set (c := hd_c HD) in *. set (w := hd_w HD) in *. set (dh := rb_dh (hd_D HD)) in *.
+  set (F := hd_F HD) in *.
+  assert (HkF : k * F + F <= rs_T RC * F).
+  { replace (k * F + F) with (S k * F) by lia. apply Nat.mul_le_mono_r. lia. }
+  assert (Hhv : forall oz, oz + N * w <= N * c + 2 * (N * w) + r ->
+            pwt p (N * c + 2 * (N * w) + r)
+              (hv_at p E HD N wo (N * c + 2 * (N * w) + go) to (to + N * dh)
+                     (to + 2 * (N * dh) + k * F) 0 oz (N * c + 2 * (N * w) + r))).
+  { intros oz Hoz. apply hv_at_wt; fold c w; lia. }
+  destruct (rs_guided RC i k); cbn [pwt arity_out].
+  - rewrite !hv_at_arity, !keep_arity, cfg_euler_at_arity. fold c.
+    split; [|lia]. split.
+    + split; [apply Hhv; lia|]. split; [apply Hhv; lia|apply keep_wt_le; lia].
+    + split; [apply cfg_euler_at_wt; [apply fconst_valid|apply fconst_valid|lia]|apply keep_wt_le; lia].
+  - rewrite !hv_at_arity, !keep_arity, euler_at_arity'. fold c.
+    split; [|lia]. split.
+    + split; [apply Hhv; lia|apply keep_wt_le; lia].
+    + split; [apply euler_at_wt; [apply fconst_valid|lia|lia]|apply keep_wt_le; lia].
+Qed.
+
+Theorem rs_at_wt p E RC i N wo to go r :
+  let HD := rs_HD RC in
+  go + (wo + hv_size HD) <= r -> go + (to + rs_tsize RC N) <= r ->
+  pwt p (N * hd_c HD + 2 * (N * hd_w HD) + r) (rs_at p E RC i N wo to go r).
+Proof.
+  intros HD Hw Ht. unfold rs_at. apply iter_wt. intros k Hk. apply rs_step_wt; assumption.
+Qed.
+
+Theorem rs_at_arity p E RC i N wo to go r :
+  arity_out (rs_at p E RC i N wo to go r)
+  = N * hd_c (rs_HD RC) + 2 * (N * hd_w (rs_HD RC)) + r.
+Proof.
+  unfold rs_at. apply iter_arity. intros k _.
+  unfold rs_step. destruct (rs_guided RC i k); cbn [arity_out];
+    rewrite ?cfg_euler_at_arity, ?euler_at_arity', ?keep_arity; lia.
+Qed.
+
+(** ** Depth: [T] steps, each a velocity pass (two in parallel when guided) and [5·d_std] *)
+
+Definition rs_step_depth P E RC : nat := hv_depth P E (rs_HD RC) + 5 * d_std P.
+
+Lemma cfg_euler_at_wdepth P dt s N c : wdepth (op_dbound P) (cfg_euler_at dt s N c) <= 5 * d_std P.
+Proof. apply PFor2_wdepth. intros. cbn. lia. Qed.
+
+Theorem rs_at_wdepth P p E RC i N wo to go r :
+  wdepth (op_dbound P) (rs_at p E RC i N wo to go r) <= rs_T RC * rs_step_depth P E RC.
+Proof.
+  unfold rs_at. apply wdepth_iter_le. intros k _. unfold rs_step, rs_step_depth, rs_hv.
+  destruct (rs_guided RC i k); cbn [wdepth]; rewrite ?keep_wdepth.
+  - pose proof (cfg_euler_at_wdepth P (fq p (rs_dt_q RC k)) (fq p (rs_s_q RC i)) N (hd_c (rs_HD RC))).
+    repeat match goal with |- context [wdepth (op_dbound P) (hv_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l)] =>
+      let H := fresh in
+      pose proof (hv_at_wdepth P a b c d e f g h i j k l) as H;
+      change (wdepth (op_dbound P) (hv_at a b c d e f g h i j k l)) with
+             (wdepth (op_dbound P) (id (hv_at a b c d e f g h i j k l))) in * end.
+    unfold id in *. lia.
+  - pose proof (euler_at_wdepth P (fq p (rs_dt_q RC k)) (N * hd_c (rs_HD RC)) 0 N (hd_c (rs_HD RC))).
+    match goal with |- context [wdepth (op_dbound P) (hv_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l)] =>
+      pose proof (hv_at_wdepth P a b c d e f g h i j k l) end.
+    lia.
+Qed.
