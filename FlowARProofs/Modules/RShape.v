@@ -232,48 +232,74 @@ Section shapes.
     lia.
   Qed.
 
+  Lemma heads_bound H S : H <= B -> S <= 400 * Q3 B -> (4 * H + 1) * S <= 2000 * Q4 B.
+  Proof.
+    intros HH HS. apply (Nat.le_trans _ ((4 * B + 1) * (400 * Q3 B))); [apply Nat.mul_le_mono; lia|].
+    unfold Q4, Q3. clear -HB. nia.
+  Qed.
+
+  Lemma proj_bound N d S : N <= B -> d <= B -> S <= 20 * (B * B) ->
+    (4 * N + 1) * ((4 * d + 1) * S) <= 500 * Q4 B.
+  Proof.
+    intros HN Hd HS.
+    apply (Nat.le_trans _ ((4 * B + 1) * ((4 * B + 1) * (20 * (B * B)))));
+      [repeat apply Nat.mul_le_mono; lia|].
+    unfold Q4. clear -HB. nia.
+  Qed.
+
+  Lemma rmha_proj_shape4 N dh H d : N <= B -> dh <= B -> H <= B -> d <= B ->
+    shape (rmha_proj_at N dh H d) <= 500 * Q4 B.
+  Proof.
+    intros HN Hdh HH Hd. unfold rmha_proj_at.
+    eapply Nat.le_trans;
+      [apply (shape_PFor_le _ _ ((4 * d + 1) * (20 * (B * B)))); intros i _;
+       apply (shape_PFor_le _ _ (20 * (B * B))); intros t _|].
+    - eapply Nat.le_trans; [apply shape_PSeq|].
+      pose proof (shape_PPar (dot_prog (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
+                                 (fun m => H * (N * dh) + (m * d + t)))
+                             (PWire [FIn (H * (N * dh) + H * dh * d + t)])) as H1.
+      pose proof (shape_dot (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
+                                 (fun m => H * (N * dh) + (m * d + t))) as H2.
+      rewrite shape_PWire in H1. cbn [length] in H1.
+      assert (H * dh <= B * B) by (apply Nat.mul_le_mono; lia).
+      assert (H4 : shape (POp (OBin BAdd)) = 4) by reflexivity. rewrite H4.
+      assert (1 <= B * B) by nia. lia.
+    - apply proj_bound; lia.
+  Qed.
+
+  Lemma rheads_shape4 offX offY (oQ obQ oK obK oV obV : nat -> nat) offC offS N c e h H scale lim :
+    (forall i, i < N -> lim i <= N) -> N <= B -> c <= B -> e <= B -> 2 * h <= B -> H <= B ->
+    shape (PFor H (fun k => rattn_at offX offY (oQ k) (obQ k) (oK k) (obK k) (oV k) (obV k)
+                                     offC offS N c e (2 * h) scale lim)) <= 2000 * Q4 B.
+  Proof.
+    intros. eapply Nat.le_trans; [apply shape_PFor_le; intros; apply rattn_shape3; assumption|].
+    apply heads_bound; lia.
+  Qed.
+
+  Lemma gather_o_shape4 offO offbO H dh d : H <= B -> dh <= B -> d <= B ->
+    shape (gather [(offO, H * dh * d); (offbO, d)]) <= 2 * Q4 B.
+  Proof.
+    intros. unfold shape. destruct (gather_counts [(offO, H * dh * d); (offbO, d)]) as (-> & -> & _ & ->).
+    rewrite gather_arity. cbn [map snd list_sum fold_right].
+    pose proof (Q_facts B HB) as (Q1 & Q2 & Q34 & _).
+    assert (H * dh * d <= B * B * B) by (repeat apply Nat.mul_le_mono; lia).
+    assert (B * B * B = Q3 B) by (unfold Q3; ring). lia.
+  Qed.
+
   (** Multi-head attention with the output projection: [O(B⁴)]. *)
   Lemma rmha_shape4 offX offY (oQ obQ oK obK oV obV : nat -> nat) offC offS offO offbO N c e h H d scale lim :
     (forall i, i < N -> lim i <= N) -> N <= B -> c <= B -> e <= B -> 2 * h <= B -> H <= B -> d <= B ->
     shape (rmha_at offX offY oQ obQ oK obK oV obV offC offS offO offbO N c e (2 * h) H d scale lim)
-    <= 8 * (1000 * Q4 B).
+    <= 5000 * Q4 B.
   Proof.
-    intros Hlim HN Hc He Hh HH Hd. pose proof (Q_facts B HB) as (Q1 & Q2 & Q34 & Q5).
-    unfold rmha_at, rmha_proj_at. set (dh := 2 * h) in *.
-    assert (Hheads : shape (PFor H (fun k => rattn_at offX offY (oQ k) (obQ k) (oK k) (obK k) (oV k) (obV k)
-                                             offC offS N c e dh scale lim)) <= 3500 * Q4 B).
-    { eapply Nat.le_trans; [apply shape_PFor_le; intros; apply rattn_shape3; assumption|].
-      rewrite <- Q5. apply (Nat.le_trans _ ((4 * B + 1) * (400 * Q3 B))); [mono|].
-      set (q := Q3 B). clear -HB. nia. }
-    assert (Hg : shape (gather [(offO, H * dh * d); (offbO, d)]) <= 2 * Q4 B).
-    { unfold shape. destruct (gather_counts [(offO, H * dh * d); (offbO, d)]) as (-> & -> & _ & ->).
-      rewrite gather_arity. cbn [map snd list_sum fold_right].
-      assert (H * dh * d <= Q3 B) by (unfold Q3; rewrite <- Nat.mul_assoc; mono).
-      lia. }
-    assert (Hp : shape (PFor N (fun i => PFor d (fun t =>
-              PSeq (PPar (dot_prog (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
-                                   (fun m => H * (N * dh) + (m * d + t)))
-                         (PWire [FIn (H * (N * dh) + H * dh * d + t)]))
-                   (POp (OBin BAdd))))) <= 500 * Q4 B).
-    { assert (Hb : forall i t, shape (PSeq (PPar (dot_prog (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
-                                   (fun m => H * (N * dh) + (m * d + t)))
-                         (PWire [FIn (H * (N * dh) + H * dh * d + t)]))
-                   (POp (OBin BAdd))) <= 20 * (B * B)).
-      { intros i t. eapply Nat.le_trans; [apply shape_PSeq|].
-        pose proof (shape_PPar (dot_prog (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
-                                   (fun m => H * (N * dh) + (m * d + t)))
-                               (PWire [FIn (H * (N * dh) + H * dh * d + t)])).
-        pose proof (shape_dot (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
-                                   (fun m => H * (N * dh) + (m * d + t))).
-        rewrite shape_PWire in *. cbn [length] in *.
-        assert (H * dh <= B * B) by mono.
-        assert (shape (POp (OBin BAdd)) = 4) by reflexivity. lia. }
-      eapply Nat.le_trans; [apply shape_PFor_le; intros; apply shape_PFor_le; intros; apply Hb|].
-      apply (Nat.le_trans _ ((4 * B + 1) * ((4 * B + 1) * (20 * (B * B))))); [mono|].
-      unfold Q4. clear -HB. nia. }
-    pose proof (shape_PPar (PFor H (fun k => rattn_at offX offY (oQ k) (obQ k) (oK k) (obK k) (oV k) (obV k)
-                                             offC offS N c e dh scale lim))
-                           (gather [(offO, H * dh * d); (offbO, d)])).
-    eapply Nat.le_trans; [apply shape_PSeq|]. lia.
+    intros. unfold rmha_at.
+    pose proof (rheads_shape4 offX offY oQ obQ oK obK oV obV offC offS N c e h H scale lim
+                  ltac:(assumption) ltac:(assumption) ltac:(assumption) ltac:(assumption)
+                  ltac:(assumption) ltac:(assumption)) as S1.
+    pose proof (gather_o_shape4 offO offbO H (2 * h) d ltac:(assumption) ltac:(assumption) ltac:(assumption)) as S2.
+    pose proof (rmha_proj_shape4 N (2 * h) H d ltac:(assumption) ltac:(assumption) ltac:(assumption)
+                  ltac:(assumption)) as S3.
+    eapply Nat.le_trans; [apply shape_PSeq|].
+    eapply Nat.le_trans; [apply Nat.add_le_mono_r, shape_PPar|]. lia.
   Qed.
 End shapes.
