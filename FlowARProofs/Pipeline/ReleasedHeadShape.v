@@ -1,0 +1,80 @@
+(** * Shape bounds of the released flow head (for the TC0 size polynomial)
+
+    The flow-head blocks, the velocity network and the sampler have shape at
+    most [K · ((D_erf-shape + 1)·B⁴ + r)] for every [B ≥ 1] bounding the
+    token count and the head's dimensions, with explicit [K] depending only
+    on the number of blocks and updates ([b1_at_shape], [b2_at_shape],
+    [hv_at_shape], [rs_at_shape]).  Proof pattern: the shape of [PSeq] /
+    [PPar] is at most the sum / twice the sum of the parts' (IR/TC0.v), a
+    [keep] costs its width, and every module is bounded in
+    Modules/RShape.v; the tactic [shape_facts] collects these facts for
+    every sub-program of the goal and [lia] adds them up. *)
+From Coq Require Import List Arith Lia ZArith.
+From FlowARProofs.Float Require Import Format Primitives.
+From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
+From FlowARProofs.Modules Require Import Common AttnCommon MLP Pointwise RMSNorm SiLU GELU SwiGLU
+  AdaLN RoPE RAttention FlowMatching RShape.
+From FlowARProofs.Pipeline Require Import Layer ReleasedBlock ReleasedFlowBlock ReleasedFlowBlock2
+  ReleasedFlowHead ReleasedSampler.
+Import ListNotations.
+Set Default Goal Selector "!".
+
+Definition UB (E : ErfImpl) (B : nat) : nat := (erf_shape E + 1) * Q4 B.
+
+Lemma UB_facts E B : 1 <= B ->
+  Q3 B <= UB E B /\ Q4 B <= UB E B /\ (60 + 3 * erf_shape E) * Q3 B <= 63 * UB E B
+  /\ B * B <= UB E B /\ B <= UB E B.
+Proof.
+  intros HB. pose proof (Q_facts B HB) as (Q1 & Q2 & Q34 & _). unfold UB.
+  assert (Q4 B <= (erf_shape E + 1) * Q4 B) by nia.
+  assert ((60 + 3 * erf_shape E) * Q3 B <= 63 * ((erf_shape E + 1) * Q4 B)) by nia.
+  lia.
+Qed.
+
+Lemma mul_le_UB E B x y : 1 <= B -> x <= B -> y <= B -> x * y <= UB E B.
+Proof.
+  intros HB Hx Hy. pose proof (UB_facts E B HB) as (_ & _ & _ & H & _).
+  apply (Nat.le_trans _ (B * B)); [apply Nat.mul_le_mono|]; assumption.
+Qed.
+
+Ltac sh B HB e :=
+  lazymatch e with
+  | PSeq ?a ?b => pose proof (shape_PSeq a b); sh B HB a; sh B HB b
+  | PPar ?a ?b => pose proof (shape_PPar a b); sh B HB a; sh B HB b
+  | keep ?a ?g => pose proof (shape_keep a g)
+  | mlp_at ?a ?b ?c ?n ?x ?y => pose proof (mlp_shape3 B HB a b c n x y ltac:(lia) ltac:(lia) ltac:(lia))
+  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(lia) ltac:(lia))
+  | rms_at ?p ?e ?o ?n ?c => pose proof (rms_shape3 B HB p e o n c ltac:(lia) ltac:(lia))
+  | rmsw_at ?p ?e ?o ?w ?n ?c => pose proof (rmsw_shape3 B HB p e o w n c ltac:(lia) ltac:(lia))
+  | modulate_at ?p ?a ?b ?c ?n ?d => pose proof (modulate_shape3 B HB p a b c n d ltac:(lia) ltac:(lia))
+  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(lia) ltac:(lia))
+  | adamod_at ?p ?a ?b ?c ?R ?dc ?m =>
+      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(lia) ltac:(lia) ltac:(lia))
+  | swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y =>
+      pose proof (swiglu_shape3 B HB p E' a b c d e f g n x y ltac:(lia) ltac:(lia) ltac:(lia))
+  | rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim =>
+      pose proof (rmha_shape4 B HB a b c d e f g h i j k l n x y hh H dd s lim ltac:(intros; lia)
+                    ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia))
+  | ew_prog ?r ?c (OBin ?o) ?srcs =>
+      assert (shape (ew_prog r c (OBin o) srcs) <= 4 * (r * c)) by
+        (unfold shape; destruct (ew_prog_counts r c (OBin o) srcs ltac:(intros; reflexivity)) as (-> & -> & _ & ? & ->);
+         cbn [op_arity] in *; lia)
+  | _ => idtac
+  end.
+
+Ltac shape_facts B HB := lazymatch goal with |- shape ?e <= _ => sh B HB e end.
+
+Section shapes.
+  Context (E : ErfImpl) (B : nat) (HB : 1 <= B).
+
+  Theorem b1_at_shape p D N wo go cto sto r :
+    N <= B -> rb_d D <= B -> rb_dh D <= B -> rb_H D <= B -> rb_dff D <= B ->
+    shape (b1_at p E D N wo go cto sto r) <= 20 * (1000 * (UB E B + r)).
+  Proof.
+    intros HN Hd Hdh HH Hff. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
+    pose proof (mul_le_UB E B N (rb_d D) HB HN Hd).
+    assert (N * (6 * rb_d D) <= 6 * UB E B)
+      by (replace (N * (6 * rb_d D)) with (6 * (N * rb_d D)) by ring; lia).
+    unfold b1_at, rb_dh in *. cbv beta zeta. shape_facts B HB. lia.
+  Qed.
+End shapes.
