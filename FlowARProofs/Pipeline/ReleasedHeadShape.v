@@ -56,7 +56,7 @@ Ltac sh B HB e :=
       pose proof (rmha_shape4 B HB a b c d e f g h i j k l n x y hh H dd s lim ltac:(intros; lia)
                     ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia))
   | ew_prog ?r ?c (OBin ?o) ?srcs =>
-      assert (shape (ew_prog r c (OBin o) srcs) <= 4 * (r * c)) by
+      assert (shape (ew_prog r c (OBin o) srcs) <= 4 * (r * c) + 2) by
         (unfold shape; destruct (ew_prog_counts r c (OBin o) srcs ltac:(intros; reflexivity)) as (-> & -> & _ & ? & ->);
          cbn [op_arity] in *; lia)
   | _ => idtac
@@ -76,5 +76,41 @@ Section shapes.
     assert (N * (6 * rb_d D) <= 6 * UB E B)
       by (replace (N * (6 * rb_d D)) with (6 * (N * rb_d D)) by ring; lia).
     unfold b1_at, rb_dh in *. cbv beta zeta. shape_facts B HB. lia.
+  Qed.
+
+  Theorem b2_at_shape p D w N wo go cto sto oz r :
+    N <= B -> rb_d D <= B -> rb_dh D <= B -> rb_H D <= B -> rb_dff D <= B -> w <= B ->
+    shape (b2_at p E D w N wo go cto sto oz r) <= 40 * (1000 * (UB E B + r)).
+  Proof.
+    intros HN Hd Hdh HH Hff Hw. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
+    pose proof (mul_le_UB E B N (rb_d D) HB HN Hd). pose proof (mul_le_UB E B N w HB HN Hw).
+    assert (N * (3 * rb_d D) <= 3 * UB E B)
+      by (replace (N * (3 * rb_d D)) with (3 * (N * rb_d D)) by ring; lia).
+    unfold b2_at, rb_dh in *. cbv beta zeta. shape_facts B HB. lia.
+  Qed.
+
+  Lemma shape_wire_grid r c (x : nat -> nat -> fsrc) :
+    shape (PFor r (fun i => PFor c (fun j => PWire [x i j]))) <= (4 * r + 1) * ((4 * c + 1) * 1).
+  Proof.
+    apply shape_PFor_le. intros i _. apply shape_PFor_le. intros j _. rewrite shape_PWire. reflexivity.
+  Qed.
+
+  Lemma euler_shape dt offF offV N c : N <= B -> c <= B -> shape (euler_at dt offF offV N c) <= 40 * UB E B.
+  Proof.
+    intros HN Hc. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
+    pose proof (mul_le_UB E B N c HB HN Hc).
+    pose proof (shape_wire_grid N c (fun i j => FIn (offF + (i * c + j)))).
+    assert ((4 * N + 1) * ((4 * c + 1) * 1) <= 25 * (B * B)) by (clear -HB HN Hc; nia).
+    unfold euler_at, xpby_at. shape_facts B HB. lia.
+  Qed.
+
+  Lemma cfg_euler_shape dt s N c : N <= B -> c <= B -> shape (cfg_euler_at dt s N c) <= 25 * (20 * UB E B).
+  Proof.
+    intros HN Hc. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
+    unfold cfg_euler_at.
+    eapply Nat.le_trans; [apply (shape_PFor_le _ _ ((4 * c + 1) * 20)); intros a _;
+                          apply (shape_PFor_le _ _ 20); intros b _|].
+    - unfold cfg_body, shape. cbn. lia.
+    - apply (Nat.le_trans _ (25 * (B * B) * 20)); [clear -HB HN Hc; nia|lia].
   Qed.
 End shapes.
