@@ -37,24 +37,26 @@ Proof.
   apply (Nat.le_trans _ (B * B)); [apply Nat.mul_le_mono|]; assumption.
 Qed.
 
+Ltac le_tac := first [assumption | lia].
+
 Ltac sh B HB e :=
   lazymatch e with
   | PSeq ?a ?b => pose proof (shape_PSeq a b); sh B HB a; sh B HB b
   | PPar ?a ?b => pose proof (shape_PPar a b); sh B HB a; sh B HB b
   | keep ?a ?g => pose proof (shape_keep a g)
-  | mlp_at ?a ?b ?c ?n ?x ?y => pose proof (mlp_shape3 B HB a b c n x y ltac:(lia) ltac:(lia) ltac:(lia))
-  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(lia) ltac:(lia))
-  | rms_at ?p ?e ?o ?n ?c => pose proof (rms_shape3 B HB p e o n c ltac:(lia) ltac:(lia))
-  | rmsw_at ?p ?e ?o ?w ?n ?c => pose proof (rmsw_shape3 B HB p e o w n c ltac:(lia) ltac:(lia))
-  | modulate_at ?p ?a ?b ?c ?n ?d => pose proof (modulate_shape3 B HB p a b c n d ltac:(lia) ltac:(lia))
-  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(lia) ltac:(lia))
+  | mlp_at ?a ?b ?c ?n ?x ?y => pose proof (mlp_shape3 B HB a b c n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(le_tac) ltac:(le_tac))
+  | rms_at ?p ?e ?o ?n ?c => pose proof (rms_shape3 B HB p e o n c ltac:(le_tac) ltac:(le_tac))
+  | rmsw_at ?p ?e ?o ?w ?n ?c => pose proof (rmsw_shape3 B HB p e o w n c ltac:(le_tac) ltac:(le_tac))
+  | modulate_at ?p ?a ?b ?c ?n ?d => pose proof (modulate_shape3 B HB p a b c n d ltac:(le_tac) ltac:(le_tac))
+  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(le_tac) ltac:(le_tac))
   | adamod_at ?p ?a ?b ?c ?R ?dc ?m =>
-      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(lia) ltac:(lia) ltac:(lia))
+      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
   | swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y =>
-      pose proof (swiglu_shape3 B HB p E' a b c d e f g n x y ltac:(lia) ltac:(lia) ltac:(lia))
+      pose proof (swiglu_shape3 B HB p E' a b c d e f g n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
   | rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim =>
-      pose proof (rmha_shape4 B HB a b c d e f g h i j k l n x y hh H dd s lim ltac:(intros; lia)
-                    ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia) ltac:(lia))
+      pose proof (rmha_shape4 B HB a b c d e f g h i j k l n x y hh H dd s lim ltac:(first [intros ? ?; apply le_n | intros; lia])
+                    ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
   | ew_prog ?r ?c (OBin ?o) ?srcs =>
       assert (shape (ew_prog r c (OBin o) srcs) <= 4 * (r * c) + 2) by
         (unfold shape; destruct (ew_prog_counts r c (OBin o) srcs ltac:(intros; reflexivity)) as (-> & -> & _ & ? & ->);
