@@ -97,13 +97,13 @@ Section shapes.
     apply shape_PFor_le. intros i _. apply shape_PFor_le. intros j _. rewrite shape_PWire. reflexivity.
   Qed.
 
-  Lemma euler_shape dt offF offV N c : N <= B -> c <= B -> shape (euler_at dt offF offV N c) <= 40 * UB E B.
+  Lemma euler_shape dt offF offV N c : N <= B -> c <= B -> shape (euler_at dt offF offV N c) <= 80 * UB E B.
   Proof.
     intros HN Hc. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
     pose proof (mul_le_UB E B N c HB HN Hc).
     pose proof (shape_wire_grid N c (fun i j => FIn (offF + (i * c + j)))).
     assert ((4 * N + 1) * ((4 * c + 1) * 1) <= 25 * (B * B)) by (clear -HB HN Hc; nia).
-    unfold euler_at, xpby_at. shape_facts B HB. lia.
+    unfold euler_at, xpby_at. cbv beta in *. shape_facts B HB. lia.
   Qed.
 
   Lemma cfg_euler_shape dt s N c : N <= B -> c <= B -> shape (cfg_euler_at dt s N c) <= 25 * (20 * UB E B).
@@ -114,5 +114,55 @@ Section shapes.
                           apply (shape_PFor_le _ _ 20); intros b _|].
     - unfold cfg_body, shape. cbn. lia.
     - apply (Nat.le_trans _ (25 * (B * B) * 20)); [clear -HB HN Hc; nia|lia].
+  Qed.
+
+  Theorem hv_at_shape p HD N wo go cto sto so ox oz r :
+    N <= B -> hd_c HD <= B -> hd_w HD <= B -> hd_d HD <= B -> rb_dh (hd_D HD) <= B ->
+    rb_H (hd_D HD) <= B -> rb_dff (hd_D HD) <= B -> hd_F HD <= B ->
+    shape (hv_at p E HD N wo go cto sto so ox oz r) <= (hd_L HD + 2) * (300 * (1000 * (UB E B + r))).
+  Proof.
+    intros HN Hc Hw Hd Hdh HH Hff HF. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
+    pose proof (mul_le_UB E B N (hd_d HD) HB HN Hd). pose proof (mul_le_UB E B N (hd_c HD) HB HN Hc).
+    pose proof (mul_le_UB E B N (hd_w HD) HB HN Hw).
+    assert (N * (2 * hd_d HD) <= 2 * UB E B)
+      by (replace (N * (2 * hd_d HD)) with (2 * (N * hd_d HD)) by ring; lia).
+    assert (Hblk : forall l, l < hd_L HD ->
+              shape (hv_blk_at p E HD N wo go cto sto oz r l) <= 120 * (1000 * (UB E B + r))).
+    { intros l _. unfold hv_blk_at. unfold hd_d in *. destruct (hd_cross HD).
+      - eapply Nat.le_trans; [apply b2_at_shape; assumption|]. lia.
+      - eapply Nat.le_trans; [apply b1_at_shape; assumption|]. lia. }
+    pose proof (shape_iter (N * hd_d HD + (N * hd_d HD + (hd_d HD + r))) (hd_L HD)
+                  (hv_blk_at p E HD N wo go cto sto oz r) _ Hblk) as Hit.
+    unfold hv_at. cbv beta zeta. shape_facts B HB. lia.
+  Qed.
+
+  Theorem rs_at_shape p RC i N wo to go r :
+    let HD := rs_HD RC in
+    N <= B -> hd_c HD <= B -> hd_w HD <= B -> hd_d HD <= B -> rb_dh (hd_D HD) <= B ->
+    rb_H (hd_D HD) <= B -> rb_dff (hd_D HD) <= B -> hd_F HD <= B ->
+    shape (rs_at p E RC i N wo to go r)
+    <= (2 * rs_T RC + 3) * (8 * ((hd_L HD + 2) * (300 * (1000 * (4 * UB E B + r))))).
+  Proof.
+    intros HD HN Hc Hw Hd Hdh HH Hff HF. pose proof (UB_facts E B HB) as (U1 & U2 & U3 & U4 & U5).
+    pose proof (mul_le_UB E B N (hd_c HD) HB HN Hc). pose proof (mul_le_UB E B N (hd_w HD) HB HN Hw).
+    set (s := N * hd_c HD + 2 * (N * hd_w HD) + r).
+    set (Hv := (hd_L HD + 2) * (300 * (1000 * (4 * UB E B + r)))).
+    assert (Hs : s <= 3 * UB E B + r) by (subst s; lia).
+    assert (Hhv : forall k oz, shape (rs_hv p E RC N wo to go r k oz) <= Hv).
+    { intros k oz. unfold rs_hv. fold HD. fold s. eapply Nat.le_trans; [apply hv_at_shape; assumption|].
+      subst Hv. apply Nat.mul_le_mono_l. lia. }
+    assert (Hstep : forall k, k < rs_T RC -> shape (rs_step p E RC i N wo to go r k) <= 8 * Hv).
+    { intros k _. unfold rs_step. fold HD. fold s.
+      assert (Hv1 : 1000 * (4 * UB E B + r) <= Hv) by (subst Hv; nia).
+      destruct (rs_guided RC i k).
+      - pose proof (Hhv k (N * hd_c HD)). pose proof (Hhv k (N * hd_c HD + N * hd_w HD)).
+        pose proof (cfg_euler_shape (fq p (rs_dt_q RC k)) (fq p (rs_s_q RC i)) N (hd_c HD) HN Hc).
+        shape_facts B HB. lia.
+      - pose proof (Hhv k (N * hd_c HD)).
+        pose proof (euler_shape (fq p (rs_dt_q RC k)) (N * hd_c HD) 0 N (hd_c HD) HN Hc).
+        shape_facts B HB. lia. }
+    unfold rs_at. fold HD s. eapply Nat.le_trans; [apply (shape_iter _ _ _ _ Hstep)|].
+    assert (Hv1 : 1000 * (4 * UB E B + r) <= Hv) by (subst Hv; nia).
+    fold Hv. nia.
   Qed.
 End shapes.
