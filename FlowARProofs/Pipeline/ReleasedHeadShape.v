@@ -166,3 +166,33 @@ Section shapes.
     fold Hv. nia.
   Qed.
 End shapes.
+
+(** ** The packaged head (Pipeline/ReleasedHead.v): [shape ≤ coef · (B⁴ + r)] *)
+
+From FlowARProofs.Pipeline Require Import ReleasedHead.
+
+(** A bound on the head's own dimensions (their sum). *)
+Definition rf_dimB (hd : RFlowDims) : nat :=
+  rb_d (rf_D hd) + rb_dh (rf_D hd) + rb_H (rf_D hd) + rb_dff (rf_D hd) + rf_F hd.
+
+Definition rhead_coef (E : ErfImpl) (hd : RFlowDims) : nat :=
+  (2 * (length (rf_sched hd) - 1) + 3)
+  * (8 * ((rf_L hd + 2) * (300 * (1000 * (4 * (erf_shape E + 1)))))).
+
+Theorem rhead_shape E p hd c d K i M wo go r B :
+  M <= B -> c <= B -> d <= B -> rf_dimB hd <= B -> 1 <= B ->
+  shape (rhead_prog p E hd c d K i M wo go r) <= rhead_coef E hd * (B * (B * (B * B)) + r).
+Proof.
+  intros HM Hc Hd HdB HB. unfold rf_dimB in HdB. unfold rhead_prog.
+  eapply Nat.le_trans.
+  { apply (rs_at_shape E B HB p (rf_rc hd c d K) i M wo _ go r); cbn [rs_HD rf_rc hd_c hd_w hd_D hd_F];
+      unfold hd_d; cbn [rs_HD rf_rc hd_D]; lia. }
+  cbn [rs_HD rf_rc hd_L rs_T rs_sched]. unfold rs_T. cbn [rs_sched rf_rc].
+  set (S := erf_shape E).
+  assert (Hx : 4 * UB E B + r <= 4 * (S + 1) * (Q4 B + r)) by (unfold UB; fold S; nia).
+  unfold rhead_coef. fold S. change (B * (B * (B * B))) with (Q4 B).
+  set (A := 2 * (length (rf_sched hd) - 1) + 3). set (L := rf_L hd).
+  replace (A * (8 * ((L + 2) * (300 * (1000 * (4 * (S + 1)))))) * (Q4 B + r))
+    with (A * (8 * ((L + 2) * (300 * (1000 * (4 * (S + 1) * (Q4 B + r))))))) by ring.
+  repeat apply Nat.mul_le_mono_l. exact Hx.
+Qed.
