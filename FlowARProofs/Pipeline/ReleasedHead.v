@@ -21,8 +21,9 @@
     it; [relar]'s pipeline applies [rh_float] to such a [P] anyway), and
     typing needs [i < |rf_toks|] and [M ≤ tok_i] (RoPE tables depend on the
     token count, so a block whose size does not depend on [M] cannot hold
-    them for every [M]).  The shape bound ([rh_shape], [rh_size_le]) is not
-    proved here (it needs shape bounds of the released modules). *)
+    them for every [M]).  The shape bound in [rh_shape]'s form is
+    [rhead_shape] (Pipeline/ReleasedHeadShape.v); the weight-count bound
+    [rh_size_le] is not proved. *)
 From Coq Require Import List Arith Lia ZArith.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
