@@ -226,8 +226,7 @@ Proof. apply var_family_depth_bounds. Qed.
     most [Dh0] and shape coefficient at most [Ch0], [a ≥ 1], an index at most
     the final side, [c ≥ 1], dimensions ([rdimB]: tokens, widths, heads,
     channels, the head's dimensions, [a^K]) and precision polynomial in
-    [n] and every scale supported by the head ([rh_ok]),
-    [n], the released circuit family is in TC0 with depth at most
+    [n], and every scale supported by the head ([rh_ok]), the released circuit family is in TC0 with depth at most
     [flowar_released_depth P E K0 Le0 Ld0 Dh0], an explicit size polynomial,
     and computes the float semantics [flowar_released_float] on every input. *)
 Theorem flowar_released_in_TC0 {H : RHead} (P : FloatPrimitivesTC0) (E : ErfImpl)
