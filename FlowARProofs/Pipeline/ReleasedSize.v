@@ -213,7 +213,10 @@ Definition released_shape_coef (K Le Ld Ch es : nat) : nat :=
 Lemma released_shape_coef_mono K Le Ld Ch es K' Le' Ld' Ch' :
   K <= K' -> Le <= Le' -> Ld <= Ld' -> Ch <= Ch' ->
   released_shape_coef K Le Ld Ch es <= released_shape_coef K' Le' Ld' Ch' es.
-Proof. intros. unfold released_shape_coef. mono. Qed.
+Proof.
+  intros. unfold released_shape_coef.
+  apply Nat.mul_le_mono; [lia|]. apply Nat.mul_le_mono; lia.
+Qed.
 
 Section total.
   Context {H : RHead} (p : nat) (E : ErfImpl) (cfg : RConfig H) (B : nat).
