@@ -19,6 +19,9 @@ From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePol
 From FlowARProofs.Runtime Require FastRank FastAsym.
 From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping
   KVPipelineTC0.
+From FlowARProofs.Modules Require Import GELU.
+From FlowARProofs.Pipeline Require Import ReleasedHeadIface ReleasedAR ReleasedPipeline ReleasedTyping
+  ReleasedSize ReleasedTC0.
 Set Default Goal Selector "!".
 (* Coquelicot (required by the error analysis) turns bullets off globally. *)
 Set Bullet Behavior "Strict Subproofs".
@@ -287,6 +290,54 @@ Theorem var_circuit_depth_ge (P : FloatPrimitivesTC0) (prec : nat -> nat)
   K (cfgs n) * (2 * L (cfgs n)) <= depth (fam_circ (var_family P prec cfgs) n)
   <= var_depth P (K (cfgs n)) (L (cfgs n)).
 Proof. apply var_family_depth_bounds. Qed.
+
+(** ** Released FlowAR is in TC0 (beyond the paper)
+
+    The model of the public code (wangqiang9/FlowAR): class embedding as
+    the first scale, [z_proj] / [z_proj_ln], an encoder and a decoder of
+    released blocks (adaLN from the class embedding, RMSNorm, RoPE
+    attention with biases, SwiGLU with an erf-based GELU [E]),
+    [decoder_embed], final norms, learned positions, block-causal
+    attention (recomputed; the code's KV cache is not modelled),
+    up-sampling bicubic to the final side then area to the next side, and
+    classifier-free guidance (a class and a null-class AR pass per scale),
+    with ANY flow head [H] meeting Pipeline/ReleasedHeadIface.v (the
+    released head, its sampler schedule and guidance are one instance).
+    Under bounded scales, encoder and decoder blocks, a head of depth at
+    most [Dh0] and shape coefficient at most [Ch0], [a ≥ 1], an index at most
+    the final side, [c ≥ 1], dimensions ([rdimB]: tokens, widths, heads,
+    channels, the head's dimensions, [a^K]) and precision polynomial in
+    [n], and every scale supported by the head ([rh_ok]), the released circuit family is in TC0 with depth at most
+    [flowar_released_depth P E K0 Le0 Ld0 Dh0], an explicit size polynomial,
+    and computes the float semantics [flowar_released_float] on every input. *)
+Theorem flowar_released_in_TC0 {H : RHead} (P : FloatPrimitivesTC0) (E : ErfImpl)
+    (prec : nat -> nat) (cfgs : nat -> RConfig H) (K0 Le0 Ld0 Dh0 Ch0 ap kp b k : nat) :
+  (forall n, 1 <= rK (cfgs n) <= K0) -> (forall n, rLe (cfgs n) <= Le0) ->
+  (forall n, rLd (cfgs n) <= Ld0) -> (forall n, 1 <= ra (cfgs n)) ->
+  (forall n, rh_depth H P (rhd (cfgs n)) <= Dh0) -> (forall n, rh_coef H (rhd (cfgs n)) <= Ch0) ->
+  (forall n i, i < rK (cfgs n) -> rh_ok H (rhd (cfgs n)) (rK (cfgs n)) i (rtok (cfgs n) i)) ->
+  (forall n, n <= rside (cfgs n) (rK (cfgs n) - 1)) -> (forall n, 1 <= rch (cfgs n)) ->
+  PolyBoundedWith prec ap kp ->
+  PolyBoundedWith (fun n => rdimB (cfgs n)) b k ->
+  let F := flowar_released_family P E prec cfgs in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= flowar_released_depth P E K0 Le0 Ld0 Dh0)
+  /\ PolyBoundedWith (fun n => size (fam_circ F n))
+       (released_size_coef P E K0 Le0 Ld0 Dh0 Ch0 ap b) (released_size_exp P kp k)
+  /\ (forall n (G : list flt), length G = rglen (cfgs n) -> all_valid (prec n) G ->
+        eval (fam_circ F n) (encs (prec n) G)
+        = encs (prec n) (flat (rtok (cfgs n) (rK (cfgs n) - 1)) (rch (cfgs n))
+                              (flowar_released_float P E (prec n) (cfgs n) G))).
+Proof.
+  intros HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd F.
+  pose proof (flowar_released_TC0_explicit P E prec cfgs K0 Le0 Ld0 Dh0 Ch0 ap kp b k
+                HK HLe HLd Ha HDh HCh Hok Hp Hd) as HT.
+  split; [|split; [|split]].
+  - split; [apply (flowar_released_index prec cfgs K0 HK Hside Hch)|]. eexists _, _, _. exact HT.
+  - intros n. apply HT.
+  - apply InTC0With_size with (D := flowar_released_depth P E K0 Le0 Ld0 Dh0), HT.
+  - intros n G Hlen Hval. exact (flowar_released_family_correct P E prec cfgs K0 HK Ha Hok n G Hlen Hval).
+Qed.
 
 (** ** The released KV-cached inference computes the same output, in Θ(n⁴) work
 
