@@ -75,6 +75,7 @@ examples:
   flowar-proofs crosscheck               Coq's vm_compute of a tiny config = numpy, bit for bit
   flowar-proofs crosscheck --mutate mask a broken numpy model must fail (exit 1)
   flowar-proofs crosscheck --only counts numpy op counts = Coq's closed forms, every config
+  flowar-proofs crosscheck --only released  released variant: module op counts = Coq's
   flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
@@ -423,14 +424,18 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
 def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the tiny config's weights and noise (default 0)")
-    p.add_argument("--mutate", choices=crosscheck.MUTATIONS, default=None,
-                   help="break the numpy model this way; the check must then fail")
+    p.add_argument("--mutate", choices=(*crosscheck.MUTATIONS, *crosscheck.RELEASED_MUTATIONS),
+                   default=None,
+                   help="break the numpy model this way; the check must then fail ("
+                        f"{', '.join(crosscheck.RELEASED_MUTATIONS)}: the released variant)")
     p.add_argument("--timeout", type=positive_float, default=None,
                    help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
-    p.add_argument("--only", choices=("counts", "eval"), default=None,
+    p.add_argument("--only", choices=("counts", "eval", "released"), default=None,
                    help="run only the op-count check (numpy = Coq's witnesses, per kind, for "
-                        "every configs/*.toml) or only the tiny evaluation (default: both)")
+                        "every configs/*.toml), only the tiny evaluation, or only the released "
+                        "variant's module counts (numpy = Witnesses/ReleasedWork.v) "
+                        "(default: all three)")
     p.add_argument("--witnesses", type=Path, default=None, metavar="DIR",
                    help="read Coq's witnesses from DIR/<name>.json (written by `witnesses`) "
                         "instead of computing them now with coqc")
@@ -443,6 +448,11 @@ def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
     ok = True
     doc: dict[str, Any] = {}
     configs = sorted((root / "configs").glob("*.toml"))
+    released_mut = mutate if mutate in crosscheck.RELEASED_MUTATIONS else None
+    mutate = None if released_mut else mutate
+    if released_mut and only not in (None, "released"):
+        raise BridgeError(f"--mutate {released_mut}: breaks the released variant; "
+                          "use it with --only released")
     if only in (None, "counts"):
         if witnesses is not None and not witnesses.is_dir():
             raise BridgeError(f"{witnesses}: witnesses directory: not a directory")
@@ -461,6 +471,13 @@ def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
             print(line)
         doc["eval"] = {"ok": result.ok, "lines": lines[:20]}
         ok = ok and result.ok
+    if only in (None, "released"):
+        _progress("crosscheck released: coqc (Witnesses/ReleasedWork.v rows) and numpy")
+        rel = crosscheck.released_check(root, timeout=timeout, mutation=released_mut, seed=seed)
+        for line in crosscheck.released_report_lines(rel):
+            print(line)
+        doc["released"] = crosscheck.released_report_json(rel)
+        ok = ok and rel.ok
     if out is not None and "configs" in doc:
         inputs = [*configs, *(sorted(witnesses.glob("*.json")) if witnesses else [])]
         command = ["crosscheck", *(["--mutate", mutate] if mutate else [])]

@@ -32,8 +32,8 @@ import numpy as np
 from .. import coq
 from ..errors import BridgeError, one_line
 from ..model.ops import KINDS, Array, Engine, OpCounter
-from ..model.released import rblock
 from ..model.released import modules as rm
+from ..model.released import rblock
 from ..model.released import stack as rstack
 
 #: Order of a Coq row: Coq's ``kinds`` (KAdd .. KSqrt = numpy add .. sqrt), then the total.
@@ -126,7 +126,7 @@ def numpy_row(run: Runner, *, dry: bool = False) -> dict[str, int]:
     """Counts per kind of one run, plus ``total``."""
     counter = OpCounter()
     run(Engine(np.float64, counter, dry))
-    out = {k: 0 for k in KINDS}
+    out = dict.fromkeys(KINDS, 0)
     out.update(counter.by_kind())
     out["total"] = sum(out[k] for k in KINDS)
     return out
@@ -278,10 +278,10 @@ def mutated(mutation: str | None) -> Iterator[None]:
     saved: tuple[Any, str, Any]
     if mutation == "rms-eps":
         saved = (rm, "rmsnorm", rm.rmsnorm)
-        rm.rmsnorm = _rms_no_eps  # type: ignore[assignment]
+        rm.rmsnorm = _rms_no_eps
     elif mutation == "rope-neg":
         saved = (rm, "rope", rm.rope)
-        rm.rope = _rope_no_neg  # type: ignore[assignment]
+        rm.rope = _rope_no_neg
     else:
         orig = rm.erf_as
 
@@ -293,20 +293,24 @@ def mutated(mutation: str | None) -> Iterator[None]:
                                   for k, a in enumerate(rm.AS_A, start=1)])
             return eng.mul(_sign_one_cmp(eng, x), eng.sub(1.0, eng.mul(poly, e)))
         saved = (rm, "erf_as", orig)
-        rm.erf_as = erf_one_cmp  # type: ignore[assignment]
+        rm.erf_as = erf_one_cmp
     try:
         yield
     finally:
         setattr(*saved)
 
 
+CoqRows = tuple[dict[str, list[int]], list[int]]
+
+
 def released_check(root: Path, *, timeout: float, mutation: str | None = None,
-                   seed: int = 0) -> ReleasedReport:
-    """Coq's rows (coqc, a few seconds), then the numpy counts and the tiny run."""
+                   seed: int = 0, coq_rows: CoqRows | None = None) -> ReleasedReport:
+    """Coq's rows (``run_coq``: coqc, a few seconds; or given), then the numpy counts and the
+    tiny run."""
     check_mutation(mutation)
-    coq_rows, big = run_coq(root, timeout)
+    rows_by_name, big = run_coq(root, timeout) if coq_rows is None else coq_rows
     with mutated(mutation):
-        rows = compare_rows(coq_rows, big)
+        rows = compare_rows(rows_by_name, big)
         deterministic, finite = tiny_run_checks(seed)
     return ReleasedReport(tuple(rows), deterministic, finite, mutation)
 

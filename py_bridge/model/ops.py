@@ -141,7 +141,7 @@ class Engine:
         self.count("max", _size(shape))
         if self.dry:
             return self.placeholder(shape)
-        return np.less(x, y).astype(self.dtype)
+        return np.less(x, y).astype(self.dtype)  # type: ignore[no-any-return]
 
     def power(self, x: Array, k: int) -> Array:
         """``x**k`` for ``k >= 1`` as one ``k``-ary product (Coq's ``OProd k`` on ``k`` copies

@@ -7,7 +7,6 @@ primitives (``..ops``) and attention core (``..attention``).
 ``stack`` (a deterministic tiny run of released blocks).
 """
 
-from .rblock import RBlockWeights, RDims, block, init_block, placeholder_block
 from .modules import (
     AS_A,
     AS_P,
@@ -27,6 +26,7 @@ from .modules import (
     silu,
     swiglu,
 )
+from .rblock import RBlockWeights, RDims, block, init_block, placeholder_block
 from .stack import StackConfig, StackOutput, count_stack, stack_forward, tiny_stack
 
 __all__ = [

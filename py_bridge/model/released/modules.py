@@ -11,7 +11,7 @@ function               Coq (FlowARProofs/Modules/)                  per entry
 ``silu``               ``silu_at`` (SiLU.v)                         ``x ÷ (1 + exp(0 − x))``
 ``erf_as``             ``erf_as_prog`` (ErfAS.v), A–S 7.1.26        33 operations
 ``gelu``               ``gelu_at`` (GELU.v)                         ``(x·½)·(1 + erf(x·α))``
-``swiglu``             ``swiglu_at`` (SwiGLU.v)                     ``(GELU(XWg+bg) ⊙ (XWx+bx))W₂+b₂``
+``swiglu``             ``swiglu_at`` (SwiGLU.v)                     ``(GELU(XWg+bg)⊙(XWx+bx))W₂+b₂``
 ``modulate``           ``modulate_at`` (AdaLN.v)                    ``(n·(s + 1)) + b``
 ``gate``               ``gate_at``                                  ``x + a·γ``
 ``adamod``             ``adamod_at``                                ``SiLU(C)·W + b``

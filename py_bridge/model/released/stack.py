@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ops import Array, Engine, OpCounter
-from .rblock import RBlockWeights, RDims, block, cast_block, init_block, placeholder_block
 from .modules import rope_tables
+from .rblock import RBlockWeights, RDims, block, cast_block, init_block, placeholder_block
 
 
 @dataclass(frozen=True)
