@@ -36,9 +36,10 @@
     too (the numpy shape-only run counts them in milliseconds). *)
 From Coq Require Import Arith NArith List Lia ZArith.
 From FlowARProofs.Float Require Import Format.
-From FlowARProofs.IR Require Import Program Work.
+From FlowARProofs.IR Require Import Program Work Tensor.
 From FlowARProofs.Modules Require Import MLP Pointwise RMSNorm SiLU GELU ErfAS SwiGLU AdaLN RoPE RAttention.
 From FlowARProofs.Pipeline Require Import ReleasedBlock.
+From FlowARProofs.Runtime Require Import ReleasedBlockCost.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -112,47 +113,113 @@ Definition block_r : nat := rb_size tiny_rdims + 4 + 2 * (3 * 2).
 Definition block_w := rb_at p E tiny_rdims 3 causal_lim 0 0 (rb_size tiny_rdims)
   (rb_size tiny_rdims + 4) (rb_size tiny_rdims + 4 + 3 * 2) block_r.
 
-(** ** The closed forms are the programs' work *)
+(** ** The closed forms are the programs' work, for every size *)
 
-Ltac to_N := rewrite ?Nat2N.inj_add, ?Nat2N.inj_mul, ?Nat2N.inj_sub; cbn; reflexivity.
+Lemma rms_at_work_N q eps off n c :
+  (1 <= c)%nat -> N.of_nat (work (rms_at q eps off n c)) = rms_closed (N.of_nat n) (N.of_nat c).
+Proof. intros Hc. rewrite rms_at_work_pos by exact Hc. unfold rms_closed. lia. Qed.
 
-Lemma rms_w_spec : N.of_nat (work rms_w) = rms_closed 3 4.
-Proof. unfold rms_w. rewrite rms_at_work_pos by lia. reflexivity. Qed.
-
-Lemma rmsw_w_spec : N.of_nat (work rmsw_w) = rmsw_closed 3 4.
-Proof. unfold rmsw_w. rewrite rmsw_at_work. reflexivity. Qed.
-
-Lemma silu_w_spec : N.of_nat (work silu_w) = silu_closed 2 3.
-Proof. unfold silu_w. destruct (silu_at_counts p 0 2 3) as (_ & _ & -> & _). reflexivity. Qed.
-
-Lemma swiglu_w_spec : N.of_nat (work swiglu_w) = swiglu_closed 3 4 5.
+Lemma rmsw_at_work_N q eps off offW n c :
+  (1 <= c)%nat ->
+  N.of_nat (work (rmsw_at q eps off offW n c)) = rmsw_closed (N.of_nat n) (N.of_nat c).
 Proof.
-  unfold swiglu_w. rewrite swiglu_at_work_pos by lia.
-  change (erf_prog E p) with (erf_as_prog p). rewrite erf_as_work. reflexivity.
+  intros Hc. rewrite rmsw_at_work. replace (3 * c + (c - 1) + 4)%nat with (4 * c + 3)%nat by lia.
+  unfold rmsw_closed. lia.
+Qed.
+
+Lemma silu_at_work_N q off r c : N.of_nat (work (silu_at q off r c)) = silu_closed (N.of_nat r) (N.of_nat c).
+Proof. destruct (silu_at_counts q off r c) as (_ & _ & -> & _). unfold silu_closed. lia. Qed.
+
+Lemma swiglu_at_work_N q o1 o2 o3 o4 o5 o6 o7 n d dh :
+  (1 <= d)%nat -> (1 <= dh)%nat ->
+  N.of_nat (work (swiglu_at q erf_as o1 o2 o3 o4 o5 o6 o7 n d dh))
+  = swiglu_closed (N.of_nat n) (N.of_nat d) (N.of_nat dh).
+Proof.
+  intros Hd Hdh. rewrite swiglu_at_work_pos by assumption.
+  change (erf_prog erf_as q) with (erf_as_prog q). rewrite erf_as_work. unfold swiglu_closed. lia.
 Qed.
 
 Definition gelu_closed (r c : N) : N := (r * c * (4 + 33))%N.
 
-Lemma gelu_w_spec : N.of_nat (work gelu_w) = gelu_closed 2 3.
+Lemma gelu_at_work_N q off r c :
+  N.of_nat (work (gelu_at q erf_as off r c)) = gelu_closed (N.of_nat r) (N.of_nat c).
 Proof.
-  unfold gelu_w, gelu_at.
-  destruct (pw_at_counts _ _ _ _ _ 0 2 3 (gelu_prog_counts p E)) as (_ & _ & -> & _).
-  change (erf_prog E p) with (erf_as_prog p). rewrite erf_as_work. reflexivity.
+  unfold gelu_at. destruct (pw_at_counts _ _ _ _ _ off r c (gelu_prog_counts q erf_as)) as (_ & _ & -> & _).
+  change (erf_prog erf_as q) with (erf_as_prog q). rewrite erf_as_work. unfold gelu_closed. lia.
 Qed.
 
+Lemma modulate_at_work_N q oN oS oH n c :
+  N.of_nat (work (modulate_at q oN oS oH n c)) = modulate_closed (N.of_nat n) (N.of_nat c).
+Proof. destruct (modulate_at_counts q oN oS oH n c) as (_ & _ & -> & _). unfold modulate_closed. lia. Qed.
+
+Lemma gate_at_work_N oX oA oG n c :
+  N.of_nat (work (gate_at oX oA oG n c)) = gate_closed (N.of_nat n) (N.of_nat c).
+Proof. destruct (gate_at_counts oX oA oG n c) as (_ & _ & -> & _). unfold gate_closed. lia. Qed.
+
+Lemma adamod_at_work_N q offC offW offb r dc m :
+  (1 <= dc)%nat ->
+  N.of_nat (work (adamod_at q offC offW offb r dc m))
+  = adamod_closed (N.of_nat r) (N.of_nat dc) (N.of_nat m).
+Proof.
+  intros Hdc. rewrite adamod_at_work. replace (dc + (dc - 1) + 1)%nat with (2 * dc)%nat by lia.
+  unfold adamod_closed. lia.
+Qed.
+
+Lemma rope_at_work_N offQ offC offS n h :
+  N.of_nat (work (rope_at offQ offC offS n (2 * h))) = rope_closed (N.of_nat n) (N.of_nat h).
+Proof. rewrite rope_at_work. unfold rope_closed. lia. Qed.
+
+(** One head, no mask ([lim i = N]): [rattn_closed] with [N] limits [N]. *)
+Definition rattn_full_closed (n c e h : N) : N :=
+  n * 2 * h * 2 * c + 2 * (n * 2 * h * 2 * e) + 2 * (n * 7 * h)
+  + (4 * h + 1) * (n * n) + n * (n - 1) + 2 * h * (n * (2 * n - 1)) + n * 2 * h.
+
+Lemma rattn_at_work_full_N offX offY oQ obQ oK obK oV obV offC offS n c (e : nat) h scale :
+  (1 <= n)%nat -> (1 <= c)%nat -> (1 <= e)%nat -> (1 <= h)%nat ->
+  N.of_nat (work (rattn_at offX offY oQ obQ oK obK oV obV offC offS n c e (2 * h) scale (fun _ => n)))
+  = rattn_full_closed (N.of_nat n) (N.of_nat c) (N.of_nat e) (N.of_nat h).
+Proof.
+  intros Hn Hc He Hh. rewrite rattn_at_work by (intros; lia).
+  rewrite (list_sum_seq_const (fun _ => n) n n), (list_sum_seq_const (fun _ => n - 1) n (n - 1)),
+    (list_sum_seq_const (fun _ => n + (n - 1)) n (n + (n - 1))) by reflexivity.
+  replace (c + (c - 1) + 1)%nat with (2 * c)%nat by lia.
+  replace (e + (e - 1) + 1)%nat with (2 * e)%nat by lia.
+  replace (2 * h + (2 * h - 1) + 2)%nat with (4 * h + 1)%nat by lia.
+  replace (n + (n - 1))%nat with (2 * n - 1)%nat by lia.
+  unfold rattn_full_closed.
+  repeat rewrite ?Nat2N.inj_add, ?Nat2N.inj_mul, ?Nat2N.inj_sub.
+  cbn [N.of_nat Pos.of_succ_nat Pos.succ].
+  set (a := (N.of_nat n - 1)%N). set (b := (2 * N.of_nat n - 1)%N). ring.
+Qed.
+
+(** ** At the witness shapes *)
+
+Lemma rms_w_spec : N.of_nat (work rms_w) = rms_closed 3 4.
+Proof. apply rms_at_work_N. lia. Qed.
+
+Lemma rmsw_w_spec : N.of_nat (work rmsw_w) = rmsw_closed 3 4.
+Proof. apply rmsw_at_work_N. lia. Qed.
+
+Lemma silu_w_spec : N.of_nat (work silu_w) = silu_closed 2 3.
+Proof. apply silu_at_work_N. Qed.
+
+Lemma swiglu_w_spec : N.of_nat (work swiglu_w) = swiglu_closed 3 4 5.
+Proof. apply swiglu_at_work_N; lia. Qed.
+
+Lemma gelu_w_spec : N.of_nat (work gelu_w) = gelu_closed 2 3.
+Proof. apply gelu_at_work_N. Qed.
+
 Lemma modulate_w_spec : N.of_nat (work modulate_w) = modulate_closed 3 4.
-Proof. unfold modulate_w. destruct (modulate_at_counts p (fun i => 4 * i) (fun _ => 12) (fun _ => 16) 3 4)
-  as (_ & _ & -> & _). reflexivity. Qed.
+Proof. apply modulate_at_work_N. Qed.
 
 Lemma gate_w_spec : N.of_nat (work gate_w) = gate_closed 3 4.
-Proof. unfold gate_w. destruct (gate_at_counts (fun i => 4 * i) (fun i => 12 + 4 * i) (fun _ => 24) 3 4)
-  as (_ & _ & -> & _). reflexivity. Qed.
+Proof. apply gate_at_work_N. Qed.
 
 Lemma adamod_w_spec : N.of_nat (work adamod_w) = adamod_closed 1 4 24.
-Proof. unfold adamod_w. rewrite adamod_at_work. reflexivity. Qed.
+Proof. apply adamod_at_work_N. lia. Qed.
 
 Lemma rope_w_spec : N.of_nat (work rope_w) = rope_closed 3 2.
-Proof. unfold rope_w. change (rope_at 0 12 24 3 4) with (rope_at 0 12 24 3 (2 * 2)). rewrite (rope_at_work 0 12 24 3 2). reflexivity. Qed.
+Proof. exact (rope_at_work_N 0 12 24 3 2). Qed.
 
 Lemma rattn_full_w_spec : N.of_nat (work rattn_full_w) = rattn_closed 3 4 4 2 [3; 3; 3]%N.
 Proof.
@@ -168,26 +235,39 @@ Proof.
   reflexivity.
 Qed.
 
-(** ** Multi-head attention and the block: composed closed forms
+(** ** Multi-head attention and the block
 
-    [RAttention.v] and [ReleasedBlock.v] state no work lemma for [rmha_at]
-    and [rb_at]; their closed forms below are composed from the module
-    closed forms (heads, then the output projection [N·d·(2·H·dh)] with its
-    bias; the block's ten stages), and [vm_compute] checks them against
-    the programs' work at the witness shape only. *)
+    Their exact work is [rmha_at_work] and [rb_at_work]
+    (Runtime/ReleasedBlockCost.v, every size, in [nat]); below, the same sums
+    written with the module closed forms in [N], equal to the programs' work
+    at the witness shape (the general lemma, then evaluation). *)
 
 Definition rmha_closed (n d hh H : N) (lims : list N) : N :=
   (H * rattn_closed n d d hh lims + n * d * (2 * (H * 2 * hh)))%N.
 
 Lemma rmha_w_spec : N.of_nat (work rmha_w) = rmha_closed 3 4 1 2 [1; 3; 3]%N.
-Proof. vm_compute. reflexivity. Qed.
+Proof.
+  pose proof (rmha_at_work 0 0 (fun k => 12 + 24 * k) (fun k => 20 + 24 * k) (fun k => 22 + 24 * k)
+    (fun k => 30 + 24 * k) (fun k => 32 + 24 * k) (fun k => 40 + 24 * k) 60 66 72 88 3 4 4 1 2 4
+    (fconst p 1 2) causal_lim) as Hw.
+  change (2 * 1)%nat with 2%nat in Hw. unfold rmha_w.
+  rewrite Hw by (intros i Hi; unfold causal_lim; destruct (i =? 0); lia).
+  vm_compute. reflexivity.
+Qed.
 
 Definition block_closed (n d hh H dff : N) (lims : list N) : N :=
   (adamod_closed 1 d (6 * d) + 2 * rms_closed n d + 2 * modulate_closed n d
   + rmha_closed n d hh H lims + swiglu_closed n d dff + 2 * gate_closed n d)%N.
 
+Lemma erf_as_work_const : erf_work_const erf_as.
+Proof. intros q. change (work (erf_as_prog q) = work (erf_as_prog 0)). rewrite !erf_as_work. reflexivity. Qed.
+
 Lemma block_w_spec : N.of_nat (work block_w) = block_closed 3 4 1 2 5 [1; 3; 3]%N.
-Proof. vm_compute. reflexivity. Qed.
+Proof.
+  unfold block_w. rewrite rb_at_work by (exact erf_as_work_const
+    || (intros i Hi; unfold causal_lim; destruct (i =? 0); lia)).
+  vm_compute. reflexivity.
+Qed.
 
 (** ** The rows the bridge reads *)
 
@@ -211,7 +291,7 @@ Definition rw_block := row block_w (block_closed 3 4 1 2 5 [1; 3; 3]%N).
     one head unmasked, the adaLN modulation row. *)
 Definition rw_big : list N :=
   ([rms_closed 256 1024; swiglu_closed 256 1024 2730;
-   rattn_closed 256 1024 1024 32 (repeat 256%N 256); adamod_closed 1 1024 6144])%N.
+   rattn_full_closed 256 1024 1024 32; adamod_closed 1 1024 6144])%N.
 
 (** ** The numbers *)
 
