@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -132,12 +132,12 @@ def placeholder_ar(cfg: ARConfig) -> ARWeights:
 
 
 def cast_ar(eng: Engine, w: ARWeights) -> ARWeights:
-    vals = {}
-    for f in fields(ARWeights):
-        v = getattr(w, f.name)
-        vals[f.name] = (tuple(cast_block(eng, b) for b in v) if isinstance(v, tuple)
-                        else eng.asarray(v))
-    return ARWeights(**vals)
+    a = eng.asarray
+    return ARWeights(
+        zW=a(w.zW), zb=a(w.zb), zln=a(w.zln), pos_enc=a(w.pos_enc),
+        enc=tuple(cast_block(eng, b) for b in w.enc), en=a(w.en), dW=a(w.dW), db=a(w.db),
+        pos_dec=a(w.pos_dec), dec=tuple(cast_block(eng, b) for b in w.dec), dn=a(w.dn),
+        pos_diff=a(w.pos_diff), cos=a(w.cos), sin=a(w.sin))
 
 
 def embed(eng: Engine, cfg: ARConfig, w: ARWeights, y: Array, j: int) -> Array:
