@@ -19,8 +19,8 @@ from coq_fixture_support import HAVE_COQ, REPO  # noqa: E402
 from py_bridge import cli, coq  # noqa: E402
 from py_bridge.crosscheck import released as rel  # noqa: E402
 from py_bridge.model.ops import Engine, OpCounter  # noqa: E402
+from py_bridge.model.released import ar, pipeline, rblock, stack  # noqa: E402
 from py_bridge.model.released import modules as rm  # noqa: E402
-from py_bridge.model.released import rblock, stack  # noqa: E402
 
 # -- values, against independent references ---------------------------------------------
 
@@ -168,6 +168,37 @@ def test_tiny_released_run_is_deterministic_and_finite() -> None:
     c = np.asarray(stack.stack_forward(cfg, seed=1).output)
     assert not np.allclose(a, c)                          # the seed matters
     assert rel.tiny_run_checks(0) == (True, True)
+
+
+def test_pipeline_is_two_ar_passes_per_scale_with_the_identity_head() -> None:
+    per_scale = [rel.numpy_row(rel.SMALL[f"ar{i}"]) for i in (0, 1)]
+    whole = rel.numpy_row(rel.SMALL["pipeline_idhead"])
+    assert whole == {k: 2 * (per_scale[0][k] + per_scale[1][k]) for k in whole}
+
+
+def test_tiny_released_pipeline_is_deterministic_and_uses_both_class_rows() -> None:
+    seen: list[np.ndarray] = []
+
+    def head(eng: Engine, i: int, f0: np.ndarray, yc: np.ndarray, yu: np.ndarray) -> np.ndarray:
+        seen.append(np.array([yc, yu]))
+        return f0
+    cfg = ar.tiny_ar()
+    rng = np.random.default_rng(0)
+    w = ar.init_ar(cfg, 0)
+    cls, null = rng.standard_normal((1, 4)), rng.standard_normal((1, 4))
+    noise = [rng.standard_normal((cfg.tok(i), cfg.c)) for i in range(cfg.K)]
+    pipeline.released_forward(Engine(), cfg, w, cls, null, noise, head)
+    first = [s.tobytes() for s in seen]
+    seen.clear()
+    pipeline.released_forward(Engine(), cfg, w, cls, null, noise, head)
+    assert [s.tobytes() for s in seen] == first                 # bit-identical
+    assert len(seen) == cfg.K
+    for s, i in zip(seen, range(cfg.K), strict=True):
+        assert s.shape == (2, cfg.tok(i), cfg.dims.d)
+        assert np.all(np.isfinite(s))
+        assert not np.allclose(s[0], s[1])                      # the null class differs
+    out = pipeline.tiny_run(0).output
+    assert np.array_equal(out, pipeline.tiny_run(0).output)
 
 
 # -- against Coq ------------------------------------------------------------------------

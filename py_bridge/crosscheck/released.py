@@ -12,6 +12,9 @@ numpy side: the functions of ``py_bridge.model.released`` on seeded inputs of th
 (numeric runs; the paper-size totals by shape-only runs), counted by ``Engine``.
 
 A check passes when every kind agrees and the kinds add up to Coq's closed-form total.
+Witnesses/ReleasedARWork.v adds the AR pass of branch relar (``rpass_at``) at scales 0 and 1 of a
+tiny config and the whole ``flowar_released_prog`` with an identity flow head (two AR passes per
+scale, classifier-free guidance), counted on the programs.
 ``MUTATIONS`` break the numpy variant (the check must then fail): ``rms-eps`` drops RMSNorm's
 ``+ ε``, ``rope-neg`` drops RoPE's negation, ``erf-sign`` computes erf's sign with one
 comparison.
@@ -32,7 +35,9 @@ import numpy as np
 from .. import coq
 from ..errors import BridgeError, one_line
 from ..model.ops import KINDS, Array, Engine, OpCounter
+from ..model.released import ar as rar
 from ..model.released import modules as rm
+from ..model.released import pipeline as rpipe
 from ..model.released import rblock
 from ..model.released import stack as rstack
 
@@ -40,6 +45,7 @@ from ..model.released import stack as rstack
 ROW_KEYS: tuple[str, ...] = (*KINDS, "total")
 MUTATIONS: tuple[str, ...] = ("rms-eps", "rope-neg", "erf-sign")
 COQ_MODULE = "FlowARProofs.Witnesses.ReleasedWork"
+WITNESS_FILES = ("FlowARProofs/Witnesses/ReleasedWork.v", "FlowARProofs/Witnesses/ReleasedARWork.v")
 
 Runner = Callable[[Engine], object]
 
@@ -81,7 +87,22 @@ def _block(eng: Engine) -> object:
     return rblock.block(eng, dims, w, _g(3, 4), _g(1, 4), cos, sin, [1, 2])
 
 
-#: name -> the numpy run at the shape of Coq's ``rw_<name>`` (Witnesses/ReleasedWork.v).
+def _ar(i: int) -> Runner:
+    def run(eng: Engine) -> object:
+        cfg = rar.tiny_ar()
+        w = rar.cast_ar(eng, rar.init_ar(cfg, 3))
+        return rar.ar_pass(eng, cfg, w, _g(1, 4), [_g(1, 2)], i)
+    return run
+
+
+def _pipeline(eng: Engine) -> object:
+    cfg = rar.tiny_ar()
+    w = rar.cast_ar(eng, rar.init_ar(cfg, 3))
+    return rpipe.released_forward(eng, cfg, w, _g(1, 4), _g(1, 4), [_g(1, 2), _g(4, 2)])
+
+
+#: name -> the numpy run at the shape of Coq's ``rw_<name>`` (Witnesses/ReleasedWork.v; the
+#: last three, the AR pass and the pipeline with the identity head: Witnesses/ReleasedARWork.v).
 SMALL: dict[str, Runner] = {
     "rms": lambda eng: rm.rmsnorm(eng, _g(3, 4)),
     "rmsw": lambda eng: rm.rmsnorm_w(eng, _g(3, 4), _g(4)),
@@ -98,6 +119,9 @@ SMALL: dict[str, Runner] = {
     "rattn_causal": _rattn([1, 2]),
     "rmha": _rmha,
     "block": _block,
+    "ar0": _ar(0),
+    "ar1": _ar(1),
+    "pipeline_idhead": _pipeline,
 }
 
 
@@ -138,7 +162,8 @@ def numpy_row(run: Runner, *, dry: bool = False) -> dict[str, int]:
 
 def render_coq(names: Sequence[str]) -> str:
     lines = ["From Coq Require Import NArith List.\nImport ListNotations.\n",
-             "From FlowARProofs.Witnesses Require Import ReleasedWork.\nOpen Scope N_scope.\n"]
+             "From FlowARProofs.Witnesses Require Import ReleasedWork ReleasedARWork.\n",
+             "Open Scope N_scope.\n"]
     lines += [f"Eval vm_compute in rw_{n}.\n" for n in names]
     lines.append("Eval vm_compute in rw_big.\n")
     return "".join(lines)
@@ -163,10 +188,11 @@ def parse_coq_lists(stdout: str) -> list[list[int]]:
 def run_coq(root: Path, timeout: float) -> tuple[dict[str, list[int]], list[int]]:
     """Coq's rows (by name) and ``rw_big``, from the built library at ``root``."""
     project = coq.load_coqproject(root)
-    target = "FlowARProofs/Witnesses/ReleasedWork.v"
-    if target in coq.unbuilt_files(root, project):
-        raise BridgeError(f"{root / target}: not built (no .vo or an older one); "
-                          "run `flowar-proofs build` first")
+    unbuilt = coq.unbuilt_files(root, project)
+    for target in WITNESS_FILES:
+        if target in unbuilt:
+            raise BridgeError(f"{root / target}: not built (no .vo or an older one); "
+                              "run `flowar-proofs build` first")
     names = list(SMALL)
     coqc = coq.find_tool("coqc")
     with tempfile.TemporaryDirectory(prefix="flowar-released-") as tmp:
@@ -241,11 +267,30 @@ def compare_rows(coq_rows: dict[str, list[int]], big: Sequence[int]) -> list[Row
 
 
 def tiny_run_checks(seed: int = 0) -> tuple[bool, bool]:
-    """The tiny released block stack: two runs bit-identical, and every output finite."""
+    """The tiny released block stack and the tiny released pipeline's AR side (identity head,
+    both AR passes of every scale): two runs bit-identical, and every output finite."""
     cfg = rstack.tiny_stack()
-    a = np.asarray(rstack.stack_forward(cfg, seed).output)
-    b = np.asarray(rstack.stack_forward(cfg, seed).output)
-    return bool(a.tobytes() == b.tobytes()), bool(np.all(np.isfinite(a)))
+    runs = [np.concatenate([np.ravel(rstack.stack_forward(cfg, seed).output),
+                            *(np.ravel(y) for y in _pipeline_conds(seed))]) for _ in range(2)]
+    return bool(runs[0].tobytes() == runs[1].tobytes()), bool(np.all(np.isfinite(runs[0])))
+
+
+def _pipeline_conds(seed: int) -> list[Array]:
+    """The AR outputs (class and null-class passes) of every scale of the tiny pipeline."""
+    conds: list[Array] = []
+
+    def head(eng: Engine, i: int, f0: Array, yc: Array, yu: Array) -> Array:
+        conds.extend([yc, yu])
+        return f0
+    cfg = rar.tiny_ar()
+    eng = Engine()
+    rng = np.random.default_rng(seed + 1)
+    w = rar.cast_ar(eng, rar.init_ar(cfg, seed))
+    noise = [rng.standard_normal((cfg.tok(i), cfg.c)) for i in range(cfg.K)]
+    d = cfg.dims.d
+    rpipe.released_forward(eng, cfg, w, rng.standard_normal((1, d)),
+                           rng.standard_normal((1, d)), noise, head)
+    return conds
 
 
 def check_mutation(mutation: str | None) -> None:
@@ -324,7 +369,8 @@ def report_lines(report: ReleasedReport) -> list[str]:
         else:
             out += [f"MISMATCH module=released.{r.name} kind={k} expected={e} got={g}"
                     for k, e, g in r.mismatches]
-    out.append(f"crosscheck released tiny block stack: deterministic={report.deterministic} "
+    out.append(f"crosscheck released tiny block stack and pipeline AR outputs: "
+               f"deterministic={report.deterministic} "
                f"finite={report.finite}")
     return out
 

@@ -4,7 +4,9 @@ AdaLN.v, RoPE.v, RAttention.v; Pipeline/ReleasedBlock.v), with the paper variant
 primitives (``..ops``) and attention core (``..attention``).
 
 ``modules`` (one function per Coq module), ``rblock`` (the released block, its weights),
-``stack`` (a deterministic tiny run of released blocks).
+``stack`` (a deterministic tiny run of released blocks), ``ar`` (the AR pass of the released
+pipeline, Pipeline/ReleasedAR.v), ``pipeline`` (the scale loop with the two AR passes of
+classifier-free guidance and a flow head parameter, Pipeline/ReleasedPipeline.v).
 """
 
 from .modules import (
