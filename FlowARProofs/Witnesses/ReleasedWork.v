@@ -38,8 +38,8 @@ From Coq Require Import Arith NArith List Lia ZArith.
 From FlowARProofs.Float Require Import Format.
 From FlowARProofs.IR Require Import Program Work Tensor.
 From FlowARProofs.Modules Require Import MLP Pointwise RMSNorm SiLU GELU ErfAS SwiGLU AdaLN RoPE RAttention.
-From FlowARProofs.Pipeline Require Import ReleasedBlock.
-From FlowARProofs.Runtime Require Import ReleasedBlockCost.
+From FlowARProofs.Pipeline Require Import ReleasedBlock ReleasedFlowBlock.
+From FlowARProofs.Runtime Require Import ReleasedBlockCost ReleasedFlowBlockCost.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -269,6 +269,13 @@ Proof.
   vm_compute. reflexivity.
 Qed.
 
+(** The flow head's Block_v1 (Pipeline/ReleasedFlowBlock.v): per-token modulation, unmasked
+    attention, same dimensions and [N = 3]; its total is [b1_work] ([b1_at_work], every size). *)
+Definition block_v1_w := b1_at p E tiny_rdims 3 0 0 (rb_size tiny_rdims) (rb_size tiny_rdims + 3 * 2) block_r.
+
+Lemma block_v1_w_spec : N.of_nat (work block_v1_w) = N.of_nat (b1_work erf_as tiny_rdims 3).
+Proof. unfold block_v1_w. rewrite b1_at_work by (exact erf_as_work_const || lia). reflexivity. Qed.
+
 (** ** The rows the bridge reads *)
 
 Definition rw_rms := row rms_w (rms_closed 3 4).
@@ -285,6 +292,7 @@ Definition rw_rattn_full := row rattn_full_w (rattn_closed 3 4 4 2 [3; 3; 3]%N).
 Definition rw_rattn_causal := row rattn_causal_w (rattn_closed 3 4 4 2 [1; 3; 3]%N).
 Definition rw_rmha := row rmha_w (rmha_closed 3 4 1 2 [1; 3; 3]%N).
 Definition rw_block := row block_w (block_closed 3 4 1 2 5 [1; 3; 3]%N).
+Definition rw_block_v1 := row block_v1_w (N.of_nat (b1_work erf_as tiny_rdims 3)).
 
 (** Closed-form totals at the paper's sizes (FlowAR-L's AR width 1024, 16 heads of 64,
     the last scale's 256 tokens; SwiGLU hidden [⌊1024·4·2/3⌋ = 2730]): RMSNorm, SwiGLU,
@@ -303,6 +311,9 @@ Example rw_values :
      [24; 12; 0; 0; 0; 0; 36];     [12; 12; 0; 0; 0; 0; 24];       [104; 96; 4; 0; 4; 0; 208];
      [18; 24; 0; 0; 0; 0; 42];     [237; 273; 12; 0; 9; 0; 531];   [221; 255; 12; 0; 7; 0; 495];
      [266; 310; 12; 0; 14; 0; 602]; [796; 1027; 43; 45; 33; 6; 1950]]%N.
+Proof. vm_compute. reflexivity. Qed.
+
+Example rw_block_v1_value : rw_block_v1 = [1020; 1239; 51; 45; 45; 6; 2406]%N.
 Proof. vm_compute. reflexivity. Qed.
 
 Example rw_big_values : rw_big = [787200; 4320476160; 117686016; 12587008]%N.

@@ -4,7 +4,8 @@ Coq side: FlowARProofs/Witnesses/ReleasedWork.v. Each row ``rw_<name>`` is
 ``[add; mul; div; cmp; exp; sqrt; total]``: the six kinds are ``work_by_kind`` of the module's
 program at a fixed small shape, ``total`` its closed form (the module's exact work lemma, proved
 equal to ``work`` of the program by ``rw_<name>_spec``; for ``rmha`` and ``block`` a composed
-closed form checked at that shape). ``rw_big`` holds closed-form totals at FlowAR-L's sizes.
+closed form checked at that shape; ``block_v1``, the flow head's Block_v1 of branch relflow, with
+``b1_at_work``). ``rw_big`` holds closed-form totals at FlowAR-L's sizes.
 The numbers are read by compiling ``Eval vm_compute in rw_<name>.`` against the built library;
 nothing here restates them.
 
@@ -87,6 +88,15 @@ def _block(eng: Engine) -> object:
     return rblock.block(eng, dims, w, _g(3, 4), _g(1, 4), cos, sin, [1, 2])
 
 
+def _block_v1(eng: Engine) -> object:
+    """The flow head's Block_v1: the released block with per-token modulation (``SiLU(t + c)``
+    for every token) and unmasked attention."""
+    dims = rblock.RDims(d=4, heads=2, dh=2, dff=5, attn_scale=0.5)
+    w = rblock.init_block(_rng(), dims)
+    cos, sin = _tables(3, 2)
+    return rblock.block(eng, dims, w, _g(3, 4), _g(3, 4), cos, sin, [3])
+
+
 def _ar(i: int) -> Runner:
     def run(eng: Engine) -> object:
         cfg = rar.tiny_ar()
@@ -119,6 +129,7 @@ SMALL: dict[str, Runner] = {
     "rattn_causal": _rattn([1, 2]),
     "rmha": _rmha,
     "block": _block,
+    "block_v1": _block_v1,
     "ar0": _ar(0),
     "ar1": _ar(1),
     "pipeline_idhead": _pipeline,
