@@ -24,7 +24,8 @@ From Coq Require Import Arith NArith List Lia ZArith.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Stage TC0.
 From FlowARProofs.Modules Require Import GELU ErfAS.
-From FlowARProofs.Pipeline Require Import ReleasedBlock ReleasedHeadIface ReleasedAR ReleasedPipeline.
+From FlowARProofs.Pipeline Require Import ReleasedBlock ReleasedHeadIface ReleasedAR ReleasedPipeline
+  ReleasedFlowHead ReleasedSampler.
 From FlowARProofs.Witnesses Require Import ReleasedWork.
 Import ListNotations.
 Set Default Goal Selector "!".
@@ -98,4 +99,31 @@ Definition rw_pipeline_idhead : list N :=
 Example rw_ar_values : [rw_ar0; rw_ar1; rw_pipeline_idhead] =
   [[688; 838; 40; 30; 22; 7; 1625]; [3016; 3910; 168; 150; 142; 35; 7421];
    [7408; 9496; 416; 360; 328; 84; 18092]]%N.
+Proof. vm_compute. reflexivity. Qed.
+
+(** ** The released flow head (branch relflow) at the same tiny size
+
+    Velocity network with one Block_v1 ([hd_cross = false]), AR width 4,
+    sinusoid width 4; the grid [1, 1/2, 0] ([T = 2]), [cfg = 3/2],
+    guidance [1], [K = 2]: at scale 0 [s_0 = 1] (no guided step), at scale 1
+    [s_1 = 3/2] (both steps guided: two velocity evaluations each). *)
+
+Definition tiny_hd : HDims :=
+  {| hd_c := 2; hd_w := 4; hd_D := tiny_rdims; hd_L := 1; hd_F := 4; hd_cross := false |}.
+Definition tiny_rs : RSCfg :=
+  {| rs_HD := tiny_hd; rs_sched := [(1, 1); (1, 2); (0, 1)]%Z; rs_cfg := (3, 2)%Z; rs_gh := (1, 1)%Z;
+     rs_K := 2 |}.
+
+(** One velocity evaluation on the 4 tokens of scale 1. *)
+Definition hv_w : prog := hv_at p erf_as tiny_hd 4 0 0 0 8 16 0 0 200.
+(** The sampler at scale [i] ([tok i] tokens). *)
+Definition rs_w (i n : nat) : prog := rs_at p erf_as tiny_rs i n 0 0 0 200.
+
+Definition rw_hv : list N := by_kind hv_w ++ [N.of_nat (work hv_w)].
+Definition rw_rs0 : list N := by_kind (rs_w 0 1) ++ [N.of_nat (work (rs_w 0 1))].
+Definition rw_rs1 : list N := by_kind (rs_w 1 4) ++ [N.of_nat (work (rs_w 1 4))].
+
+Example rw_head_values : [rw_hv; rw_rs0; rw_rs1] =
+  [[1784; 2028; 96; 60; 88; 12; 4068]; [908; 1006; 54; 30; 38; 6; 2042];
+   [7184; 8144; 384; 240; 352; 48; 16352]]%N.
 Proof. vm_compute. reflexivity. Qed.

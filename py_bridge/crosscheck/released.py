@@ -15,7 +15,9 @@ numpy side: the functions of ``py_bridge.model.released`` on seeded inputs of th
 A check passes when every kind agrees and the kinds add up to Coq's closed-form total.
 Witnesses/ReleasedARWork.v adds the AR pass of branch relar (``rpass_at``) at scales 0 and 1 of a
 tiny config and the whole ``flowar_released_prog`` with an identity flow head (two AR passes per
-scale, classifier-free guidance), counted on the programs.
+scale, classifier-free guidance), and the released flow head of branch relflow (one velocity
+evaluation ``hv_at``, the sampler ``rs_at`` at scales 0 and 1), counted on the programs; the whole
+pipeline with the released head is checked against their sum (``COMPOSED``).
 ``MUTATIONS`` break the numpy variant (the check must then fail): ``rms-eps`` drops RMSNorm's
 ``+ ε``, ``rope-neg`` drops RoPE's negation, ``erf-sign`` computes erf's sign with one
 comparison.
@@ -37,6 +39,7 @@ from .. import coq
 from ..errors import BridgeError, one_line
 from ..model.ops import KINDS, Array, Engine, OpCounter
 from ..model.released import ar as rar
+from ..model.released import head as rhead
 from ..model.released import modules as rm
 from ..model.released import pipeline as rpipe
 from ..model.released import rblock
@@ -111,6 +114,36 @@ def _pipeline(eng: Engine) -> object:
     return rpipe.released_forward(eng, cfg, w, _g(1, 4), _g(1, 4), [_g(1, 2), _g(4, 2)])
 
 
+def _hv(eng: Engine) -> object:
+    hc = rhead.tiny_head()
+    w = rhead.cast_head(eng, rhead.init_head(hc, 3))
+    return rhead.velocity(eng, hc, w, _g(4, 2), _g(4, 4), *_tables(4, 2),
+                          rhead.sinusoid_rows(hc)[0:1])
+
+
+def _rs(i: int) -> Runner:
+    def run(eng: Engine) -> object:
+        hc = rhead.tiny_head()
+        n = (1, 4)[i]
+        w = rhead.cast_head(eng, rhead.init_head(hc, 3))
+        return rhead.sample(eng, hc, w, i, _g(n, 2), _g(n, 4), _g(n, 4), *_tables(n, 2),
+                            rhead.sinusoid_rows(hc))
+    return run
+
+
+def _pipeline_released(eng: Engine, seed: int = 3) -> Array:
+    """The tiny released pipeline with the released flow head (Block_v1, Euler grid, CFG)."""
+    cfg, hc = rar.tiny_ar(), rhead.tiny_head()
+    w = rar.cast_ar(eng, rar.init_ar(cfg, seed))
+    head = rhead.released_head(hc, rhead.cast_head(eng, rhead.init_head(hc, seed)),
+                               [cfg.side(i) for i in range(cfg.K)])
+    rng = np.random.default_rng(seed)
+    d = cfg.dims.d
+    noise = [rng.standard_normal((cfg.tok(i), cfg.c)) for i in range(cfg.K)]
+    return rpipe.released_forward(eng, cfg, w, rng.standard_normal((1, d)),
+                                  rng.standard_normal((1, d)), noise, head).output
+
+
 #: name -> the numpy run at the shape of Coq's ``rw_<name>`` (Witnesses/ReleasedWork.v; the
 #: last three, the AR pass and the pipeline with the identity head: Witnesses/ReleasedARWork.v).
 SMALL: dict[str, Runner] = {
@@ -133,6 +166,17 @@ SMALL: dict[str, Runner] = {
     "ar0": _ar(0),
     "ar1": _ar(1),
     "pipeline_idhead": _pipeline,
+    "hv": _hv,
+    "rs0": _rs(0),
+    "rs1": _rs(1),
+}
+
+#: Rows composed from Coq rows (their sum, kind by kind): the released pipeline with the released
+#: flow head is the pipeline with the identity head plus the head (sampler) of every scale —
+#: ``rscale_at`` runs the two AR passes and then the head, so its work is their sum. Not a
+#: Coq lemma: relflow's head does not meet relar's ``RHead`` yet, so Coq has no such program.
+COMPOSED: dict[str, tuple[tuple[str, ...], Runner]] = {
+    "pipeline_released": (("pipeline_idhead", "rs0", "rs1"), _pipeline_released),
 }
 
 
@@ -268,6 +312,9 @@ def compare_rows(coq_rows: dict[str, list[int]], big: Sequence[int]) -> list[Row
     for name, run in SMALL.items():
         expected = dict(zip(ROW_KEYS, coq_rows[name], strict=True))
         out.append(RowResult(name, expected, numpy_row(run)))
+    for name, (parts, run) in COMPOSED.items():
+        expected = {k: sum(coq_rows[p][j] for p in parts) for j, k in enumerate(ROW_KEYS)}
+        out.append(RowResult(f"{name} (= {' + '.join(parts)})", expected, numpy_row(run)))
     if len(big) != len(BIG):
         raise BridgeError(f"coqc ReleasedEval.v: rw_big: expected {len(BIG)} numbers, "
                           f"got {len(big)}")
@@ -278,11 +325,13 @@ def compare_rows(coq_rows: dict[str, list[int]], big: Sequence[int]) -> list[Row
 
 
 def tiny_run_checks(seed: int = 0) -> tuple[bool, bool]:
-    """The tiny released block stack and the tiny released pipeline's AR side (identity head,
-    both AR passes of every scale): two runs bit-identical, and every output finite."""
+    """The tiny released block stack, the tiny released pipeline's AR outputs (both passes of
+    every scale) and its output with the released flow head: two runs bit-identical, and every
+    value finite."""
     cfg = rstack.tiny_stack()
     runs = [np.concatenate([np.ravel(rstack.stack_forward(cfg, seed).output),
-                            *(np.ravel(y) for y in _pipeline_conds(seed))]) for _ in range(2)]
+                            *(np.ravel(y) for y in _pipeline_conds(seed)),
+                            np.ravel(_pipeline_released(Engine(), seed))]) for _ in range(2)]
     return bool(runs[0].tobytes() == runs[1].tobytes()), bool(np.all(np.isfinite(runs[0])))
 
 
@@ -380,7 +429,8 @@ def report_lines(report: ReleasedReport) -> list[str]:
         else:
             out += [f"MISMATCH module=released.{r.name} kind={k} expected={e} got={g}"
                     for k, e, g in r.mismatches]
-    out.append(f"crosscheck released tiny block stack and pipeline AR outputs: "
+    out.append(f"crosscheck released tiny block stack, pipeline AR outputs and released pipeline "
+               "output: "
                f"deterministic={report.deterministic} "
                f"finite={report.finite}")
     return out
