@@ -201,6 +201,43 @@ def test_tiny_released_pipeline_is_deterministic_and_uses_both_class_rows() -> N
     assert np.array_equal(out, pipeline.tiny_run(0).output)
 
 
+def test_released_grid_matches_the_code_and_coq() -> None:
+    from py_bridge.model.released import head
+    # Coq's ex_sched25_tint (ReleasedSampler.v): floor(1000 t) of the 25-step grid
+    tint = [1000, 936, 872, 809, 745, 681, 618, 554, 490, 427, 363, 300,
+            250, 229, 208, 187, 166, 145, 125, 104, 83, 62, 41, 20, 0]
+    assert [math.floor(1000 * t) for t in head.sched_of_steps(25)] == tint
+    assert [math.floor(1000 * t) for t in head.sched_of_steps(50)] == [20 * (50 - j)
+                                                                       for j in range(51)]
+    hc = head.tiny_head()
+    assert [hc.guided(0, k) for k in range(hc.T)] == [False, False]   # s_0 = 1
+    assert [hc.guided(1, k) for k in range(hc.T)] == [True, True]     # s_1 = 3/2
+
+
+def test_cfg_step_with_equal_velocities_is_the_plain_euler_step() -> None:
+    from py_bridge.model.released import head
+    hc = head.tiny_head()
+    w = head.init_head(hc, 1)
+    rng = np.random.default_rng(9)
+    f0, z = rng.standard_normal((4, 2)), rng.standard_normal((4, 4))
+    cos, sin = rm.rope_tables(2, 2)
+    rows = head.sinusoid_rows(hc)
+    guided = head.sample(Engine(), hc, w, 1, f0, z, z, cos, sin, rows)      # V_u = V_c
+    f = f0
+    for k in range(hc.T):
+        v = head.velocity(Engine(), hc, w, f, z, cos, sin, rows[k:k + 1])
+        f = f + float(hc.dt(k)) * v
+    assert np.allclose(guided, f, rtol=1e-13, atol=1e-13)
+
+
+def test_tiny_released_pipeline_with_released_head_is_deterministic() -> None:
+    a = np.asarray(rel._pipeline_released(Engine(), 0))
+    b = np.asarray(rel._pipeline_released(Engine(), 0))
+    assert a.shape == (4, 2)
+    assert a.tobytes() == b.tobytes()
+    assert np.all(np.isfinite(a))
+
+
 # -- against Coq ------------------------------------------------------------------------
 
 
