@@ -76,6 +76,7 @@ examples:
   flowar-proofs crosscheck --mutate mask a broken numpy model must fail (exit 1)
   flowar-proofs crosscheck --only counts numpy op counts = Coq's closed forms, every config
   flowar-proofs crosscheck --only bound  measured ‖fast − exact‖∞ <= proven bound (Coq-evaluated)
+  flowar-proofs crosscheck --only released  released variant: module op counts = Coq's
   flowar-proofs all --out /tmp/r         everything, outputs in /tmp/r
 
 exit codes: 0 ok, 1 a check failed, 2 bad usage or input (or a tool is not installed)
@@ -424,22 +425,27 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
 def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the tiny config's weights and noise (default 0)")
-    p.add_argument("--mutate", choices=(*crosscheck.MUTATIONS, *crosscheck.BOUND_MUTATIONS),
+    p.add_argument("--mutate",
+                   choices=(*crosscheck.MUTATIONS, *crosscheck.BOUND_MUTATIONS,
+                            *crosscheck.RELEASED_MUTATIONS),
                    default=None,
                    help="break the numpy model this way; the check must then fail "
                         f"({', '.join(crosscheck.BOUND_MUTATIONS)}: the fast run of the "
-                        "bound check, with --only bound)")
+                        "bound check, with --only bound; "
+                        f"{', '.join(crosscheck.RELEASED_MUTATIONS)}: the released variant, "
+                        "with --only released)")
     p.add_argument("--degree", type=positive_int, default=crosscheck.DEFAULT_BOUND_DEGREE,
                    help="Taylor degree g of the bound check's fast run (default "
                         f"{crosscheck.DEFAULT_BOUND_DEGREE})")
     p.add_argument("--timeout", type=positive_float, default=None,
                    help="seconds for the coqc run (default $FLOWAR_COQC_TIMEOUT or "
                         f"{crosscheck.DEFAULT_TIMEOUT:.0f})")
-    p.add_argument("--only", choices=("counts", "eval", "bound"), default=None,
+    p.add_argument("--only", choices=("counts", "eval", "bound", "released"), default=None,
                    help="run only the op-count check (numpy = Coq's witnesses, per kind, for "
-                        "every configs/*.toml), only the tiny evaluation, or only the error "
+                        "every configs/*.toml), only the tiny evaluation, only the error "
                         "check (measured ‖fast − exact‖∞ ≤ the proven bound, evaluated by Coq) "
-                        "(default: all three)")
+                        "or only the released variant's op counts (numpy = Coq's) "
+                        "(default: all four)")
     p.add_argument("--witnesses", type=Path, default=None, metavar="DIR",
                    help="read Coq's witnesses from DIR/<name>.json (written by `witnesses`) "
                         "instead of computing them now with coqc")
@@ -459,6 +465,11 @@ def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
     if mutate is not None and mutate not in crosscheck.BOUND_MUTATIONS and only == "bound":
         raise BridgeError(f"--mutate {mutate}: not a mutation of the bound check (those are "
                           f"{', '.join(crosscheck.BOUND_MUTATIONS)})")
+    released_mut = mutate if mutate in crosscheck.RELEASED_MUTATIONS else None
+    mutate = None if released_mut else mutate
+    if released_mut and only not in (None, "released"):
+        raise BridgeError(f"--mutate {released_mut}: breaks the released variant; "
+                          "use it with --only released")
     if only in (None, "counts"):
         if witnesses is not None and not witnesses.is_dir():
             raise BridgeError(f"{witnesses}: witnesses directory: not a directory")
@@ -490,9 +501,17 @@ def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
             doc["error"]["bound"] = doc["bound"]["proven_bound"]
             doc["error"]["note"] = "see bound: the proven bound evaluated on a measured run"
         ok = ok and bound.ok
-    if out is not None and ("configs" in doc or "bound" in doc):
+    if only in (None, "released"):
+        _progress("crosscheck released: coqc (Witnesses/ReleasedWork.v rows) and numpy")
+        rel = crosscheck.released_check(root, timeout=timeout, mutation=released_mut, seed=seed)
+        for line in crosscheck.released_report_lines(rel):
+            print(line)
+        doc["released"] = crosscheck.released_report_json(rel)
+        ok = ok and rel.ok
+    if out is not None and ("configs" in doc or "bound" in doc or "released" in doc):
         inputs = [*configs, *(sorted(witnesses.glob("*.json")) if witnesses else [])]
-        command = ["crosscheck", *(["--mutate", mutate] if mutate else [])]
+        mutation = mutate or released_mut
+        command = ["crosscheck", *(["--mutate", mutation] if mutation else [])]
         atomic.write_json(out / "crosscheck.json",
                           {**doc, "provenance": provenance.collect(root, command, inputs)})
     return EXIT_OK if ok else EXIT_FAILED

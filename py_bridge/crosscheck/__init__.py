@@ -2,6 +2,8 @@
 
 ``counts_check`` (module ``counts``): the numpy model's op counts per kind equal Coq's
 closed forms (the runtime witnesses) for every config.
+``released_check`` (module ``released``): the numpy released variant's op counts per kind
+equal Coq's (Witnesses/ReleasedWork.v) module by module, and its tiny run is deterministic.
 ``eval_check`` (module ``evaltiny``): Coq's own evaluation (``vm_compute``) of the FlowAR
 float semantics at p = 53 on a tiny config, with the computable exp/sqrt of
 Float/Computable.v, equals the numpy model run with the same rounding
@@ -38,6 +40,10 @@ from .evaltiny import (
 )
 from .exact import ExactEngine
 from .floats import fexp_c, from_flt, fsqrt_c, to_flt, ulp_distance
+from .released import MUTATIONS as RELEASED_MUTATIONS
+from .released import ReleasedReport, released_check
+from .released import report_json as released_report_json
+from .released import report_lines as released_report_lines
 
 EPILOG = """\
 examples:
@@ -110,9 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-__all__ = ["BOUND_MUTATIONS", "DEFAULT_BOUND_DEGREE", "DEFAULT_TIMEOUT", "BoundReport",
-           "bound_check", "tiny_bound_check",
-           "DEFAULT_ULP_BOUND", "MUTATIONS", "CountsReport", "EvalReport",
-           "ExactEngine", "Mismatch", "counts_check", "counts_report_json", "counts_report_lines",
-           "eval_check", "fexp_c", "from_flt", "fsqrt_c", "g_vector", "main", "render_coq",
-           "report_lines", "tiny_eval_config", "to_flt", "ulp_distance"]
+__all__ = ["BOUND_MUTATIONS", "DEFAULT_BOUND_DEGREE", "DEFAULT_TIMEOUT", "DEFAULT_ULP_BOUND",
+           "MUTATIONS", "RELEASED_MUTATIONS", "BoundReport", "CountsReport", "EvalReport",
+           "ExactEngine", "Mismatch", "ReleasedReport", "bound_check", "counts_check",
+           "counts_report_json", "counts_report_lines", "eval_check", "fexp_c", "from_flt",
+           "fsqrt_c", "g_vector", "main", "released_check", "released_report_json",
+           "released_report_lines", "render_coq", "report_lines", "tiny_bound_check",
+           "tiny_eval_config", "to_flt", "ulp_distance"]

@@ -5,9 +5,9 @@
 MLP, FFN, LayerNorm, flow matching), ``attention`` (exact block-causal in
 query blocks; the polynomial method), ``flowar`` (layer, flow head, pipeline),
 ``crosscheck`` (comparing op counts against expected values).
-A second variant following the released FlowAR code would add its own layer
-and head functions next to ``flowar.layer`` / ``flowar.velocity`` and reuse
-``ops``, ``modules`` and ``attention``.
+The released variant (the released FlowAR code as the Coq released definitions
+state it) is the subpackage ``released``; it reuses ``ops``, ``modules`` and
+``attention``.
 """
 
 from .attention import AttentionSpec, attention_exact, attention_fast, mha, monomial_plan

@@ -135,6 +135,37 @@ class Engine:
     def maximum(self, x: Any, y: Any, out: Array | None = None) -> Array:
         return self._ew("max", np.maximum, x, y, out=out)
 
+    def lt(self, x: Any, y: Any) -> Array:
+        """``x < y`` as the float 1 or 0 (Coq's ``OLt``): a comparison, kind ``max``."""
+        shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+        self.count("max", _size(shape))
+        if self.dry:
+            return self.placeholder(shape)
+        return np.less(x, y).astype(self.dtype)  # type: ignore[no-any-return]
+
+    def power(self, x: Array, k: int) -> Array:
+        """``x**k`` for ``k >= 1`` as one ``k``-ary product (Coq's ``OProd k`` on ``k`` copies
+        of ``x``): ``k - 1`` products per entry (numpy rounds each product)."""
+        if k < 1:
+            raise ValueError(f"k: must be >= 1, got {k}")
+        self.count("mul", _size(np.shape(x)) * (k - 1))
+        if self.dry:
+            return self.placeholder(np.shape(x))
+        out = np.array(x, dtype=self.dtype, copy=True)
+        for _ in range(k - 1):
+            out = np.multiply(out, x)
+        return out
+
+    def sum_terms(self, xs: list[Array]) -> Array:
+        """One ``m``-ary sum of ``m`` same-shaped arrays, entry-wise: ``m - 1`` additions each."""
+        if not xs:
+            raise ValueError("sum_terms: no terms")
+        shape = np.broadcast_shapes(*(np.shape(x) for x in xs))
+        self.count("add", _size(shape) * (len(xs) - 1))
+        if self.dry:
+            return self.placeholder(shape)
+        return np.sum(np.stack([np.broadcast_to(x, shape) for x in xs]), axis=0)  # type: ignore[no-any-return]
+
     def exp(self, x: Array, out: Array | None = None) -> Array:
         return self._ew("exp", np.exp, x, out=out)
 
