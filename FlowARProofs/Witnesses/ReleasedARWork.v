@@ -11,8 +11,8 @@
     The pipeline ([flowar_released_prog], Pipeline/ReleasedPipeline.v) is
     parameterised by a flow head [H : RHead]; the released head (branch
     relflow) does not meet [RHead] yet, so the pipeline rows use the
-    *identity head* [id_head] below (its program is wiring, its output the
-    noise): they count the released pipeline's AR side — two AR passes per
+    *copy head* [ReleasedHeadCopy.copy_head] (its program is wiring, its output
+    the noise): they count the released pipeline's AR side — two AR passes per
     scale (class row and null class, for classifier-free guidance) — with a
     head that costs nothing.  The AR-pass rows do not depend on the head
     (only the offsets of the weights do).
@@ -24,63 +24,17 @@ From Coq Require Import Arith NArith List Lia ZArith.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Stage TC0.
 From FlowARProofs.Modules Require Import GELU ErfAS.
-From FlowARProofs.Pipeline Require Import ReleasedBlock ReleasedHeadIface ReleasedAR ReleasedPipeline
+From FlowARProofs.Pipeline Require Import ReleasedBlock ReleasedHeadIface ReleasedHeadCopy ReleasedAR ReleasedPipeline
   ReleasedFlowHead ReleasedSampler.
 From FlowARProofs.Witnesses Require Import ReleasedWork.
 Import ListNotations.
 Set Default Goal Selector "!".
 
-(** ** The identity head: output = the noise, all wiring *)
-
-Local Definition id_prog (c d M r : nat) : prog := keep 0 (M * c + M * d + M * d + r).
-
-Local Lemma id_correct (P : FloatFns) (p : nat) (hd : unit) c d (K i M wo : nat) (F Yc Yu : mat)
-    (E G : list flt) :
-  peval P p (id_prog c d M (length E + length G)) (flat M c F ++ flat M d Yc ++ flat M d Yu ++ E ++ G)
-  = flat M c F ++ flat M d Yc ++ flat M d Yu ++ E ++ G.
-Proof.
-  unfold id_prog.
-  set (S := flat M c F ++ flat M d Yc ++ flat M d Yu ++ E ++ G).
-  replace (M * c + M * d + M * d + (length E + length G)) with (length S)
-    by (unfold S; rewrite !app_length, !flat_length; lia).
-  exact (keep_correct P p [] S).
-Qed.
-
-Local Lemma id_shape (M c d r B : nat) :
-  M <= B -> c <= B -> d <= B -> 1 <= B ->
-  shape (id_prog c d M r) <= 3 * (B * (B * (B * B)) + r).
-Proof.
-  intros HM Hc Hd HB. unfold id_prog. rewrite shape_keep.
-  assert (M * c <= B * B) by (apply Nat.mul_le_mono; lia).
-  assert (M * d <= B * B) by (apply Nat.mul_le_mono; lia).
-  assert (B * B <= B * (B * (B * B))).
-  { rewrite <- (Nat.mul_1_r (B * B)) at 1. rewrite (Nat.mul_comm B (B * (B * B))), <- Nat.mul_assoc.
-    rewrite Nat.mul_comm. apply Nat.mul_le_mono; [|lia].
-    rewrite <- (Nat.mul_1_r B) at 1. apply Nat.mul_le_mono; lia. }
-  lia.
-Qed.
-
-Definition id_head : RHead := {|
-  rh_dims := unit;
-  rh_size := fun _ _ _ => 0;
-  rh_dimB := fun _ => 0;
-  rh_float := fun _ _ _ _ _ _ _ _ _ _ F _ _ => F;
-  rh_prog := fun _ _ c d _ _ M _ _ r => id_prog c d M r;
-  rh_correct := fun P p hd c d K i M wo F Yc Yu E G => id_correct P p hd c d K i M wo F Yc Yu E G;
-  rh_wt := fun p _ c d _ _ M _ _ r _ => keep_wt p 0 (M * c + M * d + M * d + r);
-  rh_arity := fun _ _ c d _ _ M _ _ r => keep_arity 0 (M * c + M * d + M * d + r);
-  rh_depth := fun _ _ => 0;
-  rh_wdepth := fun P _ _ c d _ _ M _ _ r => Nat.eq_le_incl _ _ (keep_wdepth _ 0 _);
-  rh_coef := fun _ => 3;
-  rh_shape := fun _ _ c d _ _ M _ _ r B HM Hc Hd _ HB => id_shape M c d r B HM Hc Hd HB;
-  rh_size_le := fun _ _ _ _ _ _ _ _ => Nat.le_0_l _;
-|}.
-
 (** ** The tiny configuration *)
 
-Definition tiny_rcfg : RConfig id_head :=
+Definition tiny_rcfg : RConfig copy_head :=
   {| rK := 2; rs0 := 1; ra := 2; rch := 2; rD := tiny_rdims; rLe := 1; rLd := 1;
-     rhd := (tt : rh_dims id_head) |}.
+     rhd := (tt : rh_dims copy_head) |}.
 
 Local Definition p := 53%nat.
 

@@ -24,7 +24,7 @@ Head = Callable[[Engine, int, Array, Array, Array], Array]
 
 
 def identity_head(eng: Engine, i: int, f0: Array, yc: Array, yu: Array) -> Array:
-    """Coq's ``id_head``: the noise, unchanged (wiring only)."""
+    """Coq's ``ReleasedHeadCopy.copy_head``: the noise, unchanged (wiring only)."""
     return f0
 
 
