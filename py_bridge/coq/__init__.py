@@ -6,7 +6,8 @@
 * `names`: name lists (allowlist, targets) and the allowlist matcher;
 * `assumptions`: what `Print Assumptions` and `coqchk -o` print;
 * `lex`, `glob`, `dpd`: Coq sources, `.glob` files, dpdgraph's `.dpd` files;
-* `coqdoc`, `build`: the coqdoc and make steps.
+* `coqdoc`, `build`: the coqdoc and make steps;
+* `scratch`: compile one generated .v against the built library (the cross-checks' vm_compute).
 
 The names most callers need are re-exported here (`from py_bridge import coq; coq.run(...)`).
 """

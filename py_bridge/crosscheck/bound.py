@@ -34,7 +34,6 @@ import contextlib
 import decimal
 import math
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -44,7 +43,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
-from .. import coq
+from ..coq.scratch import compile_scratch
 from ..errors import BridgeError, one_line
 from ..model import flowar as flowar_mod
 from ..model import modules as mod
@@ -255,22 +254,7 @@ def parse_bound_output(stdout: str) -> tuple[Fraction, bool]:
 
 def run_bound_coq(root: Path, text: str, timeout: float) -> tuple[Fraction, bool]:
     """Compile ``text`` as PipeBound.v against the built library at ``root``."""
-    project = coq.load_coqproject(root)
-    stale = coq.unbuilt_files(root, project)
-    needed = [f for f in stale if "/Witnesses/" not in f and not f.endswith("Main.v")]
-    if needed:
-        raise BridgeError(f"{root / needed[0]}: not built (no .vo or an older one); "
-                          "run `flowar-proofs build` first")
-    coqc = coq.find_tool("coqc")
-    with tempfile.TemporaryDirectory(prefix="flowar-pipebound-") as tmp:
-        vfile = Path(tmp) / "PipeBound.v"
-        vfile.write_text(text, encoding="utf-8")
-        res = coq.run([coqc, *coq.coqc_base_args(root, project), vfile.name], cwd=tmp,
-                      timeout=timeout)
-    if not res.ok:
-        raise BridgeError(f"coqc PipeBound.v: {res.describe()}: "
-                          f"{one_line(res.stderr or res.stdout) or 'no output'}")
-    return parse_bound_output(res.stdout)
+    return parse_bound_output(compile_scratch(root, "PipeBound.v", text, timeout))
 
 
 def sci(q: Fraction | None) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -33,8 +32,8 @@ from typing import Any, NamedTuple
 import jinja2
 import numpy as np
 
-from .. import coq
-from ..errors import BridgeError, one_line
+from ..coq.scratch import compile_scratch
+from ..errors import BridgeError
 from ..model import attention as attention_mod
 from ..model import flowar as flowar_mod
 from ..model.config import FlowARConfig
@@ -121,22 +120,7 @@ def parse_coq_output(stdout: str) -> list[tuple[int, int]]:
 
 def run_coq(root: Path, text: str, timeout: float) -> list[tuple[int, int]]:
     """Compile ``text`` as EvalTiny.v against the built library at ``root``; its output."""
-    project = coq.load_coqproject(root)
-    stale = coq.unbuilt_files(root, project)
-    needed = [f for f in stale if "/Witnesses/" not in f and not f.endswith("Main.v")]
-    if needed:
-        raise BridgeError(f"{root / needed[0]}: not built (no .vo or an older one); "
-                          "run `flowar-proofs build` first")
-    coqc = coq.find_tool("coqc")
-    with tempfile.TemporaryDirectory(prefix="flowar-evaltiny-") as tmp:
-        vfile = Path(tmp) / "EvalTiny.v"
-        vfile.write_text(text, encoding="utf-8")
-        res = coq.run([coqc, *coq.coqc_base_args(root, project), vfile.name], cwd=tmp,
-                      timeout=timeout)
-    if not res.ok:
-        raise BridgeError(f"coqc EvalTiny.v: {res.describe()}: "
-                          f"{one_line(res.stderr or res.stdout) or 'no output'}")
-    return parse_coq_output(res.stdout)
+    return parse_coq_output(compile_scratch(root, "EvalTiny.v", text, timeout))
 
 
 def check_mutation(mutation: str | None) -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import coq
-from ..errors import BridgeError, one_line
+from ..coq.scratch import compile_scratch
+from ..errors import BridgeError
 from ..model.ops import KINDS, Array, Engine, OpCounter
 from ..model.released import ar as rar
 from ..model.released import head as rhead
@@ -242,23 +241,10 @@ def parse_coq_lists(stdout: str) -> list[list[int]]:
 
 def run_coq(root: Path, timeout: float) -> tuple[dict[str, list[int]], list[int]]:
     """Coq's rows (by name) and ``rw_big``, from the built library at ``root``."""
-    project = coq.load_coqproject(root)
-    unbuilt = coq.unbuilt_files(root, project)
-    for target in WITNESS_FILES:
-        if target in unbuilt:
-            raise BridgeError(f"{root / target}: not built (no .vo or an older one); "
-                              "run `flowar-proofs build` first")
     names = list(SMALL)
-    coqc = coq.find_tool("coqc")
-    with tempfile.TemporaryDirectory(prefix="flowar-released-") as tmp:
-        vfile = Path(tmp) / "ReleasedEval.v"
-        vfile.write_text(render_coq(names), encoding="utf-8")
-        res = coq.run([coqc, *coq.coqc_base_args(root, project), vfile.name], cwd=tmp,
-                      timeout=timeout)
-    if not res.ok:
-        raise BridgeError(f"coqc ReleasedEval.v: {res.describe()}: "
-                          f"{one_line(res.stderr or res.stdout) or 'no output'}")
-    lists = parse_coq_lists(res.stdout)
+    stdout = compile_scratch(root, "ReleasedEval.v", render_coq(names), timeout,
+                             needs=WITNESS_FILES)
+    lists = parse_coq_lists(stdout)
     if len(lists) != len(names) + 1:
         raise BridgeError(f"coqc ReleasedEval.v: expected {len(names) + 1} lists, "
                           f"got {len(lists)}")
