@@ -61,6 +61,15 @@ def test_shipped_released_configs_parse_as_released() -> None:
     assert names == {"flowar_s_released", "flowar_l_released", "flowar_h_released"}
 
 
+def test_explicit_paper_variant_is_the_paper_schema(tmp_path: Path) -> None:
+    config = tmp_path / "p.toml"
+    config.write_text('variant = "paper"\n' + (REPO / "configs" / "tiny.toml").read_text(),
+                      encoding="utf-8")
+    cfg = load_config(config)
+    assert not isinstance(cfg, ReleasedConfig)
+    assert cfg.name == "tiny"
+
+
 _GOOD = (RELEASED / "flowar-s-released.toml").read_text()
 BAD: list[tuple[str, str, str]] = [
     ("unknown_variant", _GOOD.replace('variant = "released"', 'variant = "nightly"'),
