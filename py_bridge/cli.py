@@ -304,11 +304,13 @@ def _run_witnesses(args: argparse.Namespace, root: Path) -> int:
 
 
 def _obligations_all(root: Path, out: Path, timeout: float) -> int:
-    """Obligations and witnesses of every configs/*.toml, two at a time (per-run temp dirs,
-    atomic writes); a bad config file is reported and counted as a failure."""
+    """Obligations and witnesses of every configs/*.toml and configs/released/*.toml (the
+    released variant), two at a time (per-run temp dirs, atomic writes); a bad config file is
+    reported and counted as a failure."""
     from concurrent.futures import ThreadPoolExecutor
 
-    configs = sorted((root / "configs").glob("*.toml"))
+    configs = [*sorted((root / "configs").glob("*.toml")),
+               *sorted((root / "configs" / "released").glob("*.toml"))]
 
     def one(path: Path) -> tuple[Path, obligations.ObligationsResult | str]:
         try:
@@ -398,7 +400,8 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
     _progress("step 3/6: graph")
     args.out = out
     codes["graph"] = _graph(args, root, page=True)
-    _progress("step 4/6: obligations and witnesses of configs/*.toml")
+    _progress("step 4/6: obligations and witnesses of configs/*.toml and "
+              "configs/released/*.toml")
     codes["obligations"] = _obligations_all(root, out, _coqc_timeout(args.timeout))
     _progress("step 5/6: crosscheck (op counts numpy = Coq, tiny evaluation)")
     codes["crosscheck"] = _crosscheck_all(root, out, _coqc_timeout(args.timeout))

@@ -30,16 +30,21 @@ from typing import Any
 
 import jinja2
 
-from py_bridge import __version__, atomic, coq, provenance
+from py_bridge import __version__, atomic, coq, files, provenance
 from py_bridge.coq.glob import object_decls, parse_glob
 from py_bridge.errors import BridgeError, one_line
-from py_bridge.obligations.config import FlowARConfig, coverage_problems, load_config
+from py_bridge.obligations import released
+from py_bridge.obligations.config import FlowARConfig, coverage_problems, parse_config
 from py_bridge.obligations.facts import ASSUMED, FACTS, Eval, Fact
+from py_bridge.obligations.released import RELEASED_FACTS, ReleasedConfig, parse_released
 
 __all__ = ["FactResult", "ObligationsResult", "check_config", "load_config", "render_table",
            "write_results"]
 
 JSON_VERSION = 1
+#: A paper-model config (`variant = "paper"`, the default) or a released one.
+AnyConfig = FlowARConfig | ReleasedConfig
+VARIANTS = ("paper", released.VARIANT)
 CHECKED = "checked"
 FAILED = "failed"
 NOT_YET = "not yet proved"
@@ -65,7 +70,7 @@ class FactResult:
 
 @dataclass
 class ObligationsResult:
-    config: FlowARConfig
+    config: AnyConfig
     source: Path
     not_covered: list[str]
     facts: list[FactResult]
@@ -94,11 +99,31 @@ def coq_literal(value: int) -> str:
     return str(value)
 
 
-def plan(cfg: FlowARConfig, known: set[str]) -> tuple[list[Fact], dict[str, FactResult]]:
+def load_config(path: Path) -> AnyConfig:
+    """Read and validate a config file of either variant (the top-level `variant` key, default
+    "paper"); `BridgeError` naming the path and field otherwise."""
+    path = Path(path)
+    files.require_file(path, what="config")
+    data = files.read_toml(path, what="config")
+    variant = data.get("variant", "paper")
+    if not isinstance(variant, str) or variant not in VARIANTS:
+        shown = repr(variant) if len(repr(variant)) <= 40 else repr(variant)[:37] + "..."
+        raise BridgeError(f"{path}: variant: {shown} is not one of " + ", ".join(VARIANTS))
+    if variant == released.VARIANT:
+        return parse_released(data, source=str(path))
+    return parse_config({k: v for k, v in data.items() if k != "variant"}, source=str(path))
+
+
+def facts_for(cfg: AnyConfig) -> tuple[Fact, ...]:
+    """The fact table of the config's variant."""
+    return RELEASED_FACTS if isinstance(cfg, ReleasedConfig) else FACTS
+
+
+def plan(cfg: AnyConfig, known: set[str]) -> tuple[list[Fact], dict[str, FactResult]]:
     """Split the fact table into the facts to render and the results decided without Coq."""
     render: list[Fact] = []
     decided: dict[str, FactResult] = {}
-    for f in FACTS:
+    for f in facts_for(cfg):
         why_not = f.applies(cfg)
         missing = [n for n in f.needs if n not in known]
         if why_not is not None:
@@ -112,7 +137,7 @@ def plan(cfg: FlowARConfig, known: set[str]) -> tuple[list[Fact], dict[str, Fact
                                                  else " (not yet proved)"))
         elif missing or not f.coq:
             reason = ("needs " + ", ".join(missing) if missing
-                      else "its theorem is not yet wired into the fact table")
+                      else f.pending or "its theorem is not yet wired into the fact table")
             decided[f.id] = FactResult(f.id, f.kind, f.description, f.theorem, NOT_YET,
                                        reason=reason)
         else:
@@ -153,18 +178,22 @@ def _env() -> jinja2.Environment:
     )
 
 
-def module_name(cfg: FlowARConfig) -> str:
+def module_name(cfg: AnyConfig) -> str:
     return f"Obligations_{cfg.name}"
 
 
-def render(cfg: FlowARConfig, facts: Sequence[Fact]
+def render(cfg: AnyConfig, facts: Sequence[Fact]
            ) -> tuple[str, dict[str, tuple[int, int]], list[tuple[str, Eval]]]:
     """The generated .v text, each fact's line span, and the evals in file order. Nothing of the
     config file but its validated numbers and name reaches the text (not even its path)."""
     modules = sorted({m for f in facts for m in f.modules})
-    text = _env().get_template("obligations.v.j2").render(
+    if isinstance(cfg, ReleasedConfig):
+        template, context = "obligations_released.v.j2", released.coq_context(cfg)
+    else:
+        template, context = "obligations.v.j2", coq_context(cfg)
+    text = _env().get_template(template).render(
         name=cfg.name, tool=f"flowar-proofs {__version__}", modules=modules,
-        facts=facts, **coq_context(cfg))
+        facts=facts, **context)
     spans: dict[str, tuple[int, int]] = {}
     start: dict[str, int] = {}
     for i, line in enumerate(text.splitlines(), start=1):
@@ -238,16 +267,17 @@ def library_names(root: Path, modules: Iterable[str]) -> set[str]:
 
 
 def _candidate_modules() -> set[str]:
-    mods = set(BASE_MODULES)
-    for f in FACTS:
+    mods = set(BASE_MODULES) | set(released.RELEASED_MODULES)
+    for f in (*FACTS, *RELEASED_FACTS):
         for name in (*f.needs, f.theorem):
             if "." in name:
                 mods.add(name.rsplit(".", 1)[0])
     return mods
 
 
-def _require_built(root: Path) -> None:
-    for module in BASE_MODULES:
+def _require_built(root: Path, cfg: AnyConfig) -> None:
+    extra = released.RELEASED_MODULES if isinstance(cfg, ReleasedConfig) else ()
+    for module in (*BASE_MODULES, *extra):
         vo = root / Path(*module.split(".")).with_suffix(".vo")
         if not vo.is_file():
             raise BridgeError(f"{vo}: not built; run `flowar-proofs build` first")
@@ -257,12 +287,12 @@ def check_config(root: Path, config_path: Path, *, timeout: float) -> Obligation
     """Validate, instantiate and check one config (see the module docstring)."""
     start = time.monotonic()
     cfg = load_config(config_path)
-    not_covered = coverage_problems(cfg)
+    not_covered = coverage_problems(cfg) if isinstance(cfg, FlowARConfig) else []
     if not_covered:
         return ObligationsResult(cfg, Path(config_path), not_covered, [], {}, "", 0,
                                  time.monotonic() - start)
     root = Path(root).resolve()
-    _require_built(root)
+    _require_built(root, cfg)
     coqc = coq.find_tool("coqc")
     project = coq.load_coqproject(root)
     known = library_names(root, _candidate_modules())
@@ -313,7 +343,7 @@ def check_config(root: Path, config_path: Path, *, timeout: float) -> Obligation
         witnesses[ev.key] = {"value": num, "computed_by": ev.coq_name, "coq": ev.expr,
                              "fact": f"{module_name(cfg)}.{fid}"}
     results: list[FactResult] = []
-    for f in FACTS:
+    for f in facts_for(cfg):
         if f.id in decided:
             results.append(decided[f.id])
         elif f.id in failed:
@@ -326,7 +356,7 @@ def check_config(root: Path, config_path: Path, *, timeout: float) -> Obligation
                              time.monotonic() - start)
 
 
-def _why(fact: Fact, cfg: FlowARConfig, coq_message: str) -> str:
+def _why(fact: Fact, cfg: AnyConfig, coq_message: str) -> str:
     side = fact.explain(cfg)
     return (f"{side}; " if side else "") + f"Coq: {coq_message}"
 
@@ -338,10 +368,13 @@ def _why(fact: Fact, cfg: FlowARConfig, coq_message: str) -> str:
 def render_table(result: ObligationsResult) -> list[str]:
     """The table printed by the CLI: fact, value, status (and why)."""
     cfg = result.config
-    lines = [f"Config {cfg.name} ({result.source}): K = {cfg.K}, scales {list(cfg.scales)}, "
-             f"width {cfg.ar.width}, {cfg.ar.heads} heads of {cfg.ar.head_dim}, "
-             f"L = {cfg.layers}, Lf = {cfg.flow_layers}, T = {cfg.euler_updates}, "
-             f"p = {cfg.precision}"]
+    if isinstance(cfg, ReleasedConfig):
+        lines = [f"Config {cfg.name} ({result.source}): {released.header(cfg)}"]
+    else:
+        lines = [f"Config {cfg.name} ({result.source}): K = {cfg.K}, scales {list(cfg.scales)}, "
+                 f"width {cfg.ar.width}, {cfg.ar.heads} heads of {cfg.ar.head_dim}, "
+                 f"L = {cfg.layers}, Lf = {cfg.flow_layers}, T = {cfg.euler_updates}, "
+                 f"p = {cfg.precision}"]
     if result.not_covered:
         lines += [f"not covered: {why}" for why in result.not_covered]
         return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from py_bridge.obligations.config import FlowARConfig
 
@@ -50,14 +51,16 @@ class Fact:
     evals: tuple[Eval, ...] = ()
     display: Callable[[Mapping[str, int]], str] = field(default=lambda v: "")
     #: None if the fact applies to the config, else why not (e.g. no [fast_attention] table)
-    applies: Callable[[FlowARConfig], str | None] = field(default=lambda c: None)
+    applies: Callable[[Any], str | None] = field(default=lambda c: None)
     #: for a failed hypothesis: the config's side of it, in words
-    explain: Callable[[FlowARConfig], str] = field(default=lambda c: "")
+    explain: Callable[[Any], str] = field(default=lambda c: "")
+    #: for a fact without Coq text: why it is not wired yet
+    pending: str = ""
 
 
 def _hyp(fid: str, description: str, theorem: str, prop: str,
          explain: Callable[[FlowARConfig], str], *, needs: tuple[str, ...] = (),
-         applies: Callable[[FlowARConfig], str | None] = lambda c: None) -> Fact:
+         applies: Callable[[Any], str | None] = lambda c: None) -> Fact:
     return Fact(fid, HYPOTHESIS, description, theorem, needs=needs,
                 coq=f"Lemma {fid} : {prop}.\n{CHECK}", explain=explain, applies=applies)
 

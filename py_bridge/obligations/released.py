@@ -1,0 +1,325 @@
+"""Released FlowAR configurations (`variant = "released"`): schema, validation, fact table.
+
+The released model (docs/deviations.md, "Released FlowAR") has an encoder + decoder of one
+block shape, and a flow head of its own shape (`SimpleTransformerAdaLN`: width, heads, SwiGLU
+width, blocks, `Block_v1`/`Block_v2`), sampled with the code's 25- or 50-step grid and
+classifier-free guidance. `parse_released(data, source=...)` is pure and raises
+`BridgeError("<source>: <field>: <reason>")` for the first problem, like `config.parse_config`.
+
+The fact table `RELEASED_FACTS` instantiates what the Coq development proves about the released
+pipeline for one config (templates/obligations_released.v.j2 defines `rD : RDims`,
+`hd : RFlowDims`, `K Le Ld s0 a ch K0 Le0 Ld0 : nat`): the decidable hypotheses of
+`Main.flowar_released_in_TC0` and the depth coefficients of `flowar_released_depth` for this
+config (`Witnesses/ReleasedDepth.released_depth_as_terms`, values by `Eval vm_compute`). The
+headline theorem itself, the exact work and the error bound are reported "not yet proved" with
+the reason (the released head is not yet an `RHead` instance; no released work/error theorem
+per config).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from py_bridge.errors import BridgeError
+from py_bridge.obligations.config import (
+    DESCRIPTION_MAX,
+    MAX_CHANNELS,
+    MAX_FFN,
+    MAX_HEADS,
+    MAX_LAYERS,
+    MAX_PRECISION,
+    MAX_SCALES,
+    MAX_SIDE,
+    MAX_TOKENS,
+    MAX_WIDTH,
+    NAME_RE,
+    _check_int,
+    _Fields,
+    _show,
+)
+from py_bridge.obligations.facts import CHECK, HYPOTHESIS, THEOREM, VALUE, Eval, Fact
+
+VARIANT = "released"
+#: Sampler steps the released code's `euler_sampler` grids are defined for (ReleasedSampler.v).
+STEPS = {25: "sched25", 50: "sched50"}
+
+
+@dataclass(frozen=True)
+class RBlockShape:
+    width: int
+    heads: int
+    head_dim: int  # even: RoPE rotates pairs (RDims stores rb_hh = head_dim / 2)
+    ffn_width: int  # SwiGLU hidden width
+    attention_scale: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class ReleasedConfig:
+    name: str
+    description: str
+    channels: int
+    scales: tuple[int, ...]
+    ar: RBlockShape
+    encoder_layers: int
+    decoder_layers: int
+    flow: RBlockShape
+    flow_blocks: int
+    cross_attention: bool
+    time_embed_width: int
+    steps: int
+    cfg_scale: tuple[int, int]
+    guidance: tuple[int, int]
+    precision: int
+    max_scales: int
+    max_encoder_layers: int
+    max_decoder_layers: int
+
+    @property
+    def K(self) -> int:  # noqa: N802 - the paper's name
+        return len(self.scales)
+
+    @property
+    def s0(self) -> int:
+        return self.scales[0]
+
+    @property
+    def factor(self) -> int:
+        return self.scales[1] // self.scales[0] if len(self.scales) > 1 else 1
+
+    @property
+    def tokens(self) -> tuple[int, ...]:
+        return tuple(s * s for s in self.scales)
+
+
+def _block(f: _Fields) -> RBlockShape:
+    width = f.integer("width", 1, MAX_WIDTH)
+    heads = f.integer("heads", 1, MAX_HEADS)
+    head_dim = f.opt_integer("head_dim", 2, MAX_WIDTH)
+    if head_dim is None:
+        if width % heads:
+            raise f.error("head_dim", f"missing, and width {width} is not a multiple of "
+                                      f"heads {heads} (give head_dim)")
+        head_dim = width // heads
+    if head_dim % 2:
+        raise f.error("head_dim", f"{head_dim} is odd (RoPE rotates pairs of coordinates)")
+    ffn = f.integer("ffn_width", 1, MAX_FFN)
+    scale = f.ratio("attention_scale")
+    if scale is None:
+        root = math.isqrt(head_dim)
+        if root * root != head_dim:
+            raise f.error("attention_scale", f"missing, and 1/sqrt(head_dim) = 1/sqrt({head_dim})"
+                                             " is irrational (give [numerator, denominator])")
+        scale = (1, root)
+    return RBlockShape(width, heads, head_dim, ffn, scale)
+
+
+def _bool(f: _Fields, key: str) -> bool:
+    if key not in f.table:
+        raise f.error(key, "missing (required)")
+    value = f.table[key]
+    if not isinstance(value, bool):
+        raise f.error(key, f"expected true or false, got {_show(value)}")
+    return value
+
+
+def parse_released(data: Mapping[str, Any], *, source: str) -> ReleasedConfig:
+    """Validate a `variant = "released"` TOML document into a `ReleasedConfig`."""
+    top = _Fields(data, "", source, ("name", "variant", "description", "latent", "ar",
+                                     "flow_head", "sampling", "numerics", "bounds"))
+    name = data.get("name")
+    if name is None:
+        raise top.error("name", "missing (required)")
+    if not isinstance(name, str):
+        raise top.error("name", f"expected a string, got {_show(name)}")
+    if not NAME_RE.fullmatch(name):
+        raise top.error("name", f"{name[:40]!r} is not an identifier (letters, digits and "
+                                "_, starting with a letter, at most 40 characters)")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise top.error("description", f"expected a string, got {_show(description)}")
+    if len(description) > DESCRIPTION_MAX:
+        raise top.error("description", f"longer than {DESCRIPTION_MAX} characters")
+
+    latent = _Fields(top.table_("latent") or {}, "latent.", source, ("channels", "scales"))
+    channels = latent.integer("channels", 1, MAX_CHANNELS)
+    raw = latent.table.get("scales")
+    if not isinstance(raw, list) or not raw:
+        raise latent.error("scales", "expected a non-empty list of side lengths, got "
+                                     + ("nothing" if raw is None else _show(raw)))
+    if len(raw) > MAX_SCALES:
+        raise latent.error("scales", f"{len(raw)} scales is too many (at most {MAX_SCALES})")
+    scales = tuple(_check_int(v, 1, MAX_SIDE, lambda r, i=i: latent.error(f"scales[{i}]", r))
+                   for i, v in enumerate(raw))
+    if sum(s * s for s in scales) > MAX_TOKENS:
+        raise latent.error("scales", f"{sum(s * s for s in scales)} tokens in all is too many "
+                                     f"(at most {MAX_TOKENS})")
+    if len(scales) > 1:
+        a, s0 = scales[1] // scales[0], scales[0]
+        if scales[1] % s0 or any(s != s0 * a ** i for i, s in enumerate(scales)):
+            raise latent.error("scales", f"{list(scales)} is not a geometric schedule s0*a^i "
+                                         "(the released pipeline's sides are s0*a^i)")
+
+    ar_f = _Fields(top.table_("ar") or {}, "ar.", source,
+                   ("width", "heads", "head_dim", "ffn_width", "attention_scale",
+                    "encoder_layers", "decoder_layers"))
+    ar = _block(ar_f)
+    enc = ar_f.integer("encoder_layers", 0, MAX_LAYERS)
+    dec = ar_f.integer("decoder_layers", 0, MAX_LAYERS)
+
+    fh = _Fields(top.table_("flow_head") or {}, "flow_head.", source,
+                 ("width", "heads", "head_dim", "ffn_width", "attention_scale", "blocks",
+                  "cross_attention", "time_embed_width"))
+    flow = _block(fh)
+    blocks = fh.integer("blocks", 1, MAX_LAYERS)
+    cross = _bool(fh, "cross_attention")
+    temb = fh.integer("time_embed_width", 2, MAX_WIDTH)
+    if temb % 2:
+        raise fh.error("time_embed_width", f"{temb} is odd (sin and cos halves)")
+
+    smp = _Fields(top.table_("sampling") or {}, "sampling.", source,
+                  ("steps", "cfg_scale", "guidance"))
+    steps = smp.integer("steps", 1, 1_000)
+    if steps not in STEPS:
+        raise smp.error("steps", f"{steps} has no released grid (the released sampler's grids: "
+                                 + ", ".join(str(s) for s in STEPS) + ")")
+    cfg_scale = smp.ratio("cfg_scale")
+    if cfg_scale is None:
+        raise smp.error("cfg_scale", "missing (required: [numerator, denominator])")
+    guidance = smp.ratio("guidance")
+    if guidance is None:
+        raise smp.error("guidance", "missing (required: [numerator, denominator])")
+
+    num = _Fields(top.table_("numerics") or {}, "numerics.", source, ("precision",))
+    precision = num.integer("precision", 1, MAX_PRECISION)
+
+    bnd = _Fields(top.table_("bounds", required=False) or {}, "bounds.", source,
+                  ("max_scales", "max_encoder_layers", "max_decoder_layers"))
+    max_scales = bnd.opt_integer("max_scales", 1, MAX_SCALES)
+    max_enc = bnd.opt_integer("max_encoder_layers", 0, MAX_LAYERS)
+    max_dec = bnd.opt_integer("max_decoder_layers", 0, MAX_LAYERS)
+
+    return ReleasedConfig(
+        name=name, description=description, channels=channels, scales=scales, ar=ar,
+        encoder_layers=enc, decoder_layers=dec, flow=flow, flow_blocks=blocks,
+        cross_attention=cross, time_embed_width=temb, steps=steps, cfg_scale=cfg_scale,
+        guidance=guidance, precision=precision,
+        max_scales=len(scales) if max_scales is None else max_scales,
+        max_encoder_layers=enc if max_enc is None else max_enc,
+        max_decoder_layers=dec if max_dec is None else max_dec,
+    )
+
+
+def coq_context(cfg: ReleasedConfig) -> dict[str, Any]:
+    """The released template's numbers, each a Coq literal made from a validated int."""
+    def n(v: int) -> str:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise BridgeError(f"internal: {v!r} is not a natural number literal")
+        return str(v)
+
+    def dims(b: RBlockShape) -> dict[str, str]:
+        return {"d": n(b.width), "H": n(b.heads), "hh": n(b.head_dim // 2),
+                "dff": n(b.ffn_width), "sn": n(b.attention_scale[0]),
+                "sd": n(b.attention_scale[1])}
+
+    return {"r": {
+        "K": n(cfg.K), "s0": n(cfg.s0), "a": n(cfg.factor), "ch": n(cfg.channels),
+        "Le": n(cfg.encoder_layers), "Ld": n(cfg.decoder_layers), "prec": n(cfg.precision),
+        "K0": n(cfg.max_scales), "Le0": n(cfg.max_encoder_layers),
+        "Ld0": n(cfg.max_decoder_layers), "ar": dims(cfg.ar), "fh": dims(cfg.flow),
+        "Lf": n(cfg.flow_blocks), "F": n(cfg.time_embed_width),
+        "cross": "true" if cfg.cross_attention else "false", "sched": STEPS[cfg.steps],
+        "cfg_n": n(cfg.cfg_scale[0]), "cfg_d": n(cfg.cfg_scale[1]),
+        "gh_n": n(cfg.guidance[0]), "gh_d": n(cfg.guidance[1]),
+        "toks": "; ".join(n(t) for t in cfg.tokens),
+    }}
+
+
+def header(cfg: ReleasedConfig) -> str:
+    return (f"released: K = {cfg.K}, scales {list(cfg.scales)}, AR width {cfg.ar.width} "
+            f"({cfg.ar.heads} heads of {cfg.ar.head_dim}), Le + Ld = {cfg.encoder_layers} + "
+            f"{cfg.decoder_layers}; flow head width {cfg.flow.width} ({cfg.flow.heads} heads of "
+            f"{cfg.flow.head_dim}), {cfg.flow_blocks} "
+            f"{'Block_v2' if cfg.cross_attention else 'Block_v1'}; {cfg.steps} steps, "
+            f"cfg {cfg.cfg_scale[0]}/{cfg.cfg_scale[1]}, guidance "
+            f"{cfg.guidance[0]}/{cfg.guidance[1]}; p = {cfg.precision}")
+
+
+MAIN_THM = "FlowARProofs.Main.flowar_released_in_TC0"
+RDEPTH = "FlowARProofs.Witnesses.ReleasedDepth"
+RHEADD = "FlowARProofs.Witnesses.ReleasedHeadDepth"
+RTYPING = "FlowARProofs.Pipeline.ReleasedTyping"
+RHEAD = "FlowARProofs.Pipeline.ReleasedHead"
+#: Modules the released template imports (they must be built).
+RELEASED_MODULES = (RDEPTH, RHEADD, RHEAD, RTYPING, "FlowARProofs.Pipeline.ReleasedSampler")
+_TERMS = "(released_terms (N.of_nat K) (N.of_nat Le) (N.of_nat Ld) hd)"
+_NEEDS_THM = (MAIN_THM,)
+
+
+def _rhyp(fid: str, description: str, prop: str, explain: Any) -> Fact:
+    return Fact(fid, HYPOTHESIS, description, MAIN_THM, needs=_NEEDS_THM,
+                coq=f"Lemma {fid} : {prop}.\n{CHECK}", explain=explain)
+
+
+def _depth_display(v: Mapping[str, int]) -> str:
+    return (f"depth ≤ {v['rdepth_std']}·d_std + {v['rdepth_sum']}·d_⊕ + "
+            f"{v['rdepth_exp']}·d_exp + {v['rdepth_sqrt']}·d_sqrt + "
+            f"{v['rdepth_max']}·max(d_sqrt, d_exp) + {v['rdepth_erf']}·D_erf")
+
+
+RELEASED_FACTS: tuple[Fact, ...] = (
+    # ---- hypotheses of flowar_released_in_TC0 decidable from a config
+    _rhyp("hyp_scales_pos", "at least one scale (1 ≤ K)", "1 <= K", lambda c: f"K = {c.K}"),
+    _rhyp("hyp_scales_le_K0", "K ≤ K0, the theorem's constant number of scales", "K <= K0",
+          lambda c: f"K = {c.K}, K0 = bounds.max_scales = {c.max_scales}"),
+    _rhyp("hyp_encoder_le_Le0", "encoder blocks Le ≤ Le0", "Le <= Le0",
+          lambda c: f"Le = {c.encoder_layers}, Le0 = bounds.max_encoder_layers = "
+                    f"{c.max_encoder_layers}"),
+    _rhyp("hyp_decoder_le_Ld0", "decoder blocks Ld ≤ Ld0", "Ld <= Ld0",
+          lambda c: f"Ld = {c.decoder_layers}, Ld0 = bounds.max_decoder_layers = "
+                    f"{c.max_decoder_layers}"),
+    _rhyp("hyp_factor_pos", "up-sampling factor a ≥ 1 (so n ≤ side(K−1) at every first side n)",
+          "1 <= a", lambda c: f"a = {c.factor}"),
+    _rhyp("hyp_channels_pos", "at least one latent channel (c ≥ 1)", "1 <= ch",
+          lambda c: f"c = {c.channels}"),
+    _rhyp("hyp_head_scales", "the head's tables cover every scale: K ≤ |rf_toks| and "
+          "tok_i ≤ rf_toks[i] (the released head's typing needs i < |rf_toks|, M ≤ tok_i)",
+          "K <= length (rf_toks hd) /\\ forallb (fun i => Nat.leb ((s0 * a ^ i) * (s0 * a ^ i)) "
+          "(nth i (rf_toks hd) 0)) (seq 0 K) = true",
+          lambda c: f"K = {c.K}, tokens {list(c.tokens)}"),
+    # ---- the headline theorem: not instantiable yet
+    Fact("thm_flowar_released_in_TC0", THEOREM,
+         "the released pipeline with this flow head at every first side m is in TC0 with depth "
+         "≤ flowar_released_depth P E K0 Le0 Ld0 Dh0 and computes flowar_released_float",
+         MAIN_THM, needs=(MAIN_THM, f"{RHEAD}.rhead_correct"),
+         pending="the released head (Pipeline/ReleasedHead.v) is not yet an RHead instance: "
+                 "its weight-count bound rh_size_le is not proved"),
+    # ---- values
+    Fact(
+        "val_released_depth", VALUE,
+        "depth bound of the released pipeline for this config, K·(rpass_depth P E Le Ld + "
+        "rhead_depth P E hd), as coefficients of the trust record's depth constants and erf's "
+        "depth", f"{RDEPTH}.released_depth_as_terms",
+        needs=(f"{RDEPTH}.released_depth_as_terms", f"{RDEPTH}.released_terms",
+               f"{RTYPING}.flowar_released_depth", f"{RHEAD}.rhead_depth"),
+        coq=f"""Lemma val_released_depth (P : FloatPrimitivesTC0) (E : ErfImpl) :
+  N.of_nat (flowar_released_depth P E K Le Ld (rhead_depth P E hd))
+  = eval_head_terms P E {_TERMS}.
+Proof. exact (released_depth_as_terms P E K Le Ld hd). Qed.""",
+        evals=tuple(Eval(f"rdepth_{k}", f"{f} {_TERMS}", f"{RDEPTH}.released_terms")
+                    for k, f in (("std", "h_std"), ("sum", "h_sum"), ("exp", "h_exp"),
+                                 ("sqrt", "h_sqrt"), ("max", "h_mx"), ("erf", "h_erf"))),
+        display=_depth_display,
+    ),
+    Fact("val_exact_work", VALUE, "exact inference work of the released pipeline for this "
+         "config", "FlowARProofs.Witnesses.ReleasedARWork.rw_ar_values",
+         needs=("FlowARProofs.Witnesses.ReleasedARWork.rw_ar_values",),
+         pending="the released work is evaluated for tiny witness configs only "
+                 "(Witnesses/ReleasedARWork.v), not per config"),
+    Fact("val_error_bound", VALUE, "‖fast − exact‖∞ error bound (no fast released variant)",
+         "FlowARProofs.Error.PipelineError.fast_flowar_error",
+         needs=("FlowARProofs.Error.PipelineError.fast_flowar_error",),
+         applies=lambda c: "the fast-attention error theorem is about the paper's model only"),
+)
