@@ -22,6 +22,7 @@ From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelin
 From FlowARProofs.Modules Require Import GELU.
 From FlowARProofs.Pipeline Require Import ReleasedHeadIface ReleasedAR ReleasedPipeline ReleasedTyping
   ReleasedSize ReleasedTC0 ReleasedHead ReleasedHeadShape ReleasedHeadInst.
+From FlowARProofs.Witnesses Require Import ReleasedHeadDepth ReleasedInstance.
 Set Default Goal Selector "!".
 (* Coquelicot (required by the error analysis) turns bullets off globally. *)
 Set Bullet Behavior "Strict Subproofs".
@@ -373,6 +374,24 @@ Theorem flowar_released_head_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl)
         = encs (prec n) (flat (rtok (cfgs n) (rK (cfgs n) - 1)) (rch (cfgs n))
                               (flowar_released_float P E (prec n) (cfgs n) G))).
 Proof. exact (flowar_released_in_TC0 P E prec cfgs K0 Le0 Ld0 Dh0 Ch0 ap kp b k). Qed.
+
+(** The hypotheses of [flowar_released_head_in_TC0] are met by a concrete
+    family: released FlowAR-S's AR side (five doubling scales from first
+    side [n], width 768, 6 + 6 blocks, 16 channels) with the released
+    FlowAR-S flow head (width 1024, 2 blocks, 25-point grid, cfg 4.3; token
+    tables those of the five scales), precision 24
+    (Witnesses/ReleasedInstance.v).  Its circuits are in TC0 with depth at
+    most [flowar_released_depth P E 5 6 6 (rhead_depth P E rf_flowar_S)]. *)
+Theorem flowar_released_S_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl) :
+  let F := flowar_released_family P E rel_S_prec (rel_S_cfg E) in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= flowar_released_depth P E 5 6 6 (rhead_depth P E rf_flowar_S)).
+Proof.
+  destruct (rel_S_hyps P E) as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
+  destruct (flowar_released_head_in_TC0 P E rel_S_prec (rel_S_cfg E) 5 6 6 _ _ 24 0 _ 2
+              HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & _).
+  split; [exact H1|exact H2].
+Qed.
 
 (** ** The released KV-cached inference computes the same output, in Θ(n⁴) work
 
