@@ -21,7 +21,8 @@ From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelin
   KVPipelineTC0.
 From FlowARProofs.Modules Require Import GELU.
 From FlowARProofs.Pipeline Require Import ReleasedHeadIface ReleasedAR ReleasedPipeline ReleasedTyping
-  ReleasedSize ReleasedTC0.
+  ReleasedSize ReleasedTC0 ReleasedHead ReleasedHeadShape ReleasedHeadInst.
+From FlowARProofs.Witnesses Require Import ReleasedHeadDepth ReleasedInstance.
 Set Default Goal Selector "!".
 (* Coquelicot (required by the error analysis) turns bullets off globally. *)
 Set Bullet Behavior "Strict Subproofs".
@@ -337,6 +338,59 @@ Proof.
   - intros n. apply HT.
   - apply InTC0With_size with (D := flowar_released_depth P E K0 Le0 Ld0 Dh0), HT.
   - intros n G Hlen Hval. exact (flowar_released_family_correct P E prec cfgs K0 HK Ha Hok n G Hlen Hval).
+Qed.
+
+(** ** Released FlowAR with the released flow head is in TC0 (beyond the paper)
+
+    [flowar_released_in_TC0] for the head of the public code:
+    [released_head E] (Pipeline/ReleasedHeadInst.v) is the
+    SimpleTransformerAdaLN velocity network with the Euler sampler on the
+    code's time grid and classifier-free guidance (Pipeline/ReleasedHead.v).
+    The head's hypotheses are stated in its own terms: its depth
+    [rhead_depth P E hd] (a function of [L], the grid length and the block
+    kind, see Witnesses/ReleasedHeadDepth.v) at most [Dh0], its shape
+    coefficient [rhead_coef E hd] (a function of [L], the grid length and
+    [erf_shape E]) at most [Ch0], and at every scale [i] the head's token
+    table covers the scale ([i < |rf_toks hd|], [tok_i ≤ rf_toks hd !! i]).
+    [rdimB] contains the head's dimensions, [L], grid length, number of
+    scales and the sum of the head's token counts ([rh_rel_dimB]). *)
+Theorem flowar_released_head_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl)
+    (prec : nat -> nat) (cfgs : nat -> RConfig (released_head E)) (K0 Le0 Ld0 Dh0 Ch0 ap kp b k : nat) :
+  (forall n, 1 <= rK (cfgs n) <= K0) -> (forall n, rLe (cfgs n) <= Le0) ->
+  (forall n, rLd (cfgs n) <= Ld0) -> (forall n, 1 <= ra (cfgs n)) ->
+  (forall n, rhead_depth P E (rhd (cfgs n)) <= Dh0) -> (forall n, rhead_coef E (rhd (cfgs n)) <= Ch0) ->
+  (forall n i, i < rK (cfgs n) ->
+     i < length (rf_toks (rhd (cfgs n))) /\ rtok (cfgs n) i <= nth i (rf_toks (rhd (cfgs n))) 0) ->
+  (forall n, n <= rside (cfgs n) (rK (cfgs n) - 1)) -> (forall n, 1 <= rch (cfgs n)) ->
+  PolyBoundedWith prec ap kp ->
+  PolyBoundedWith (fun n => rdimB (cfgs n)) b k ->
+  let F := flowar_released_family P E prec cfgs in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= flowar_released_depth P E K0 Le0 Ld0 Dh0)
+  /\ PolyBoundedWith (fun n => size (fam_circ F n))
+       (released_size_coef P E K0 Le0 Ld0 Dh0 Ch0 ap b) (released_size_exp P kp k)
+  /\ (forall n (G : list flt), length G = rglen (cfgs n) -> all_valid (prec n) G ->
+        eval (fam_circ F n) (encs (prec n) G)
+        = encs (prec n) (flat (rtok (cfgs n) (rK (cfgs n) - 1)) (rch (cfgs n))
+                              (flowar_released_float P E (prec n) (cfgs n) G))).
+Proof. exact (flowar_released_in_TC0 P E prec cfgs K0 Le0 Ld0 Dh0 Ch0 ap kp b k). Qed.
+
+(** The hypotheses of [flowar_released_head_in_TC0] are met by a concrete
+    family: released FlowAR-S's AR side (five doubling scales from first
+    side [n], width 768, 6 + 6 blocks, 16 channels) with the released
+    FlowAR-S flow head (width 1024, 2 blocks, 25-point grid, cfg 4.3; token
+    tables those of the five scales), precision 24
+    (Witnesses/ReleasedInstance.v).  Its circuits are in TC0 with depth at
+    most [flowar_released_depth P E 5 6 6 (rhead_depth P E rf_flowar_S)]. *)
+Theorem flowar_released_S_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl) :
+  let F := flowar_released_family P E rel_S_prec (rel_S_cfg E) in
+  InTC0 F
+  /\ (forall n, depth (fam_circ F n) <= flowar_released_depth P E 5 6 6 (rhead_depth P E rf_flowar_S)).
+Proof.
+  destruct (rel_S_hyps P E) as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
+  destruct (flowar_released_head_in_TC0 P E rel_S_prec (rel_S_cfg E) 5 6 6 _ _ 24 0 _ 2
+              HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & _).
+  split; [exact H1|exact H2].
 Qed.
 
 (** ** The released KV-cached inference computes the same output, in Θ(n⁴) work

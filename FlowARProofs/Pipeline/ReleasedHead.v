@@ -23,7 +23,7 @@
     token count, so a block whose size does not depend on [M] cannot hold
     them for every [M]).  The shape bound in [rh_shape]'s form is
     [rhead_shape] (Pipeline/ReleasedHeadShape.v); the weight-count bound
-    [rh_size_le] is not proved. *)
+    [rh_size_le] is proved in Pipeline/ReleasedHeadInst.v, which packages the head. *)
 From Coq Require Import List Arith Lia ZArith.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
