@@ -294,8 +294,11 @@ RELEASED_FACTS: tuple[Fact, ...] = (
          "the released pipeline with this flow head at every first side m is in TC0 with depth "
          "≤ flowar_released_depth P E K0 Le0 Ld0 Dh0 and computes flowar_released_float",
          MAIN_THM, needs=(MAIN_THM, f"{RHEAD}.rhead_correct"),
-         pending="the released head (Pipeline/ReleasedHead.v) is not yet an RHead instance: "
-                 "its weight-count bound rh_size_le is not proved"),
+         pending="the released head is an RHead instance (Main.flowar_released_head_in_TC0) "
+                 "and released FlowAR-S at every first side is proved "
+                 "(Main.flowar_released_S_in_TC0), but no lemma yet instantiates the "
+                 "hypotheses for any config's family (as Resolution.at_side_hyps does for "
+                 "the paper model)"),
     # ---- values
     Fact(
         "val_released_depth", VALUE,
