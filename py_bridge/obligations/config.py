@@ -178,10 +178,11 @@ def _layer(f: _Fields, *, width_key: str = "width") -> LayerShape:
     return LayerShape(width, heads, head_dim, f.integer("ffn_width", 1, MAX_FFN))
 
 
-def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
-    """Validate a TOML document (already parsed) into a `FlowARConfig`."""
-    top = _Fields(data, "", source, ("name", "description", "latent", "ar", "flow_head",
-                                     "sampling", "numerics", "bounds", "fast_attention"))
+def parse_header(
+    data: Mapping[str, Any], top: _Fields, source: str
+) -> tuple[str, str, int, tuple[int, ...]]:
+    """The fields every config variant shares: name, description, latent channels and scales
+    (validated one by one; bad input raises the one-line BridgeError naming the field)."""
     name = data.get("name")
     if name is None:
         raise top.error("name", "missing (required)")
@@ -211,6 +212,14 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
     if sum(s * s for s in scales) > MAX_TOKENS:
         raise latent.error("scales", f"{sum(s * s for s in scales)} tokens in all is too "
                                      f"many (at most {MAX_TOKENS})")
+    return name, description, channels, scales
+
+
+def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
+    """Validate a TOML document (already parsed) into a `FlowARConfig`."""
+    top = _Fields(data, "", source, ("name", "description", "latent", "ar", "flow_head",
+                                     "sampling", "numerics", "bounds", "fast_attention"))
+    name, description, channels, scales = parse_header(data, top, source)
 
     ar_f = _Fields(top.table_("ar") or {}, "ar.", source,
                    ("width", "heads", "head_dim", "ffn_width", "encoder_layers",

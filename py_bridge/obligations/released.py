@@ -25,20 +25,15 @@ from typing import Any
 
 from py_bridge.errors import BridgeError
 from py_bridge.obligations.config import (
-    DESCRIPTION_MAX,
-    MAX_CHANNELS,
     MAX_FFN,
     MAX_HEADS,
     MAX_LAYERS,
     MAX_PRECISION,
     MAX_SCALES,
-    MAX_SIDE,
-    MAX_TOKENS,
     MAX_WIDTH,
-    NAME_RE,
-    _check_int,
     _Fields,
     _show,
+    parse_header,
 )
 from py_bridge.obligations.facts import CHECK, HYPOTHESIS, THEOREM, VALUE, Eval, Fact
 
@@ -129,33 +124,8 @@ def parse_released(data: Mapping[str, Any], *, source: str) -> ReleasedConfig:
     """Validate a `variant = "released"` TOML document into a `ReleasedConfig`."""
     top = _Fields(data, "", source, ("name", "variant", "description", "latent", "ar",
                                      "flow_head", "sampling", "numerics", "bounds"))
-    name = data.get("name")
-    if name is None:
-        raise top.error("name", "missing (required)")
-    if not isinstance(name, str):
-        raise top.error("name", f"expected a string, got {_show(name)}")
-    if not NAME_RE.fullmatch(name):
-        raise top.error("name", f"{name[:40]!r} is not an identifier (letters, digits and "
-                                "_, starting with a letter, at most 40 characters)")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        raise top.error("description", f"expected a string, got {_show(description)}")
-    if len(description) > DESCRIPTION_MAX:
-        raise top.error("description", f"longer than {DESCRIPTION_MAX} characters")
-
+    name, description, channels, scales = parse_header(data, top, source)
     latent = _Fields(top.table_("latent") or {}, "latent.", source, ("channels", "scales"))
-    channels = latent.integer("channels", 1, MAX_CHANNELS)
-    raw = latent.table.get("scales")
-    if not isinstance(raw, list) or not raw:
-        raise latent.error("scales", "expected a non-empty list of side lengths, got "
-                                     + ("nothing" if raw is None else _show(raw)))
-    if len(raw) > MAX_SCALES:
-        raise latent.error("scales", f"{len(raw)} scales is too many (at most {MAX_SCALES})")
-    scales = tuple(_check_int(v, 1, MAX_SIDE, lambda r, i=i: latent.error(f"scales[{i}]", r))
-                   for i, v in enumerate(raw))
-    if sum(s * s for s in scales) > MAX_TOKENS:
-        raise latent.error("scales", f"{sum(s * s for s in scales)} tokens in all is too many "
-                                     f"(at most {MAX_TOKENS})")
     if len(scales) > 1:
         a, s0 = scales[1] // scales[0], scales[0]
         if scales[1] % s0 or any(s != s0 * a ** i for i, s in enumerate(scales)):
