@@ -193,6 +193,7 @@ Proof.
   unfold rhead_coef. fold S. change (B * (B * (B * B))) with (Q4 B).
   set (A := 2 * (length (rf_sched hd) - 1) + 3). set (L := rf_L hd).
   replace (A * (8 * ((L + 2) * (300 * (1000 * (4 * (S + 1)))))) * (Q4 B + r))
-    with (A * (8 * ((L + 2) * (300 * (1000 * (4 * (S + 1) * (Q4 B + r))))))) by ring.
+    with (A * (8 * ((L + 2) * (300 * (1000 * (4 * (S + 1) * (Q4 B + r)))))))
+    by (rewrite <- !Nat.mul_assoc; reflexivity).  (* not [ring]: it reads 300·1000 in unary *)
   repeat apply Nat.mul_le_mono_l. exact Hx.
 Qed.
