@@ -15,7 +15,8 @@ From FlowARProofs.Modules Require Import FastAttention.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitDepth VAR Instances
   FastFlowAR FastFlowARTC0.
 From Coq Require Reals NArith.
-From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly GenericPipeline.
+From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly GenericPipeline
+  WitnessPipe WitnessPipeBound.
 From FlowARProofs.Runtime Require FastRank FastAsym.
 From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping
   KVPipelineTC0.
@@ -505,6 +506,37 @@ Theorem fast_flowar_error_poly (cfgs : nat -> Config) (Gs : nat -> list R) (Bs s
          (RealPipeline.rflowar_fast (gs n) (cfgs n) (Gs n)) (RealPipeline.rflowar_exact (cfgs n) (Gs n))
        <= / pow (INR n) a.
 Proof. apply PipelinePoly.fast_flowar_error_poly. Qed.
+
+(** The hypotheses are satisfiable, non-degenerately, and the bound is
+    small: a concrete 3-scale configuration [WitnessPipe.wp_cfg] (sides 1, 2,
+    4 with bicubic up-sampling by 2 between scales, 1 channel, width 2, one
+    head, one AR layer, one flow-head layer, 2 Euler steps) and input vector
+    [WitnessPipe.wp_G] (class token, noises, embedding, all weights in
+    [{0, ±1/2, ±1}]) satisfy every hypothesis of [fast_flowar_error] with
+    [B = 5/8], [σ = 1], [W = 1/2] for every [g ≥ 10] (proved, not assumed:
+    every row of every LayerNorm input of both runs has coordinate difference
+    [±2], whatever the earlier outputs are), and the bound is below [10⁻³]
+    (rational evaluation, [≈ 4.0·10⁻⁵] at [g = 10]).  The attention is not
+    degenerate: at scale 1 the exact and the fast head outputs differ
+    ([WitnessPipe.wp_attn_differs]). *)
+Theorem fast_flowar_error_instance (g : nat) :
+  (10 <= g)%nat ->
+  PipelineError.pipe_hyps WitnessPipe.wp_cfg WitnessPipe.wp_G g (5 / 8) 1 (1 / 2)
+  /\ Lipschitz.dinf (tok WitnessPipe.wp_cfg 2) (ch WitnessPipe.wp_cfg)
+       (RealPipeline.rflowar_fast g WitnessPipe.wp_cfg WitnessPipe.wp_G)
+       (RealPipeline.rflowar_exact WitnessPipe.wp_cfg WitnessPipe.wp_G)
+     <= PipelineError.flowar_err_bound WitnessPipe.wp_cfg g (5 / 8) 1 (1 / 2)
+  /\ PipelineError.flowar_err_bound WitnessPipe.wp_cfg g (5 / 8) 1 (1 / 2) < 1 / 1000.
+Proof. apply WitnessPipeBound.wp_flowar_error. Qed.
+
+(** For that instance the bound strictly decreases as the Taylor degree
+    grows, at every [g] (it is [ε_T(g, 25/64)] times a positive constant;
+    the general statement is [WitnessPipeBound.flowar_err_bound_decreasing];
+    computed values for [g = 3 … 12]: [WitnessPipeBound.wp_bounds_decrease]). *)
+Theorem fast_flowar_error_instance_decreasing (g : nat) :
+  PipelineError.flowar_err_bound WitnessPipe.wp_cfg (S g) (5 / 8) 1 (1 / 2)
+  < PipelineError.flowar_err_bound WitnessPipe.wp_cfg g (5 / 8) 1 (1 / 2).
+Proof. apply WitnessPipeBound.wp_bound_decreasing. Qed.
 
 (** The float semantics the circuits compute and the real semantics the
     error bound is about are ONE definition: [g_flowar], written once over an
