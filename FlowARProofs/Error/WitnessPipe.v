@@ -394,7 +394,14 @@ Proof.
   unfold rscore, rmatmul, linear, WQh, WKh, WVh. change (Layer.ld w2_LD) with 2%nat.
   change (Layer.ldh w2_LD) with 1%nat. cbn [rsum].
   rewrite Z00, Z01, Z10, Z11, Z20, Z21, Z30, Z31, Z40, Z41.
-  rewrite !(lw_at _ _ _ _ _ _ _ wp_ar_at) by (cbn; lia). cbn [nth w2_layer Layer.o_q Layer.o_k Layer.o_v w2_LD Layer.ld Layer.ldh Nat.add Nat.mul].
+  pose proof (lw_at _ _ (Layer.o_q w2_LD 0) 2 1 0 0 wp_ar_at ltac:(cbn; lia)) as Q0.
+  pose proof (lw_at _ _ (Layer.o_q w2_LD 0) 2 1 1 0 wp_ar_at ltac:(cbn; lia)) as Q1.
+  pose proof (lw_at _ _ (Layer.o_k w2_LD 0) 2 1 0 0 wp_ar_at ltac:(cbn; lia)) as K0.
+  pose proof (lw_at _ _ (Layer.o_k w2_LD 0) 2 1 1 0 wp_ar_at ltac:(cbn; lia)) as K1.
+  pose proof (lw_at _ _ (Layer.o_v w2_LD 0) 2 1 0 0 wp_ar_at ltac:(cbn; lia)) as V0.
+  pose proof (lw_at _ _ (Layer.o_v w2_LD 0) 2 1 1 0 wp_ar_at ltac:(cbn; lia)) as V1.
+  rewrite Q0, Q1, K0, K1, V0, V1.
+  cbn [nth w2_layer Layer.o_q Layer.o_k Layer.o_v w2_LD Layer.ld Layer.ldh Nat.add Nat.mul].
   unfold rscale. cbn [Layer.lsn Layer.lsd w2_LD].
   replace (IZR 1 / IZR 1 * (0 + (0 + 1 * (1 / 2) + 0 * 0 + 0) * (0 + 0 * (1 / 2) + 1 * 0 + 0))) with 0 by field.
   replace (IZR 1 / IZR 1 * (0 + (0 + 1 * (1 / 2) + 0 * 0 + 0) * (0 + 1 * (1 / 2) + 0 * 0 + 0))) with (1 / 4) by field.
