@@ -218,25 +218,34 @@ def header(cfg: ReleasedConfig) -> str:
 
 
 MAIN_THM = "FlowARProofs.Main.flowar_released_in_TC0"
+#: The headline theorem for the released head (`flowar_released_in_TC0` at `released_head E`).
+HEAD_THM = "FlowARProofs.Main.flowar_released_head_in_TC0"
 RDEPTH = "FlowARProofs.Witnesses.ReleasedDepth"
 RHEADD = "FlowARProofs.Witnesses.ReleasedHeadDepth"
+ATSIDE = "FlowARProofs.Witnesses.ReleasedAtSide"
 RTYPING = "FlowARProofs.Pipeline.ReleasedTyping"
 RHEAD = "FlowARProofs.Pipeline.ReleasedHead"
 #: Modules the released template imports (they must be built).
-RELEASED_MODULES = (RDEPTH, RHEADD, RHEAD, RTYPING, "FlowARProofs.Pipeline.ReleasedSampler")
+RELEASED_MODULES = (RDEPTH, RHEADD, RHEAD, RTYPING, ATSIDE,
+                    "FlowARProofs.Pipeline.ReleasedSampler",
+                    "FlowARProofs.Pipeline.ReleasedTC0", "FlowARProofs.Pipeline.ReleasedHeadShape",
+                    "FlowARProofs.Pipeline.ReleasedHeadInst")
 _TERMS = "(released_terms (N.of_nat K) (N.of_nat Le) (N.of_nat Ld) hd)"
-_NEEDS_THM = (MAIN_THM,)
+_TERMS0 = "(released_terms (N.of_nat K0) (N.of_nat Le0) (N.of_nat Ld0) hd)"
+_COEFS = (("std", "h_std"), ("sum", "h_sum"), ("exp", "h_exp"), ("sqrt", "h_sqrt"),
+          ("max", "h_mx"), ("erf", "h_erf"))
+_NEEDS_THM = (HEAD_THM, f"{ATSIDE}.rel_at_side_hyps")
 
 
 def _rhyp(fid: str, description: str, prop: str, explain: Any) -> Fact:
-    return Fact(fid, HYPOTHESIS, description, MAIN_THM, needs=_NEEDS_THM,
+    return Fact(fid, HYPOTHESIS, description, HEAD_THM, needs=_NEEDS_THM,
                 coq=f"Lemma {fid} : {prop}.\n{CHECK}", explain=explain)
 
 
-def _depth_display(v: Mapping[str, int]) -> str:
-    return (f"depth ≤ {v['rdepth_std']}·d_std + {v['rdepth_sum']}·d_⊕ + "
-            f"{v['rdepth_exp']}·d_exp + {v['rdepth_sqrt']}·d_sqrt + "
-            f"{v['rdepth_max']}·max(d_sqrt, d_exp) + {v['rdepth_erf']}·D_erf")
+def _depth_display(v: Mapping[str, int], key: str = "rdepth") -> str:
+    return (f"depth ≤ {v[f'{key}_std']}·d_std + {v[f'{key}_sum']}·d_⊕ + "
+            f"{v[f'{key}_exp']}·d_exp + {v[f'{key}_sqrt']}·d_sqrt + "
+            f"{v[f'{key}_max']}·max(d_sqrt, d_exp) + {v[f'{key}_erf']}·D_erf")
 
 
 RELEASED_FACTS: tuple[Fact, ...] = (
@@ -254,21 +263,53 @@ RELEASED_FACTS: tuple[Fact, ...] = (
           "1 <= a", lambda c: f"a = {c.factor}"),
     _rhyp("hyp_channels_pos", "at least one latent channel (c ≥ 1)", "1 <= ch",
           lambda c: f"c = {c.channels}"),
-    _rhyp("hyp_head_scales", "the head's tables cover every scale: K ≤ |rf_toks| and "
-          "tok_i ≤ rf_toks[i] (the released head's typing needs i < |rf_toks|, M ≤ tok_i)",
-          "K <= length (rf_toks hd) /\\ forallb (fun i => Nat.leb ((s0 * a ^ i) * (s0 * a ^ i)) "
-          "(nth i (rf_toks hd) 0)) (seq 0 K) = true",
-          lambda c: f"K = {c.K}, tokens {list(c.tokens)}"),
-    # ---- the headline theorem: not instantiable yet
-    Fact("thm_flowar_released_in_TC0", THEOREM,
-         "the released pipeline with this flow head at every first side m is in TC0 with depth "
-         "≤ flowar_released_depth P E K0 Le0 Ld0 Dh0 and computes flowar_released_float",
-         MAIN_THM, needs=(MAIN_THM, f"{RHEAD}.rhead_correct"),
-         pending="the released head is an RHead instance (Main.flowar_released_head_in_TC0) "
-                 "and released FlowAR-S at every first side is proved "
-                 "(Main.flowar_released_S_in_TC0), but no lemma yet instantiates the "
-                 "hypotheses for any config's family (as Resolution.at_side_hyps does for "
-                 "the paper model)"),
+    # ---- the headline theorem, for this config at every first side m
+    Fact(
+        "thm_flowar_released_in_TC0", THEOREM,
+        "the released pipeline with this config's AR side and flow head at every first side "
+        "m (sides m·a^i; the head's RoPE tables those of the scales, as the released code "
+        "builds them) is in TC0 (depth ≤ flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P "
+        "E hd), size ≤ released_size_coef·(m+1)^released_size_exp with dimensions ≤ "
+        "b·(m+1)²), computes flowar_released_float, and is this config at m = s0",
+        HEAD_THM, needs=(HEAD_THM, f"{ATSIDE}.rel_at_side_hyps", f"{ATSIDE}.rel_at_side",
+                         f"{ATSIDE}.rel_at_side_s0", f"{ATSIDE}.rel_dimB",
+                         f"{RDEPTH}.released_depth_as_terms",
+                         "FlowARProofs.Pipeline.ReleasedTC0.flowar_released_family"),
+        requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_encoder_le_Le0",
+                  "hyp_decoder_le_Ld0", "hyp_factor_pos", "hyp_channels_pos"),
+        coq=f"""Theorem thm_flowar_released_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl) :
+  let cfgs := rel_at_side E K a ch rD Le Ld hd in
+  let F := flowar_released_family P E (fun _ => prec) cfgs in
+  InTC0 F
+  /\\ (forall m, depth (fam_circ F m) <= flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P E hd))
+  /\\ PolyBoundedWith (fun m => size (fam_circ F m))
+       (released_size_coef P E K0 Le0 Ld0 (rhead_depth P E hd) (rhead_coef E hd) prec
+          (rel_dimB K a ch rD hd))
+       (released_size_exp P 0 2)
+  /\\ (forall m (G : list flt), length G = rglen (cfgs m) -> all_valid prec G ->
+        eval (fam_circ F m) (encs prec G)
+        = encs prec (flat (rtok (cfgs m) (rK (cfgs m) - 1)) (rch (cfgs m))
+                          (flowar_released_float P E prec (cfgs m) G)))
+  /\\ N.of_nat (flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P E hd))
+     = eval_head_terms P E {_TERMS0}
+  /\\ cfgs s0 = Build_RConfig (released_head E) K s0 a ch rD Le Ld hd.
+Proof.
+  intros cfgs F.
+  destruct (rel_at_side_hyps P E K a ch rD Le Ld hd prec K0 Le0 Ld0 hyp_scales_pos
+              hyp_scales_le_K0 hyp_encoder_le_Le0 hyp_decoder_le_Ld0 hyp_factor_pos
+              hyp_channels_pos) as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
+  destruct (flowar_released_head_in_TC0 P E (fun _ => prec) cfgs K0 Le0 Ld0 _ _ prec 0 _ 2
+              HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & H3 & H4).
+  split; [exact H1|]. split; [exact H2|]. split; [exact H3|]. split; [exact H4|].
+  split; [exact (released_depth_as_terms P E K0 Le0 Ld0 hd)|].
+  apply rel_at_side_s0. vm_compute. reflexivity.
+Qed.""",
+        evals=(*(Eval(f"thm_depth_{k}", f"{f} {_TERMS0}", f"{RDEPTH}.released_terms")
+                 for k, f in _COEFS),
+               Eval("dim_bound", "N.of_nat (rel_dimB K a ch rD hd)", f"{ATSIDE}.rel_dimB")),
+        display=lambda v: (_depth_display(v, "thm_depth")
+                           + f"; dimensions ≤ {v['dim_bound']}·(m+1)²"),
+    ),
     # ---- values
     Fact(
         "val_released_depth", VALUE,
@@ -282,8 +323,7 @@ RELEASED_FACTS: tuple[Fact, ...] = (
   = eval_head_terms P E {_TERMS}.
 Proof. exact (released_depth_as_terms P E K Le Ld hd). Qed.""",
         evals=tuple(Eval(f"rdepth_{k}", f"{f} {_TERMS}", f"{RDEPTH}.released_terms")
-                    for k, f in (("std", "h_std"), ("sum", "h_sum"), ("exp", "h_exp"),
-                                 ("sqrt", "h_sqrt"), ("max", "h_mx"), ("erf", "h_erf"))),
+                    for k, f in _COEFS),
         display=_depth_display,
     ),
     Fact("val_exact_work", VALUE, "exact inference work of the released pipeline for this "
