@@ -8,12 +8,23 @@ classifier-free guidance. `parse_released(data, source=...)` is pure and raises
 
 The fact table `RELEASED_FACTS` instantiates what the Coq development proves about the released
 pipeline for one config (templates/obligations_released.v.j2 defines `rD : RDims`,
-`hd : RFlowDims`, `K Le Ld s0 a ch K0 Le0 Ld0 : nat`): the decidable hypotheses of
-`Main.flowar_released_in_TC0` and the depth coefficients of `flowar_released_depth` for this
-config (`Witnesses/ReleasedDepth.released_depth_as_terms`, values by `Eval vm_compute`). The
-headline theorem itself, the exact work and the error bound are reported "not yet proved" with
-the reason (the released head is not yet an `RHead` instance; no released work/error theorem
-per config).
+`hd : RFlowDims`, `K s0 a ch Le Ld prec K0 Le0 Ld0 : nat`):
+- the hypotheses a config can violate: K ≤ K0, Le ≤ Le0, Ld ≤ Ld0 (`[bounds]`);
+- the headline theorem `thm_flowar_released_in_TC0`: `Main.flowar_released_head_in_TC0` (the
+  released head `released_head E`) for the family "this config at every first side m"
+  (`Witnesses/ReleasedAtSide.rel_at_side`, the released analogue of `Resolution.at_side` that the
+  paper configs' `thm_flowar_in_TC0` uses), every hypothesis discharged by `rel_at_side_hyps`:
+  InTC0, depth ≤ `flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P E hd)` (its coefficients,
+  `released_depth_as_terms`, by `Eval vm_compute`), an explicit size polynomial with dimension
+  bound `rel_dimB`·(m+1)², the float semantics, and "the member at m = s0 is this config";
+- the depth coefficients of this config itself (`val_released_depth`, at K, Le, Ld).
+Exact work and error bound are reported "not yet proved" / "not applicable" with the reason.
+
+Not rows, because they cannot fail (a row must be a check that can): 1 ≤ K, 1 ≤ a, 1 ≤ c are
+guaranteed by validation (the theorem's proof re-checks them by computation); the head's token
+tables covering every scale (the old `hyp_head_scales`) holds by construction — the released code
+builds each scale's RoPE table from the scale's side, so in the family the head's tables are the
+scales' (`rel_at_side_ok`), and a config has no table of its own to state.
 """
 
 from __future__ import annotations
@@ -31,8 +42,10 @@ from py_bridge.obligations.config import (
     MAX_PRECISION,
     MAX_SCALES,
     MAX_WIDTH,
+    ScaleSchedule,
     _Fields,
     _show,
+    geometric_factor,
     parse_header,
 )
 from py_bridge.obligations.facts import CHECK, HYPOTHESIS, THEOREM, VALUE, Eval, Fact
@@ -52,7 +65,7 @@ class RBlockShape:
 
 
 @dataclass(frozen=True)
-class ReleasedConfig:
+class ReleasedConfig(ScaleSchedule):
     name: str
     description: str
     channels: int
@@ -71,22 +84,6 @@ class ReleasedConfig:
     max_scales: int
     max_encoder_layers: int
     max_decoder_layers: int
-
-    @property
-    def K(self) -> int:  # noqa: N802 - the paper's name
-        return len(self.scales)
-
-    @property
-    def s0(self) -> int:
-        return self.scales[0]
-
-    @property
-    def factor(self) -> int:
-        return self.scales[1] // self.scales[0] if len(self.scales) > 1 else 1
-
-    @property
-    def tokens(self) -> tuple[int, ...]:
-        return tuple(s * s for s in self.scales)
 
 
 def _block(f: _Fields) -> RBlockShape:
@@ -126,11 +123,9 @@ def parse_released(data: Mapping[str, Any], *, source: str) -> ReleasedConfig:
                                      "flow_head", "sampling", "numerics", "bounds"))
     name, description, channels, scales = parse_header(data, top, source)
     latent = _Fields(top.table_("latent") or {}, "latent.", source, ("channels", "scales"))
-    if len(scales) > 1:
-        a, s0 = scales[1] // scales[0], scales[0]
-        if scales[1] % s0 or any(s != s0 * a ** i for i, s in enumerate(scales)):
-            raise latent.error("scales", f"{list(scales)} is not a geometric schedule s0*a^i "
-                                         "(the released pipeline's sides are s0*a^i)")
+    if geometric_factor(scales) is None:
+        raise latent.error("scales", f"{list(scales)} is not a geometric schedule s0*a^i "
+                                     "(the released pipeline's sides are s0*a^i)")
 
     ar_f = _Fields(top.table_("ar") or {}, "ar.", source,
                    ("width", "heads", "head_dim", "ffn_width", "attention_scale",
@@ -249,8 +244,7 @@ def _depth_display(v: Mapping[str, int], key: str = "rdepth") -> str:
 
 
 RELEASED_FACTS: tuple[Fact, ...] = (
-    # ---- hypotheses of flowar_released_in_TC0 decidable from a config
-    _rhyp("hyp_scales_pos", "at least one scale (1 ≤ K)", "1 <= K", lambda c: f"K = {c.K}"),
+    # ---- hypotheses of flowar_released_head_in_TC0 that a config can violate
     _rhyp("hyp_scales_le_K0", "K ≤ K0, the theorem's constant number of scales", "K <= K0",
           lambda c: f"K = {c.K}, K0 = bounds.max_scales = {c.max_scales}"),
     _rhyp("hyp_encoder_le_Le0", "encoder blocks Le ≤ Le0", "Le <= Le0",
@@ -259,10 +253,6 @@ RELEASED_FACTS: tuple[Fact, ...] = (
     _rhyp("hyp_decoder_le_Ld0", "decoder blocks Ld ≤ Ld0", "Ld <= Ld0",
           lambda c: f"Ld = {c.decoder_layers}, Ld0 = bounds.max_decoder_layers = "
                     f"{c.max_decoder_layers}"),
-    _rhyp("hyp_factor_pos", "up-sampling factor a ≥ 1 (so n ≤ side(K−1) at every first side n)",
-          "1 <= a", lambda c: f"a = {c.factor}"),
-    _rhyp("hyp_channels_pos", "at least one latent channel (c ≥ 1)", "1 <= ch",
-          lambda c: f"c = {c.channels}"),
     # ---- the headline theorem, for this config at every first side m
     Fact(
         "thm_flowar_released_in_TC0", THEOREM,
@@ -275,8 +265,7 @@ RELEASED_FACTS: tuple[Fact, ...] = (
                          f"{ATSIDE}.rel_at_side_s0", f"{ATSIDE}.rel_dimB",
                          f"{RDEPTH}.released_depth_as_terms",
                          "FlowARProofs.Pipeline.ReleasedTC0.flowar_released_family"),
-        requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_encoder_le_Le0",
-                  "hyp_decoder_le_Ld0", "hyp_factor_pos", "hyp_channels_pos"),
+        requires=("hyp_scales_le_K0", "hyp_encoder_le_Le0", "hyp_decoder_le_Ld0"),
         coq=f"""Theorem thm_flowar_released_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl) :
   let cfgs := rel_at_side E K a ch rD Le Ld hd in
   let F := flowar_released_family P E (fun _ => prec) cfgs in
@@ -295,9 +284,12 @@ RELEASED_FACTS: tuple[Fact, ...] = (
   /\\ cfgs s0 = Build_RConfig (released_head E) K s0 a ch rD Le Ld hd.
 Proof.
   intros cfgs F.
-  destruct (rel_at_side_hyps P E K a ch rD Le Ld hd prec K0 Le0 Ld0 hyp_scales_pos
-              hyp_scales_le_K0 hyp_encoder_le_Le0 hyp_decoder_le_Ld0 hyp_factor_pos
-              hyp_channels_pos) as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
+  (* guaranteed by the schema (latent.scales non-empty and geometric, latent.channels >= 1) *)
+  assert (HK1 : 1 <= K) by check_fact. assert (Ha1 : 1 <= a) by check_fact.
+  assert (Hc1 : 1 <= ch) by check_fact.
+  destruct (rel_at_side_hyps P E K a ch rD Le Ld hd prec K0 Le0 Ld0 HK1
+              hyp_scales_le_K0 hyp_encoder_le_Le0 hyp_decoder_le_Ld0 Ha1 Hc1)
+    as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
   destruct (flowar_released_head_in_TC0 P E (fun _ => prec) cfgs K0 Le0 Ld0 _ _ prec 0 _ 2
               HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & H3 & H4).
   split; [exact H1|]. split; [exact H2|]. split; [exact H3|]. split; [exact H4|].
