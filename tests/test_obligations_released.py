@@ -190,6 +190,29 @@ def test_released_config_accepted_with_proved_theorem(
         assert dim == _rel_s_dim_constant()
 
 
+@needs_library
+def test_released_theorem_at_large_sides(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Sides up to 1024 (token counts ~10⁶ as unary nats in the head's tables): the family's
+    "member at s0 is this config" is decided by a tail-recursive boolean test, not by
+    normalising the lists (which overflowed Coq's stack)."""
+    text = (RELEASED / "flowar-h-released.toml").read_text()
+    config = tmp_path / "big.toml"
+    config.write_text(text.replace("[1, 2, 4, 8, 16]", "[4, 16, 64, 256, 1024]"),
+                      encoding="utf-8")
+    out = tmp_path / "r"
+    code = cli.main(["obligations", str(config), "--out", str(out), "--root", str(REPO)])
+    stdout = capsys.readouterr().out
+    assert code == 0, stdout
+    cfg = load_config(config)
+    assert isinstance(cfg, ReleasedConfig)
+    facts = {f["id"]: f for f in
+             json.loads((out / "obligations" / f"{cfg.name}.json").read_text())["facts"]}
+    thm = facts["thm_flowar_released_in_TC0"]
+    assert thm["status"] == "checked", thm
+    assert thm["values"]["dim_bound"] == _dim_bound_from_definition(cfg)
+
+
 def test_dim_bound_reference_reads_the_instance() -> None:
     assert _rel_s_dim_constant() == 7745  # 682·1 + 7063 (ReleasedInstance.v's rel_S_dimB at 1)
 

@@ -58,6 +58,21 @@ Proof.
   rewrite map_nth, seq_nth by exact Hi. reflexivity.
 Qed.
 
+(** A boolean test of [rf_toks hd = rel_side_toks K a s0] for [vm_compute]
+    ([Nat.eqb] is tail recursive: no deep recursion on large counts). *)
+Fixpoint list_nat_eqb (l1 l2 : list nat) : bool :=
+  match l1, l2 with
+  | [], [] => true
+  | x :: l1, y :: l2 => Nat.eqb x y && list_nat_eqb l1 l2
+  | _, _ => false
+  end.
+
+Lemma list_nat_eqb_eq l1 l2 : list_nat_eqb l1 l2 = true -> l1 = l2.
+Proof.
+  revert l2. induction l1 as [|x l1 IH]; intros [|y l2] H; cbn in H; try discriminate; [reflexivity|].
+  apply andb_prop in H as [Hx Hl]. apply Nat.eqb_eq in Hx. f_equal; [exact Hx|apply IH, Hl].
+Qed.
+
 (** Every token count scales with [m²]. *)
 Lemma sum_side_toks (l : list nat) a m :
   list_sum (map (fun i => (m * a ^ i) * (m * a ^ i)) l)

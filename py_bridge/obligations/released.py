@@ -262,7 +262,8 @@ RELEASED_FACTS: tuple[Fact, ...] = (
         "E hd), size ≤ released_size_coef·(m+1)^released_size_exp with dimensions ≤ "
         "b·(m+1)²), computes flowar_released_float, and is this config at m = s0",
         HEAD_THM, needs=(HEAD_THM, f"{ATSIDE}.rel_at_side_hyps", f"{ATSIDE}.rel_at_side",
-                         f"{ATSIDE}.rel_at_side_s0", f"{ATSIDE}.rel_dimB",
+                         f"{ATSIDE}.rel_at_side_s0", f"{ATSIDE}.list_nat_eqb_eq",
+                         f"{ATSIDE}.rel_dimB",
                          f"{RDEPTH}.released_depth_as_terms",
                          "FlowARProofs.Pipeline.ReleasedTC0.flowar_released_family"),
         requires=("hyp_scales_le_K0", "hyp_encoder_le_Le0", "hyp_decoder_le_Ld0"),
@@ -294,7 +295,7 @@ Proof.
               HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & H3 & H4).
   split; [exact H1|]. split; [exact H2|]. split; [exact H3|]. split; [exact H4|].
   split; [exact (released_depth_as_terms P E K0 Le0 Ld0 hd)|].
-  apply rel_at_side_s0. vm_compute. reflexivity.
+  apply rel_at_side_s0, list_nat_eqb_eq. vm_compute. reflexivity.
 Qed.""",
         evals=(*(Eval(f"thm_depth_{k}", f"{f} {_TERMS0}", f"{RDEPTH}.released_terms")
                  for k, f in _COEFS),
