@@ -24,14 +24,15 @@
     token count, of the sequence and of the head's tables, is [m²] times
     the one at side 1).  The Python bridge (`flowar-proofs obligations`,
     released variant) instantiates [flowar_released_head_in_TC0] with it for
-    one configuration. *)
+    one configuration.  [rel_S_cfg_at_side]: the FlowAR-S family of
+    Witnesses/ReleasedInstance.v is [rel_at_side] of released FlowAR-S. *)
 From Coq Require Import List Arith Lia.
 From FlowARProofs.Util Require Import Bounds.
 From FlowARProofs.Float Require Import Primitives.
 From FlowARProofs.Modules Require Import GELU.
 From FlowARProofs.Pipeline Require Import ReleasedBlock ReleasedHeadIface ReleasedHead ReleasedHeadShape
   ReleasedHeadInst ReleasedAR ReleasedSize.
-From FlowARProofs.Witnesses Require Import ReleasedInstance.
+From FlowARProofs.Witnesses Require Import ReleasedHeadDepth ReleasedInstance.
 Import ListNotations.
 Set Default Goal Selector "!".
 
@@ -163,3 +164,8 @@ Proof.
   split; [intros n; cbn [Nat.pow]; lia|].
   rewrite <- (rdimB_at_side_1 E K a c D Le Ld hd). apply rel_at_side_dims_poly.
 Qed.
+
+(** The FlowAR-S instance of Witnesses/ReleasedInstance.v is this family
+    for released FlowAR-S's configuration. *)
+Lemma rel_S_cfg_at_side E m : rel_S_cfg E m = rel_at_side E 5 2 16 rel_S_dims 6 6 rf_flowar_S m.
+Proof. reflexivity. Qed.
