@@ -1,4 +1,5 @@
-"""Benchmark: time of `flowar-proofs obligations CONFIG` for each shipped config on a built
+"""Benchmark: time of `flowar-proofs obligations CONFIG` for each shipped config (configs/*.toml
+and configs/released/*.toml, keyed by the path under configs/) on a built
 project (validation, .glob look-up, rendering, one coqc run, parsing). Target (issue 10):
 <= 3 s per config once the proofs are built.
 
@@ -40,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     results = {}
-    for config in sorted((root / "configs").glob("*.toml")):
+    configs = [*sorted((root / "configs").glob("*.toml")),
+               *sorted((root / "configs" / "released").glob("*.toml"))]
+    for config in configs:
         walls, cpus = [], []
         for _ in range(args.runs):
             cpu0, t0 = _child_cpu(), time.monotonic()
@@ -49,13 +52,14 @@ def main(argv: list[str] | None = None) -> int:
             cpus.append(_child_cpu() - cpu0)
             if not res.ok or res.coqc_runs != 1:
                 raise SystemExit(f"{config}: not checked in one coqc run")
-        results[config.name] = {
+        key = str(config.relative_to(root / "configs"))
+        results[key] = {
             "wall_s": [round(w, 3) for w in walls],
             "wall_median_s": round(statistics.median(walls), 3),
             "coqc_cpu_s": [round(c, 3) for c in cpus],
             "coqc_cpu_median_s": round(statistics.median(cpus), 3),
         }
-        print(f"{config.name}: wall median {statistics.median(walls):.2f} s, coqc CPU median "
+        print(f"{key}: wall median {statistics.median(walls):.2f} s, coqc CPU median "
               f"{statistics.median(cpus):.2f} s")
     atomic.write_json(args.output, {
         "benchmark": "obligations_time", "target_s": 3.0, "runs": args.runs,

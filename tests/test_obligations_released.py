@@ -1,12 +1,19 @@
 """`flowar-proofs obligations` on the released variant (`variant = "released"`), via `cli.main`.
 
-* Each shipped configs/released/*.toml is accepted (exit 0, a table), its hypotheses of
-  `flowar_released_in_TC0` are checked by Coq, and the depth coefficients it reports equal the
-  numbers FlowARProofs/Witnesses/ReleasedDepth.v proves by `vm_compute` for the released S/L/H
-  (read from that file's `Example released_X_depth`, not from the code under test).
+* Each shipped configs/released/*.toml is accepted (exit 0, a table): its hypotheses are checked
+  by Coq, the headline theorem `thm_flowar_released_in_TC0` (Main.flowar_released_head_in_TC0
+  for the config at every first side m) is proved, and the numbers it reports are the ones
+  proved elsewhere: the depth coefficients equal FlowARProofs/Witnesses/ReleasedDepth.v's
+  `Example released_X_depth` (read from that file), the dimension bound of FlowAR-S equals the
+  constant of `rel_S_hyps` (Witnesses/ReleasedInstance.v), and for every config it equals
+  `rdimB` at side 1 summed from the config's fields by the Coq definition (ReleasedSize.v,
+  ReleasedHeadInst.v).
 * A bad released field exits 2 with one line naming the field and writes nothing.
-* A violated hypothesis (K > K0) exits 1 naming it.
+* Violated hypotheses exit 1 naming them and the config field; the theorem is then not
+  instantiated. Every hypothesis row of the released table fails on that config: no row is a
+  check that cannot fail.
 * Every Coq name the released fact table needs exists in the built library.
+* The scale schedule (K, s0, a, token counts, geometric) is one helper shared by both variants.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from test_obligations import needs_library
 
 from py_bridge import cli
 from py_bridge.obligations import library_names, load_config
-from py_bridge.obligations.facts import PLANNED
+from py_bridge.obligations.config import geometric_factor
+from py_bridge.obligations.facts import HYPOTHESIS, PLANNED
 from py_bridge.obligations.released import RELEASED_FACTS, ReleasedConfig
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,6 +96,13 @@ BAD: list[tuple[str, str, str]] = [
      "sampling.euler_updates"),
     ("odd_time_embed", _GOOD.replace("time_embed_width = 256", "time_embed_width = 255"),
      "flow_head.time_embed_width"),
+    ("descending_scales", _GOOD.replace("[1, 2, 4, 8, 16]", "[4, 2]"), "latent.scales"),
+    ("no_scales", _GOOD.replace("[1, 2, 4, 8, 16]", "[]"), "latent.scales"),
+    ("zero_channels", _GOOD.replace("channels = 16", "channels = 0"), "latent.channels"),
+    ("head_table_key", _GOOD.replace("time_embed_width = 256",
+                                     "time_embed_width = 256\nrope_tokens = [1, 4]"),
+     "flow_head.rope_tokens"),
+    ("max_scales_zero", _GOOD + "\n[bounds]\nmax_scales = 0\n", "bounds.max_scales"),
 ]
 
 
@@ -107,9 +122,39 @@ def test_bad_released_field_exits_2_naming_it(case: str, text: str, field: str, 
     assert not out.exists()
 
 
+#: Points of the released time grids (ReleasedSampler.ex_sched_lengths: 25 and 51).
+_GRID_POINTS = {25: 25, 50: 51}
+
+
+def _dim_bound_from_definition(cfg: ReleasedConfig) -> int:
+    """`rdimB` (Pipeline/ReleasedSize.v) of the config at first side 1, summed term by term from
+    the Coq definitions: sequence tokens + AR width, head width, heads, SwiGLU width, channels +
+    the head's `rh_rel_dimB` (ReleasedHeadInst.v: `rf_dimB` = width + head width + heads +
+    SwiGLU width + sinusoid width, then blocks, grid points, tables, table tokens) + a^K + 1."""
+    toks = sum((cfg.factor ** i) ** 2 for i in range(cfg.K))
+    ar = cfg.ar.width + cfg.ar.head_dim + cfg.ar.heads + cfg.ar.ffn_width + cfg.channels
+    rf_dimb = (cfg.flow.width + cfg.flow.head_dim + cfg.flow.heads + cfg.flow.ffn_width
+               + cfg.time_embed_width)
+    head = rf_dimb + cfg.flow_blocks + _GRID_POINTS[cfg.steps] + cfg.K + toks
+    return toks + ar + head + cfg.factor ** cfg.K + 1
+
+
+def _rel_s_dim_constant() -> int:
+    """The dimension bound `rel_S_hyps` proves for released FlowAR-S (ReleasedInstance.v)."""
+    text = (REPO / "FlowARProofs" / "Witnesses" / "ReleasedInstance.v").read_text()
+    m = re.search(r"PolyBoundedWith \(fun n => rdimB \(rel_S_cfg E n\)\) \((\d+) \+ (\d+)\) 2",
+                  text)
+    assert m, "rel_S_hyps' dimension bound not found"
+    return int(m.group(1)) + int(m.group(2))
+
+
+def _row(fid: str, status: str) -> str:
+    return rf"^\s+{fid}\s+{re.escape(status)}"
+
+
 @needs_library
 @pytest.mark.parametrize(("config", "key"), SHIPPED)
-def test_released_config_accepted_with_proved_depth(
+def test_released_config_accepted_with_proved_theorem(
     config: str, key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "r"
@@ -119,17 +164,83 @@ def test_released_config_accepted_with_proved_depth(
     assert code == 0, stdout
     assert "not covered" not in stdout
     for fid in ("hyp_scales_le_K0", "hyp_encoder_le_Le0", "hyp_decoder_le_Ld0",
-                "hyp_head_scales", "val_released_depth"):
-        assert re.search(rf"^\s+{fid}\s+✓ checked by Coq", stdout, re.MULTILINE), fid
-    # the headline theorem is not claimed as checked: the released head is not an RHead yet
-    assert re.search(r"^\s+thm_flowar_released_in_TC0\s+not yet proved", stdout, re.MULTILINE)
-    name = load_config(RELEASED / config).name
-    data = json.loads((out / "obligations" / f"{name}.json").read_text())
+                "thm_flowar_released_in_TC0", "val_released_depth"):
+        assert re.search(_row(fid, "✓ checked by Coq"), stdout, re.MULTILINE), fid
+    # the head's token tables are built from the scales: proved for the family, not a check
+    assert "hyp_head_scales" not in stdout
+    cfg = load_config(RELEASED / config)
+    assert isinstance(cfg, ReleasedConfig)
+    data = json.loads((out / "obligations" / f"{cfg.name}.json").read_text())
     assert data["ok"] is True
     assert data["covered"] is True
-    values = {f["id"]: f["values"] for f in data["facts"]}["val_released_depth"]
+    facts = {f["id"]: f for f in data["facts"]}
+    assert facts["thm_flowar_released_in_TC0"]["status"] == "checked"
+    assert facts["thm_flowar_released_in_TC0"]["theorem"] == \
+        "FlowARProofs.Main.flowar_released_head_in_TC0"
     expected = _proved_depths()[key]
-    assert {k: values[f"rdepth_{k}"] for k in _KEYS} == {k: expected[v] for k, v in _KEYS.items()}
+    # no [bounds]: K0, Le0, Ld0 are the config's own, so the theorem's depth is the config's
+    for fact, prefix in (("val_released_depth", "rdepth"),
+                         ("thm_flowar_released_in_TC0", "thm_depth")):
+        values = facts[fact]["values"]
+        assert {k: values[f"{prefix}_{k}"] for k in _KEYS} == \
+            {k: expected[v] for k, v in _KEYS.items()}, fact
+    dim = facts["thm_flowar_released_in_TC0"]["values"]["dim_bound"]
+    assert dim == _dim_bound_from_definition(cfg)
+    if key == "S":
+        assert dim == _rel_s_dim_constant()
+
+
+@needs_library
+def test_released_theorem_at_large_sides(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Sides up to 1024 (token counts ~10⁶ as unary nats in the head's tables): the family's
+    "member at s0 is this config" is decided by a tail-recursive boolean test, not by
+    normalising the lists (which overflowed Coq's stack)."""
+    text = (RELEASED / "flowar-h-released.toml").read_text()
+    config = tmp_path / "big.toml"
+    config.write_text(text.replace("[1, 2, 4, 8, 16]", "[4, 16, 64, 256, 1024]"),
+                      encoding="utf-8")
+    out = tmp_path / "r"
+    code = cli.main(["obligations", str(config), "--out", str(out), "--root", str(REPO)])
+    stdout = capsys.readouterr().out
+    assert code == 0, stdout
+    cfg = load_config(config)
+    assert isinstance(cfg, ReleasedConfig)
+    facts = {f["id"]: f for f in
+             json.loads((out / "obligations" / f"{cfg.name}.json").read_text())["facts"]}
+    thm = facts["thm_flowar_released_in_TC0"]
+    assert thm["status"] == "checked", thm
+    assert thm["values"]["dim_bound"] == _dim_bound_from_definition(cfg)
+
+
+def test_dim_bound_reference_reads_the_instance() -> None:
+    assert _rel_s_dim_constant() == 7745  # 682·1 + 7063 (ReleasedInstance.v's rel_S_dimB at 1)
+
+
+@needs_library
+def test_released_theorem_depth_uses_the_bounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With larger K0 / Le0 / Ld0 the theorem's depth is flowar_released_depth at those: the
+    AR-pass part grows with Le0 and Ld0, everything scales with K0; the config's own depth
+    (val_released_depth) does not change."""
+    config = tmp_path / "big.toml"
+    config.write_text(_GOOD + "\n[bounds]\nmax_scales = 6\nmax_encoder_layers = 7\n"
+                      "max_decoder_layers = 6\n", encoding="utf-8")
+    out = tmp_path / "r"
+    assert cli.main(["obligations", str(config), "--out", str(out), "--root", str(REPO)]) == 0
+    capsys.readouterr()
+    name = load_config(config).name
+    facts = {f["id"]: f["values"]
+             for f in json.loads((out / "obligations" / f"{name}.json").read_text())["facts"]}
+    s = _proved_depths()["S"]
+    assert {k: facts["val_released_depth"][f"rdepth_{k}"] for k in _KEYS} == \
+        {k: s[v] for k, v in _KEYS.items()}
+    thm = {k: facts["thm_flowar_released_in_TC0"][f"thm_depth_{k}"] for k in _KEYS}
+    # K0 = 6 of the 5 scales' passes, and one more encoder block per pass: strictly more
+    for k in _KEYS:
+        assert thm[k] * 5 >= s[_KEYS[k]] * 6, k
+    assert thm["std"] * 5 > s["h_std"] * 6
 
 
 @needs_library
@@ -144,18 +255,45 @@ def test_released_witnesses_name_the_coq_definition(tmp_path: Path) -> None:
 
 
 @needs_library
-def test_released_violated_bound_exits_1_naming_it(
+def test_released_violated_bounds_exit_1_naming_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "k0.toml"
-    config.write_text(_GOOD + "\n[bounds]\nmax_scales = 4\n", encoding="utf-8")
-    code = cli.main(["obligations", str(config), "--out", str(tmp_path / "r"),
-                     "--root", str(REPO)])
+    config.write_text(_GOOD + "\n[bounds]\nmax_scales = 4\nmax_encoder_layers = 5\n"
+                      "max_decoder_layers = 3\n", encoding="utf-8")
+    out = tmp_path / "r"
+    code = cli.main(["obligations", str(config), "--out", str(out), "--root", str(REPO)])
     stdout = capsys.readouterr().out
     assert code == 1
-    assert re.search(r"^\s+hyp_scales_le_K0\s+✗ failed \(K = 5, K0 = bounds.max_scales = 4",
+    for fid, side in (("hyp_scales_le_K0", "K = 5, K0 = bounds.max_scales = 4"),
+                      ("hyp_encoder_le_Le0", "Le = 6, Le0 = bounds.max_encoder_layers = 5"),
+                      ("hyp_decoder_le_Ld0", "Ld = 6, Ld0 = bounds.max_decoder_layers = 3")):
+        assert re.search(_row(fid, f"✗ failed ({side}; Coq:"), stdout, re.MULTILINE), (fid,
+                                                                                       stdout)
+    assert re.search(_row("thm_flowar_released_in_TC0", "✗ failed (not instantiated: hyp_"),
                      stdout, re.MULTILINE), stdout
-    assert re.search(r"^\s+val_released_depth\s+✓ checked by Coq", stdout, re.MULTILINE)
+    assert re.search(_row("val_released_depth", "✓ checked by Coq"), stdout, re.MULTILINE)
+    data = json.loads((out / "obligations" / "flowar_s_released.json").read_text())
+    assert data["ok"] is False
+    failed = {f["id"] for f in data["facts"] if f["status"] == "failed"}
+    # every hypothesis row of the released table can fail (this config fails them all)
+    assert {f.id for f in RELEASED_FACTS if f.kind == HYPOTHESIS} <= failed
+
+
+def test_scale_schedule_is_shared() -> None:
+    assert geometric_factor((1, 2, 4, 8, 16)) == 2
+    assert geometric_factor((2, 6, 18)) == 3
+    assert geometric_factor((7,)) == 1
+    assert geometric_factor((3, 3, 3)) == 1
+    for bad in ((1, 2, 3), (4, 2), (2, 4, 9), (2, 3)):
+        assert geometric_factor(bad) is None, bad
+    rel = load_config(RELEASED / "flowar-s-released.toml")
+    paper = load_config(REPO / "configs" / "flowar-s.toml")
+    assert rel.scales == paper.scales
+    for prop in ("K", "s0", "factor", "tokens", "geometric"):
+        assert getattr(rel, prop) == getattr(paper, prop), prop
+    assert rel.tokens == (1, 4, 16, 64, 256)
+    assert (rel.K, rel.s0, rel.factor) == (5, 1, 2)
 
 
 @needs_library

@@ -41,6 +41,46 @@ MAX_PRECISION = 4_096
 MAX_SMALL = 1_000_000
 
 
+def geometric_factor(scales: tuple[int, ...]) -> int | None:
+    """The up-sampling factor a if the sides are s0·a^i (1 for a single scale), else None."""
+    if len(scales) < 2:
+        return 1
+    s0 = scales[0]
+    if scales[1] % s0:
+        return None
+    a = scales[1] // s0
+    return a if all(s == s0 * a ** i for i, s in enumerate(scales)) else None
+
+
+class ScaleSchedule:
+    """The scale schedule of a config of either variant (`latent.scales`): the number of scales
+    K, the first side s0, the up-sampling factor a, the token counts s_i²."""
+
+    scales: tuple[int, ...]
+
+    @property
+    def K(self) -> int:  # noqa: N802 - the paper's name
+        return len(self.scales)
+
+    @property
+    def s0(self) -> int:
+        return self.scales[0]
+
+    @property
+    def factor(self) -> int:
+        """The up-sampling factor a (1 with a single scale, where it plays no role); the
+        schedule is s0·a^i iff `geometric`."""
+        return self.scales[1] // self.scales[0] if len(self.scales) > 1 else 1
+
+    @property
+    def geometric(self) -> bool:
+        return geometric_factor(self.scales) is not None
+
+    @property
+    def tokens(self) -> tuple[int, ...]:
+        return tuple(s * s for s in self.scales)
+
+
 @dataclass(frozen=True)
 class LayerShape:
     width: int
@@ -59,7 +99,7 @@ class FastAttention:
 
 
 @dataclass(frozen=True)
-class FlowARConfig:
+class FlowARConfig(ScaleSchedule):
     name: str
     description: str
     channels: int
@@ -77,19 +117,6 @@ class FlowARConfig:
     max_flow_layers: int
     max_euler_updates: int
     fast: FastAttention | None
-
-    @property
-    def K(self) -> int:  # noqa: N802 - the paper's name
-        return len(self.scales)
-
-    @property
-    def s0(self) -> int:
-        return self.scales[0]
-
-    @property
-    def factor(self) -> int:
-        """The up-sampling factor a (1 with a single scale, where it plays no role)."""
-        return self.scales[1] // self.scales[0] if len(self.scales) > 1 else 1
 
     @property
     def layers(self) -> int:
@@ -293,11 +320,9 @@ def load_config(path: Path) -> FlowARConfig:
 def coverage_problems(cfg: FlowARConfig) -> list[str]:
     """Why the Coq model (Pipeline/FlowAR.v `Config`) cannot represent `cfg`; [] if it can."""
     out: list[str] = []
-    s = cfg.scales
-    if len(s) > 1 and (s[1] % s[0] or any(s[i] != s[0] * cfg.factor ** i
-                                          for i in range(len(s)))):
-        out.append(f"latent.scales {list(s)} is not a geometric schedule s0*a^i (the Coq "
-                   "model's sides are s0*a^i)")
+    if not cfg.geometric:
+        out.append(f"latent.scales {list(cfg.scales)} is not a geometric schedule s0*a^i (the "
+                   "Coq model's sides are s0*a^i)")
     for field in ("width", "heads", "head_dim", "ffn_width"):
         ar_v, fh_v = getattr(cfg.ar, field), getattr(cfg.flow, field)
         if ar_v != fh_v:

@@ -8,12 +8,23 @@ classifier-free guidance. `parse_released(data, source=...)` is pure and raises
 
 The fact table `RELEASED_FACTS` instantiates what the Coq development proves about the released
 pipeline for one config (templates/obligations_released.v.j2 defines `rD : RDims`,
-`hd : RFlowDims`, `K Le Ld s0 a ch K0 Le0 Ld0 : nat`): the decidable hypotheses of
-`Main.flowar_released_in_TC0` and the depth coefficients of `flowar_released_depth` for this
-config (`Witnesses/ReleasedDepth.released_depth_as_terms`, values by `Eval vm_compute`). The
-headline theorem itself, the exact work and the error bound are reported "not yet proved" with
-the reason (the released head is not yet an `RHead` instance; no released work/error theorem
-per config).
+`hd : RFlowDims`, `K s0 a ch Le Ld prec K0 Le0 Ld0 : nat`):
+- the hypotheses a config can violate: K ≤ K0, Le ≤ Le0, Ld ≤ Ld0 (`[bounds]`);
+- the headline theorem `thm_flowar_released_in_TC0`: `Main.flowar_released_head_in_TC0` (the
+  released head `released_head E`) for the family "this config at every first side m"
+  (`Witnesses/ReleasedAtSide.rel_at_side`, the released analogue of `Resolution.at_side` that the
+  paper configs' `thm_flowar_in_TC0` uses), every hypothesis discharged by `rel_at_side_hyps`:
+  InTC0, depth ≤ `flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P E hd)` (its coefficients,
+  `released_depth_as_terms`, by `Eval vm_compute`), an explicit size polynomial with dimension
+  bound `rel_dimB`·(m+1)², the float semantics, and "the member at m = s0 is this config";
+- the depth coefficients of this config itself (`val_released_depth`, at K, Le, Ld).
+Exact work and error bound are reported "not yet proved" / "not applicable" with the reason.
+
+Not rows, because they cannot fail (a row must be a check that can): 1 ≤ K, 1 ≤ a, 1 ≤ c are
+guaranteed by validation (the theorem's proof re-checks them by computation); the head's token
+tables covering every scale (the old `hyp_head_scales`) holds by construction — the released code
+builds each scale's RoPE table from the scale's side, so in the family the head's tables are the
+scales' (`rel_at_side_ok`), and a config has no table of its own to state.
 """
 
 from __future__ import annotations
@@ -31,8 +42,10 @@ from py_bridge.obligations.config import (
     MAX_PRECISION,
     MAX_SCALES,
     MAX_WIDTH,
+    ScaleSchedule,
     _Fields,
     _show,
+    geometric_factor,
     parse_header,
 )
 from py_bridge.obligations.facts import CHECK, HYPOTHESIS, THEOREM, VALUE, Eval, Fact
@@ -52,7 +65,7 @@ class RBlockShape:
 
 
 @dataclass(frozen=True)
-class ReleasedConfig:
+class ReleasedConfig(ScaleSchedule):
     name: str
     description: str
     channels: int
@@ -71,22 +84,6 @@ class ReleasedConfig:
     max_scales: int
     max_encoder_layers: int
     max_decoder_layers: int
-
-    @property
-    def K(self) -> int:  # noqa: N802 - the paper's name
-        return len(self.scales)
-
-    @property
-    def s0(self) -> int:
-        return self.scales[0]
-
-    @property
-    def factor(self) -> int:
-        return self.scales[1] // self.scales[0] if len(self.scales) > 1 else 1
-
-    @property
-    def tokens(self) -> tuple[int, ...]:
-        return tuple(s * s for s in self.scales)
 
 
 def _block(f: _Fields) -> RBlockShape:
@@ -126,11 +123,9 @@ def parse_released(data: Mapping[str, Any], *, source: str) -> ReleasedConfig:
                                      "flow_head", "sampling", "numerics", "bounds"))
     name, description, channels, scales = parse_header(data, top, source)
     latent = _Fields(top.table_("latent") or {}, "latent.", source, ("channels", "scales"))
-    if len(scales) > 1:
-        a, s0 = scales[1] // scales[0], scales[0]
-        if scales[1] % s0 or any(s != s0 * a ** i for i, s in enumerate(scales)):
-            raise latent.error("scales", f"{list(scales)} is not a geometric schedule s0*a^i "
-                                         "(the released pipeline's sides are s0*a^i)")
+    if geometric_factor(scales) is None:
+        raise latent.error("scales", f"{list(scales)} is not a geometric schedule s0*a^i "
+                                     "(the released pipeline's sides are s0*a^i)")
 
     ar_f = _Fields(top.table_("ar") or {}, "ar.", source,
                    ("width", "heads", "head_dim", "ffn_width", "attention_scale",
@@ -218,30 +213,38 @@ def header(cfg: ReleasedConfig) -> str:
 
 
 MAIN_THM = "FlowARProofs.Main.flowar_released_in_TC0"
+#: The headline theorem for the released head (`flowar_released_in_TC0` at `released_head E`).
+HEAD_THM = "FlowARProofs.Main.flowar_released_head_in_TC0"
 RDEPTH = "FlowARProofs.Witnesses.ReleasedDepth"
 RHEADD = "FlowARProofs.Witnesses.ReleasedHeadDepth"
+ATSIDE = "FlowARProofs.Witnesses.ReleasedAtSide"
 RTYPING = "FlowARProofs.Pipeline.ReleasedTyping"
 RHEAD = "FlowARProofs.Pipeline.ReleasedHead"
 #: Modules the released template imports (they must be built).
-RELEASED_MODULES = (RDEPTH, RHEADD, RHEAD, RTYPING, "FlowARProofs.Pipeline.ReleasedSampler")
+RELEASED_MODULES = (RDEPTH, RHEADD, RHEAD, RTYPING, ATSIDE,
+                    "FlowARProofs.Pipeline.ReleasedSampler",
+                    "FlowARProofs.Pipeline.ReleasedTC0", "FlowARProofs.Pipeline.ReleasedHeadShape",
+                    "FlowARProofs.Pipeline.ReleasedHeadInst")
 _TERMS = "(released_terms (N.of_nat K) (N.of_nat Le) (N.of_nat Ld) hd)"
-_NEEDS_THM = (MAIN_THM,)
+_TERMS0 = "(released_terms (N.of_nat K0) (N.of_nat Le0) (N.of_nat Ld0) hd)"
+_COEFS = (("std", "h_std"), ("sum", "h_sum"), ("exp", "h_exp"), ("sqrt", "h_sqrt"),
+          ("max", "h_mx"), ("erf", "h_erf"))
+_NEEDS_THM = (HEAD_THM, f"{ATSIDE}.rel_at_side_hyps")
 
 
 def _rhyp(fid: str, description: str, prop: str, explain: Any) -> Fact:
-    return Fact(fid, HYPOTHESIS, description, MAIN_THM, needs=_NEEDS_THM,
+    return Fact(fid, HYPOTHESIS, description, HEAD_THM, needs=_NEEDS_THM,
                 coq=f"Lemma {fid} : {prop}.\n{CHECK}", explain=explain)
 
 
-def _depth_display(v: Mapping[str, int]) -> str:
-    return (f"depth ≤ {v['rdepth_std']}·d_std + {v['rdepth_sum']}·d_⊕ + "
-            f"{v['rdepth_exp']}·d_exp + {v['rdepth_sqrt']}·d_sqrt + "
-            f"{v['rdepth_max']}·max(d_sqrt, d_exp) + {v['rdepth_erf']}·D_erf")
+def _depth_display(v: Mapping[str, int], key: str = "rdepth") -> str:
+    return (f"depth ≤ {v[f'{key}_std']}·d_std + {v[f'{key}_sum']}·d_⊕ + "
+            f"{v[f'{key}_exp']}·d_exp + {v[f'{key}_sqrt']}·d_sqrt + "
+            f"{v[f'{key}_max']}·max(d_sqrt, d_exp) + {v[f'{key}_erf']}·D_erf")
 
 
 RELEASED_FACTS: tuple[Fact, ...] = (
-    # ---- hypotheses of flowar_released_in_TC0 decidable from a config
-    _rhyp("hyp_scales_pos", "at least one scale (1 ≤ K)", "1 <= K", lambda c: f"K = {c.K}"),
+    # ---- hypotheses of flowar_released_head_in_TC0 that a config can violate
     _rhyp("hyp_scales_le_K0", "K ≤ K0, the theorem's constant number of scales", "K <= K0",
           lambda c: f"K = {c.K}, K0 = bounds.max_scales = {c.max_scales}"),
     _rhyp("hyp_encoder_le_Le0", "encoder blocks Le ≤ Le0", "Le <= Le0",
@@ -250,25 +253,56 @@ RELEASED_FACTS: tuple[Fact, ...] = (
     _rhyp("hyp_decoder_le_Ld0", "decoder blocks Ld ≤ Ld0", "Ld <= Ld0",
           lambda c: f"Ld = {c.decoder_layers}, Ld0 = bounds.max_decoder_layers = "
                     f"{c.max_decoder_layers}"),
-    _rhyp("hyp_factor_pos", "up-sampling factor a ≥ 1 (so n ≤ side(K−1) at every first side n)",
-          "1 <= a", lambda c: f"a = {c.factor}"),
-    _rhyp("hyp_channels_pos", "at least one latent channel (c ≥ 1)", "1 <= ch",
-          lambda c: f"c = {c.channels}"),
-    _rhyp("hyp_head_scales", "the head's tables cover every scale: K ≤ |rf_toks| and "
-          "tok_i ≤ rf_toks[i] (the released head's typing needs i < |rf_toks|, M ≤ tok_i)",
-          "K <= length (rf_toks hd) /\\ forallb (fun i => Nat.leb ((s0 * a ^ i) * (s0 * a ^ i)) "
-          "(nth i (rf_toks hd) 0)) (seq 0 K) = true",
-          lambda c: f"K = {c.K}, tokens {list(c.tokens)}"),
-    # ---- the headline theorem: not instantiable yet
-    Fact("thm_flowar_released_in_TC0", THEOREM,
-         "the released pipeline with this flow head at every first side m is in TC0 with depth "
-         "≤ flowar_released_depth P E K0 Le0 Ld0 Dh0 and computes flowar_released_float",
-         MAIN_THM, needs=(MAIN_THM, f"{RHEAD}.rhead_correct"),
-         pending="the released head is an RHead instance (Main.flowar_released_head_in_TC0) "
-                 "and released FlowAR-S at every first side is proved "
-                 "(Main.flowar_released_S_in_TC0), but no lemma yet instantiates the "
-                 "hypotheses for any config's family (as Resolution.at_side_hyps does for "
-                 "the paper model)"),
+    # ---- the headline theorem, for this config at every first side m
+    Fact(
+        "thm_flowar_released_in_TC0", THEOREM,
+        "the released pipeline with this config's AR side and flow head at every first side "
+        "m (sides m·a^i; the head's RoPE tables those of the scales, as the released code "
+        "builds them) is in TC0 (depth ≤ flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P "
+        "E hd), size ≤ released_size_coef·(m+1)^released_size_exp with dimensions ≤ "
+        "b·(m+1)²), computes flowar_released_float, and is this config at m = s0",
+        HEAD_THM, needs=(HEAD_THM, f"{ATSIDE}.rel_at_side_hyps", f"{ATSIDE}.rel_at_side",
+                         f"{ATSIDE}.rel_at_side_s0", f"{ATSIDE}.list_nat_eqb_eq",
+                         f"{ATSIDE}.rel_dimB",
+                         f"{RDEPTH}.released_depth_as_terms",
+                         "FlowARProofs.Pipeline.ReleasedTC0.flowar_released_family"),
+        requires=("hyp_scales_le_K0", "hyp_encoder_le_Le0", "hyp_decoder_le_Ld0"),
+        coq=f"""Theorem thm_flowar_released_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl) :
+  let cfgs := rel_at_side E K a ch rD Le Ld hd in
+  let F := flowar_released_family P E (fun _ => prec) cfgs in
+  InTC0 F
+  /\\ (forall m, depth (fam_circ F m) <= flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P E hd))
+  /\\ PolyBoundedWith (fun m => size (fam_circ F m))
+       (released_size_coef P E K0 Le0 Ld0 (rhead_depth P E hd) (rhead_coef E hd) prec
+          (rel_dimB K a ch rD hd))
+       (released_size_exp P 0 2)
+  /\\ (forall m (G : list flt), length G = rglen (cfgs m) -> all_valid prec G ->
+        eval (fam_circ F m) (encs prec G)
+        = encs prec (flat (rtok (cfgs m) (rK (cfgs m) - 1)) (rch (cfgs m))
+                          (flowar_released_float P E prec (cfgs m) G)))
+  /\\ N.of_nat (flowar_released_depth P E K0 Le0 Ld0 (rhead_depth P E hd))
+     = eval_head_terms P E {_TERMS0}
+  /\\ cfgs s0 = Build_RConfig (released_head E) K s0 a ch rD Le Ld hd.
+Proof.
+  intros cfgs F.
+  (* guaranteed by the schema (latent.scales non-empty and geometric, latent.channels >= 1) *)
+  assert (HK1 : 1 <= K) by check_fact. assert (Ha1 : 1 <= a) by check_fact.
+  assert (Hc1 : 1 <= ch) by check_fact.
+  destruct (rel_at_side_hyps P E K a ch rD Le Ld hd prec K0 Le0 Ld0 HK1
+              hyp_scales_le_K0 hyp_encoder_le_Le0 hyp_decoder_le_Ld0 Ha1 Hc1)
+    as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
+  destruct (flowar_released_head_in_TC0 P E (fun _ => prec) cfgs K0 Le0 Ld0 _ _ prec 0 _ 2
+              HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & H3 & H4).
+  split; [exact H1|]. split; [exact H2|]. split; [exact H3|]. split; [exact H4|].
+  split; [exact (released_depth_as_terms P E K0 Le0 Ld0 hd)|].
+  apply rel_at_side_s0, list_nat_eqb_eq. vm_compute. reflexivity.
+Qed.""",
+        evals=(*(Eval(f"thm_depth_{k}", f"{f} {_TERMS0}", f"{RDEPTH}.released_terms")
+                 for k, f in _COEFS),
+               Eval("dim_bound", "N.of_nat (rel_dimB K a ch rD hd)", f"{ATSIDE}.rel_dimB")),
+        display=lambda v: (_depth_display(v, "thm_depth")
+                           + f"; dimensions ≤ {v['dim_bound']}·(m+1)²"),
+    ),
     # ---- values
     Fact(
         "val_released_depth", VALUE,
@@ -282,8 +316,7 @@ RELEASED_FACTS: tuple[Fact, ...] = (
   = eval_head_terms P E {_TERMS}.
 Proof. exact (released_depth_as_terms P E K Le Ld hd). Qed.""",
         evals=tuple(Eval(f"rdepth_{k}", f"{f} {_TERMS}", f"{RDEPTH}.released_terms")
-                    for k, f in (("std", "h_std"), ("sum", "h_sum"), ("exp", "h_exp"),
-                                 ("sqrt", "h_sqrt"), ("max", "h_mx"), ("erf", "h_erf"))),
+                    for k, f in _COEFS),
         display=_depth_display,
     ),
     Fact("val_exact_work", VALUE, "exact inference work of the released pipeline for this "
