@@ -40,13 +40,15 @@ from py_bridge.graph.classify import (
 from py_bridge.graph.extract import Extraction, extract
 from py_bridge.graph.layout import (
     blueprint_dot,
-    build_dot,
     cone,
+    draw_svg,
     full_dot,
+    layout_dot,
     modules_dot,
     panels,
     render_svg,
     render_template,
+    run_layouts,
     select_display,
     unreachable_lemmas,
 )
@@ -402,7 +404,16 @@ def page_files(
 
         bp_svg = layout(blueprint_dot(bp)) if bp.nodes else None
         mod_svg = layout(modules_dot(mods, mod_edges))
-        cone_svgs = {h: layout(build_dot(d, lg.nodes, up, headline)) for h, d in displays.items()}
+        # the cones: laid out by dot in two processes, drawn compactly here
+        cone_layouts = run_layouts(
+            [layout_dot(displays[h], lg.nodes, headline) for h in result.headline],
+            "dot",
+            opts.timeout,
+        )
+        cone_svgs = {
+            h: draw_svg(lay, lg.nodes, up, headline)
+            for h, lay in zip(result.headline, cone_layouts, strict=True)
+        }
 
         def module_page(module: str, prefix: str = "modules/") -> str:
             return f"{prefix}{page_name(module)}.html"
@@ -423,7 +434,7 @@ def page_files(
         for h, page in cone_pages.items():
             pages[page] = render_template(
                 "cone.html.j2", title=f"Dependency cone of {h}", display=displays[h],
-                href=up.get(h, ""), svg=Markup(cone_svgs[h].result()),
+                href=up.get(h, ""), svg=Markup(cone_svgs[h]),
             )
         bad = sorted(
             (n for n in lg.nodes.values() if n.status in ("axiom", "admitted")),
