@@ -418,7 +418,7 @@ def draw_svg(
     width, height = x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
 
     esc = html.escape
-    clusters: list[str] = []
+    clusters: list[tuple[str, str]] = []  # (module, svg): sorted, dot's order varies
     boxes: list[str] = []
     names: dict[int, str] = {}
     for obj in layout.get("objects", []):
@@ -428,12 +428,12 @@ def draw_svg(
             cx0, cy0, cx1, cy1 = (float(v) for v in str(obj["bb"]).split(","))
             label = str(obj.get("label", ""))
             lx, ly = (float(v) for v in str(obj.get("lp", f"{cx0},{cy1}")).split(","))
-            clusters.append(
+            clusters.append((label, (
                 f'<g id="cluster:{esc(label)}" class="cluster"><rect x="{_num(cx0 - x0 + pad)}" '
                 f'y="{_num(y1 - cy1 + pad)}" width="{_num(cx1 - cx0)}" height="{_num(cy1 - cy0)}" '
                 f'rx="6" fill="#f4f4f8" stroke="#9999aa"/><text x="{_num(lx - x0 + pad)}" '
                 f'y="{_num(y1 - ly + pad + 4)}" font-size="11">{esc(label)}</text></g>'
-            )
+            )))
             continue
         if "pos" not in obj:
             continue
@@ -476,7 +476,7 @@ def draw_svg(
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" '
         'markerHeight="5" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>'
         '<g font-family="Helvetica,sans-Serif" font-size="10" text-anchor="middle">'
-        + "".join(clusters)
+        + "".join(svg for _, svg in sorted(clusters))
         # the edges in dot's coordinates (y upwards): flipped by the group's transform
         + f'<g class="edges" fill="none" stroke="#555" marker-end="url(#arrow)" '
         f'transform="translate({_num(pad - x0)},{_num(y1 + pad)}) scale(1,-1)">'
