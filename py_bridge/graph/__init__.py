@@ -1,8 +1,10 @@
 """``flowar-proofs graph``: the lemma graph, its page and the paper-map check.
 
-Pipeline: dpdgraph + Print Assumptions + .glob files (extract.py) -> classification
-(classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot, graph.html
-(page.py) -> paper_map.toml check (paper_map.py).
+Pipeline: dpdgraph + Print Assumptions (one coqc run) + .glob files (extract.py) ->
+classification (classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot and
+the pages (blueprint.py, layout.py, templates) -> paper_map.toml check (paper_map.py).  The
+pages are drawn from the project graph while Print Assumptions still runs, and kept only if
+the final classification gives the same nodes (see ``_build``).
 
 API: ``build_graph(root, out=..., ...)`` (keyword arguments) returns a ``GraphResult`` whose
 ``ok`` is False when a check failed (paper map disagrees with the graph, a headline target is
