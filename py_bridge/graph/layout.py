@@ -60,11 +60,15 @@ class Display:
 
 
 def cone(g: nx.DiGraph[str], roots: Iterable[str]) -> set[str]:
-    """The roots and everything they (transitively) use."""
-    out: set[str] = set()
-    for r in roots:
-        if r in g:
-            out |= nx.descendants(g, r) | {r}
+    """The roots and everything they (transitively) use (one search for all roots)."""
+    out = {r for r in roots if r in g}
+    stack = list(out)
+    succ = g.succ
+    while stack:
+        for w in succ[stack.pop()]:
+            if w not in out:
+                out.add(w)
+                stack.append(w)
     return out
 
 
