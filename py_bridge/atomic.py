@@ -16,8 +16,13 @@ from py_bridge.errors import BridgeError
 from py_bridge.files import os_reason
 
 
-def write_bytes(path: Path | str, data: bytes) -> Path:
-    """Write `data` to `path` atomically, creating parent directories; return the path."""
+def write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -> Path:
+    """Write `data` to `path` atomically, creating parent directories; return the path.
+
+    ``durable``: fsync the data before the rename, so that a crash (power loss) leaves the old
+    or the new content, never an empty file.  Readers of a running system see the old or the
+    new content either way; ``durable=False`` is for output that is regenerated on demand
+    (the report's HTML pages: hundreds of files, where an fsync each costs seconds)."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -29,7 +34,8 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
     except OSError as err:
@@ -41,9 +47,9 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
     return target
 
 
-def write_text(path: Path | str, text: str) -> Path:
-    """Write UTF-8 `text` to `path` atomically."""
-    return write_bytes(path, text.encode("utf-8"))
+def write_text(path: Path | str, text: str, *, durable: bool = True) -> Path:
+    """Write UTF-8 `text` to `path` atomically (``durable``: see `write_bytes`)."""
+    return write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
 def write_json(path: Path | str, obj: Any, *, compact: bool = False) -> Path:

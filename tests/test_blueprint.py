@@ -93,3 +93,43 @@ def test_cone_truncated_to_nearest_declarations() -> None:
     display = select_display(g, nodes, set(names), max_nodes=10, roots=[names[0]])
     assert display.nodes == names[:10]
     assert display.truncated_from == 30
+
+
+def test_helpers_hidden_edges_contracted_through_them() -> None:
+    # a -> def1 -> def2 -> b ; a -> c ; c -> def2 ; def1 -> def1b (a dead end) ; b -> ctor
+    g = nx.DiGraph([("M.a", "M.def1"), ("M.def1", "M.def2"), ("M.def2", "M.b"), ("M.a", "M.c"),
+                    ("M.c", "M.def2"), ("M.def1", "M.def1b"), ("M.b", "M.ctor")])
+    nodes = {n: _node(n) for n in ("M.a", "M.b", "M.c")}
+    nodes |= {n: _node(n, kind="constructor") for n in ("M.def1", "M.def2", "M.def1b", "M.ctor")}
+    display = select_display(g, nodes, set(g.nodes))
+    assert display.nodes == ["M.a", "M.b", "M.c"]
+    assert display.edges == [("M.a", "M.b"), ("M.a", "M.c"), ("M.c", "M.b")]
+
+
+def test_cones_laid_out_in_one_batch_and_drawn_with_every_node_and_edge() -> None:
+    import re
+
+    from py_bridge.graph.layout import draw_svg, layout_dot, run_layouts
+
+    names = ["A.top", "A.mid", "B.low1", "B.low2"]
+    g = nx.DiGraph([("A.top", "A.mid"), ("A.mid", "B.low1"), ("A.mid", "B.low2"),
+                    ("A.top", "B.low2")])
+    nodes = {n: _node(n) for n in names} | {"B.low2": _node("B.low2", status="trust")}
+    display = select_display(g, nodes, set(names))
+    small = select_display(g, nodes, {"B.low1"})
+    dots = [layout_dot(display, nodes, {"A.top"}), layout_dot(small, nodes, set())] * 2
+    layouts = run_layouts(dots, workers=2)
+    assert len(layouts) == 4  # one per graph, in order, from two dot processes
+    hrefs = {n: f"../coqdoc/{n}.html" for n in names}
+    svg = draw_svg(layouts[0], nodes, hrefs, {"A.top"})
+    assert sorted(re.findall(r'<g id="node:([^"]+)"', svg)) == sorted(names)
+    assert sorted(re.findall(r'<g id="cluster:([^"]+)"', svg)) == ["A", "B"]
+    edges = svg.split('<g class="edges"', 1)[1].split("</g>", 1)[0]
+    assert edges.count("<path ") == len(display.edges) == 4
+    assert 'class="node status-trust"' in svg
+    assert "#f7d154" in svg
+    assert all(f'href="../coqdoc/{n}.html"' in svg for n in names)
+    assert svg.count("<rect") == 2 + 4 + 1  # clusters, boxes, the headline's inner border
+    small_svg = draw_svg(layouts[1], nodes, hrefs, set())
+    assert re.findall(r'<g id="node:([^"]+)"', small_svg) == ["B.low1"]
+    assert draw_svg(layouts[2], nodes, hrefs, {"A.top"}).count("<g id=") == svg.count("<g id=")

@@ -6,11 +6,14 @@ kind and status is asserted exactly, and statuses are cross-checked against Prin
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,6 +216,52 @@ def test_outputs_written(project: Path, result: graph.GraphResult) -> None:
     assert dot.returncode == 0
     assert b"<svg" in dot.stdout
     assert not list(out.glob(".*.tmp"))  # atomic writes leave no temporaries
+
+
+def test_page_drawn_early_is_redrawn_when_statuses_change(
+    project: Path, result: graph.GraphResult
+) -> None:
+    """The page drawn from pass 1's graph (no assumption known yet) shows every node proved or
+    trust; the fixture's axiom and Admitted lemma change statuses, so it is drawn again."""
+    assert result.timings["page_drawn_early"] == 0.0
+    base = (project / "report" / "modules" / "Fix.Base.html").read_text(encoding="utf-8")
+    assert '<span class="st st-axiom">axiom</span> <code>Fix.Base.ax_plus_zero</code>' in base
+    assert '<span class="st st-admitted">admitted</span> <code>Fix.Base.adm_lemma</code>' in base
+    cone = (project / "report" / "cones" / "Fix.Top.a_thm.html").read_text(encoding="utf-8")
+    assert 'class="node status-' in cone
+
+
+def test_page_drawn_early_is_kept_only_when_it_is_the_final_one(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no assumption at all (as for a closed development), the early page is the final
+    page: it is kept, and it is what drawing the page after the classification gives."""
+    real_extract = graph.extract
+
+    def closed(*args: Any, **kwargs: Any) -> Extraction:
+        ex = real_extract(*args, **kwargs)
+        return dataclasses.replace(ex, full_dpd=None, assumptions=set())
+
+    monkeypatch.setattr(graph, "extract", closed)
+    kept = graph.build_graph(project, out=tmp_path / "kept", **graph_kwargs(project))
+    assert kept.timings["page_drawn_early"] == 1.0
+    real_early = graph._early_parts
+
+    def stale(*args: Any, **kwargs: Any) -> graph.PageParts:
+        return dataclasses.replace(real_early(*args, **kwargs), headline=())
+
+    monkeypatch.setattr(graph, "_early_parts", stale)
+    redrawn = graph.build_graph(project, out=tmp_path / "redrawn", **graph_kwargs(project))
+    assert redrawn.timings["page_drawn_early"] == 0.0
+    for rel in ["graph.html", "modules/Fix.Base.html", "modules/Fix.Top.html"]:
+        assert (tmp_path / "kept" / rel).read_bytes() == (tmp_path / "redrawn" / rel).read_bytes()
+    for rel in ["cones/Fix.Top.a_thm.html", "cones/Fix.Top.trust_thm.html"]:
+        ids = [re.findall(r'<g id="([^"]+)"', (tmp_path / run / rel).read_text(encoding="utf-8"))
+               for run in ("kept", "redrawn")]
+        assert sorted(ids[0]) == sorted(ids[1])
+        assert ids[0]
+    statuses = {n.status for n in kept.lemmas.nodes.values()}
+    assert statuses == {"proved", "trust"}
 
 
 def _run_main(

@@ -106,9 +106,10 @@ def object_decls(glob: GlobFile) -> list[GlobDecl]:
 
 def line_starts(source: bytes) -> list[int]:
     """Byte offsets at which each line of ``source`` starts."""
-    starts = [0]
-    starts.extend(i + 1 for i, b in enumerate(source) if b == 0x0A)
-    return starts
+    return [0, *(m.end() for m in _NEWLINE_RE.finditer(source))]
+
+
+_NEWLINE_RE = re.compile(rb"\n")
 
 
 def line_of_offset(starts: list[int], offset: int) -> int:

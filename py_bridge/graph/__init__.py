@@ -1,8 +1,10 @@
 """``flowar-proofs graph``: the lemma graph, its page and the paper-map check.
 
-Pipeline: dpdgraph + Print Assumptions + .glob files (extract.py) -> classification
-(classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot, graph.html
-(page.py) -> paper_map.toml check (paper_map.py).
+Pipeline: dpdgraph + Print Assumptions (one coqc run) + .glob files (extract.py) ->
+classification (classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot and
+the pages (blueprint.py, layout.py, templates) -> paper_map.toml check (paper_map.py).  The
+pages are drawn from the project graph while Print Assumptions still runs, and kept only if
+the final classification gives the same nodes (see ``_build``).
 
 API: ``build_graph(root, out=..., ...)`` (keyword arguments) returns a ``GraphResult`` whose
 ``ok`` is False when a check failed (paper map disagrees with the graph, a headline target is
@@ -12,6 +14,7 @@ unwritable output directory, missing tool) raises ``BridgeError`` before the ext
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from collections import Counter
@@ -26,13 +29,15 @@ from markupsafe import Markup
 from py_bridge import atomic, files, provenance
 from py_bridge.coq import PROJECT_FILE, CoqProject, find_tool, load_coqproject, require_tools
 from py_bridge.coq.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
+from py_bridge.coq.dpd import DpdGraph
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import BridgeError
-from py_bridge.graph.blueprint import blueprint, module_overview, page_name
+from py_bridge.graph.blueprint import Blueprint, ModuleNode, blueprint, module_overview, page_name
 from py_bridge.graph.classify import (
     BAD_STATUSES,
     STATUSES,
     THEOREM_KINDS,
+    DeclInfo,
     LemmaGraph,
     Node,
     classify,
@@ -40,17 +45,20 @@ from py_bridge.graph.classify import (
 from py_bridge.graph.extract import Extraction, extract
 from py_bridge.graph.layout import (
     blueprint_dot,
-    build_dot,
     cone,
+    draw_svg,
     full_dot,
+    layout_dot,
     modules_dot,
     panels,
     render_svg,
     render_template,
+    run_layouts,
     select_display,
     unreachable_lemmas,
 )
 from py_bridge.paper_map import (
+    CoverageRow,
     Entry,
     Problem,
     check_paper_map,
@@ -264,6 +272,24 @@ def build_graph_with(opts: GraphOptions) -> GraphResult:
     return _build(opts, proj, str(tools["coqc"]), allowlist, targets, entries)
 
 
+def _cpu() -> float:
+    """CPU seconds (user + sys) of this process and its finished children so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _coqdoc_anchors(
+    proj: CoqProject, opts: GraphOptions, doc_dir: Path
+) -> dict[str, set[str]]:
+    """Run coqdoc and read the anchors of its pages (raises CoqdocError)."""
+    run_coqdoc(
+        str(find_tool("coqdoc")), opts.root, proj.loadpath_flags(), proj.vfiles, doc_dir,
+        timeout=opts.timeout,
+    )
+    return read_anchors(doc_dir, proj.modules())
+
+
 def _build(
     opts: GraphOptions,
     proj: CoqProject,
@@ -272,200 +298,287 @@ def _build(
     targets: list[str],
     entries: list[Entry] | None,
 ) -> GraphResult:
+    # Phases (wall and CPU of the process and its children in ``timings``): extract (the two
+    # coqc runs; coqdoc, the provenance digests and — once run 1's graph is in — the page run
+    # alongside), classify, write.  The page is drawn from a classification of run 1's graph
+    # with no assumption while Print Assumptions still runs; it is kept only if the final
+    # classification gives exactly the same nodes (statuses, fields, anchors), else redrawn.
     timings: dict[str, float] = {}
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), _cpu()
     root = opts.root
     doc_dir = opts.out / "coqdoc"
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # coqdoc does not depend on the extraction: it runs alongside the first coqc run.
-        doc_job: Future[None] | None = None
+    inputs = [
+        root / PROJECT_FILE,
+        *(root / v for v in proj.vfiles),
+        opts.allowlist,
+        opts.targets_file,
+        *([opts.paper_map] if opts.paper_map else []),
+    ]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        prov_job = pool.submit(provenance.collect, root, opts.command, inputs)
+        doc_job: Future[dict[str, set[str]]] | None = None
         if opts.page:
             _progress("coqdoc (in the background) ...")
-            doc_job = pool.submit(
-                run_coqdoc,
-                str(find_tool("coqdoc")),
-                root,
-                proj.loadpath_flags(),
-                proj.vfiles,
-                doc_dir,
-                timeout=opts.timeout,
-            )
+            doc_job = pool.submit(_coqdoc_anchors, proj, opts, doc_dir)
+        early: list[Future[PageParts]] = []
+
+        def on_project(project: DpdGraph, decls: list[DeclInfo], modules: list[str]) -> None:
+            if opts.page:
+                _progress("layout (graphviz dot) and pages, while Print Assumptions runs ...")
+                early.append(pool.submit(
+                    _early_parts, project, decls, modules, doc_job, allowlist, targets, entries,
+                    opts,
+                ))
+
         _progress(f"dpdgraph over {len(proj.vfiles)} modules ...")
         ex: Extraction = extract(
-            root, proj, coqc=coqc, timeout=opts.timeout, allowlist=allowlist
+            root, proj, coqc=coqc, timeout=opts.timeout, allowlist=allowlist,
+            on_project=on_project,
         )
-        timings["extract_s"] = time.monotonic() - t0
+        t1, c1 = time.monotonic(), _cpu()
+        timings["extract_s"], timings["extract_cpu_s"] = t1 - t0, c1 - c0
 
-        t1 = time.monotonic()
         anchors: dict[str, set[str]] | None = None
         warnings = list(ex.warnings)
         if doc_job is not None:
             try:
-                doc_job.result()
-                anchors = read_anchors(doc_dir, ex.modules)
+                anchors = doc_job.result()
             except CoqdocError as err:
                 warnings.append(f"coqdoc failed, node links point nowhere: {err}")
-    # coqdoc_s: the wait for coqdoc (and reading its anchors) after the extraction
-    timings["coqdoc_s"] = time.monotonic() - t1
+        # coqdoc_s: the wait for coqdoc (and reading its anchors) after the extraction
+        t2, c2 = time.monotonic(), _cpu()
+        timings["coqdoc_s"], timings["coqdoc_cpu_s"] = t2 - t1, c2 - c1
 
-    t2 = time.monotonic()
-    lg = classify(
-        ex.project_dpd,
-        ex.full_dpd,
-        ex.decls,
-        ex.modules,
-        ex.assumptions,
-        allowlist,
-        opts.trust_record,
-        anchors,
-    )
-    if lg.trust_record is None:
-        warnings.append(f"trust record {opts.trust_record} not found in the graph")
-    headline, missing = headline_names(lg.nodes, targets, opts.main_module)
-    reachable = cone(lg.graph, headline)
-    unreachable = unreachable_lemmas(lg.nodes, reachable) if headline else []
-    problems = (
-        check_paper_map(entries, {n: v.status for n, v in lg.nodes.items()})
-        if entries is not None
-        else []
-    )
-    result = GraphResult(
-        lg, headline, missing, unreachable, entries, problems, warnings, len(ex.decls), timings
-    )
-    timings["classify_s"] = time.monotonic() - t2
+        lg = classify(
+            ex.project_dpd,
+            ex.full_dpd,
+            ex.decls,
+            ex.modules,
+            ex.assumptions,
+            allowlist,
+            opts.trust_record,
+            anchors,
+        )
+        if lg.trust_record is None:
+            warnings.append(f"trust record {opts.trust_record} not found in the graph")
+        headline, missing = headline_names(lg.nodes, targets, opts.main_module)
+        reachable = cone(lg.graph, headline)
+        unreachable = unreachable_lemmas(lg.nodes, reachable) if headline else []
+        problems = (
+            check_paper_map(entries, {n: v.status for n, v in lg.nodes.items()})
+            if entries is not None
+            else []
+        )
+        result = GraphResult(
+            lg, headline, missing, unreachable, entries, problems, warnings, len(ex.decls),
+            timings,
+        )
+        t3, c3 = time.monotonic(), _cpu()
+        timings["classify_s"], timings["classify_cpu_s"] = t3 - t2, c3 - c2
 
-    t3 = time.monotonic()
-    hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The page (mostly waiting for graphviz dot) is built alongside graph.json/graph.dot;
-        # both only read the result.
-        page_job: Future[dict[str, str]] | None = None
+        hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
+        pages: dict[str, str] = {}
         if opts.page:
-            _progress("layout (graphviz dot) and pages ...")
-            page_job = pool.submit(page_files, result, hrefs, allowlist, opts)
-        inputs = [
-            root / PROJECT_FILE,
-            *(root / v for v in proj.vfiles),
-            opts.allowlist,
-            opts.targets_file,
-            *([opts.paper_map] if opts.paper_map else []),
-        ]
-        prov = provenance.collect(root, opts.command, inputs)
-        result.written.append(
-            atomic.write_json(
-                opts.out / "graph.json", graph_json(result, hrefs, prov), compact=True
+            parts = early[0].result() if early else None
+            reused = parts is not None and parts.nodes == lg.nodes and parts.headline == tuple(
+                headline
             )
+            timings["page_drawn_early"] = float(reused)
+            if parts is None or not reused:
+                _progress("the classification changed the page: drawing it again ...")
+                parts = page_parts(lg, headline, entries, hrefs, opts.timeout)
+            pages = dict(parts.pages)
+            pages["graph.html"] = main_page(result, parts, hrefs, allowlist)
+        prov = prov_job.result()
+    result.written.append(
+        atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs, prov), compact=True)
+    )
+    result.written.append(
+        atomic.write_text(
+            opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
         )
-        result.written.append(
-            atomic.write_text(
-                opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
-            )
-        )
-        # pages of an older run would contradict the graph.json just written: remove them
-        written, removed = write_pages(opts.out, page_job.result() if page_job else {})
-        if page_job is not None:
-            result.written.append(opts.out / "graph.html")
-        result.page_files = len(written)
-        result.removed += removed
-    timings["write_s"] = time.monotonic() - t3
-    timings["total_s"] = time.monotonic() - t0
+    )
+    # pages of an older run would contradict the graph.json just written: remove them
+    written, removed = write_pages(opts.out, pages)
+    if opts.page:
+        result.written.append(opts.out / "graph.html")
+    result.page_files = len(written)
+    result.removed += removed
+    t4, c4 = time.monotonic(), _cpu()
+    timings["write_s"], timings["write_cpu_s"] = t4 - t3, c4 - c3
+    timings["total_s"], timings["total_cpu_s"] = t4 - t0, c4 - c0
     return result
+
+
+def _early_parts(
+    project: DpdGraph,
+    decls: list[DeclInfo],
+    modules: list[str],
+    doc_job: Future[dict[str, set[str]]] | None,
+    allowlist: list[str],
+    targets: list[str],
+    entries: list[Entry] | None,
+    opts: GraphOptions,
+) -> PageParts:
+    """The page drawn from run 1's graph alone, classified with no assumption at all."""
+    anchors: dict[str, set[str]] | None = None
+    if doc_job is not None:
+        try:
+            anchors = doc_job.result()
+        except CoqdocError:
+            anchors = None
+    lg = classify(project, None, decls, modules, set(), allowlist, opts.trust_record, anchors)
+    headline, _ = headline_names(lg.nodes, targets, opts.main_module)
+    hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
+    return page_parts(lg, headline, entries, hrefs, opts.timeout)
 
 
 #: The page's own files under OUT (removed when stale).
 PAGE_DIRS = ("cones", "modules")
 
 
-def page_files(
-    result: GraphResult, hrefs: Mapping[str, str], allowlist: Sequence[str], opts: GraphOptions
-) -> dict[str, str]:
-    """The HTML pages, by path relative to OUT: graph.html (blueprint, module overview, summary),
-    cones/<theorem>.html (one per headline theorem), modules/<module>.html (declarations)."""
-    lg = result.lemmas
-    headline = set(result.headline)
+@dataclass(frozen=True)
+class PageParts:
+    """What the page costs: the cone and module pages and the blueprint and module-overview
+    SVGs.  A function of the classified nodes (with their statuses and anchors), the headline
+    theorems and the paper map only — so it can be drawn before the final classification and
+    kept when that gives the same ``nodes`` and ``headline``."""
+
+    nodes: dict[str, Node]
+    headline: tuple[str, ...]
+    pages: dict[str, str]  # cones/*.html, modules/*.html
+    blueprint: Blueprint
+    blueprint_svg: str
+    modules: list[ModuleNode]
+    modules_svg: str
+    rows: list[CoverageRow] | None
+    cone_pages: dict[str, str]
+    cone_sizes: dict[str, int]
+
+
+def _module_page(module: str, prefix: str = "modules/") -> str:
+    return f"{prefix}{page_name(module)}.html"
+
+
+def page_parts(
+    lg: LemmaGraph,
+    headline: Sequence[str],
+    entries: list[Entry] | None,
+    hrefs: Mapping[str, str],
+    timeout: float,
+) -> PageParts:
+    """Lay out and render the cone pages (one per headline theorem), the module pages and the
+    two SVGs of graph.html."""
     statuses = {n: v.status for n, v in lg.nodes.items()}
-    rows = (
-        None if result.entries is None
-        else coverage_rows(result.entries, statuses, result.problems)
-    )
-    bp = blueprint(lg.graph, lg.nodes, rows, result.headline, hrefs)
+    rows = None
+    if entries is not None:
+        rows = coverage_rows(entries, statuses, check_paper_map(entries, statuses))
+    bp = blueprint(lg.graph, lg.nodes, rows, list(headline), hrefs)
     mods, mod_edges, _ = module_overview(lg.graph, lg.nodes)
-    cone_pages = {h: f"cones/{page_name(h)}.html" for h in result.headline}
-    displays = {h: select_display(
-        lg.graph, lg.nodes, cone(lg.graph, [h]), CONE_MAX_SHOWN, roots=[h]
-    )
-                for h in result.headline}
+    heads = set(headline)
+    cone_pages = {h: f"cones/{page_name(h)}.html" for h in headline}
+    displays = {
+        h: select_display(lg.graph, lg.nodes, cone(lg.graph, [h]), CONE_MAX_SHOWN, roots=[h])
+        for h in headline
+    }
     up = {n: "../" + h for n, h in hrefs.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
         def layout(dot: Any) -> Future[str]:
-            return pool.submit(render_svg, dot, "dot", opts.timeout)
+            return pool.submit(render_svg, dot, "dot", timeout)
 
         bp_svg = layout(blueprint_dot(bp)) if bp.nodes else None
         mod_svg = layout(modules_dot(mods, mod_edges))
-        cone_svgs = {h: layout(build_dot(d, lg.nodes, up, headline)) for h, d in displays.items()}
-
-        def module_page(module: str, prefix: str = "modules/") -> str:
-            return f"{prefix}{page_name(module)}.html"
+        # the cones: laid out by dot in two processes, drawn compactly here
+        cone_layouts = run_layouts(
+            [layout_dot(displays[h], lg.nodes, heads) for h in headline], "dot", timeout
+        )
+        cone_svgs = {
+            h: draw_svg(lay, lg.nodes, up, heads)
+            for h, lay in zip(headline, cone_layouts, strict=True)
+        }
 
         def decl_page(name: str, prefix: str = "modules/") -> str:
             module = lg.nodes[name].module if name in lg.nodes else ""
-            return f"{module_page(module, prefix)}#node-{name}"
+            return f"{_module_page(module, prefix)}#node-{name}"
 
         pages: dict[str, str] = {}
-        all_panels = panels(lg.graph, lg.nodes, up, headline)
         by_module: dict[str, list[Any]] = {}
-        for panel in all_panels:
+        for panel in panels(lg.graph, lg.nodes, up, heads):
             by_module.setdefault(panel.node.module, []).append(panel)
         for module, module_panels in by_module.items():
-            pages[module_page(module)] = render_template(
+            pages[_module_page(module)] = render_template(
                 "module.html.j2", module=module, panels=module_panels, decl_page=decl_page
             )
         for h, page in cone_pages.items():
             pages[page] = render_template(
                 "cone.html.j2", title=f"Dependency cone of {h}", display=displays[h],
-                href=up.get(h, ""), svg=Markup(cone_svgs[h].result()),
+                href=up.get(h, ""), svg=Markup(cone_svgs[h]),
             )
-        bad = sorted(
-            (n for n in lg.nodes.values() if n.status in ("axiom", "admitted")),
-            key=lambda n: (n.file, n.line),
-        )
-        pages["graph.html"] = render_template(
-            "graph.html.j2",
-            title="FlowAR proofs: blueprint, lemma graph and paper coverage",
-            allowlist=list(allowlist),
-            bad_nodes=bad,
-            uses_axiom_count=sum(1 for n in lg.nodes.values() if n.status == "uses-axiom"),
-            external_bad=sorted(
-                {a for n in lg.nodes.values() for a in n.assumptions if a not in lg.nodes}
-            ),
-            allowlisted_used=list(lg.allowlisted_used),
-            warnings=result.warnings,
-            status_counts=result.status_counts,
-            node_count=len(lg.nodes),
-            module_count=len(mods),
-            glob_count=result.glob_count,
-            unmatched=list(lg.unmatched_decls),
-            missing_targets=result.missing_targets,
+        return PageParts(
+            nodes=dict(lg.nodes),
+            headline=tuple(headline),
+            pages=pages,
             blueprint=bp,
-            blueprint_svg=Markup(bp_svg.result() if bp_svg else "<p>No result to draw.</p>"),
-            modules_svg=Markup(mod_svg.result()),
-            module_nodes=mods,
-            coverage=rows,
-            coverage_counts=coverage_counts(result.entries or []),
-            hrefs=hrefs,
+            blueprint_svg=bp_svg.result() if bp_svg else "<p>No result to draw.</p>",
+            modules=mods,
+            modules_svg=mod_svg.result(),
+            rows=rows,
             cone_pages=cone_pages,
-            cones=[(h, cone_pages[h], len(displays[h].nodes)) for h in result.headline],
-            unreachable=[lg.nodes[n] for n in result.unreachable],
-            decl_page=decl_page,
-            module_page=module_page,
+            cone_sizes={h: len(d.nodes) for h, d in displays.items()},
         )
-    return pages
+
+
+def main_page(
+    result: GraphResult, parts: PageParts, hrefs: Mapping[str, str], allowlist: Sequence[str]
+) -> str:
+    """graph.html: the blueprint, the module overview, the list of cones and the summary."""
+    lg = result.lemmas
+
+    def decl_page(name: str, prefix: str = "modules/") -> str:
+        module = lg.nodes[name].module if name in lg.nodes else ""
+        return f"{_module_page(module, prefix)}#node-{name}"
+
+    bad = sorted(
+        (n for n in lg.nodes.values() if n.status in ("axiom", "admitted")),
+        key=lambda n: (n.file, n.line),
+    )
+    return render_template(
+        "graph.html.j2",
+        title="FlowAR proofs: blueprint, lemma graph and paper coverage",
+        allowlist=list(allowlist),
+        bad_nodes=bad,
+        uses_axiom_count=sum(1 for n in lg.nodes.values() if n.status == "uses-axiom"),
+        external_bad=sorted(
+            {a for n in lg.nodes.values() for a in n.assumptions if a not in lg.nodes}
+        ),
+        allowlisted_used=list(lg.allowlisted_used),
+        warnings=result.warnings,
+        status_counts=result.status_counts,
+        node_count=len(lg.nodes),
+        module_count=len(parts.modules),
+        glob_count=result.glob_count,
+        unmatched=list(lg.unmatched_decls),
+        missing_targets=result.missing_targets,
+        blueprint=parts.blueprint,
+        blueprint_svg=Markup(parts.blueprint_svg),
+        modules_svg=Markup(parts.modules_svg),
+        module_nodes=parts.modules,
+        coverage=parts.rows,
+        coverage_counts=coverage_counts(result.entries or []),
+        hrefs=hrefs,
+        cone_pages=parts.cone_pages,
+        cones=[(h, parts.cone_pages[h], parts.cone_sizes[h]) for h in result.headline],
+        unreachable=[lg.nodes[n] for n in result.unreachable],
+        decl_page=decl_page,
+        module_page=_module_page,
+    )
 
 
 def write_pages(out: Path, pages: Mapping[str, str]) -> tuple[list[Path], list[Path]]:
     """Write ``pages`` under ``out``; remove older page files that were not rewritten (and
     everything of the page when ``pages`` is empty). Returns (written, removed)."""
-    written = [atomic.write_text(out / rel, html) for rel, html in pages.items()]
+    # not fsynced one by one (hundreds of files): the pages are regenerated by the next run
+    written = [atomic.write_text(out / rel, html, durable=False) for rel, html in pages.items()]
     removed: list[Path] = []
     old = [out / "graph.html"] + [p for d in PAGE_DIRS for p in sorted((out / d).glob("*.html"))]
     for path in old:

@@ -57,13 +57,39 @@ class Blueprint:
 def transitive_reduction(
     nodes: Iterable[str], edges: Iterable[tuple[str, str]]
 ) -> tuple[list[tuple[str, str]], bool]:
-    """(edges, True) as the transitive reduction when the graph is acyclic, else (edges, False)."""
-    h: nx.DiGraph[str] = nx.DiGraph()
-    h.add_nodes_from(nodes)
-    h.add_edges_from(edges)
-    if not nx.is_directed_acyclic_graph(h):
-        return sorted(h.edges), False
-    return sorted(nx.transitive_reduction(h).edges), True
+    """(edges, True) as the transitive reduction when the graph is acyclic, else (edges, False).
+
+    An edge u -> v stays unless v is reachable from another successor of u; the nodes
+    reachable from each node are bit masks, built in reverse topological order."""
+    succ: dict[str, set[str]] = {n: set() for n in nodes}
+    for u, v in edges:
+        succ.setdefault(u, set()).add(v)
+        succ.setdefault(v, set())
+    indegree = dict.fromkeys(succ, 0)
+    for vs in succ.values():
+        for v in vs:
+            indegree[v] += 1
+    topo = [n for n, d in indegree.items() if d == 0]
+    for u in topo:  # Kahn's algorithm: topo grows while it is read
+        for v in succ[u]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                topo.append(v)
+    all_edges = sorted((u, v) for u, vs in succ.items() for v in vs)
+    if len(topo) < len(succ):
+        return all_edges, False
+    bit = {n: 1 << i for i, n in enumerate(topo)}
+    below: dict[str, int] = {}  # the nodes reachable from n (n excluded)
+    covered_by: dict[str, int] = {}  # the nodes reachable from n in two steps or more
+    for u in reversed(topo):
+        covered = 0
+        reach = 0
+        for w in succ[u]:
+            covered |= below[w]
+            reach |= bit[w]
+        below[u] = reach | covered
+        covered_by[u] = covered
+    return [(u, v) for u, v in all_edges if not covered_by[u] & bit[v]], True
 
 
 def contract(g: nx.DiGraph[str], owners: Mapping[str, set[str]]) -> set[tuple[str, str]]:

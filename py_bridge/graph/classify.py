@@ -248,15 +248,19 @@ def classify(
     source = full if full is not None else project
     ids = {n.ident: n for n in source.nodes}
     g_all: nx.DiGraph[str] = nx.DiGraph()
-    for n in source.nodes:
-        g_all.add_node(n.qualid)
-    for e in source.edges:
-        if e.src in ids and e.dst in ids:
-            g_all.add_edge(ids[e.src].qualid, ids[e.dst].qualid, weight=e.weight)
+    g_all.add_nodes_from(n.qualid for n in source.nodes)
+    g_all.add_edges_from(
+        (ids[e.src].qualid, ids[e.dst].qualid, {"weight": e.weight})
+        for e in source.edges
+        if e.src in ids and e.dst in ids
+    )
     pids = {n.ident: n for n in project.nodes}
-    g_all.add_nodes_from(n.qualid for n in project.nodes)  # the closure may lack unused ones
-    for e in project.edges:  # project edges are authoritative; add any the closure lacks
-        g_all.add_edge(pids[e.src].qualid, pids[e.dst].qualid, weight=e.weight)
+    if source is not project:
+        g_all.add_nodes_from(n.qualid for n in project.nodes)  # the closure may lack unused ones
+        # project edges are authoritative; add any the closure lacks
+        g_all.add_edges_from(
+            (pids[e.src].qualid, pids[e.dst].qualid, {"weight": e.weight}) for e in project.edges
+        )
     by_qualid = {n.qualid: n for n in source.nodes} | {n.qualid: n for n in project.nodes}
 
     def is_assumption(q: str) -> bool:
@@ -332,8 +336,10 @@ def classify(
 
     g: nx.DiGraph[str] = nx.DiGraph()
     g.add_nodes_from(resolved[q] for q in project_qualids)
-    for e in project.edges:
-        g.add_edge(resolved[pids[e.src].qualid], resolved[pids[e.dst].qualid], weight=e.weight)
+    g.add_edges_from(
+        (resolved[pids[e.src].qualid], resolved[pids[e.dst].qualid], {"weight": e.weight})
+        for e in project.edges
+    )
     seen = set(resolved.values())
     unmatched = tuple(sorted(i.decl.full_name for i in decls if i.decl.full_name not in seen))
     allowed = assumption_nodes - bad

@@ -9,12 +9,16 @@ script, no network.
 from __future__ import annotations
 
 import functools
+import html
+import json
 import re
 import textwrap
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import graphviz
 import jinja2
@@ -22,7 +26,12 @@ import networkx as nx
 
 from py_bridge.coq.runner import run
 from py_bridge.errors import BridgeError, one_line
-from py_bridge.graph.blueprint import BLUEPRINT_STYLE, Blueprint, ModuleNode
+from py_bridge.graph.blueprint import (
+    BLUEPRINT_STYLE,
+    Blueprint,
+    ModuleNode,
+    transitive_reduction,
+)
 from py_bridge.graph.classify import THEOREM_KINDS, Node
 
 # status -> (fill colour, font colour, legend text)
@@ -51,11 +60,15 @@ class Display:
 
 
 def cone(g: nx.DiGraph[str], roots: Iterable[str]) -> set[str]:
-    """The roots and everything they (transitively) use."""
-    out: set[str] = set()
-    for r in roots:
-        if r in g:
-            out |= nx.descendants(g, r) | {r}
+    """The roots and everything they (transitively) use (one search for all roots)."""
+    out = {r for r in roots if r in g}
+    stack = list(out)
+    succ = g.succ
+    while stack:
+        for w in succ[stack.pop()]:
+            if w not in out:
+                out.add(w)
+                stack.append(w)
     return out
 
 
@@ -65,8 +78,64 @@ def unreachable_lemmas(nodes: Mapping[str, Node], reachable: set[str]) -> list[s
     return sorted(names, key=lambda n: (nodes[n].file, nodes[n].line, n))
 
 
+class _Cycle(Exception):
+    """A cycle among hidden nodes (the memo of ``_contract`` assumes there is none)."""
+
+
 def _contract(g: nx.DiGraph[str], keep: set[str]) -> list[tuple[str, str]]:
-    """Edges u -> v between kept nodes where v is reachable from u through hidden nodes only."""
+    """Edges u -> v between kept nodes where v is reachable from u through hidden nodes only.
+
+    Each hidden node's set of kept nodes reachable through hidden ones is computed once (a bit
+    mask over the kept nodes) and shared by every kept node above it; a cycle among hidden
+    nodes falls back to one search per kept node."""
+    order = sorted(keep)
+    bit = {n: 1 << i for i, n in enumerate(order)}
+    memo: dict[str, int] = {}
+    busy = -1  # memo value while a node's successors are being searched
+
+    def hidden_reach(start: str) -> int:
+        memo[start] = busy
+        acc = {start: 0}
+        stack = [(start, iter(g.successors(start)))]
+        while stack:
+            v, succs = stack[-1]
+            for w in succs:
+                if w in bit:
+                    acc[v] |= bit[w]
+                    continue
+                m = memo.get(w)
+                if m is None:
+                    memo[w], acc[w] = busy, 0
+                    stack.append((w, iter(g.successors(w))))
+                    break
+                if m == busy:
+                    raise _Cycle
+                acc[v] |= m
+            else:
+                stack.pop()
+                memo[v] = acc.pop(v)
+                if stack:
+                    acc[stack[-1][0]] |= memo[v]
+        return memo[start]
+
+    edges: list[tuple[str, str]] = []
+    try:
+        for u in order:
+            mask = 0
+            for w in g.successors(u):
+                mask |= bit[w] if w in bit else memo[w] if w in memo else hidden_reach(w)
+            mask &= ~bit[u]
+            while mask:
+                low = mask & -mask
+                edges.append((u, order[low.bit_length() - 1]))
+                mask ^= low
+    except _Cycle:
+        return _contract_by_search(g, keep)
+    return sorted(edges)
+
+
+def _contract_by_search(g: nx.DiGraph[str], keep: set[str]) -> list[tuple[str, str]]:
+    """``_contract`` with one search per kept node (any graph)."""
     edges: set[tuple[str, str]] = set()
     for u in keep:
         stack, seen = list(g.successors(u)), set()
@@ -114,11 +183,7 @@ def select_display(
     edges = _contract(g, keep)
     tr = False
     if len(edges) > 2 * len(keep) and len(keep) > 40:
-        h = nx.DiGraph(edges)
-        h.add_nodes_from(keep)
-        if nx.is_directed_acyclic_graph(h):
-            edges = sorted(nx.transitive_reduction(h).edges)
-            tr = True
+        edges, tr = transitive_reduction(keep, edges)
     return Display(sorted(keep), edges, reduced, tr, truncated_from)
 
 
@@ -232,6 +297,200 @@ def full_dot(
     """The whole project graph (for report/graph.dot), all nodes and edges."""
     display = Display(sorted(g.nodes), sorted(g.edges), reduced=False, transitive_reduction=False)
     return build_dot(display, nodes, hrefs, headline, name="flowar_lemmas")
+
+
+def layout_dot(display: Display, nodes: Mapping[str, Node], headline: set[str]) -> DotSource:
+    """The DOT of a cone for layout only: what sets sizes and positions (labels, font sizes,
+    module clusters, the headline's double border), none of the colours, links or tooltips —
+    ``draw_svg`` adds those from the graph, so dot reads and writes a fraction of the text."""
+    out = [
+        "digraph cone {",
+        # mclimit: a third of dot's crossing-minimisation passes (~15% of its time; the cones
+        # are drawn as transitive reductions and look the same)
+        f"\tgraph [{_dot_attrs(_GRAPH_ATTRS | {'mclimit': '0.3'})}]",
+        f"\tnode [{_dot_attrs(_NODE_ATTRS)}]",
+        f"\tedge [{_dot_attrs(_EDGE_ATTRS)}]",
+    ]
+    by_module: dict[str, list[str]] = {}
+    for n in display.nodes:
+        by_module.setdefault(nodes[n].module, []).append(n)
+    for i, (module, members) in enumerate(sorted(by_module.items())):
+        out.append(f"\tsubgraph cluster_{i} {{")
+        out.append(f"\t\tgraph [label={dot_quote(module)} fontsize=\"11\"]")
+        for n in members:
+            short = n[len(module) + 1 :] if module and n.startswith(module + ".") else n
+            extra = ' penwidth="2.5" peripheries="2" fontsize="12"' if n in headline else ""
+            out.append(f"\t\t{dot_quote(n)} [label={dot_quote(short)}{extra}]")
+        out.append("\t}")
+    out.extend(f"\t{dot_quote(u)} -> {dot_quote(v)}" for u, v in display.edges)
+    out.append("}")
+    return DotSource("\n".join(out) + "\n")
+
+
+def _batches(sizes: Sequence[int], count: int) -> list[list[int]]:
+    """Indices split into ``count`` groups of about equal total size (largest first, each to
+    the lightest group); empty groups dropped."""
+    groups: list[list[int]] = [[] for _ in range(max(1, count))]
+    loads = [0] * len(groups)
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        k = loads.index(min(loads))
+        groups[k].append(i)
+        loads[k] += sizes[i]
+    return [sorted(g) for g in groups if g]
+
+
+def _json_objects(text: str) -> list[Any]:
+    """The JSON values written one after another (what ``dot -Tjson0`` prints for several
+    graphs)."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            return values
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+
+
+def run_layouts(
+    sources: Sequence[DotSource], dot_exe: str = "dot", timeout: float = 120.0, workers: int = 2
+) -> list[dict[str, Any]]:
+    """Lay out many graphs with graphviz ``dot -Tjson0``, one layout (dot's JSON) per source in
+    order.  The graphs go to ``workers`` dot processes, each reading its share concatenated
+    (starting dot costs about as much as laying out a 100-node cone)."""
+    groups = _batches([len(s.source) for s in sources], workers)
+    layouts: list[dict[str, Any] | None] = [None] * len(sources)
+
+    def lay_out(group: list[int]) -> None:
+        text = "".join(sources[i].source for i in group)
+        result = run([dot_exe, "-Tjson0"], cwd=".", timeout=timeout, input=text)
+        if not result.ok:
+            raise LayoutError(f"graphviz dot: {result.describe()}: {one_line(result.stderr)}")
+        try:
+            values = _json_objects(result.stdout)
+        except ValueError as err:
+            raise LayoutError(f"graphviz dot -Tjson0: unreadable output: {err}") from None
+        if len(values) != len(group) or not all(isinstance(v, dict) for v in values):
+            raise LayoutError(
+                f"graphviz dot -Tjson0: {len(values)} layouts for {len(group)} graphs"
+            )
+        for i, value in zip(group, values, strict=True):
+            layouts[i] = value
+
+    with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
+        for future in [pool.submit(lay_out, g) for g in groups]:
+            future.result()
+    return [lay for lay in layouts if lay is not None]
+
+
+def _num(v: float) -> str:
+    """A coordinate to 0.1 pt, without a trailing .0."""
+    text = f"{v:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+_FRACTION_RE = re.compile(r"\.[0-9]+")
+
+
+def _edge_path(pos: str) -> str:
+    """An SVG path for an edge's ``pos`` (``e,x,y x,y x,y ...``: the arrow tip, then the
+    spline's points) in dot's coordinates, cut to whole points (the arrow is a marker at the
+    end)."""
+    tokens = _FRACTION_RE.sub("", pos).split()
+    tip = ""
+    while tokens and tokens[0][:2] in ("e,", "s,"):
+        if tokens[0][0] == "e":
+            tip = "L" + tokens[0][2:]
+        tokens = tokens[1:]
+    if not tokens:
+        return ""
+    return "M" + tokens[0] + ("C" + " ".join(tokens[1:]) if len(tokens) > 1 else "") + tip
+
+
+def draw_svg(
+    layout: Mapping[str, Any],
+    nodes: Mapping[str, Node],
+    hrefs: Mapping[str, str],
+    headline: set[str],
+) -> str:
+    """The <svg> of a cone from dot's layout (``layout_dot`` -> ``run_layouts``): module
+    clusters, edges (arrow at the used declaration), nodes coloured by status, with their full
+    name and kind as title and a link to coqdoc.  Drawn here rather than by dot's SVG writer,
+    which spends ~850 bytes on each box and each arrow; this is about a fifth of that."""
+    x0, y0, x1, y1 = (float(v) for v in str(layout["bb"]).split(","))
+    pad = 4.0
+    width, height = x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
+
+    esc = html.escape
+    clusters: list[tuple[str, str]] = []  # (module, svg): sorted, dot's order varies
+    boxes: list[str] = []
+    names: dict[int, str] = {}
+    for obj in layout.get("objects", []):
+        if "bb" in obj:
+            if not str(obj.get("name", "")).startswith("cluster"):
+                continue
+            cx0, cy0, cx1, cy1 = (float(v) for v in str(obj["bb"]).split(","))
+            label = str(obj.get("label", ""))
+            lx, ly = (float(v) for v in str(obj.get("lp", f"{cx0},{cy1}")).split(","))
+            clusters.append((label, (
+                f'<g id="cluster:{esc(label)}" class="cluster"><rect x="{_num(cx0 - x0 + pad)}" '
+                f'y="{_num(y1 - cy1 + pad)}" width="{_num(cx1 - cx0)}" height="{_num(cy1 - cy0)}" '
+                f'rx="6" fill="#f4f4f8" stroke="#9999aa"/><text x="{_num(lx - x0 + pad)}" '
+                f'y="{_num(y1 - ly + pad + 4)}" font-size="11">{esc(label)}</text></g>'
+            )))
+            continue
+        if "pos" not in obj:
+            continue
+        name = str(obj["name"])
+        names[int(obj["_gvid"])] = name
+        node = nodes[name]
+        fill, font, _ = STATUS_STYLE[node.status]
+        px, py = (float(v) for v in str(obj["pos"]).split(","))
+        w, h = float(obj["width"]) * 72, float(obj["height"]) * 72
+        left, top = px - w / 2 - x0 + pad, y1 - py - h / 2 + pad
+        size = 12 if name in headline else 10
+        rect = (
+            f'<rect x="{_num(left)}" y="{_num(top)}" width="{_num(w)}" height="{_num(h)}" '
+            f'rx="4" fill="{fill}" stroke="#000"'
+        )
+        shape = rect + (' stroke-width="2.5"/>' if name in headline else "/>")
+        if name in headline:  # the double border of the DOT (peripheries=2)
+            shape += (
+                f'<rect x="{_num(left + 4)}" y="{_num(top + 4)}" width="{_num(w - 8)}" '
+                f'height="{_num(h - 8)}" rx="3" fill="none" stroke="#000"/>'
+            )
+        label = name[len(node.module) + 1 :] if name.startswith(node.module + ".") else name
+        href = hrefs.get(name, "")
+        link = f'<a href="{esc(href)}" target="_top">' if href else "<a>"
+        boxes.append(
+            f'<g id="node:{esc(name)}" class="node status-{node.status}">'
+            f"<title>{esc(name)} ({esc(node.kind)}, {node.status})</title>{link}{shape}"
+            f'<text x="{_num(px - x0 + pad)}" y="{_num(y1 - py + pad + size * 0.35)}" '
+            f'fill="{font}"{"" if size == 10 else f" font-size={chr(34)}{size}{chr(34)}"}>'
+            f"{esc(label)}</text></a></g>"
+        )
+    arrows = [
+        f'<path d="{d}"/>'
+        for edge in layout.get("edges", [])
+        if (d := _edge_path(str(edge.get("pos", ""))))
+    ]
+    return (
+        f'<svg class="drawn" width="{_num(width)}pt" height="{_num(height)}pt" '
+        f'viewBox="0 0 {_num(width)} {_num(height)}" xmlns="http://www.w3.org/2000/svg">'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" '
+        'markerHeight="5" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>'
+        '<g font-family="Helvetica,sans-Serif" font-size="10" text-anchor="middle">'
+        + "".join(svg for _, svg in sorted(clusters))
+        # the edges in dot's coordinates (y upwards): flipped by the group's transform
+        + f'<g class="edges" fill="none" stroke="#555" marker-end="url(#arrow)" '
+        f'transform="translate({_num(pad - x0)},{_num(y1 + pad)}) scale(1,-1)">'
+        + "".join(arrows)
+        + "</g>"
+        + "".join(boxes)
+        + "</g></svg>"
+    )
 
 
 _PROLOG_RE = re.compile(r"^.*?(?=<svg\b)", re.S)
