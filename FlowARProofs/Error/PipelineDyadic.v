@@ -1,0 +1,264 @@
+(** * The whole-pipeline error bound as a sound dyadic upper bound
+
+    [PipelineError.flowar_err_bound cfg g B σ W] (the bound of
+    [fast_flowar_error]) evaluated with the upper-rounded dyadics of
+    Dyadic.v, for a configuration and rational [B], [σ], [W]:
+
+    - [dflowar_bound cfg g B σ W : dy] (a mantissa below [2^61] and a [Z]
+      exponent): [vm_compute] evaluates it also where the exact rational
+      [PipelineBound.qflowar_bound] is out of reach (FlowAR-S/L/H: the bound
+      exceeds [10^{10^6}], [e^{2β}] with [β] in the thousands, and the
+      Taylor degree must be in the tens of thousands for [ε_T(g, β) ≤ ½]);
+    - [flowar_err_bound_le_dy]: [flowar_err_bound ≤ dval (dflowar_bound …)]
+      under the side conditions of [flowar_err_bound_le_Q] ([B, W ≥ 0],
+      [σ > 0], [a, T ≥ 1], scale [≥ 0] with a nonzero denominator).  The
+      leaves: [e^{2β} ≤ 3^k] ([k = ⌈2β⌉], at least 1), [ε_T(g, β) ≤
+      β^{g+1}·(1/(g+1)!)·3^k] with [1/(g+1)!] a product of rounded-up
+      [1/j] ([dinvfact], never the factorial itself), [1/σ], [1/T] and
+      [upn(a)] rounded up;
+    - [eps_half_of_dy]: [dle_pow (deps cfg g B) (-1) = true] (a computable
+      test) proves the hypothesis [ε_T(g, β) ≤ ½] of [tf_weights_ok] and
+      [fh_weights_ok] (conservative: it tests the upper bound against
+      [2^{-1}] by its leading bit).
+
+    Used by [flowar-proofs obligations] ([val_error_bound]) for a config's
+    [[error]] table. *)
+From Coq Require Import Reals Lra Lia ZArith QArith Qreals.
+From FlowARProofs.Error Require Import Taylor RealModel AttnStability LayerError FlowHeadError RealPipeline
+  PipelineError Dyadic ConfigBound.
+From FlowARProofs.Error Require PipelineBound.
+From FlowARProofs.Pipeline Require Layer FlowAR.
+Set Default Goal Selector "!".
+Set Bullet Behavior "Strict Subproofs".
+Local Open Scope R_scope.
+
+Implicit Types (q : Q) (n : nat).
+
+(** ** The expression tree of [pipe_bound] *)
+
+(** A dyadic with [dprec] more mantissa bits and the same value.  Integers and [3^k] enter the tree
+    widened: [dadd] rounds a sum whose smaller term is below one unit of the larger one by adding
+    one unit, which must be [2^{-60}] of it, not [1] (ConfigBound's [bZ 1] would turn [1 + x] into
+    [2] for a small [x]). *)
+Definition dwide (x : dy) : dy := Dy (dm x * 2 ^ dprec) (de x - dprec).
+
+Lemma dwide_val x : dval (dwide x) = dval x.
+Proof.
+  unfold dwide, dval. cbn [dm de]. rewrite mult_IZR, pow2_IZR by (unfold dprec; lia).
+  rewrite Rmult_assoc, <- powerRZ2_add. f_equal. f_equal. ring.
+Qed.
+
+Lemma leaf_wide x u : leaf_ok x u -> leaf_ok x (dwide u).
+Proof.
+  intros [H Hm]. split; [rewrite dwide_val; exact H|]. unfold dwide. cbn [dm].
+  pose proof (Z.pow_pos_nonneg 2 dprec ltac:(lia) ltac:(unfold dprec; lia)). nia.
+Qed.
+
+Definition wZ (z : Z) : bex := BLeaf (IZR z) (dwide (Dy z 0)).
+Definition wN n : bex := BLeaf (INR n) (dwide (Dy (Z.of_nat n) 0)).
+
+Lemma wZ_ok z : (0 <= z)%Z -> bok (wZ z).
+Proof. intros H. apply leaf_wide, (bZ_ok z H). Qed.
+
+Lemma wN_ok n : bok (wN n).
+Proof. apply leaf_wide, (bN_ok n). Qed.
+
+(** Mirrors [c_LN], [c_head], [c_att], [c_ffn], [c_layer], [c_delta] (LayerError.v) and
+    [pipe_bound], [sc_err], [sc_gain], [sc_amp], [fh_dv], [fh_Lv] (PipelineError.v,
+    FlowHeadError.v). *)
+Section tree.
+  Variables (W b E si eps B U iT : bex) (d L Lf T i : nat).
+  Definition p_cLN := BMul W (BMul (BAdd (wZ 2) (BMul (wZ 2) (wN d))) si).
+  Definition p_chead := BMul W (BAdd (wZ 1) (BMul (BMul (wZ 4) b) E)).
+  Definition p_catt := BAdd (wZ 1) (BMul (BMul W p_chead) p_cLN).
+  Definition p_cffn := BAdd (wZ 1) (BMul (BMul W W) p_cLN).
+  Definition p_clayer := BMul p_cffn p_catt.
+  Definition p_cdelta := BMul p_cffn (BMul W (BMul (BMul (wZ 4) eps) B)).
+
+  Definition pipe_tree : bex :=
+    let CL := p_clayer in
+    let amp := BPow (BAdd (wZ 1) (BMul (BMul (BMul W (BPow CL Lf)) W) iT)) T in
+    let gain := BMul (BMul amp (BMul W (BPow CL Lf))) (BPow CL L) in
+    let err := BMul amp (BAdd (BMul W (BMul (BPow CL Lf) (BMul (wN Lf) p_cdelta)))
+                              (BMul (BMul W (BPow CL Lf)) (BMul (BPow CL L) (BMul (wN L) p_cdelta)))) in
+    BMul (BPow (BAdd (wZ 1) (BMul (BMul W U) gain)) i) err.
+End tree.
+
+Lemma pipe_tree_value Wb beta E s d L Lf T eps B U i (uW ub uE usi ueps uB uU uiT : dy) :
+  bR (pipe_tree (BLeaf Wb uW) (BLeaf beta ub) (BLeaf E uE) (BLeaf (/ s) usi) (BLeaf eps ueps)
+        (BLeaf B uB) (BLeaf U uU) (BLeaf (/ INR T) uiT) d L Lf T i)
+  = pipe_bound Wb beta E s d L Lf T eps B U i.
+Proof. reflexivity. Qed.
+
+(** ** Leaves *)
+
+(** [1/n!] as a product of rounded-up [1/j]. *)
+Fixpoint dinvfact n : dy :=
+  match n with O => Dy 1 0 | S m => dmul (dQ (1 # Pos.of_succ_nat m)) (dinvfact m) end.
+
+Lemma dinvfact_sound n : leaf_ok (/ INR (fact n)) (dinvfact n).
+Proof.
+  induction n as [|n IH]; cbn [dinvfact fact].
+  - replace (/ INR 1) with 1 by (simpl; lra). exact leaf_one.
+  - assert (Hj : leaf_ok (/ INR (S n)) (dQ (1 # Pos.of_succ_nat n))).
+    { apply leaf_Q; [apply Rlt_le, Rinv_0_lt_compat, lt_0_INR; lia| |simpl; lia].
+      unfold Q2R. cbn [Qnum Qden]. rewrite Zpos_P_of_succ_nat, <- Nat2Z.inj_succ, <- INR_IZR_INZ.
+      lra. }
+    destruct Hj as [[Hj0 Hj1] Hjm]. destruct IH as [[H0 H1] Hm].
+    destruct (dmul_sound _ _ Hjm Hm) as [Hm2 Hs]. split; [|exact Hm2].
+    rewrite mult_INR, Rinv_mult. split; [apply Rmult_le_pos; lra|].
+    eapply Rle_trans; [|exact Hs]. apply Rmult_le_compat; lra.
+Qed.
+
+Lemma Qnum_nonneg q : 0 <= Q2R q -> (0 <= Qnum q)%Z.
+Proof.
+  intros H. destruct (Z_lt_le_dec (Qnum q) 0) as [Hn|Hn]; [|exact Hn]. exfalso.
+  unfold Q2R in H. assert (IZR (Qnum q) < 0) by (apply IZR_lt; exact Hn).
+  assert (0 < / IZR (Z.pos (Qden q))) by (apply Rinv_0_lt_compat, IZR_lt; lia). nra.
+Qed.
+
+Lemma leaf_Qself q : (0 <= q)%Q -> leaf_ok (Q2R q) (dQ q).
+Proof.
+  intros H. apply Qle_Rle in H. rewrite PipelineBound.Q2R_0 in H.
+  apply leaf_Q; [exact H|lra|apply Qnum_nonneg, H].
+Qed.
+
+(** [k = ⌈2β⌉], at least 1 (the exponent of [e^{2β} ≤ 3^k]). *)
+Definition dexpk (cfg : FlowAR.Config) (B : Q) : positive := Pos.of_nat (PipelineBound.qexpk cfg B).
+
+(** [ε_T(g, β) ≤ β^{g+1}·(1/(g+1)!)·3^k], in dyadics. *)
+Definition deps (cfg : FlowAR.Config) (g : nat) (B : Q) : dy :=
+  dmul (dpow (dQ (PipelineBound.qbeta cfg B)) (S g))
+       (dmul (dinvfact (S g)) (dpowp (Dy 3 0) (dexpk cfg B))).
+
+Section leaves.
+  Context (cfg : FlowAR.Config) (g : nat) (B : Q).
+  Hypotheses (HB : (0 <= B)%Q) (Hd : Layer.lsd (FlowAR.LD cfg) <> 0%Z)
+    (Hsc : 0 <= rscale (FlowAR.LD cfg)).
+  Let beta := flowar_beta cfg (Q2R B).
+
+  Lemma beta_nonneg : 0 <= beta.
+  Proof. apply head_beta_nonneg, Hsc. Qed.
+
+  Lemma leaf_beta : leaf_ok beta (dQ (PipelineBound.qbeta cfg B)).
+  Proof.
+    pose proof beta_nonneg. unfold beta. rewrite <- PipelineBound.Q2R_qbeta by exact Hd.
+    apply leaf_Q; [rewrite PipelineBound.Q2R_qbeta by exact Hd; exact H|lra|].
+    apply Qnum_nonneg. rewrite PipelineBound.Q2R_qbeta by exact Hd. exact H.
+  Qed.
+
+  Lemma two_beta_le_dexpk : 2 * beta <= IZR (Z.pos (dexpk cfg B)).
+  Proof.
+    pose proof (PipelineBound.two_beta_le_k cfg B) as Hk. rewrite PipelineBound.Q2R_qbeta in Hk by exact Hd.
+    fold beta in Hk. eapply Rle_trans; [exact Hk|]. unfold dexpk.
+    rewrite INR_IZR_INZ. apply IZR_le. destruct (PipelineBound.qexpk cfg B) as [|k]; [simpl; lia|].
+    rewrite <- (positive_nat_Z (Pos.of_nat (S k))), Nat2Pos.id by lia. lia.
+  Qed.
+
+  Lemma leaf_E : leaf_ok (exp (2 * beta)) (dpowp (Dy 3 0) (dexpk cfg B)).
+  Proof. apply leaf_exp; [exact beta_nonneg|exact two_beta_le_dexpk]. Qed.
+
+  Lemma leaf_eps : leaf_ok (eps_T g beta) (deps cfg g B).
+  Proof.
+    pose proof beta_nonneg as Hb. set (k := Pos.to_nat (dexpk cfg B)).
+    assert (Hk : 2 * beta <= INR k).
+    { unfold k. rewrite INR_IZR_INZ, positive_nat_Z. exact two_beta_le_dexpk. }
+    destruct (dpowp_sound (Dy 3 0) 3 (dexpk cfg B) ltac:(unfold dval; simpl; lra) ltac:(simpl; lia))
+      as [H3 H3m].
+    pose proof (bsound (BMul (BPow (BLeaf beta (dQ (PipelineBound.qbeta cfg B))) (S g))
+                  (BMul (BLeaf (/ INR (fact (S g))) (dinvfact (S g)))
+                        (BLeaf (3 ^ k) (dpowp (Dy 3 0) (dexpk cfg B)))))) as Hs.
+    cbn [bok bR bD] in Hs. destruct Hs as [[Hs0 Hs1] Hsm];
+      [split; [exact leaf_beta|split; [apply dinvfact_sound|split; [exact H3|exact H3m]]]|].
+    split; [|exact Hsm]. split; [apply eps_T_nonneg, Hb|].
+    eapply Rle_trans; [apply (eps_T_le_pow3 g beta k Hb Hk)|]. unfold Rdiv.
+    replace (beta ^ S g * / INR (fact (S g)) * 3 ^ k) with (beta ^ S g * (/ INR (fact (S g)) * 3 ^ k))
+      by ring. exact Hs1.
+  Qed.
+End leaves.
+
+Lemma leaf_inv q : (0 < q)%Q -> leaf_ok (/ Q2R q) (dQ (/ q)).
+Proof.
+  intros H. assert (Hq : ~ (q == 0)%Q) by (intros E; rewrite E in H; discriminate).
+  rewrite <- Q2R_inv by exact Hq. apply leaf_Qself. apply Qlt_le_weak, Qinv_lt_0_compat, H.
+Qed.
+
+Lemma leaf_invnat T : (0 < T)%nat -> leaf_ok (/ INR T) (dQ (1 # Pos.of_nat T)).
+Proof.
+  intros HT. replace T with (Pos.to_nat (Pos.of_nat T)) at 1 by (apply Nat2Pos.id; lia).
+  apply leaf_invT.
+Qed.
+
+(** ** The bound *)
+
+Definition dflowar_tree (cfg : FlowAR.Config) (g : nat) (B s Wb : Q) : bex :=
+  let beta := flowar_beta cfg (Q2R B) in
+  pipe_tree (BLeaf (Q2R Wb) (dQ Wb)) (BLeaf beta (dQ (PipelineBound.qbeta cfg B)))
+    (BLeaf (exp (2 * beta)) (dwide (dpowp (Dy 3 0) (dexpk cfg B)))) (BLeaf (/ Q2R s) (dQ (/ s)))
+    (BLeaf (eps_T g beta) (deps cfg g B)) (BLeaf (Q2R B) (dQ B))
+    (BLeaf (upn (FlowAR.a cfg)) (dQ (PipelineBound.qupn (FlowAR.a cfg))))
+    (BLeaf (/ INR (FlowAR.T cfg)) (dQ (1 # Pos.of_nat (FlowAR.T cfg))))
+    (FlowAR.dm cfg) (FlowAR.L cfg) (FlowAR.Lf cfg) (FlowAR.T cfg) (FlowAR.K cfg - 1).
+
+(** The dyadic bound ([bD] only looks at the dyadic side of the leaves). *)
+Definition dflowar_bound (cfg : FlowAR.Config) (g : nat) (B s Wb : Q) : dy :=
+  bD (dflowar_tree cfg g B s Wb).
+
+Theorem flowar_err_bound_le_dy cfg g (B s Wb : Q) :
+  (0 <= B)%Q -> (0 < s)%Q -> (0 <= Wb)%Q -> (0 < FlowAR.a cfg)%nat -> (0 < FlowAR.T cfg)%nat ->
+  Layer.lsd (FlowAR.LD cfg) <> 0%Z -> 0 <= rscale (FlowAR.LD cfg) ->
+  flowar_err_bound cfg g (Q2R B) (Q2R s) (Q2R Wb) <= dval (dflowar_bound cfg g B s Wb).
+Proof.
+  intros HB Hs HW Ha HT Hd Hsc. unfold dflowar_bound.
+  replace (flowar_err_bound cfg g (Q2R B) (Q2R s) (Q2R Wb)) with (bR (dflowar_tree cfg g B s Wb))
+    by reflexivity.
+  apply bR_le. unfold dflowar_tree, pipe_tree, p_clayer, p_catt, p_chead, p_cLN, p_cffn, p_cdelta.
+  pose proof (wN_ok (FlowAR.dm cfg)). pose proof (wN_ok (FlowAR.L cfg)).
+  pose proof (wN_ok (FlowAR.Lf cfg)). pose proof (wZ_ok 1 ltac:(lia)).
+  pose proof (wZ_ok 2 ltac:(lia)). pose proof (wZ_ok 4 ltac:(lia)).
+  pose proof (leaf_Qself Wb HW). pose proof (leaf_Qself B HB). pose proof (leaf_inv s Hs).
+  assert (leaf_ok (flowar_beta cfg (Q2R B)) (dQ (PipelineBound.qbeta cfg B))) by (apply leaf_beta; assumption).
+  assert (leaf_ok (exp (2 * flowar_beta cfg (Q2R B))) (dwide (dpowp (Dy 3 0) (dexpk cfg B))))
+    by (apply leaf_wide, leaf_E; assumption).
+  assert (leaf_ok (eps_T g (flowar_beta cfg (Q2R B))) (deps cfg g B)) by (apply leaf_eps; assumption).
+  pose proof (leaf_invnat _ HT).
+  assert (leaf_ok (upn (FlowAR.a cfg)) (dQ (PipelineBound.qupn (FlowAR.a cfg)))).
+  { rewrite <- PipelineBound.Q2R_qupn by exact Ha. apply leaf_Qself.
+    apply Rle_Qle. rewrite PipelineBound.Q2R_qupn by exact Ha. rewrite PipelineBound.Q2R_0.
+    apply upn_nonneg. }
+  cbn [bok]. repeat (first [assumption | split]).
+Qed.
+
+(** ** The hypothesis [ε_T(g, β) ≤ ½], decided *)
+
+(** [dle_pow x k = true] ⇒ [dval x ≤ 2^k]. *)
+Definition dle_pow (x : dy) (k : Z) : bool :=
+  ((dm x <=? 0) || (de x + Z.log2 (dm x) + 1 <=? k))%Z.
+
+Lemma dle_pow_sound x k : (0 <= dm x)%Z -> dle_pow x k = true -> dval x <= powerRZ 2 k.
+Proof.
+  intros Hm H. unfold dle_pow in H. apply Bool.orb_true_iff in H. destruct H as [H|H].
+  - apply Z.leb_le in H. unfold dval. replace (dm x) with 0%Z by lia. rewrite Rmult_0_l.
+    apply Rlt_le, powerRZ2_pos.
+  - apply Z.leb_le in H. destruct (Z.eq_dec (dm x) 0) as [E|E].
+    + unfold dval. rewrite E, Rmult_0_l. apply Rlt_le, powerRZ2_pos.
+    + eapply Rle_trans; [apply Rlt_le, dval_lt_pow; lia|]. apply powerRZ2_mono, H.
+Qed.
+
+Theorem eps_half_of_dy cfg g (B : Q) :
+  (0 <= B)%Q -> Layer.lsd (FlowAR.LD cfg) <> 0%Z -> 0 <= rscale (FlowAR.LD cfg) ->
+  dle_pow (deps cfg g B) (-1) = true -> eps_T g (flowar_beta cfg (Q2R B)) <= 1 / 2.
+Proof.
+  intros HB Hd Hsc H.
+  assert (Hl : leaf_ok (eps_T g (flowar_beta cfg (Q2R B))) (deps cfg g B)) by (apply leaf_eps; assumption).
+  destruct Hl as [[_ H1] Hm].
+  eapply Rle_trans; [exact H1|]. eapply Rle_trans; [apply (dle_pow_sound _ _ Hm H)|].
+  simpl. lra.
+Qed.
+
+(** FlowAR-tiny at [W = 1/4], [σ = 1], [B = 1/2], [g = 3]: below [10⁻³] as for the exact rational
+    ([PipelineBound.tiny_pipe_bound_value]), and [ε_T ≤ ½] decided. *)
+Example tiny_dy_bound :
+  dle_pow (dflowar_bound PipelineBound.tiny_cfg 3 (1 # 2) 1 (1 # 4)) (-10) = true
+  /\ dle_pow (deps PipelineBound.tiny_cfg 3 (1 # 2)) (-1) = true.
+Proof. vm_compute. split; reflexivity. Qed.
