@@ -92,15 +92,30 @@ Proof. reflexivity. Qed.
 
 (** ** Leaves *)
 
-(** [1/n!] as a product of rounded-up [1/j]. *)
-Fixpoint dinvfact n : dy :=
-  match n with O => Dy 1 0 | S m => dmul (dQ (1 # Pos.of_succ_nat m)) (dinvfact m) end.
+(** [1/n!] as a product of rounded-up [1/j], with the index [j] kept in binary (converting a unary
+    [nat] at every step would be quadratic in [n]). *)
+Fixpoint dinvf n : dy * positive :=
+  match n with O => (Dy 1 0, 1%positive) | S m => let (u, p) := dinvf m in (dmul (dQ (1 # p)) u, Pos.succ p) end.
+Definition dinvfact n : dy := fst (dinvf n).
+
+Lemma dinvf_index n : snd (dinvf n) = Pos.of_succ_nat n.
+Proof.
+  induction n as [|n IH]; [reflexivity|]. cbn [dinvf]. destruct (dinvf n) as [u p].
+  cbn [snd] in *. rewrite IH. reflexivity.
+Qed.
+
+Lemma dinvfact_S n : dinvfact (S n) = dmul (dQ (1 # Pos.of_succ_nat n)) (dinvfact n).
+Proof.
+  unfold dinvfact. pose proof (dinvf_index n) as H. cbn [dinvf]. destruct (dinvf n) as [u p].
+  cbn [fst snd] in *. rewrite H. reflexivity.
+Qed.
 
 Lemma dinvfact_sound n : leaf_ok (/ INR (fact n)) (dinvfact n).
 Proof.
-  induction n as [|n IH]; cbn [dinvfact fact].
-  - replace (/ INR 1) with 1 by (simpl; lra). exact leaf_one.
-  - assert (Hj : leaf_ok (/ INR (S n)) (dQ (1 # Pos.of_succ_nat n))).
+  induction n as [|n IH].
+  - replace (/ INR (fact 0)) with 1 by (simpl; lra). exact leaf_one.
+  - rewrite dinvfact_S. cbn [fact].
+    assert (Hj : leaf_ok (/ INR (S n)) (dQ (1 # Pos.of_succ_nat n))).
     { apply leaf_Q; [apply Rlt_le, Rinv_0_lt_compat, lt_0_INR; lia| |simpl; lia].
       unfold Q2R. cbn [Qnum Qden]. rewrite Zpos_P_of_succ_nat, <- Nat2Z.inj_succ, <- INR_IZR_INZ.
       lra. }
@@ -128,7 +143,7 @@ Definition dexpk (cfg : FlowAR.Config) (B : Q) : positive := Pos.of_nat (Pipelin
 
 (** [ε_T(g, β) ≤ β^{g+1}·(1/(g+1)!)·3^k], in dyadics. *)
 Definition deps (cfg : FlowAR.Config) (g : nat) (B : Q) : dy :=
-  dmul (dpow (dQ (PipelineBound.qbeta cfg B)) (S g))
+  dmul (dpowp (dQ (PipelineBound.qbeta cfg B)) (Pos.of_succ_nat g))
        (dmul (dinvfact (S g)) (dpowp (Dy 3 0) (dexpk cfg B))).
 
 Section leaves.
@@ -164,16 +179,17 @@ Section leaves.
     assert (Hk : 2 * beta <= INR k).
     { unfold k. rewrite INR_IZR_INZ, positive_nat_Z. exact two_beta_le_dexpk. }
     destruct (dpowp_sound (Dy 3 0) 3 (dexpk cfg B) ltac:(unfold dval; simpl; lra) ltac:(simpl; lia))
-      as [H3 H3m].
-    pose proof (bsound (BMul (BPow (BLeaf beta (dQ (PipelineBound.qbeta cfg B))) (S g))
-                  (BMul (BLeaf (/ INR (fact (S g))) (dinvfact (S g)))
-                        (BLeaf (3 ^ k) (dpowp (Dy 3 0) (dexpk cfg B)))))) as Hs.
-    cbn [bok bR bD] in Hs. destruct Hs as [[Hs0 Hs1] Hsm];
-      [split; [exact leaf_beta|split; [apply dinvfact_sound|split; [exact H3|exact H3m]]]|].
-    split; [|exact Hsm]. split; [apply eps_T_nonneg, Hb|].
+      as [[H30 H31] H3m].
+    destruct leaf_beta as [Hbl Hblm].
+    destruct (dpowp_sound _ _ (Pos.of_succ_nat g) Hbl Hblm) as [[Hp0 Hp1] Hpm].
+    rewrite SuccNat2Pos.id_succ in Hp0, Hp1. fold k in H30, H31.
+    destruct (dinvfact_sound (S g)) as [[Hf0 Hf1] Hfm].
+    destruct (dmul_sound _ _ Hfm H3m) as [Hm1 Hs1]. destruct (dmul_sound _ _ Hpm Hm1) as [Hm2 Hs2].
+    unfold deps. split; [|exact Hm2]. split; [apply eps_T_nonneg, Hb|].
     eapply Rle_trans; [apply (eps_T_le_pow3 g beta k Hb Hk)|]. unfold Rdiv.
-    replace (beta ^ S g * / INR (fact (S g)) * 3 ^ k) with (beta ^ S g * (/ INR (fact (S g)) * 3 ^ k))
-      by ring. exact Hs1.
+    rewrite Rmult_assoc. eapply Rle_trans; [|exact Hs2].
+    apply Rmult_le_compat; [lra|nra|lra|]. eapply Rle_trans; [|exact Hs1].
+    apply Rmult_le_compat; lra.
   Qed.
 End leaves.
 
@@ -200,19 +216,34 @@ Definition dflowar_tree (cfg : FlowAR.Config) (g : nat) (B s Wb : Q) : bex :=
     (BLeaf (/ INR (FlowAR.T cfg)) (dQ (1 # Pos.of_nat (FlowAR.T cfg))))
     (FlowAR.dm cfg) (FlowAR.L cfg) (FlowAR.Lf cfg) (FlowAR.T cfg) (FlowAR.K cfg - 1).
 
-(** The dyadic bound ([bD] only looks at the dyadic side of the leaves). *)
+(** [bD] only looks at the dyadic side of the leaves. *)
+Lemma bD_pipe_tree (x1 x2 x3 x4 x5 x6 x7 x8 y1 y2 y3 y4 y5 y6 y7 y8 : R)
+    (u1 u2 u3 u4 u5 u6 u7 u8 : dy) d L Lf T i :
+  bD (pipe_tree (BLeaf x1 u1) (BLeaf x2 u2) (BLeaf x3 u3) (BLeaf x4 u4) (BLeaf x5 u5) (BLeaf x6 u6)
+        (BLeaf x7 u7) (BLeaf x8 u8) d L Lf T i)
+  = bD (pipe_tree (BLeaf y1 u1) (BLeaf y2 u2) (BLeaf y3 u3) (BLeaf y4 u4) (BLeaf y5 u5) (BLeaf y6 u6)
+        (BLeaf y7 u7) (BLeaf y8 u8) d L Lf T i).
+Proof. cbn [bD pipe_tree p_clayer p_catt p_chead p_cLN p_cffn p_cdelta wZ wN]. reflexivity. Qed.
+
+(** The dyadic bound, computed from the dyadic leaves alone (the real leaves are [0] here, so
+    [vm_compute] never meets a real number such as [INR (fact (g + 1))]). *)
 Definition dflowar_bound (cfg : FlowAR.Config) (g : nat) (B s Wb : Q) : dy :=
-  bD (dflowar_tree cfg g B s Wb).
+  let z := BLeaf 0 in
+  bD (pipe_tree (z (dQ Wb)) (z (dQ (PipelineBound.qbeta cfg B))) (z (dwide (dpowp (Dy 3 0) (dexpk cfg B))))
+        (z (dQ (/ s))) (z (deps cfg g B)) (z (dQ B)) (z (dQ (PipelineBound.qupn (FlowAR.a cfg))))
+        (z (dQ (1 # Pos.of_nat (FlowAR.T cfg))))
+        (FlowAR.dm cfg) (FlowAR.L cfg) (FlowAR.Lf cfg) (FlowAR.T cfg) (FlowAR.K cfg - 1)).
 
 Theorem flowar_err_bound_le_dy cfg g (B s Wb : Q) :
   (0 <= B)%Q -> (0 < s)%Q -> (0 <= Wb)%Q -> (0 < FlowAR.a cfg)%nat -> (0 < FlowAR.T cfg)%nat ->
   Layer.lsd (FlowAR.LD cfg) <> 0%Z -> 0 <= rscale (FlowAR.LD cfg) ->
   flowar_err_bound cfg g (Q2R B) (Q2R s) (Q2R Wb) <= dval (dflowar_bound cfg g B s Wb).
 Proof.
-  intros HB Hs HW Ha HT Hd Hsc. unfold dflowar_bound.
+  intros HB Hs HW Ha HT Hd Hsc.
   replace (flowar_err_bound cfg g (Q2R B) (Q2R s) (Q2R Wb)) with (bR (dflowar_tree cfg g B s Wb))
     by reflexivity.
-  apply bR_le. unfold dflowar_tree, pipe_tree, p_clayer, p_catt, p_chead, p_cLN, p_cffn, p_cdelta.
+  eapply Rle_trans; [apply bR_le|right; unfold dflowar_bound, dflowar_tree; cbv zeta; apply f_equal;
+                                  apply bD_pipe_tree]. unfold dflowar_tree, pipe_tree, p_clayer, p_catt, p_chead, p_cLN, p_cffn, p_cdelta.
   pose proof (wN_ok (FlowAR.dm cfg)). pose proof (wN_ok (FlowAR.L cfg)).
   pose proof (wN_ok (FlowAR.Lf cfg)). pose proof (wZ_ok 1 ltac:(lia)).
   pose proof (wZ_ok 2 ltac:(lia)). pose proof (wZ_ok 4 ltac:(lia)).
