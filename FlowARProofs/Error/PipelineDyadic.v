@@ -26,6 +26,7 @@
 From Coq Require Import Reals Lra Lia ZArith QArith Qreals.
 From FlowARProofs.Error Require Import Taylor RealModel AttnStability LayerError FlowHeadError RealPipeline
   PipelineError Dyadic ConfigBound.
+From FlowARProofs.Error Require ActBounds.
 From FlowARProofs.Error Require PipelineBound.
 From FlowARProofs.Pipeline Require Layer FlowAR.
 Set Default Goal Selector "!".
@@ -285,6 +286,64 @@ Proof.
   destruct Hl as [[_ H1] Hm].
   eapply Rle_trans; [exact H1|]. eapply Rle_trans; [apply (dle_pow_sound _ _ Hm H)|].
   simpl. lra.
+Qed.
+
+(** ** The activation bound derived from weight bounds ([ActBounds.qkv_of_floor])
+
+    [|q|, |k|, |v| ≤ qkv_B W bℓ r] for any [r ≥ √d]; here [r = ⌈√d⌉] ([Z.sqrt_up]) and the
+    bound as a rational. *)
+Definition qsqrt_up n : Q := inject_Z (Z.sqrt_up (Z.of_nat n)).
+
+Lemma sqrt_le_qsqrt_up n : sqrt (INR n) <= Q2R (qsqrt_up n).
+Proof.
+  unfold qsqrt_up. rewrite PipelineBound.Q2R_inject_Z.
+  apply ActBounds.sqrt_le_of_sq; [apply IZR_le, Z.sqrt_up_nonneg|].
+  rewrite <- mult_IZR, INR_IZR_INZ. apply IZR_le.
+  destruct n as [|n]; [simpl; lia|].
+  destruct (Z.sqrt_up_spec (Z.of_nat (S n)) ltac:(lia)) as [_ H]. lia.
+Qed.
+
+Definition qkv_Q (Wb bl r : Q) : Q := Wb * (Wb * r + bl).
+
+Lemma Q2R_qkv_Q Wb bl r : Q2R (qkv_Q Wb bl r) = ActBounds.qkv_B (Q2R Wb) (Q2R bl) (Q2R r).
+Proof. unfold qkv_Q, ActBounds.qkv_B. rewrite Q2R_mult, Q2R_plus, Q2R_mult. reflexivity. Qed.
+
+(** ** The side conditions as one computable test *)
+
+Definition err_sides (cfg : FlowAR.Config) (B s Wb : Q) : bool :=
+  Qle_bool 0 B && negb (Qle_bool s 0) && Qle_bool 0 Wb && (0 <? FlowAR.a cfg)%nat
+  && (0 <? FlowAR.T cfg)%nat && (0 <=? Layer.lsn (FlowAR.LD cfg))%Z && (0 <? Layer.lsd (FlowAR.LD cfg))%Z.
+
+Lemma err_sides_spec cfg B s Wb : err_sides cfg B s Wb = true ->
+  (0 <= B)%Q /\ (0 < s)%Q /\ (0 <= Wb)%Q /\ (0 < FlowAR.a cfg)%nat /\ (0 < FlowAR.T cfg)%nat
+  /\ Layer.lsd (FlowAR.LD cfg) <> 0%Z /\ 0 <= rscale (FlowAR.LD cfg).
+Proof.
+  unfold err_sides. rewrite !Bool.andb_true_iff.
+  intros ((((((HB & Hs) & HW) & Ha) & HT) & Hn) & Hd).
+  apply Qle_bool_iff in HB. apply Qle_bool_iff in HW. apply Bool.negb_true_iff in Hs.
+  apply Nat.ltb_lt in Ha. apply Nat.ltb_lt in HT. apply Z.leb_le in Hn. apply Z.ltb_lt in Hd.
+  repeat split; try assumption; try lia.
+  - apply Qnot_le_lt. intros H. apply Qle_bool_iff in H. congruence.
+  - unfold rscale. apply Rmult_le_pos; [apply IZR_le, Hn|].
+    apply Rlt_le, Rinv_0_lt_compat, IZR_lt, Hd.
+Qed.
+
+(** What [flowar-proofs obligations] instantiates: the bound of [fast_flowar_error] is at most the
+    dyadic, and [ε_T(g, β) ≤ ½], both under computable tests. *)
+Theorem flowar_err_bound_le_dy_checked cfg g (B s Wb : Q) :
+  err_sides cfg B s Wb = true ->
+  flowar_err_bound cfg g (Q2R B) (Q2R s) (Q2R Wb) <= dval (dflowar_bound cfg g B s Wb).
+Proof.
+  intros H. destruct (err_sides_spec cfg B s Wb H) as (HB & Hs & HW & Ha & HT & Hd & Hsc).
+  apply flowar_err_bound_le_dy; assumption.
+Qed.
+
+Theorem eps_half_checked cfg g (B s Wb : Q) :
+  err_sides cfg B s Wb = true -> dle_pow (deps cfg g B) (-1) = true ->
+  eps_T g (flowar_beta cfg (Q2R B)) <= 1 / 2.
+Proof.
+  intros H. destruct (err_sides_spec cfg B s Wb H) as (HB & _ & _ & _ & _ & Hd & Hsc).
+  apply eps_half_of_dy; assumption.
 Qed.
 
 (** FlowAR-tiny at [W = 1/4], [σ = 1], [B = 1/2], [g = 3]: below [10⁻³] as for the exact rational
