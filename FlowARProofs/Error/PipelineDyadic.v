@@ -93,37 +93,100 @@ Proof. reflexivity. Qed.
 
 (** ** Leaves *)
 
-(** [1/n!] as a product of rounded-up [1/j], with the index [j] kept in binary (converting a unary
-    [nat] at every step would be quadratic in [n]). *)
-Fixpoint dinvf n : dy * positive :=
-  match n with O => (Dy 1 0, 1%positive) | S m => let (u, p) := dinvf m in (dmul (dQ (1 # p)) u, Pos.succ p) end.
-Definition dinvfact n : dy := fst (dinvf n).
+(** [1/n!]: [n!] rounded DOWN ([dnorm_dn] truncates the mantissa to [dprec] bits; the index is
+    kept in binary, a unary [nat] conversion at every step would be quadratic), then one
+    reciprocal rounded up ([dinv_up]).  No division per factor. *)
+Definition dnorm_dn (x : dy) : dy :=
+  let k := (Z.log2 (dm x) - dprec)%Z in
+  if (0 <? k)%Z then Dy (Z.shiftr (dm x) k) (de x + k) else x.
 
-Lemma dinvf_index n : snd (dinvf n) = Pos.of_succ_nat n.
+Lemma dnorm_dn_sound x : (1 <= dm x)%Z -> (1 <= dm (dnorm_dn x))%Z /\ dval (dnorm_dn x) <= dval x.
 Proof.
-  induction n as [|n IH]; [reflexivity|]. cbn [dinvf]. destruct (dinvf n) as [u p].
+  intros Hx. unfold dnorm_dn. set (k := (Z.log2 (dm x) - dprec)%Z).
+  destruct (Z.ltb_spec 0 k) as [Hk|Hk]; [|split; [exact Hx|lra]].
+  cbn [dm de]. rewrite Z.shiftr_div_pow2 by lia.
+  assert (Hp : (0 < 2 ^ k)%Z) by (apply Z.pow_pos_nonneg; lia).
+  pose proof (Z.mod_pos_bound (dm x) (2 ^ k) Hp). pose proof (Z.div_mod (dm x) (2 ^ k) ltac:(lia)).
+  split.
+  - destruct (Z.log2_spec (dm x) ltac:(lia)) as [Hl _].
+    assert (2 ^ k <= dm x)%Z.
+    { eapply Z.le_trans; [|exact Hl]. apply Z.pow_le_mono_r; [lia|unfold k, dprec in *; lia]. }
+    apply Z.div_le_lower_bound; lia.
+  - unfold dval. cbn [dm de]. rewrite powerRZ2_add, <- (pow2_IZR k) by lia.
+    assert (Hle : IZR (dm x / 2 ^ k) * IZR (2 ^ k) <= IZR (dm x)).
+    { rewrite <- mult_IZR. apply IZR_le. nia. }
+    pose proof (powerRZ2_pos (de x)).
+    replace (IZR (dm x / 2 ^ k) * (powerRZ 2 (de x) * IZR (2 ^ k)))
+      with (IZR (dm x / 2 ^ k) * IZR (2 ^ k) * powerRZ 2 (de x)) by ring.
+    apply Rmult_le_compat_r; lra.
+Qed.
+
+Fixpoint dfact_dn n : dy * positive :=
+  match n with
+  | O => (Dy 1 0, 1%positive)
+  | S m => let (u, p) := dfact_dn m in (dnorm_dn (Dy (dm u * Z.pos p) (de u)), Pos.succ p)
+  end.
+
+Lemma dfact_dn_index n : snd (dfact_dn n) = Pos.of_succ_nat n.
+Proof.
+  induction n as [|n IH]; [reflexivity|]. cbn [dfact_dn]. destruct (dfact_dn n) as [u p].
   cbn [snd] in *. rewrite IH. reflexivity.
 Qed.
 
-Lemma dinvfact_S n : dinvfact (S n) = dmul (dQ (1 # Pos.of_succ_nat n)) (dinvfact n).
+Lemma dfact_dn_sound n : (1 <= dm (fst (dfact_dn n)))%Z /\ dval (fst (dfact_dn n)) <= INR (fact n).
 Proof.
-  unfold dinvfact. pose proof (dinvf_index n) as H. cbn [dinvf]. destruct (dinvf n) as [u p].
-  cbn [fst snd] in *. rewrite H. reflexivity.
+  induction n as [|n IH].
+  - cbn. unfold dval. cbn [dm de]. rewrite powerRZ_O. split; [lia|lra].
+  - pose proof (dfact_dn_index n) as Hi. cbn [dfact_dn]. destruct (dfact_dn n) as [u p].
+    cbn [fst snd] in *. subst p. destruct IH as [Hm Hv].
+    destruct (dnorm_dn_sound (Dy (dm u * Z.pos (Pos.of_succ_nat n)) (de u))) as [H1 H2];
+      [cbn [dm]; nia|].
+    split; [exact H1|]. eapply Rle_trans; [exact H2|]. unfold dval in *. cbn [dm de fact].
+    rewrite mult_IZR, Zpos_P_of_succ_nat, <- Nat2Z.inj_succ, <- INR_IZR_INZ, mult_INR.
+    pose proof (powerRZ2_pos (de u)). pose proof (pos_INR (S n)).
+    replace (INR (S n) * IZR (dm u) * powerRZ 2 (de u)) with (INR (S n) * (IZR (dm u) * powerRZ 2 (de u)))
+      by ring. rewrite (Rmult_comm (IZR (dm u))), Rmult_assoc. apply Rmult_le_compat_l; lra.
 Qed.
+
+(** [1/x] rounded up, for a mantissa in [[1, 2^{62})]: [(⌊2^{122}/m⌋ + 1)·2^{−e−122}]. *)
+Definition dinv_up (x : dy) : dy := Dy (2 ^ 122 / dm x + 1) (- de x - 122).
+
+Lemma dinv_up_sound x : (1 <= dm x)%Z -> / dval x <= dval (dinv_up x) /\ (0 <= dm (dinv_up x))%Z.
+Proof.
+  intros Hx. unfold dinv_up, dval. cbn [dm de].
+  assert (Hp : (0 < 2 ^ 122)%Z) by (apply Z.pow_pos_nonneg; lia).
+  pose proof (Z.div_pos (2 ^ 122) (dm x) ltac:(lia) ltac:(lia)).
+  split; [|lia].
+  pose proof (Z.mod_pos_bound (2 ^ 122) (dm x) ltac:(lia)).
+  pose proof (Z.div_mod (2 ^ 122) (dm x) ltac:(lia)).
+  assert (Hq : (2 ^ 122 <= (2 ^ 122 / dm x + 1) * dm x)%Z) by nia.
+  apply IZR_le in Hq. rewrite mult_IZR, pow2_IZR in Hq by lia.
+  assert (Hm : 0 < IZR (dm x)) by (apply IZR_lt; lia).
+  pose proof (powerRZ2_pos (de x)). pose proof (powerRZ2_pos (- de x - 122)).
+  replace (- de x - 122)%Z with (- de x + - 122)%Z by ring. rewrite powerRZ2_add.
+  assert (HE : powerRZ 2 (- de x) * powerRZ 2 (de x) = 1).
+  { rewrite <- powerRZ2_add. replace (- de x + de x)%Z with 0%Z by ring. apply powerRZ_O. }
+  assert (HF : powerRZ 2 (-122) * powerRZ 2 122 = 1).
+  { rewrite <- powerRZ2_add. apply powerRZ_O. }
+  rewrite Rinv_mult. apply Rmult_le_reg_r with (IZR (dm x) * powerRZ 2 (de x) * powerRZ 2 122);
+    [apply Rmult_lt_0_compat; [apply Rmult_lt_0_compat|]; [lra|lra|apply powerRZ2_pos]|].
+  replace (/ IZR (dm x) * / powerRZ 2 (de x) * (IZR (dm x) * powerRZ 2 (de x) * powerRZ 2 122))
+    with (powerRZ 2 122) by (field; lra).
+  replace (IZR (2 ^ 122 / dm x + 1) * (powerRZ 2 (- de x) * powerRZ 2 (-122))
+             * (IZR (dm x) * powerRZ 2 (de x) * powerRZ 2 122))
+    with (IZR (2 ^ 122 / dm x + 1) * IZR (dm x) * (powerRZ 2 (- de x) * powerRZ 2 (de x))
+          * (powerRZ 2 (-122) * powerRZ 2 122)) by ring.
+  rewrite HE, HF. lra.
+Qed.
+
+Definition dinvfact n : dy := dinv_up (fst (dfact_dn n)).
 
 Lemma dinvfact_sound n : leaf_ok (/ INR (fact n)) (dinvfact n).
 Proof.
-  induction n as [|n IH].
-  - replace (/ INR (fact 0)) with 1 by (simpl; lra). exact leaf_one.
-  - rewrite dinvfact_S. cbn [fact].
-    assert (Hj : leaf_ok (/ INR (S n)) (dQ (1 # Pos.of_succ_nat n))).
-    { apply leaf_Q; [apply Rlt_le, Rinv_0_lt_compat, lt_0_INR; lia| |simpl; lia].
-      unfold Q2R. cbn [Qnum Qden]. rewrite Zpos_P_of_succ_nat, <- Nat2Z.inj_succ, <- INR_IZR_INZ.
-      lra. }
-    destruct Hj as [[Hj0 Hj1] Hjm]. destruct IH as [[H0 H1] Hm].
-    destruct (dmul_sound _ _ Hjm Hm) as [Hm2 Hs]. split; [|exact Hm2].
-    rewrite mult_INR, Rinv_mult. split; [apply Rmult_le_pos; lra|].
-    eapply Rle_trans; [|exact Hs]. apply Rmult_le_compat; lra.
+  destruct (dfact_dn_sound n) as [Hm Hv]. destruct (dinv_up_sound _ Hm) as [Hi Him].
+  pose proof (dval_ge_pow _ Hm) as Hpos. pose proof (powerRZ2_pos (de (fst (dfact_dn n)))).
+  split; [|exact Him]. split; [apply Rlt_le, Rinv_0_lt_compat, lt_0_INR, lt_O_fact|].
+  eapply Rle_trans; [|exact Hi]. apply Rinv_le_contravar; lra.
 Qed.
 
 Lemma Qnum_nonneg q : 0 <= Q2R q -> (0 <= Qnum q)%Z.
