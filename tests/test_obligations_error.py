@@ -205,3 +205,21 @@ def test_bad_error_field_exits_2_naming_it(case: str, error: str, field: str, tm
     assert f"{path}: {field}:" in lines[0], (field, lines[0])
     assert captured.out == ""
     assert not out.exists()
+
+
+def test_error_example_configs_validate_with_the_derived_b() -> None:
+    """configs/error/*.toml (FlowAR-S/L/H with the assumptions of docs/error.md) and
+    configs/tiny.toml carry an [error] table; the others in configs/ do not (kept fast)."""
+    from py_bridge.obligations.config import load_config
+
+    examples = sorted((REPO / "configs" / "error").glob("*.toml"))
+    assert len(examples) == 3
+    for path in examples:
+        cfg = load_config(path)
+        assert cfg.error is not None, path
+        assert cfg.error.ln_shift_bound == 0 and cfg.error.qkv_bound is None
+        assert cfg.error.weight_bound == 1 and cfg.error.std_floor == 1
+        assert cfg.error.taylor_degree >= 28000
+    shipped = {p.name: load_config(p).error for p in (REPO / "configs").glob("*.toml")}
+    assert shipped["tiny.toml"] is not None
+    assert [n for n, e in shipped.items() if e is not None] == ["tiny.toml"]

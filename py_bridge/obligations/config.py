@@ -325,7 +325,7 @@ def _rational(f: _Fields, key: str, *, positive: bool) -> Fraction:
         if not (_DECIMAL_RE.fullmatch(text) or _FRACTION_RE.fullmatch(text)) or len(text) > 40:
             raise f.error(key, f"{value[:40]!r} is not a rational (\"p/q\" or a decimal "
                                "such as \"0.25\")")
-        if text.endswith("/0") or _FRACTION_RE.fullmatch(text) and int(text.split("/")[1]) == 0:
+        if _FRACTION_RE.fullmatch(text) and int(text.split("/")[1]) == 0:
             raise f.error(key, f"{text!r} has denominator 0")
         q = Fraction(text)
     elif isinstance(value, list):

@@ -502,7 +502,8 @@ Qed.""",
         modules=(PDY, "FlowARProofs.Error.ActBounds"), applies=_need_derived,
         coq=f"""Lemma val_error_qkv_derived :
   Rdefinitions.Rle (R_sqrt.sqrt (Raxioms.INR (dm cfg))) (Rdefinitions.Q2R err_r)
-  /\\ FlowARProofs.Error.ActBounds.qkv_B (Rdefinitions.Q2R err_W) (Rdefinitions.Q2R err_bl) (Rdefinitions.Q2R err_r)
+  /\\ FlowARProofs.Error.ActBounds.qkv_B (Rdefinitions.Q2R err_W) (Rdefinitions.Q2R err_bl)
+       (Rdefinitions.Q2R err_r)
      = Rdefinitions.Q2R err_B.
 Proof.
   split; [apply {PDY}.sqrt_le_qsqrt_up|symmetry; apply {PDY}.Q2R_qkv_Q].
