@@ -217,8 +217,10 @@ def test_error_example_configs_validate_with_the_derived_b() -> None:
     for path in examples:
         cfg = load_config(path)
         assert cfg.error is not None, path
-        assert cfg.error.ln_shift_bound == 0 and cfg.error.qkv_bound is None
-        assert cfg.error.weight_bound == 1 and cfg.error.std_floor == 1
+        assert cfg.error.ln_shift_bound == 0
+        assert cfg.error.qkv_bound is None
+        assert cfg.error.weight_bound == 1
+        assert cfg.error.std_floor == 1
         assert cfg.error.taylor_degree >= 28000
     shipped = {p.name: load_config(p).error for p in (REPO / "configs").glob("*.toml")}
     assert shipped["tiny.toml"] is not None
