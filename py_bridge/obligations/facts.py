@@ -7,8 +7,9 @@ runtime or error theorem that lands later lights up by itself, and adding a fact
 
 The Coq text may use only the definitions of the generated preamble (templates/obligations.v.j2):
 `cfg : Config`, `prec`, `K0 L0 Lf0 T0 : nat` (the constants of [flowar_in_TC0]) and, with a
-[fast_attention] table, `fast_B fast_ea : N`, `fast_C fast_g : nat`. Numbers come from Coq
-(`Eval vm_compute`), never from Python.
+[fast_attention] table, `fast_B fast_ea : N`, `fast_C fast_g : nat`; with an [error] table
+`err_g : nat`, `err_W err_sigma err_B : Q` (and `err_bl err_r : Q` when B is derived). Numbers
+come from Coq (`Eval vm_compute`), never from Python (`dyadic_text` only formats Coq's m·2^e).
 """
 
 from __future__ import annotations
