@@ -88,17 +88,13 @@ def _need_stated(c: FlowARConfig) -> str | None:
     return None if c.error.qkv_bound is not None else "B is derived (error.ln_shift_bound)"
 
 
-def _q(x: object) -> str:
-    return str(x)
-
-
 def _err(c: FlowARConfig, what: str) -> str:
+    """The stated value of an [error] constant, for an ASSUMED fact's reason."""
     e = c.error
     if e is None:
         return ""
-    return {"W": f"stated: W = {_q(e.weight_bound)}", "sigma": f"stated: σ = {_q(e.std_floor)}",
-            "B": f"stated: B = {_q(e.qkv_bound)}",
-            "shift": f"stated: b_LN = {_q(e.ln_shift_bound)}"}[what]
+    return {"W": f"stated: W = {e.weight_bound}", "sigma": f"stated: σ = {e.std_floor}",
+            "B": f"stated: B = {e.qkv_bound}", "shift": f"stated: b_LN = {e.ln_shift_bound}"}[what]
 
 
 def dyadic_text(m: int, e: int) -> str:
