@@ -13,9 +13,14 @@
       under the side conditions of [flowar_err_bound_le_Q] ([B, W ≥ 0],
       [σ > 0], [a, T ≥ 1], scale [≥ 0] with a nonzero denominator).  The
       leaves: [e^{2β} ≤ 3^k] ([k = ⌈2β⌉], at least 1), [ε_T(g, β) ≤
-      β^{g+1}·(1/(g+1)!)·3^k] with [1/(g+1)!] a product of rounded-up
-      [1/j] ([dinvfact], never the factorial itself), [1/σ], [1/T] and
-      [upn(a)] rounded up;
+      β^{g+1}·(1/(g+1)!)·3^k] with [β^{g+1}] by squaring and [1/(g+1)!] the
+      rounded-up reciprocal of [(g+1)!] rounded down ([dinvfact]: no unary
+      factorial, no division per factor), [1/σ], [1/T] and [upn(a)] rounded
+      up;
+    - [err_sides], [flowar_err_bound_le_dy_checked], [eps_half_checked]: the
+      side conditions as one computable test, as the generated obligations
+      file uses them; [qsqrt_up], [sqrt_le_qsqrt_up], [qkv_Q]: the q/k/v bound
+      [W(W·⌈√d⌉ + bℓ)] of [ActBounds.qkv_of_floor] as a rational;
     - [eps_half_of_dy]: [dle_pow (deps cfg g B) (-1) = true] (a computable
       test) proves the hypothesis [ε_T(g, β) ≤ ½] of [tf_weights_ok] and
       [fh_weights_ok] (conservative: it tests the upper bound against
