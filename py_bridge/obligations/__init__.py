@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from py_bridge.coq.glob import object_decls, parse_glob
 from py_bridge.errors import BridgeError, one_line
 from py_bridge.obligations import released
 from py_bridge.obligations.config import FlowARConfig, coverage_problems, parse_config
-from py_bridge.obligations.facts import ASSUMED, FACTS, Eval, Fact
+from py_bridge.obligations.facts import ASSUMED, FACTS, PDY, Eval, Fact
 from py_bridge.obligations.released import RELEASED_FACTS, ReleasedConfig, parse_released
 
 __all__ = ["FactResult", "ObligationsResult", "check_config", "load_config", "render_table",
@@ -52,6 +53,8 @@ NOT_APPLICABLE = "not applicable"
 #: Library modules every generated file imports (they must be built).
 BASE_MODULES = ("FlowARProofs.Main", "FlowARProofs.Pipeline.Resolution",
                 "FlowARProofs.Witnesses.Depth")
+#: The library module the `[error]` table's definitions use.
+ERROR_MODULE = PDY
 STATUS_MARK = {CHECKED: "✓ checked by Coq", FAILED: "✗ failed", ASSUMED: "assumed",
                NOT_YET: "not yet proved", NOT_APPLICABLE: "not applicable"}
 
@@ -130,8 +133,10 @@ def plan(cfg: AnyConfig, known: set[str]) -> tuple[list[Fact], dict[str, FactRes
             decided[f.id] = FactResult(f.id, f.kind, f.description, f.theorem, NOT_APPLICABLE,
                                        reason=why_not)
         elif f.kind == ASSUMED:
+            stated = f.explain(cfg)
             decided[f.id] = FactResult(f.id, f.kind, f.description, f.theorem, ASSUMED,
-                                       reason="not decidable from a config; used by "
+                                       reason=(f"{stated}; " if stated else "")
+                                              + "not decidable from a config; used by "
                                               f"{f.theorem}"
                                               + ("" if f.theorem in known
                                                  else " (not yet proved)"))
@@ -163,7 +168,21 @@ def coq_context(cfg: FlowARConfig) -> dict[str, Any]:
                 "ea": (None if cfg.fast.target_error_exp is None
                        else n(cfg.fast.target_error_exp)),
                 "g": None if cfg.fast.taylor_degree is None else n(cfg.fast.taylor_degree)}
-    return {"c": c, "fast": fast}
+    err = None
+    if cfg.error is not None:
+        e = cfg.error
+        err = {"g": n(e.taylor_degree), "W": coq_q(e.weight_bound), "sigma": coq_q(e.std_floor),
+               "B": None if e.qkv_bound is None else coq_q(e.qkv_bound),
+               "bl": None if e.ln_shift_bound is None else coq_q(e.ln_shift_bound)}
+    return {"c": c, "fast": fast, "err": err}
+
+
+def coq_q(value: Fraction) -> str:
+    """A nonnegative rational literal for Coq. Only validated Fractions reach here."""
+    if not isinstance(value, Fraction) or value < 0:
+        raise BridgeError(f"internal: {value!r} is not a nonnegative rational")
+    return (f"(QArith_base.Qmake {coq_literal(value.numerator)}%Z "
+            f"{coq_literal(value.denominator)}%positive)")
 
 
 def _env() -> jinja2.Environment:
@@ -191,6 +210,8 @@ def render(cfg: AnyConfig, facts: Sequence[Fact]
         template, context = "obligations_released.v.j2", released.coq_context(cfg)
     else:
         template, context = "obligations.v.j2", coq_context(cfg)
+        if ERROR_MODULE not in modules:  # the [error] definitions need Error/PipelineDyadic
+            context["err"] = None
     text = _env().get_template(template).render(
         name=cfg.name, tool=f"flowar-proofs {__version__}", modules=modules,
         facts=facts, **context)
@@ -206,13 +227,14 @@ def render(cfg: AnyConfig, facts: Sequence[Fact]
     return text, spans, evals
 
 
-_EVAL_RE = re.compile(r"^\s*= (\d+)%?N?\s*\n\s*: N\s*$", re.MULTILINE)
+_EVAL_RE = re.compile(r"^\s*= \(?(-?\d+)\)?(?:%[NZ])?\s*\n\s*: [NZ]\s*$", re.MULTILINE)
 _ERROR_RE = re.compile(r'File "[^"]*", line (\d+), characters \d+-\d+:\s*\n(.*)', re.DOTALL)
 _VALUE_LINE_RE = re.compile(r"^\s*[=:] ", re.MULTILINE)
 
 
 def parse_eval_values(stdout: str) -> list[int]:
-    """The numbers printed by the file's `Eval vm_compute in (_ : N)` lines, in order."""
+    """The numbers printed by the file's `Eval vm_compute in (_ : N)` (or `: Z`, possibly
+    negative) lines, in order."""
     return [int(m.group(1)) for m in _EVAL_RE.finditer(stdout)]
 
 

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,18 @@ class FastAttention:
 
 
 @dataclass(frozen=True)
+class ErrorBounds:
+    """The `[error]` table: the constants of `PipelineError.fast_flowar_error` that a config's
+    dimensions do not determine (assumptions about the weights and the activations)."""
+
+    taylor_degree: int  # g
+    weight_bound: Fraction  # W: every weight matrix's wnorm (largest column l1 norm), |gamma|
+    std_floor: Fraction  # sigma > 0: every LayerNorm input row has variance >= sigma^2
+    qkv_bound: Fraction | None  # B: |q|, |k|, |v| <= B at every attention call (stated) ...
+    ln_shift_bound: Fraction | None  # ... or derived: B = W(W*ceil(sqrt d) + b_LN) (qkv_of_floor)
+
+
+@dataclass(frozen=True)
 class FlowARConfig(ScaleSchedule):
     name: str
     description: str
@@ -117,6 +130,7 @@ class FlowARConfig(ScaleSchedule):
     max_flow_layers: int
     max_euler_updates: int
     fast: FastAttention | None
+    error: ErrorBounds | None = None
 
     @property
     def layers(self) -> int:
@@ -245,7 +259,8 @@ def parse_header(
 def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
     """Validate a TOML document (already parsed) into a `FlowARConfig`."""
     top = _Fields(data, "", source, ("name", "description", "latent", "ar", "flow_head",
-                                     "sampling", "numerics", "bounds", "fast_attention"))
+                                     "sampling", "numerics", "bounds", "fast_attention",
+                                     "error"))
     name, description, channels, scales = parse_header(data, top, source)
 
     ar_f = _Fields(top.table_("ar") or {}, "ar.", source,
@@ -307,7 +322,78 @@ def parse_config(data: Mapping[str, Any], *, source: str) -> FlowARConfig:
         max_flow_layers=flow_layers if max_flow is None else max_flow,
         max_euler_updates=euler if max_euler is None else max_euler,
         fast=fast,
+        error=_error_table(top.table_("error", required=False), source),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The [error] table: exact rationals
+
+MAX_TAYLOR_DEGREE = 100_000  # unary nat in Coq; S/L/H need g in the tens of thousands
+MAX_RATIONAL = 10**6
+MAX_DENOMINATOR = 10**12
+_DECIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_FRACTION_RE = re.compile(r"-?[0-9]+/[0-9]+")
+
+
+def _rational(f: _Fields, key: str, *, positive: bool) -> Fraction:
+    """An exact rational: an integer, a string "p/q" or "0.25" (read exactly), or
+    [numerator, denominator]; at least 0 (more than 0 if `positive`), at most MAX_RATIONAL."""
+    value = f.table[key]
+    if isinstance(value, bool):
+        raise f.error(key, f"expected a number, got {_show(value)}")
+    if isinstance(value, int):
+        q = Fraction(value)
+    elif isinstance(value, float):
+        raise f.error(key, f"the float {value!r} is not read exactly: write it as a string "
+                           f"(\"{value!r}\" or \"p/q\") or as [numerator, denominator]")
+    elif isinstance(value, str):
+        text = value.strip()
+        if not (_DECIMAL_RE.fullmatch(text) or _FRACTION_RE.fullmatch(text)) or len(text) > 40:
+            raise f.error(key, f"{value[:40]!r} is not a rational (\"p/q\" or a decimal "
+                               "such as \"0.25\")")
+        if _FRACTION_RE.fullmatch(text) and int(text.split("/")[1]) == 0:
+            raise f.error(key, f"{text!r} has denominator 0")
+        q = Fraction(text)
+    elif isinstance(value, list):
+        if len(value) != 2:
+            raise f.error(key, f"expected [numerator, denominator] (two integers), got "
+                               f"{_show(value)}")
+        num = _check_int(value[0], -MAX_DENOMINATOR, MAX_DENOMINATOR,
+                         lambda r: f.error(key, f"numerator {r}"))
+        den = _check_int(value[1], 1, MAX_DENOMINATOR,
+                         lambda r: f.error(key, f"denominator {r}"))
+        q = Fraction(num, den)
+    else:
+        raise f.error(key, f"expected a number, got {_show(value)}")
+    if q < 0 or (positive and q == 0):
+        raise f.error(key, f"{q} must be {'> 0' if positive else '>= 0'}")
+    if q > MAX_RATIONAL:
+        raise f.error(key, f"{q} is too large (at most {MAX_RATIONAL})")
+    if q.denominator > MAX_DENOMINATOR:
+        raise f.error(key, f"denominator {q.denominator} is too large (at most "
+                           f"{MAX_DENOMINATOR})")
+    return q
+
+
+def _error_table(table: Mapping[str, Any] | None, source: str) -> ErrorBounds | None:
+    if table is None:
+        return None
+    er = _Fields(table, "error.", source, ("taylor_degree", "weight_bound", "std_floor",
+                                           "qkv_bound", "ln_shift_bound"))
+    degree = er.integer("taylor_degree", 0, MAX_TAYLOR_DEGREE)
+    for key in ("weight_bound", "std_floor"):
+        if not er.has(key):
+            raise er.error(key, "missing (required)")
+    weight = _rational(er, "weight_bound", positive=False)
+    sigma = _rational(er, "std_floor", positive=True)
+    if er.has("qkv_bound") == er.has("ln_shift_bound"):
+        raise er.error("qkv_bound", "give exactly one of qkv_bound (B, stated) and "
+                                    "ln_shift_bound (B derived as W(W*ceil(sqrt d) + b_LN))")
+    qkv = _rational(er, "qkv_bound", positive=False) if er.has("qkv_bound") else None
+    shift = (_rational(er, "ln_shift_bound", positive=False) if er.has("ln_shift_bound")
+             else None)
+    return ErrorBounds(degree, weight, sigma, qkv, shift)
 
 
 def load_config(path: Path) -> FlowARConfig:

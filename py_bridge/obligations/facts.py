@@ -7,14 +7,17 @@ runtime or error theorem that lands later lights up by itself, and adding a fact
 
 The Coq text may use only the definitions of the generated preamble (templates/obligations.v.j2):
 `cfg : Config`, `prec`, `K0 L0 Lf0 T0 : nat` (the constants of [flowar_in_TC0]) and, with a
-[fast_attention] table, `fast_B fast_ea : N`, `fast_C fast_g : nat`. Numbers come from Coq
-(`Eval vm_compute`), never from Python.
+[fast_attention] table, `fast_B fast_ea : N`, `fast_C fast_g : nat`; with an [error] table
+`err_g : nat`, `err_W err_sigma err_B : Q` (and `err_bl err_r : Q` when B is derived). Numbers
+come from Coq (`Eval vm_compute`), never from Python (`dyadic_text` only formats Coq's m·2^e).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from py_bridge.obligations.config import FlowARConfig
@@ -69,6 +72,52 @@ def _need_fast(c: FlowARConfig) -> str | None:
     return None if c.fast is not None else "no [fast_attention] table in the config"
 
 
+def _need_error(c: FlowARConfig) -> str | None:
+    return None if c.error is not None else "not evaluated: config has no [error] table"
+
+
+def _need_derived(c: FlowARConfig) -> str | None:
+    if c.error is None:
+        return "not evaluated: config has no [error] table"
+    return None if c.error.ln_shift_bound is not None else "B is stated (error.qkv_bound)"
+
+
+def _need_stated(c: FlowARConfig) -> str | None:
+    if c.error is None:
+        return "not evaluated: config has no [error] table"
+    return None if c.error.qkv_bound is not None else "B is derived (error.ln_shift_bound)"
+
+
+def _err(c: FlowARConfig, what: str) -> str:
+    """The stated value of an [error] constant, for an ASSUMED fact's reason."""
+    e = c.error
+    if e is None:
+        return ""
+    return {"W": f"stated: W = {e.weight_bound}", "sigma": f"stated: σ = {e.std_floor}",
+            "B": f"stated: B = {e.qkv_bound}", "shift": f"stated: b_LN = {e.ln_shift_bound}"}[what]
+
+
+def dyadic_text(m: int, e: int) -> str:
+    """The dyadic m·2^e (m ≥ 0) Coq computed, as a decimal rounded UP to 3 significant digits
+    (so the printed number is still an upper bound); beyond 10^±300 as 10^x with x rounded up
+    to 4 decimals.  Formatting only: the value is Coq's."""
+    if m <= 0:
+        return "0"
+    lg = math.log10(m) + e * math.log10(2)
+    if abs(lg) > 300:
+        return f"10^{math.ceil(lg * 10**4 + 1) / 10**4:.4f}"
+    x = Fraction(m) * Fraction(2) ** e
+    k = math.floor(lg)
+    while x >= Fraction(10) ** (k + 1):
+        k += 1
+    while x < Fraction(10) ** k:
+        k -= 1
+    lead = math.ceil(x / Fraction(10) ** (k - 2))  # 100 ≤ lead ≤ 1000
+    if lead >= 1000:
+        lead, k = 100, k + 1
+    return f"{lead // 100}.{lead % 100:02d}·10^{k}"
+
+
 def _need_target(c: FlowARConfig) -> str | None:
     if c.fast is None:
         return "no [fast_attention] table in the config"
@@ -91,12 +140,12 @@ KV = "FlowARProofs.Runtime.KVCache"
 KVP = "FlowARProofs.Runtime.KVPipeline"
 KVPC = "FlowARProofs.Runtime.KVPipelineCost"
 EXACT_THETA = "FlowARProofs.Runtime.ExactTheta"
-#: The whole-pipeline fast-vs-exact error bound (docs/error.md). It is proved, but its value for
-#: a config is not wired: the bound needs a weight bound W that a config does not state (only B
-#: and the variance floor), so `val_error_bound` reports "not yet proved" with the reason "not yet
-#: wired".  Every name a fact needs must exist in the built library or be in PLANNED (tests check
-#: this against the .glob files); nothing is planned now.
+#: The whole-pipeline fast-vs-exact error bound (docs/error.md), evaluated for a config's
+#: `[error]` table (W, σ, B or the LayerNorm shift bound, g) by the sound dyadic evaluator
+#: Error/PipelineDyadic.v.  Every name a fact needs must exist in the built library or be in
+#: PLANNED (tests check this against the .glob files); nothing is planned now.
 ERROR_BOUND = "FlowARProofs.Error.PipelineError.fast_flowar_error"
+PDY = "FlowARProofs.Error.PipelineDyadic"
 PLANNED: frozenset[str] = frozenset()
 
 _TERMS = "(flowar_depth_terms (N.of_nat (K cfg)) (N.of_nat (L cfg)) (N.of_nat (Lf cfg)) " \
@@ -380,8 +429,102 @@ Proof. reflexivity. Qed.""",
                     f"{FAST}.fast_flowar_work"),),
         display=lambda v: f"= {v['fast_work']}",
     ),
-    Fact("val_error_bound", VALUE, "‖fast − exact‖∞ error bound for this config", ERROR_BOUND,
-         needs=(ERROR_BOUND,), applies=_need_fast),
+    # ---- the error bound, for the constants of the [error] table
+    Fact(
+        "hyp_error_eps_half", HYPOTHESIS,
+        "ε_T(g, β) ≤ ½ at the score range β = scale·d_h·B² (a hypothesis of fast_flowar_error, "
+        "in tf_weights_ok / fh_weights_ok), decided by a dyadic upper bound of "
+        "β^{g+1}/(g+1)!·3^⌈2β⌉ ≤ 2^-1 (eps_half_checked; sufficient, not necessary)",
+        ERROR_BOUND, needs=(ERROR_BOUND, f"{PDY}.eps_half_checked", f"{PDY}.deps"),
+        modules=(PDY,), applies=_need_error,
+        explain=lambda c: (f"g = {c.error.taylor_degree}; a false test means g is too small "
+                           "for this β (raise error.taylor_degree)" if c.error else ""),
+        coq=f"""Lemma hyp_error_eps_half :
+  Rdefinitions.Rle
+    (FlowARProofs.Error.Taylor.eps_T err_g
+       (FlowARProofs.Error.PipelineError.flowar_beta cfg (Rdefinitions.Q2R err_B)))
+    (Rdefinitions.Rdiv (Rdefinitions.IZR 1%Z) (Rdefinitions.IZR 2%Z)).
+Proof.
+  apply ({PDY}.eps_half_checked cfg err_g err_B err_sigma err_W); vm_compute; reflexivity.
+Qed.""",
+    ),
+    Fact(
+        "val_error_bound", VALUE,
+        "‖fast − exact‖∞ of the last scale's output over R, for every weight vector G "
+        "satisfying pipe_hyps at the [error] table's g, B, σ, W (fast_flowar_error): at most "
+        "the sound dyadic upper bound dflowar_bound (flowar_err_bound_le_dy_checked)",
+        ERROR_BOUND,
+        needs=(ERROR_BOUND, f"{PDY}.dflowar_bound", f"{PDY}.flowar_err_bound_le_dy_checked"),
+        modules=(PDY,), applies=_need_error, requires=("hyp_error_eps_half",),
+        coq=f"""Lemma val_error_bound :
+  forall G : list Rdefinitions.R,
+  FlowARProofs.Error.PipelineError.pipe_hyps cfg G err_g (Rdefinitions.Q2R err_B)
+    (Rdefinitions.Q2R err_sigma) (Rdefinitions.Q2R err_W) ->
+  Rdefinitions.Rle
+    (FlowARProofs.Error.Lipschitz.dinf (tok cfg (K cfg - 1)) (ch cfg)
+       (FlowARProofs.Error.RealPipeline.rflowar_fast err_g cfg G)
+       (FlowARProofs.Error.RealPipeline.rflowar_exact cfg G))
+    (FlowARProofs.Error.Dyadic.dval ({PDY}.dflowar_bound cfg err_g err_B err_sigma err_W)).
+Proof.
+  intros G Hh. eapply RIneq.Rle_trans; [exact (fast_flowar_error cfg G err_g _ _ _ Hh)|].
+  apply {PDY}.flowar_err_bound_le_dy_checked. vm_compute. reflexivity.
+Qed.""",
+        evals=(
+            Eval("error_bound_mantissa",
+                 f"FlowARProofs.Error.Dyadic.dm ({PDY}.dflowar_bound cfg err_g err_B err_sigma "
+                 "err_W)", f"{PDY}.dflowar_bound"),
+            Eval("error_bound_exponent",
+                 f"FlowARProofs.Error.Dyadic.de ({PDY}.dflowar_bound cfg err_g err_B err_sigma "
+                 "err_W)", f"{PDY}.dflowar_bound"),
+            Eval("error_B_num", "QArith_base.Qnum err_B", f"{PDY}.qkv_Q"),
+            Eval("error_B_den", "Zpos (QArith_base.Qden err_B)", f"{PDY}.qkv_Q"),
+            Eval("error_beta_num", "QArith_base.Qnum (FlowARProofs.Error.PipelineBound.qbeta "
+                 "cfg err_B)", "FlowARProofs.Error.PipelineBound.qbeta"),
+            Eval("error_beta_den", "Zpos (QArith_base.Qden (FlowARProofs.Error.PipelineBound."
+                 "qbeta cfg err_B))", "FlowARProofs.Error.PipelineBound.qbeta"),
+        ),
+        display=lambda v: (f"≤ {dyadic_text(v['error_bound_mantissa'], v['error_bound_exponent'])}"
+                           f" (= {v['error_bound_mantissa']}·2^{v['error_bound_exponent']}; "
+                           f"B = {Fraction(v['error_B_num'], v['error_B_den'])}, "
+                           f"β = {Fraction(v['error_beta_num'], v['error_beta_den'])})"),
+    ),
+    Fact(
+        "val_error_qkv_derived", VALUE,
+        "B derived from the weight bounds (ActBounds.qkv_of_floor, tf_ok_of_floors, "
+        "stack_ok_of_floors): |q|, |k|, |v| ≤ qkv_B W b_LN r = W(W·r + b_LN) with r = ⌈√d⌉ ≥ √d, "
+        "given ‖W_Q‖, ‖W_K‖, ‖W_V‖, |γ₁| ≤ W, LayerNorm shifts |b| ≤ b_LN and the variance floor",
+        "FlowARProofs.Error.ActBounds.qkv_of_floor",
+        needs=("FlowARProofs.Error.ActBounds.qkv_of_floor", f"{PDY}.sqrt_le_qsqrt_up",
+               f"{PDY}.Q2R_qkv_Q"),
+        modules=(PDY, "FlowARProofs.Error.ActBounds"), applies=_need_derived,
+        coq=f"""Lemma val_error_qkv_derived :
+  Rdefinitions.Rle (R_sqrt.sqrt (Raxioms.INR (dm cfg))) (Rdefinitions.Q2R err_r)
+  /\\ FlowARProofs.Error.ActBounds.qkv_B (Rdefinitions.Q2R err_W) (Rdefinitions.Q2R err_bl)
+       (Rdefinitions.Q2R err_r)
+     = Rdefinitions.Q2R err_B.
+Proof.
+  split; [apply {PDY}.sqrt_le_qsqrt_up|symmetry; apply {PDY}.Q2R_qkv_Q].
+Qed.""",
+        evals=(Eval("error_r", "QArith_base.Qnum err_r", f"{PDY}.qsqrt_up"),),
+        display=lambda v: f"r = ⌈√d⌉ = {v['error_r']}",
+    ),
+    Fact("assumed_error_weight_bound", ASSUMED,
+         "every weight matrix has ℓ∞ operator norm (largest column ℓ₁ norm, wnorm) ≤ W: W_Q, "
+         "W_K, W_V per head, W_O, W₁, W₂ of every layer, MLP_in, MLP_out, the embedding; and "
+         "|γ| ≤ W (tf_weights_ok, fh_weights_ok, pipe_hyps)", ERROR_BOUND,
+         applies=_need_error, explain=lambda c: _err(c, "W")),
+    Fact("assumed_error_variance_floor", ASSUMED,
+         "every LayerNorm input row has variance ≥ σ² (var_floor), at every layer of the exact "
+         "and the fast run and along the flow head's trajectories (act_ok in pipe_hyps)",
+         ERROR_BOUND, applies=_need_error, explain=lambda c: _err(c, "sigma")),
+    Fact("assumed_error_qkv_bound", ASSUMED,
+         "|q|, |k|, |v| ≤ B at every attention call (qkv_bounded in act_ok)", ERROR_BOUND,
+         applies=_need_stated, explain=lambda c: _err(c, "B")),
+    Fact("assumed_error_ln_shift", ASSUMED,
+         "every LayerNorm shift |b| ≤ b_LN (ActBounds.bias_ok); with the weight bound and the "
+         "variance floor it gives |q|, |k|, |v| ≤ B (val_error_qkv_derived)",
+         "FlowARProofs.Error.ActBounds.qkv_of_floor", applies=_need_derived,
+         explain=lambda c: _err(c, "shift")),
     # ---- what a config cannot decide
     Fact("assumed_entry_bound", ASSUMED,
          "entries of Q and K after normalisation are at most B (a property of the trained "
