@@ -10,7 +10,7 @@
 From Coq Require Import List Arith Lia ZArith.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
-From FlowARProofs.Modules Require Import Common MLP Sampling RMSNorm GELU.
+From FlowARProofs.Modules Require Import Common MLP Sampling RMSNorm GELU RShape.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR ReleasedBlock ReleasedHeadIface
   ReleasedAR ReleasedPipeline ReleasedTyping ReleasedShape.
 Import ListNotations.
@@ -127,7 +127,7 @@ Section pass.
     rewrite rdown_rows in * by (auto; lia).
     assert (rtok cfg (S j) * c <= B * B) by mono.
     change (rup cfg j * rside cfg j * (rup cfg j * rside cfg j)) with (rbig cfg j * rbig cfg j) in *.
-    lia.
+    unfold Q3 in *. lia.
   Qed.
 
   Lemma rseq_shape co gofs w i : i < rK cfg ->
@@ -192,7 +192,7 @@ Section pass2.
     | |- context [mlp_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] =>
         add_bound (mlp_at a1 a2 a3 a4 a5 a6) (mlp_shape3 B H1 a1 a2 a3 a4 a5 a6 HN Hd Hd)
     end.
-    unfold shape at 1.
+    unfold Q3 in *. unfold shape at 1.
     match goal with |- context [maxar ?e] =>
       assert (Hm : maxar e <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30) * X)
         by (rewrite ?maxar_PSeq, ?maxar_PPar;
