@@ -39,32 +39,56 @@ Qed.
 
 Ltac le_tac := first [assumption | lia].
 
-Ltac sh B HB e :=
+(** [shape_facts] works in two passes over the [PSeq] / [PPar] skeleton of
+    the goal's program.  [sh_leaves]: every module (and [keep], [ew_prog])
+    gets its shape bound, then is replaced by a variable everywhere
+    ([set ... in *; clearbody]), so the facts [lia] reads, and the proof
+    term, mention small atoms instead of whole programs.  [sh_nodes]: every
+    remaining [PSeq] / [PPar] node gets [shape_PSeq] / [shape_PPar]. *)
+Ltac sh_abs t :=
+  let m := fresh "m" in set (m := t) in *; clearbody m.
+
+Ltac sh_leaves B HB e :=
   lazymatch e with
-  | PSeq ?a ?b => pose proof (shape_PSeq a b); sh B HB a; sh B HB b
-  | PPar ?a ?b => pose proof (shape_PPar a b); sh B HB a; sh B HB b
-  | keep ?a ?g => pose proof (shape_keep a g)
-  | mlp_at ?a ?b ?c ?n ?x ?y => pose proof (mlp_shape3 B HB a b c n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
-  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(le_tac) ltac:(le_tac))
-  | rms_at ?p ?e ?o ?n ?c => pose proof (rms_shape3 B HB p e o n c ltac:(le_tac) ltac:(le_tac))
-  | rmsw_at ?p ?e ?o ?w ?n ?c => pose proof (rmsw_shape3 B HB p e o w n c ltac:(le_tac) ltac:(le_tac))
-  | modulate_at ?p ?a ?b ?c ?n ?d => pose proof (modulate_shape3 B HB p a b c n d ltac:(le_tac) ltac:(le_tac))
-  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(le_tac) ltac:(le_tac))
+  | PSeq ?a ?b => sh_leaves B HB a; sh_leaves B HB b
+  | PPar ?a ?b => sh_leaves B HB a; sh_leaves B HB b
+  | keep ?a ?g => pose proof (shape_keep a g); sh_abs e
+  | mlp_at ?a ?b ?c ?n ?x ?y =>
+      pose proof (mlp_shape3 B HB a b c n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | rms_at ?p ?e' ?o ?n ?c => pose proof (rms_shape3 B HB p e' o n c ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | rmsw_at ?p ?e' ?o ?w ?n ?c =>
+      pose proof (rmsw_shape3 B HB p e' o w n c ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | modulate_at ?p ?a ?b ?c ?n ?d =>
+      pose proof (modulate_shape3 B HB p a b c n d ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(le_tac) ltac:(le_tac)); sh_abs e
   | adamod_at ?p ?a ?b ?c ?R ?dc ?m =>
-      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
-  | swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y =>
-      pose proof (swiglu_shape3 B HB p E' a b c d e f g n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
-  | rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim =>
-      pose proof (rmha_shape4 B HB a b c d e f g h i j k l n x y hh H dd s lim ltac:(first [intros ? ?; apply le_n | intros; lia])
-                    ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(le_tac) ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | swiglu_at ?p ?E' ?a ?b ?c ?d ?e' ?f ?g ?n ?x ?y =>
+      pose proof (swiglu_shape3 B HB p E' a b c d e' f g n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac));
+      sh_abs e
+  | rmha_at ?a ?b ?c ?d ?e' ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim =>
+      pose proof (rmha_shape4 B HB a b c d e' f g h i j k l n x y hh H dd s lim ltac:(first [intros ? ?; apply le_n | intros; lia])
+                    ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac));
+      sh_abs e
   | ew_prog ?r ?c (OBin ?o) ?srcs =>
       assert (shape (ew_prog r c (OBin o) srcs) <= 4 * (r * c) + 2) by
         (unfold shape; destruct (ew_prog_counts r c (OBin o) srcs ltac:(intros; reflexivity)) as (-> & -> & _ & ? & ->);
-         cbn [op_arity] in *; lia)
+         cbn [op_arity] in *; lia);
+      sh_abs e
   | _ => idtac
   end.
 
-Ltac shape_facts B HB := lazymatch goal with |- shape ?e <= _ => sh B HB e end.
+Ltac sh_nodes e :=
+  lazymatch e with
+  | PSeq ?a ?b => pose proof (shape_PSeq a b); sh_nodes a; sh_nodes b
+  | PPar ?a ?b => pose proof (shape_PPar a b); sh_nodes a; sh_nodes b
+  | _ => idtac
+  end.
+
+Ltac shape_facts B HB :=
+  lazymatch goal with |- shape ?e <= _ => sh_leaves B HB e end;
+  lazymatch goal with |- shape ?e <= _ => sh_nodes e end.
 
 Section shapes.
   Context (E : ErfImpl) (B : nat) (HB : 1 <= B).

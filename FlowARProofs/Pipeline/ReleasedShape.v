@@ -36,10 +36,25 @@ Lemma arity_PPar a b : arity_out (PPar a b) = arity_out a + arity_out b. Proof. 
 
 Definition rb_shape_coef (E : ErfImpl) : nat := 3000 + 6 * erf_shape E.
 
-(** Abstract the module [t] (bounded by [L]) into a variable. *)
-Local Ltac add_bound t L :=
-  let Hb := fresh "Hb" in let m := fresh "m" in
-  pose proof L as Hb; revert Hb; generalize t as m; intros m Hb.
+(** The proof of [rb_shape]: every module [t] of the block (and every
+    [keep]) is replaced by a variable [m] with two facts, its shape bound
+    (Modules/RShape.v) and its arity ([abs_mod]); then [shb] records, for
+    every [PSeq] / [PPar] node of the remaining skeleton, the bound of its
+    shape by its parts' ([shape_PSeq], [shape_PPar_arity]) and its arity, and
+    one [lia] adds them up.  Abstracting first keeps [lia]'s atoms (and the
+    proof term) small.  [le_tac] proves the modules' size side conditions. *)
+Local Ltac le_tac := first [assumption | lia].
+
+Local Ltac abs_mod t Hs Ha :=
+  let m := fresh "m" in let H1 := fresh "Hs" in let H2 := fresh "Ha" in
+  pose proof Hs as H1; pose proof Ha as H2; revert H1 H2; generalize t as m; intros m H1 H2.
+
+Local Ltac shb e :=
+  lazymatch e with
+  | PSeq ?a ?b => pose proof (shape_PSeq a b); pose proof (arity_PSeq a b); shb a; shb b
+  | PPar ?a ?b => pose proof (shape_PPar_arity a b); pose proof (arity_PPar a b); shb a; shb b
+  | _ => idtac
+  end.
 
 Theorem rb_shape p E D N lim wo go co cto sto r B :
   (forall i, i < N -> lim i <= N) -> N <= B -> rb_d D <= B -> rb_dh D <= B -> rb_H D <= B ->
@@ -49,33 +64,30 @@ Proof.
   intros Hlim HN Hd Hdh HH Hff HB. pose proof (Bpow B HB) as (B1 & B2 & B3).
   unfold rb_at. cbv beta zeta. unfold rb_dh in *.
   assert (HNd : N * rb_d D <= B * B) by mono.
+  assert (erf_shape E * (B * (B * B)) <= erf_shape E * (B * (B * (B * B))))
+    by (apply Nat.mul_le_mono_l; exact B3).
   repeat match goal with
-  | |- context [keep ?a ?g] =>
-      let m := fresh "k" in
-      destruct (keep_counts a g) as (? & ? & _ & ? & ?); generalize dependent (keep a g); intros m ? ? ? ?
-  | |- context [rms_at ?p' ?e ?o N (rb_d D)] => add_bound (rms_at p' e o N (rb_d D)) (rms_shape B HB p' e o N (rb_d D) HN Hd)
-  | |- context [adamod_at ?p' ?a ?b ?c 1 (rb_d D) (6 * rb_d D)] =>
-      add_bound (adamod_at p' a b c 1 (rb_d D) (6 * rb_d D)) (adamod_shape B HB p' a b c (rb_d D) Hd)
-  | |- context [modulate_at ?p' ?a ?b ?c N (rb_d D)] =>
-      add_bound (modulate_at p' a b c N (rb_d D)) (modulate_shape B HB p' a b c N (rb_d D) HN Hd)
-  | |- context [gate_at ?a ?b ?c N (rb_d D)] =>
-      add_bound (gate_at a b c N (rb_d D)) (gate_shape B HB a b c N (rb_d D) HN Hd)
-  | |- context [rmha_at ?x1 ?x2 ?x3 ?x4 ?x5 ?x6 ?x7 ?x8 ?x9 ?x10 ?x11 ?x12 N (rb_d D) (rb_d D) (2 * rb_hh D) (rb_H D) (rb_d D) ?s lim] =>
-      add_bound (rmha_at x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 N (rb_d D) (rb_d D) (2 * rb_hh D) (rb_H D) (rb_d D) s lim)
-                (rmha_shape B HB x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11 x12 N (rb_d D) (rb_d D) (rb_hh D) (rb_H D) (rb_d D) s lim
-                   Hlim HN Hd Hd Hdh HH Hd)
+  | |- context [keep ?a ?g] => abs_mod (keep a g) (shape_keep a g) (keep_arity a g)
+  | |- context [rms_at ?p ?e ?o ?n ?c] =>
+      abs_mod (rms_at p e o n c) (rms_shape B HB p e o n c ltac:(le_tac) ltac:(le_tac)) (rms_at_arity p e o n c)
+  | |- context [adamod_at ?p ?a ?b ?c 1 ?d (6 * ?d)] =>
+      abs_mod (adamod_at p a b c 1 d (6 * d)) (adamod_shape B HB p a b c d ltac:(le_tac))
+              (adamod_at_arity p a b c 1 d (6 * d))
+  | |- context [modulate_at ?p ?a ?b ?c ?n ?d] =>
+      abs_mod (modulate_at p a b c n d) (modulate_shape B HB p a b c n d ltac:(le_tac) ltac:(le_tac))
+              (modulate_at_arity p a b c n d)
+  | |- context [gate_at ?a ?b ?c ?n ?d] =>
+      abs_mod (gate_at a b c n d) (gate_shape B HB a b c n d ltac:(le_tac) ltac:(le_tac)) (gate_at_arity a b c n d)
+  | |- context [swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y] =>
+      abs_mod (swiglu_at p E' a b c d e f g n x y)
+              (swiglu_shape B HB p E' a b c d e f g n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+              (swiglu_at_arity p E' a b c d e f g n x y)
+  | |- context [rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s lim] =>
+      abs_mod (rmha_at a b c d e f g h i j k l n x y (2 * hh) H dd s lim)
+              (rmha_shape B HB a b c d e f g h i j k l n x y hh H dd s lim Hlim
+                 ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+              (rmha_at_arity a b c d e f g h i j k l n x y (2 * hh) H dd s lim)
   end.
-  match goal with |- context [swiglu_at ?p' ?E' ?a1 ?a2 ?a3 ?a4 ?a5 ?a6 ?a7 ?N' ?d' ?f'] =>
-    pose proof (swiglu_shape B HB p' E' a1 a2 a3 a4 a5 a6 a7 N' d' f' HN Hd Hff) as Hsw;
-    revert Hsw; generalize (swiglu_at p' E' a1 a2 a3 a4 a5 a6 a7 N' d' f') as msw; intros msw Hsw end.
-  unfold rb_shape_coef.
-  assert (3 * erf_shape E * (B * (B * B)) <= 3 * erf_shape E * (B * (B * (B * B))))
-    by (apply Nat.mul_le_mono_l; lia).
-  unfold shape at 1.
-  match goal with |- context [maxar ?e] =>
-    assert (Hm : maxar e <= (1100 + 3 * erf_shape E) * (B * (B * (B * B))))
-      by (cbn [maxar]; repeat (lazymatch goal with |- Nat.max _ _ <= _ => apply Nat.max_lub end);
-          unfold shape in *; lia) end.
-  (cbn [ops pads arity_out]; unfold shape in *).
-  lia.
+  lazymatch goal with |- shape ?e <= _ => shb e end.
+  unfold rb_shape_coef. lia.
 Qed.
