@@ -388,8 +388,7 @@ Theorem flowar_released_S_in_TC0 (P : FloatPrimitivesTC0) (E : ErfImpl) :
   /\ (forall n, depth (fam_circ F n) <= flowar_released_depth P E 5 6 6 (rhead_depth P E rf_flowar_S)).
 Proof.
   destruct (rel_S_hyps P E) as (HK & HLe & HLd & Ha & HDh & HCh & Hok & Hside & Hch & Hp & Hd).
-  destruct (flowar_released_head_in_TC0 P E rel_S_prec (rel_S_cfg E) 5 6 6 (rhead_depth P E rf_flowar_S)
-              (rhead_coef E rf_flowar_S) 24 0 (4000 + 3745) 2
+  destruct (flowar_released_head_in_TC0 P E rel_S_prec (rel_S_cfg E) 5 6 6 _ _ 24 0 _ 2
               HK HLe HLd Ha HDh HCh Hok Hside Hch Hp Hd) as (H1 & H2 & _).
   split; [exact H1|exact H2].
 Qed.

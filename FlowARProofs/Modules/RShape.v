@@ -30,7 +30,7 @@ Set Default Goal Selector "!".
 Definition Q3 (B : nat) : nat := B * (B * B).
 Definition Q4 (B : nat) : nat := B * (B * (B * B)).
 
-Local Ltac mono := repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; try lia.
+Local Ltac mono := repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; try first [assumption | apply le_n | lia].
 (** A polynomial inequality in [B] alone, given [1 ≤ B]. *)
 Local Ltac polyB := match goal with HB : 1 <= ?B |- _ => clear - HB end; unfold Q3, Q4 in *; nia.
 

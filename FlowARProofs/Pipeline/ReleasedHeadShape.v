@@ -39,56 +39,58 @@ Qed.
 
 Ltac le_tac := first [assumption | lia].
 
-(** [shape_facts] works in two passes over the [PSeq] / [PPar] skeleton of
-    the goal's program.  [sh_leaves]: every module (and [keep], [ew_prog])
-    gets its shape bound, then is replaced by a variable everywhere
-    ([set ... in *; clearbody]), so the facts [lia] reads, and the proof
-    term, mention small atoms instead of whole programs.  [sh_nodes]: every
-    remaining [PSeq] / [PPar] node gets [shape_PSeq] / [shape_PPar]. *)
-Ltac sh_abs t :=
-  let m := fresh "m" in set (m := t) in *; clearbody m.
-
-Ltac sh_leaves B HB e :=
+Ltac sh B HB e :=
   lazymatch e with
-  | PSeq ?a ?b => sh_leaves B HB a; sh_leaves B HB b
-  | PPar ?a ?b => sh_leaves B HB a; sh_leaves B HB b
-  | keep ?a ?g => pose proof (shape_keep a g); sh_abs e
-  | mlp_at ?a ?b ?c ?n ?x ?y =>
-      pose proof (mlp_shape3 B HB a b c n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac)); sh_abs e
-  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(le_tac) ltac:(le_tac)); sh_abs e
-  | rms_at ?p ?e' ?o ?n ?c => pose proof (rms_shape3 B HB p e' o n c ltac:(le_tac) ltac:(le_tac)); sh_abs e
-  | rmsw_at ?p ?e' ?o ?w ?n ?c =>
-      pose proof (rmsw_shape3 B HB p e' o w n c ltac:(le_tac) ltac:(le_tac)); sh_abs e
-  | modulate_at ?p ?a ?b ?c ?n ?d =>
-      pose proof (modulate_shape3 B HB p a b c n d ltac:(le_tac) ltac:(le_tac)); sh_abs e
-  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(le_tac) ltac:(le_tac)); sh_abs e
+  | PSeq ?a ?b => pose proof (shape_PSeq a b); sh B HB a; sh B HB b
+  | PPar ?a ?b => pose proof (shape_PPar a b); sh B HB a; sh B HB b
+  | keep ?a ?g => pose proof (shape_keep a g)
+  | mlp_at ?a ?b ?c ?n ?x ?y => pose proof (mlp_shape3 B HB a b c n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+  | silu_at ?p ?o ?r ?c => pose proof (silu_shape3 B HB p o r c ltac:(le_tac) ltac:(le_tac))
+  | rms_at ?p ?e ?o ?n ?c => pose proof (rms_shape3 B HB p e o n c ltac:(le_tac) ltac:(le_tac))
+  | rmsw_at ?p ?e ?o ?w ?n ?c => pose proof (rmsw_shape3 B HB p e o w n c ltac:(le_tac) ltac:(le_tac))
+  | modulate_at ?p ?a ?b ?c ?n ?d => pose proof (modulate_shape3 B HB p a b c n d ltac:(le_tac) ltac:(le_tac))
+  | gate_at ?a ?b ?c ?n ?d => pose proof (gate_shape3 B HB a b c n d ltac:(le_tac) ltac:(le_tac))
   | adamod_at ?p ?a ?b ?c ?R ?dc ?m =>
-      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(le_tac) ltac:(le_tac) ltac:(le_tac)); sh_abs e
-  | swiglu_at ?p ?E' ?a ?b ?c ?d ?e' ?f ?g ?n ?x ?y =>
-      pose proof (swiglu_shape3 B HB p E' a b c d e' f g n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac));
-      sh_abs e
-  | rmha_at ?a ?b ?c ?d ?e' ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim =>
-      pose proof (rmha_shape4 B HB a b c d e' f g h i j k l n x y hh H dd s lim ltac:(first [intros ? ?; apply le_n | intros; lia])
-                    ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac));
-      sh_abs e
+      pose proof (adamod_shape3 B HB p a b c R dc m ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+  | swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y =>
+      pose proof (swiglu_shape3 B HB p E' a b c d e f g n x y ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
+  | rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim =>
+      pose proof (rmha_shape4 B HB a b c d e f g h i j k l n x y hh H dd s lim ltac:(first [intros ? ?; apply le_n | intros; lia])
+                    ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac) ltac:(le_tac))
   | ew_prog ?r ?c (OBin ?o) ?srcs =>
       assert (shape (ew_prog r c (OBin o) srcs) <= 4 * (r * c) + 2) by
         (unfold shape; destruct (ew_prog_counts r c (OBin o) srcs ltac:(intros; reflexivity)) as (-> & -> & _ & ? & ->);
-         cbn [op_arity] in *; lia);
-      sh_abs e
+         cbn [op_arity] in *; lia)
   | _ => idtac
   end.
 
-Ltac sh_nodes e :=
-  lazymatch e with
-  | PSeq ?a ?b => pose proof (shape_PSeq a b); sh_nodes a; sh_nodes b
-  | PPar ?a ?b => pose proof (shape_PPar a b); sh_nodes a; sh_nodes b
-  | _ => idtac
+(** [shape_facts]: first every module (and [keep], [ew_prog]) of the goal's
+    program gets its bound from [sh] and is replaced by a variable
+    ([sh_abs]: the bound is reverted, the module generalized), so that
+    [lia]'s atoms and the proof term stay small; then [sh] adds the
+    [shape_PSeq] / [shape_PPar] facts of the remaining skeleton. *)
+Ltac sh_abs B HB t :=
+  let m := fresh "m" in let H := fresh "Hm" in
+  sh B HB t; match goal with Hf : shape t <= _ |- _ => rename Hf into H | Hf : shape t = _ |- _ => rename Hf into H end;
+  revert H; generalize t as m; intros m H.
+
+Ltac abs_all B HB :=
+  repeat match goal with
+  | |- context [keep ?a ?g] => sh_abs B HB (keep a g)
+  | |- context [mlp_at ?a ?b ?c ?n ?x ?y] => sh_abs B HB (mlp_at a b c n x y)
+  | |- context [silu_at ?p ?o ?r ?c] => sh_abs B HB (silu_at p o r c)
+  | |- context [rms_at ?p ?e ?o ?n ?c] => sh_abs B HB (rms_at p e o n c)
+  | |- context [rmsw_at ?p ?e ?o ?w ?n ?c] => sh_abs B HB (rmsw_at p e o w n c)
+  | |- context [modulate_at ?p ?a ?b ?c ?n ?d] => sh_abs B HB (modulate_at p a b c n d)
+  | |- context [gate_at ?a ?b ?c ?n ?d] => sh_abs B HB (gate_at a b c n d)
+  | |- context [adamod_at ?p ?a ?b ?c ?R ?dc ?m] => sh_abs B HB (adamod_at p a b c R dc m)
+  | |- context [swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y] => sh_abs B HB (swiglu_at p E' a b c d e f g n x y)
+  | |- context [rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim] =>
+      sh_abs B HB (rmha_at a b c d e f g h i j k l n x y (2 * hh) H dd s lim)
+  | |- context [ew_prog ?r ?c (OBin ?o) ?srcs] => sh_abs B HB (ew_prog r c (OBin o) srcs)
   end.
 
-Ltac shape_facts B HB :=
-  lazymatch goal with |- shape ?e <= _ => sh_leaves B HB e end;
-  lazymatch goal with |- shape ?e <= _ => sh_nodes e end.
+Ltac shape_facts B HB := abs_all B HB; lazymatch goal with |- shape ?e <= _ => sh B HB e end.
 
 Section shapes.
   Context (E : ErfImpl) (B : nat) (HB : 1 <= B).
