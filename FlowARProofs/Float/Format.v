@@ -368,6 +368,8 @@ Proof.
   assert (Hla : 0 <= la) by apply Z.log2_nonneg.
   assert (Hld : 0 <= ld) by apply Z.log2_nonneg.
   set (K := Z.abs s0 + 1).
+  assert (HK : 0 <= K) by lia. assert (HsK : 0 <= s0 + K) by lia.
+  assert (HsK1 : 0 <= s0 + 1 + K) by lia.
   (* the two basic bounds on A = a * 2^(s0+K), B = d * 2^K *)
   set (g := 2 ^ (s0 + K)). set (t := 2 ^ K). set (h := 2 ^ (P - 1)).
   assert (HgP : g * 2 ^ la = h * 2 ^ ld * t).
@@ -383,22 +385,22 @@ Proof.
   { assert (a * g < 2 * u * g) by (apply Z.mul_lt_mono_pos_r; lia).
     assert (h * w * t <= h * d * t)
       by (apply Z.mul_le_mono_pos_r; [lia|]; apply Z.mul_le_mono_pos_l; lia).
-    nia. }
+    rewrite H2P. lia. }
   assert (Hlo : h * (d * t) < 2 * (a * g)).
   { assert (h * d * t < h * (2 * w) * t)
       by (apply Z.mul_lt_mono_pos_r; [lia|]; apply Z.mul_lt_mono_pos_l; lia).
     assert (u * g <= a * g) by (apply Z.mul_le_mono_pos_r; lia).
-    nia. }
+    lia. }
   unfold s, norm_shift. fold la ld s0.
   destruct (Z.ltb_spec (scaled_num a s0) (2 ^ (P - 1) * scaled_den d s0)) as [Hc | Hc].
-  - destruct (scaled_cmp a d s0 h K) as [Hlt _]; [lia..|].
-    destruct (scaled_cmp a d (s0 + 1) h K) as [_ Hle]; [lia..|].
-    destruct (scaled_cmp a d (s0 + 1) (2 ^ P) K) as [Hlt' _]; [lia..|].
+  - destruct (scaled_cmp a d s0 h K) as [Hlt _]; [assumption..|].
+    destruct (scaled_cmp a d (s0 + 1) h K) as [_ Hle]; [assumption..|].
+    destruct (scaled_cmp a d (s0 + 1) (2 ^ P) K) as [Hlt' _]; [assumption..|].
     fold h in Hc. apply Hlt in Hc. fold g t in Hc.
-    replace (s0 + 1 + K) with (Z.succ (s0 + K)) in Hle, Hlt' by lia.
-    rewrite Z.pow_succ_r in Hle, Hlt' by lia. fold g t in Hle, Hlt'.
-    fold h. split; [apply Hle | apply Hlt']; nia.
-  - destruct (scaled_cmp a d s0 (2 ^ P) K) as [Hlt _]; [lia..|].
+    replace (s0 + 1 + K) with (Z.succ (s0 + K)) in Hle, Hlt' by (rewrite <- Z.add_1_r; ring).
+    rewrite Z.pow_succ_r in Hle, Hlt' by exact HsK. fold g t in Hle, Hlt'.
+    fold h. split; [apply Hle | apply Hlt'; rewrite H2P]; lia.
+  - destruct (scaled_cmp a d s0 (2 ^ P) K) as [Hlt _]; [assumption..|].
     fold g t in Hlt. split; [exact Hc | now apply Hlt].
 Qed.
 

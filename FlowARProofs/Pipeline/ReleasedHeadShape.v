@@ -64,7 +64,33 @@ Ltac sh B HB e :=
   | _ => idtac
   end.
 
-Ltac shape_facts B HB := lazymatch goal with |- shape ?e <= _ => sh B HB e end.
+(** [shape_facts]: first every module (and [keep], [ew_prog]) of the goal's
+    program gets its bound from [sh] and is replaced by a variable
+    ([sh_abs]: the bound is reverted, the module generalized), so that
+    [lia]'s atoms and the proof term stay small; then [sh] adds the
+    [shape_PSeq] / [shape_PPar] facts of the remaining skeleton. *)
+Ltac sh_abs B HB t :=
+  let m := fresh "m" in let H := fresh "Hm" in
+  sh B HB t; match goal with Hf : shape t <= _ |- _ => rename Hf into H | Hf : shape t = _ |- _ => rename Hf into H end;
+  revert H; generalize t as m; intros m H.
+
+Ltac abs_all B HB :=
+  repeat match goal with
+  | |- context [keep ?a ?g] => sh_abs B HB (keep a g)
+  | |- context [mlp_at ?a ?b ?c ?n ?x ?y] => sh_abs B HB (mlp_at a b c n x y)
+  | |- context [silu_at ?p ?o ?r ?c] => sh_abs B HB (silu_at p o r c)
+  | |- context [rms_at ?p ?e ?o ?n ?c] => sh_abs B HB (rms_at p e o n c)
+  | |- context [rmsw_at ?p ?e ?o ?w ?n ?c] => sh_abs B HB (rmsw_at p e o w n c)
+  | |- context [modulate_at ?p ?a ?b ?c ?n ?d] => sh_abs B HB (modulate_at p a b c n d)
+  | |- context [gate_at ?a ?b ?c ?n ?d] => sh_abs B HB (gate_at a b c n d)
+  | |- context [adamod_at ?p ?a ?b ?c ?R ?dc ?m] => sh_abs B HB (adamod_at p a b c R dc m)
+  | |- context [swiglu_at ?p ?E' ?a ?b ?c ?d ?e ?f ?g ?n ?x ?y] => sh_abs B HB (swiglu_at p E' a b c d e f g n x y)
+  | |- context [rmha_at ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?n ?x ?y (2 * ?hh) ?H ?dd ?s ?lim] =>
+      sh_abs B HB (rmha_at a b c d e f g h i j k l n x y (2 * hh) H dd s lim)
+  | |- context [ew_prog ?r ?c (OBin ?o) ?srcs] => sh_abs B HB (ew_prog r c (OBin o) srcs)
+  end.
+
+Ltac shape_facts B HB := abs_all B HB; lazymatch goal with |- shape ?e <= _ => sh B HB e end.
 
 Section shapes.
   Context (E : ErfImpl) (B : nat) (HB : 1 <= B).

@@ -10,7 +10,7 @@
 From Coq Require Import List Arith Lia ZArith.
 From FlowARProofs.Float Require Import Format Primitives.
 From FlowARProofs.IR Require Import Program Work Tensor Block Stage TC0.
-From FlowARProofs.Modules Require Import Common MLP Sampling RMSNorm GELU.
+From FlowARProofs.Modules Require Import Common MLP Sampling RMSNorm GELU RShape.
 From FlowARProofs.Pipeline Require Import Layer Scales FlowAR ReleasedBlock ReleasedHeadIface
   ReleasedAR ReleasedPipeline ReleasedTyping ReleasedShape.
 Import ListNotations.
@@ -82,6 +82,15 @@ Local Ltac add_bound t L :=
   let Hb := fresh "Hb" in let m := fresh "m" in
   pose proof L as Hb; revert Hb; generalize t as m; intros m Hb.
 
+(** The skeleton facts of a program whose parts are variables. *)
+Local Ltac shs e :=
+  lazymatch e with
+  | PSeq ?a ?b => pose proof (shape_PSeq a b); shs a; shs b
+  | PPar ?a ?b => pose proof (shape_PPar a b); shs a; shs b
+  | stage ?a ?g ?m => pose proof (shape_stage a g m)
+  | _ => idtac
+  end.
+
 Lemma maxar_PSeq' a b : maxar (PSeq a b) = Nat.max (maxar a) (maxar b). Proof. reflexivity. Qed.
 
 Section pass.
@@ -127,7 +136,7 @@ Section pass.
     rewrite rdown_rows in * by (auto; lia).
     assert (rtok cfg (S j) * c <= B * B) by mono.
     change (rup cfg j * rside cfg j * (rup cfg j * rside cfg j)) with (rbig cfg j * rbig cfg j) in *.
-    lia.
+    unfold Q3 in *. lia.
   Qed.
 
   Lemma rseq_shape co gofs w i : i < rK cfg ->
@@ -174,15 +183,13 @@ Section pass2.
     assert (Hbl : rb_shape_coef E * Q + 60 * w <= X) by lia.
     pose proof (rseq_shape p cfg B Ha HB co (yoff (rtok cfg) c i) w i Hi) as Hseq.
     assert (Hseq' : (i + 1) * (110 * Q + 4 * w) <= rK cfg * X) by (apply Nat.mul_le_mono; lia).
-    unfold rpass_at, stage. fold w.
+    unfold rpass_at. fold w.
     repeat match goal with
     | |- context [iter ?w' ?L ?body] =>
         add_bound (iter w' L body)
           (shape_iter w' L body (rb_shape_coef E * Q + 60 * w)
              ltac:(intros l _; apply rb_shape; auto; unfold rdh, rdm in *; lia))
-    | |- context [keep ?a ?g] =>
-        let m := fresh "k" in
-        destruct (keep_counts a g) as (? & ? & _ & ? & ?); generalize dependent (keep a g); intros m ? ? ? ?
+    | |- context [keep ?a ?g] => add_bound (keep a g) (shape_keep a g)
     | |- context [rseq_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] => add_bound (rseq_at a1 a2 a3 a4 a5 a6) Hseq
     | |- context [padd_at ?a1 ?a2 ?a3] =>
         first [add_bound (padd_at a1 a2 a3) (padd_shape B H1 a1 a2 a3 HNd)
@@ -192,14 +199,10 @@ Section pass2.
     | |- context [mlp_at ?a1 ?a2 ?a3 ?a4 ?a5 ?a6] =>
         add_bound (mlp_at a1 a2 a3 a4 a5 a6) (mlp_shape3 B H1 a1 a2 a3 a4 a5 a6 HN Hd Hd)
     end.
-    unfold shape at 1.
-    match goal with |- context [maxar ?e] =>
-      assert (Hm : maxar e <= (2 * rLe cfg + 2 * rLd cfg + rK cfg + 30) * X)
-        by (rewrite ?maxar_PSeq, ?maxar_PPar;
-            repeat (lazymatch goal with |- Nat.max _ _ <= _ => apply Nat.max_lub end);
-            unfold shape in *; lia) end.
-    rewrite ?ops_PSeq, ?ops_PPar, ?pads_PSeq, ?pads_PPar, ?arity_PSeq, ?arity_PPar.
-    unfold shape in *.
+    (* every part is now a variable with its bound: add up the skeleton's [shape_PSeq],
+       [shape_PPar] and [shape_stage] facts *)
+    unfold Q3 in *.
+    lazymatch goal with |- shape ?e <= _ => shs e end.
     lia.
   Qed.
 End pass2.

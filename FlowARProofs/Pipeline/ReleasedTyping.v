@@ -102,6 +102,7 @@ Section typing.
       - apply iter_arity. intros l Hl. apply (Hblk o L l Hl (Ho l Hl) HL). }
     destruct (Hite (o_enc cfg) (rLe cfg) Henc ltac:(offsets; lia)) as [He1 He2].
     destruct (Hite (o_dec cfg) (rLd cfg) Hdec ltac:(offsets; lia)) as [Hd1 Hd2].
+    clear Hite Hblk Henc Hdec Hlim.
     cbn [pwt]. arity_simpl. rewrite ?rseq_at_arity, ?He2, ?Hd2.
     fold N. unfold w in *.
     assert (HNM : (N - M) * d + M * d = N * d)

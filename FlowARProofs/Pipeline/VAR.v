@@ -298,11 +298,11 @@ Section shape.
     assert (Hi1 : (i + 1) * (84 * B4 B + 2 * W) <= K cfg * X)
       by (apply Nat.mul_le_mono; unfold X; lia).
     assert (HBX : (2 * L cfg + 2) * (1000 * B4 B + 20 * w) <= 2 * (L cfg * X) + 2 * X).
-    { replace (2 * (L cfg * X) + 2 * X) with ((2 * L cfg + 2) * X) by ring.
+    { replace (2 * (L cfg * X) + 2 * X) with ((2 * L cfg + 2) * X) by lia.
       apply Nat.mul_le_mono_l; unfold X; lia. }
     assert (HX : 1100 * B4 B + 20 * W <= X) by (unfold X; lia).
     assert (Hg : gofs <= w /\ var_glen cfg <= w) by (unfold w; lia).
-    replace ((K cfg + 2 * L cfg + 6) * X) with (K cfg * X + 2 * (L cfg * X) + 6 * X) by ring.
+    replace ((K cfg + 2 * L cfg + 6) * X) with (K cfg * X + 2 * (L cfg * X) + 6 * X) by lia.
     fold N in SA. clearbody X. lia.
   Qed.
 End shape.
@@ -315,7 +315,8 @@ Lemma var_shape_coef_mono K L K' L' :
   K <= K' -> L <= L' -> var_shape_coef K L <= var_shape_coef K' L'.
 Proof.
   intros. unfold var_shape_coef, var_scale_coef.
-  repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono]; lia.
+  (* not [repeat apply Nat.mul_le_mono]: unifying [1100] with [?n * ?m] reads it in unary *)
+  apply Nat.mul_le_mono; [lia|]. apply Nat.mul_le_mono; lia.
 Qed.
 
 Theorem var_shape p cfg B : dimB cfg <= B -> 1 <= K cfg ->

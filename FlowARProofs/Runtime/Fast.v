@@ -516,10 +516,14 @@ Proof.
   assert (HDg : mdeg (taylor_mons (ldh (LD (cfgs n))) (g n)) <= rn n * g n).
   { unfold rn, r. rewrite rankN_binom, Nat2N.id. apply taylor_mdeg. }
   assert (HB1 : 1 <= bn) by (unfold bn; nia).
-  assert (HYn : 1 <= yn) by nia.
-  assert (HrY : rn n <= yn) by nia.
-  assert (HBY : bn <= yn) by nia.
-  assert (HgY : g n <= yn) by nia.
+  (* [yn = rn n · (bn + g n)] with both factors [≥ 1]: each is at most [yn] *)
+  assert (Hsum : bn + g n <= yn).
+  { rewrite HYdef, <- (Nat.mul_1_l (bn + g n)) at 1. apply Nat.mul_le_mono_r. exact Hr1. }
+  assert (HYn : 1 <= yn) by lia.
+  assert (HrY : rn n <= yn).
+  { rewrite HYdef, <- (Nat.mul_1_r (rn n)) at 1. apply Nat.mul_le_mono_l. lia. }
+  assert (HBY : bn <= yn) by lia.
+  assert (HgY : g n <= yn) by lia.
   pose proof (fast_flowar_work_le (cfgs n) (r n)
                 (N.of_nat (mdeg (taylor_mons (ldh (LD (cfgs n))) (g n))))
                 (N.of_nat yn) (N.of_nat (n * n))) as W.

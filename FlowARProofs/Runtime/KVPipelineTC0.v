@@ -56,7 +56,7 @@ Section modules.
       by (apply pfor_le; [lia|]; intros; apply pfor_le; [lia|]; intros; apply Hb).
     eapply Nat.le_trans; [apply shape_PPar_arity|]. rewrite shape_keep, keep_arity, arity_PFor2.
     - assert (M * (C + M) <= B2) by nia. assert ((C + M) * dh <= B2) by nia.
-      assert (B2 <= B3) by nia. assert (5 * (B * (5 * (B * (9 * B)))) = 225 * B3) by ring. lia.
+      assert (B2 <= B3) by nia. assert (5 * (B * (5 * (B * (9 * B)))) = 225 * B3) by lia. lia.
     - intros. exact (proj2 (proj2 (proj2 (proj2 (attn_wbody_counts _ _ _ _ _))))).
   Qed.
 
@@ -92,8 +92,8 @@ Section modules.
     pose proof (shape_PSeq (kv_w_at M C dh scale) (PSeq (PPar (kv_den_at M C) (kv_num_at M C dh)) (mstage M dh BDiv))).
     pose proof (shape_PSeq (PPar (kv_den_at M C) (kv_num_at M C dh)) (mstage M dh BDiv)).
     assert (B2 <= B3) by nia.
-    assert (5 * (B * (5 * (B * (10 * B)))) = 250 * B3) by ring.
-    assert (5 * (B * (5 * (B * (7 * B)))) = 175 * B3) by ring. lia.
+    assert (5 * (B * (5 * (B * (10 * B)))) = 250 * B3) by lia.
+    assert (5 * (B * (5 * (B * (7 * B)))) = 175 * B3) by lia. lia.
   Qed.
 
   Lemma matmul_shape_le offA offB0 n1 n2 n3 : n1 <= B -> n2 <= B -> n3 <= B ->
@@ -129,9 +129,9 @@ Section modules.
     rewrite shape_keep in *.
     eapply Nat.le_trans; [apply shape_PSeq|].
     assert (H * dh * d <= B * B * B) by (apply Nat.mul_le_mono; [apply Nat.mul_le_mono|]; lia).
-    assert (B * B * B = B3) by ring. assert (B3 <= X) by nia.
-    assert (5 * (B * (13 * (100 * B3))) = 65 * (100 * X)) by ring.
-    assert (5 * (B * (5 * (B * (7 * B2)))) = 175 * X) by ring. lia.
+    assert (B * B * B = B3) by lia. assert (B3 <= X) by nia.
+    assert (5 * (B * (13 * (100 * B3))) = 65 * (100 * X)) by lia.
+    assert (5 * (B * (5 * (B * (7 * B2)))) = 175 * X) by lia. lia.
   Qed.
 
   Lemma kve_proj_shape offZ (oQ oK oV : nat -> nat) M c dh H :
@@ -146,7 +146,7 @@ Section modules.
       pose proof (matmul_shape_le offZ (oK h) M c dh ltac:(lia) ltac:(lia) ltac:(lia)).
       pose proof (matmul_shape_le offZ (oV h) M c dh ltac:(lia) ltac:(lia) ltac:(lia)). lia. }
     eapply Nat.le_trans; [apply shape_PPar|].
-    assert (5 * (B * (10 * B3)) = 50 * X) by ring. assert (5 * (B * (40 * B3)) = 200 * X) by ring. lia.
+    assert (5 * (B * (10 * B3)) = 50 * X) by lia. assert (5 * (B * (40 * B3)) = 200 * X) by lia. lia.
   Qed.
 
   Lemma kve_tl_shape p D M C (oKc oVc : nat -> nat) wo go r :
@@ -336,9 +336,9 @@ Section pipe_shape.
       { apply Nat.mul_le_mono_l. apply Nat.add_le_mono_l, Nat.mul_le_mono_l, Nat.add_le_mono; [|exact Hw].
         apply Nat.mul_le_mono_l, Hkvw. }
       assert (L cfg * (kv_c1 * X + 20 * (L cfg * (2 * X) + W))
-              = (kv_c1 * L cfg + 40 * (L cfg * L cfg)) * X + 20 * L cfg * W) by ring.
+              = (kv_c1 * L cfg + 40 * (L cfg * L cfg)) * X + 20 * L cfg * W) by lia.
       assert ((kv_c1 * L cfg + 40 * (L cfg * L cfg) + 1) * X + (20 * L cfg + 1) * W
-              = (kv_c1 * L cfg + 40 * (L cfg * L cfg)) * X + X + 20 * L cfg * W + W) by ring.
+              = (kv_c1 * L cfg + 40 * (L cfg * L cfg)) * X + X + 20 * L cfg * W + W) by lia.
       lia. }
     set (asm := kvassemble cfg i _ _).
     assert (Pa : shape asm <= (4 * L cfg + 1) * (22 * X)) by (apply kvassemble_shape, Hi).
@@ -349,7 +349,7 @@ Section pipe_shape.
     { pose proof (shape_PPar asm k5). pose proof (shape_PPar k3 (PPar asm k5)).
       pose proof (shape_PPar k2 (PPar k3 (PPar asm k5))). pose proof (shape_PPar k1 (PPar k2 (PPar k3 (PPar asm k5)))).
       unfold k1, k2, k3, k5 in *. rewrite !shape_keep in *.
-      assert ((6 + 16 * ((4 * L cfg + 1) * 22)) * X = 6 * X + 16 * ((4 * L cfg + 1) * (22 * X))) by ring.
+      assert ((6 + 16 * ((4 * L cfg + 1) * 22)) * X = 6 * X + 16 * ((4 * L cfg + 1) * (22 * X))) by lia.
       lia. }
     set (fl := flow_at _ _ _ _ _ _ _).
     assert (P4 : shape fl <= (Q * kv_c2 + 2) * X + (Q * 20 + 1) * W).
@@ -433,7 +433,7 @@ Section total_shape.
     assert (H3 : K cfg * (c * (X + W)) <= K cfg * (c * (F * X))) by (apply Nat.mul_le_mono_l, H2).
     assert (H4 : F * X <= c * (F * X)) by (rewrite <- (Nat.mul_1_l (F * X)) at 1; apply Nat.mul_le_mono_r, Hc1).
     unfold kv_shape_coef. fold c F.
-    replace ((K cfg + 1) * (c * F) * X) with (K cfg * (c * (F * X)) + c * (F * X)) by ring.
+    replace ((K cfg + 1) * (c * F) * X) with (K cfg * (c * (F * X)) + c * (F * X)) by lia.
     lia.
   Qed.
 End total_shape.

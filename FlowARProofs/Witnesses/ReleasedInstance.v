@@ -44,7 +44,7 @@ Definition rel_S_cfg (E : ErfImpl) (m : nat) : RConfig (released_head E) :=
 Definition rel_S_prec (m : nat) : nat := 24.
 
 Lemma rel_S_sum m : list_sum (map (fun i => (m * 2 ^ i) * (m * 2 ^ i)) (seq 0 5)) = 341 * (m * m).
-Proof. cbn [seq map list_sum fold_right Nat.pow]. ring. Qed.
+Proof. cbn [seq map list_sum fold_right Nat.pow]. lia. Qed.
 
 Lemma sched25_length : length sched25 = 25.
 Proof. vm_compute. reflexivity. Qed.

@@ -61,6 +61,58 @@ Proof.
   f_equal. apply map_ext. intros k. apply Nat2N.id.
 Qed.
 
+(** ** All the counts of a row in one traversal
+
+    [by_kind e ++ [N.of_nat (work e)]] traverses [e] seven times, and
+    [vm_compute] re-runs every [PFor] body (with its wiring arithmetic) at
+    each traversal and adds in unary [nat].  [krow e] is the same list
+    ([krow_spec]), computed in one traversal with [N] additions: the
+    witness files rewrite with [krow_spec] before [vm_compute]. *)
+
+(** The weights of a row: the six kinds, then the unit work. *)
+Definition row_wts : list (op -> nat) := map (fun k => op_cost (kind_cost k)) kinds ++ [op_work].
+
+Fixpoint vadd (u v : list N) : list N :=
+  match u, v with
+  | x :: u', y :: v' => (x + y)%N :: vadd u' v'
+  | _, _ => []
+  end.
+
+Definition zrow : list N := map (fun _ => 0%N) row_wts.
+
+Definition op_row (o : op) : list N := map (fun wt => N.of_nat (wt o)) row_wts.
+
+Fixpoint krow e : list N :=
+  match e with
+  | PWire _ => zrow
+  | POp o => op_row o
+  | PSeq a b | PPar a b => vadd (krow a) (krow b)
+  | PFor k body => fold_right (fun i acc => vadd (krow (body i)) acc) zrow (seq 0 k)
+  end.
+
+Lemma vadd_map {A} (f g : A -> N) l : vadd (map f l) (map g l) = map (fun x => (f x + g x)%N) l.
+Proof. induction l as [|x l IH]; cbn; [reflexivity|]. now rewrite IH. Qed.
+
+Lemma krow_wwork e : krow e = map (fun wt => N.of_nat (wwork wt e)) row_wts.
+Proof.
+  induction e as [sel|o|a IHa b IHb|a IHa b IHb|k body IH]; cbn [krow wwork].
+  - reflexivity.
+  - reflexivity.
+  - rewrite IHa, IHb, vadd_map. apply map_ext. intros wt. now rewrite Nat2N.inj_add.
+  - rewrite IHa, IHb, vadd_map. apply map_ext. intros wt. now rewrite Nat2N.inj_add.
+  - induction (seq 0 k) as [|i l IHl]; cbn [fold_right map list_sum]; [reflexivity|].
+    rewrite IH, IHl, vadd_map. apply map_ext. intros wt. now rewrite Nat2N.inj_add.
+Qed.
+
+(** Close [lhs = v] by evaluating [lhs] with the VM once, at [Qed] (not also in the tactic). *)
+Ltac vm_eq := lazymatch goal with |- _ = ?v => vm_cast_no_check (eq_refl v) end.
+
+Lemma krow_spec e : by_kind e ++ [N.of_nat (work e)] = krow e.
+Proof.
+  rewrite krow_wwork. unfold row_wts, by_kind, work_by_kind.
+  rewrite map_app, map_map. cbn [map]. now rewrite wwork_work.
+Qed.
+
 Local Definition p := 53%nat.
 
 (** ** The A–S erf routine: 33 operations for every precision *)
