@@ -13,7 +13,11 @@ How to add a subcommand (e.g. `obligations`, `witnesses`, `crosscheck`, `bench`)
      `BridgeError` for bad input (checked before long work) and returns a result with `ok`.
   2. Here, write `def _opts_<name>(p: argparse.ArgumentParser) -> None` adding its options and
      `def _run_<name>(args: argparse.Namespace, root: Path) -> int` that calls the API, prints a
-     summary and returns `EXIT_OK` / `EXIT_FAILED`.
+     summary and returns `EXIT_OK` / `EXIT_FAILED`. Import the package INSIDE these two
+     functions, never at the top of this module: the options of a subcommand are only added
+     when it is used (`_LazyParser`), so `flowar-proofs --help` and every other subcommand do
+     not pay for its imports (numpy, networkx, jinja2: ~0.7 s);
+     tests/test_cli_imports.py checks this.
   3. Append `Subcommand("<name>", "<one-line help>", _opts_<name>, _run_<name>)` to SUBCOMMANDS
      (and an example line to EPILOG). `--root` and the error boundary come for free.
   4. Add a test that drives `cli.main(["<name>", ...])`, and one per bad input (exit 2).
@@ -29,23 +33,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from py_bridge import (
-    __version__,
-    atomic,
-    audit,
-    coq,
-    crosscheck,
-    files,
-    graph,
-    obligations,
-    provenance,
-    report,
-)
+from py_bridge import __version__, coq
 from py_bridge.argtypes import positive_float, positive_int
-from py_bridge.coq.build import run_build
-from py_bridge.coq.names import read_name_list
 from py_bridge.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -53,7 +44,9 @@ from py_bridge.errors import (
     EXIT_USAGE,
     BridgeError,
 )
-from py_bridge.paper_map import load_paper_map
+
+if TYPE_CHECKING:
+    from py_bridge import audit, obligations
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main"]
 
@@ -110,15 +103,17 @@ def _opts_build(p: argparse.ArgumentParser) -> None:
                         f"{coq.DEFAULT_BUILD_TIMEOUT:.0f})")
 
 
-def _opt_lists(p: argparse.ArgumentParser) -> None:
+def _opt_lists(p: argparse.ArgumentParser, *, allowlist_file: str, targets_file: str) -> None:
     p.add_argument("--allowlist", type=Path, default=None,
-                   help=f"allowed assumptions (default ROOT/{audit.ALLOWLIST_FILE})")
+                   help=f"allowed assumptions (default ROOT/{allowlist_file})")
     p.add_argument("--targets", type=Path, default=None,
-                   help=f"headline theorems (default ROOT/{audit.TARGETS_FILE})")
+                   help=f"headline theorems (default ROOT/{targets_file})")
 
 
 def _opts_audit_common(p: argparse.ArgumentParser) -> None:
-    _opt_lists(p)
+    from py_bridge import audit
+
+    _opt_lists(p, allowlist_file=audit.ALLOWLIST_FILE, targets_file=audit.TARGETS_FILE)
     p.add_argument("--coqc-timeout", type=positive_float, default=None,
                    help="seconds for the Print Assumptions coqc run (default "
                         f"$FLOWAR_COQC_TIMEOUT or {coq.DEFAULT_COQC_TIMEOUT:.0f})")
@@ -128,6 +123,8 @@ def _opts_audit_common(p: argparse.ArgumentParser) -> None:
 
 
 def _opts_graph_common(p: argparse.ArgumentParser) -> None:
+    from py_bridge import graph
+
     p.add_argument("--trust-record", default=None,
                    help=f"qualified name of the float trust Record "
                         f"(default {graph.DEFAULT_TRUST_RECORD})")
@@ -149,6 +146,8 @@ def _coqc_timeout(value: float | None) -> float:
 
 
 def _run_build(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge.coq.build import run_build
+
     timeout = args.build_timeout or coq.timeout_from_env("FLOWAR_BUILD_TIMEOUT",
                                                          coq.DEFAULT_BUILD_TIMEOUT)
     outcome = run_build(root, jobs=args.jobs, timeout=timeout, progress=_progress,
@@ -162,6 +161,8 @@ def _run_build(args: argparse.Namespace, root: Path) -> int:
 
 
 def _opts_audit(p: argparse.ArgumentParser) -> None:
+    from py_bridge import audit
+
     _opts_audit_common(p)
     p.add_argument("--source-only", action="store_true",
                    help="only scan the sources (no compiled files needed)")
@@ -171,6 +172,8 @@ def _opts_audit(p: argparse.ArgumentParser) -> None:
 
 def _audit(args: argparse.Namespace, root: Path, *, source_only: bool, output: Path,
            command: Sequence[str]) -> audit.AuditReport:
+    from py_bridge import audit, files
+
     files.ensure_writable_file(output, what="audit JSON")
     result = audit.run_audit(
         root,
@@ -190,6 +193,8 @@ def _audit(args: argparse.Namespace, root: Path, *, source_only: bool, output: P
 
 
 def _run_audit(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge import audit
+
     output = args.output or root / audit.REPORT_PATH
     result = _audit(args, root, source_only=args.source_only, output=output,
                     command=["audit", *(["--source-only"] if args.source_only else [])])
@@ -201,14 +206,18 @@ def _run_audit(args: argparse.Namespace, root: Path) -> int:
 
 
 def _opts_graph(p: argparse.ArgumentParser) -> None:
+    from py_bridge import graph
+
     _opt_out(p)
     _opts_graph_common(p)
-    _opt_lists(p)
+    _opt_lists(p, allowlist_file=graph.ALLOWLIST_FILE, targets_file=graph.TARGETS_FILE)
     p.add_argument("--no-page", action="store_true",
                    help="skip coqdoc and the HTML page (an older graph.html is removed)")
 
 
 def _graph(args: argparse.Namespace, root: Path, *, page: bool) -> int:
+    from py_bridge import graph
+
     result = graph.build_graph(
         root,
         out=args.out,
@@ -244,6 +253,8 @@ def _opts_report(p: argparse.ArgumentParser) -> None:
 
 
 def _report(root: Path, out: Path | None, paper_map: Path | None) -> int:
+    from py_bridge import report
+
     result = report.build_report(root, out=out, paper_map=paper_map)
     print(f"wrote {result.index}")
     for name in result.stale:
@@ -271,6 +282,8 @@ def _opts_obligations(p: argparse.ArgumentParser) -> None:
 
 def _check_config(args: argparse.Namespace, root: Path, *, what: str,
                   ) -> tuple[obligations.ObligationsResult, Path]:
+    from py_bridge import files, obligations
+
     obligations.load_config(args.config)  # bad input fails here, before anything is written
     out = files.ensure_writable_dir(args.out or root / "report")
     result = obligations.check_config(root, args.config, timeout=_coqc_timeout(args.timeout))
@@ -284,6 +297,8 @@ def _check_config(args: argparse.Namespace, root: Path, *, what: str,
 
 
 def _run_obligations(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge import obligations
+
     result, _ = _check_config(args, root, what="obligations")
     print("\n".join(obligations.render_table(result)))
     for fact in result.failed:
@@ -292,6 +307,8 @@ def _run_obligations(args: argparse.Namespace, root: Path) -> int:
 
 
 def _run_witnesses(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge import obligations
+
     result, _ = _check_config(args, root, what="witnesses")
     if result.not_covered:
         print("\n".join(obligations.render_table(result)))
@@ -308,6 +325,8 @@ def _obligations_all(root: Path, out: Path, timeout: float) -> int:
     released variant), two at a time (per-run temp dirs, atomic writes); a bad config file is
     reported and counted as a failure."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from py_bridge import obligations
 
     configs = [*sorted((root / "configs").glob("*.toml")),
                *sorted((root / "configs" / "released").glob("*.toml"))]
@@ -348,6 +367,8 @@ def _run_bench(args: argparse.Namespace, root: Path) -> int:
 
 def headline_summary(result: audit.AuditReport) -> list[str]:
     """The end-of-`all` summary: each headline theorem, its statement and assumption status."""
+    from py_bridge import audit
+
     lines = [f"Headline theorems ({audit.TARGETS_FILE}):"]
     for t in result.targets.targets:
         if t.ok:
@@ -378,6 +399,10 @@ def _opts_all(p: argparse.ArgumentParser) -> None:
 
 
 def _run_all(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge import audit, files, graph
+    from py_bridge.coq.names import read_name_list
+    from py_bridge.paper_map import load_paper_map
+
     out = files.ensure_writable_dir(args.out or root / "report")
     if args.paper_map is not None:
         files.require_file(args.paper_map, what="paper map")
@@ -426,6 +451,8 @@ def _run_all(args: argparse.Namespace, root: Path) -> int:
 
 
 def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
+    from py_bridge import crosscheck
+
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the tiny config's weights and noise (default 0)")
     p.add_argument("--mutate",
@@ -458,7 +485,11 @@ def _opts_crosscheck(p: argparse.ArgumentParser) -> None:
 
 def _crosscheck(root: Path, *, only: str | None, seed: int, mutate: str | None,
                 timeout: float, witnesses: Path | None, out: Path | None,
-                degree: int = crosscheck.DEFAULT_BOUND_DEGREE) -> int:
+                degree: int | None = None) -> int:
+    from py_bridge import atomic, crosscheck, provenance
+
+    if degree is None:
+        degree = crosscheck.DEFAULT_BOUND_DEGREE
     ok = True
     doc: dict[str, Any] = {}
     configs = sorted((root / "configs").glob("*.toml"))
@@ -536,6 +567,8 @@ def _crosscheck_all(root: Path, out: Path, timeout: float) -> int:
 
 
 def _run_crosscheck(args: argparse.Namespace, root: Path) -> int:
+    from py_bridge import crosscheck, files
+
     timeout = args.timeout or coq.timeout_from_env("FLOWAR_COQC_TIMEOUT",
                                                    crosscheck.DEFAULT_TIMEOUT)
     out = files.ensure_writable_dir(args.out) if args.out is not None else None
@@ -553,6 +586,38 @@ class Subcommand:
     help: str
     add_options: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Path], int]
+
+
+class _LazyParser(argparse.ArgumentParser):
+    """A subcommand's parser that adds its options only when it is used (parsing or help).
+
+    The options of a subcommand name defaults of its package (`py_bridge.graph`,
+    `py_bridge.crosscheck`, ...), and importing those packages costs up to a second (networkx,
+    numpy, jinja2); so `flowar-proofs graph` imports only what graph needs and
+    `flowar-proofs --help` imports none of them."""
+
+    def __init__(self, *args: Any,
+                 add_options: Callable[[argparse.ArgumentParser], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_options = add_options
+
+    def ensure_options(self) -> None:
+        add_options, self._add_options = self._add_options, None
+        if add_options is not None:
+            add_options(self)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        self.ensure_options()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_help(self) -> str:
+        self.ensure_options()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self.ensure_options()
+        return super().format_usage()
 
 
 SUBCOMMANDS: list[Subcommand] = [
@@ -579,7 +644,8 @@ SUBCOMMANDS: list[Subcommand] = [
 def build_parser() -> argparse.ArgumentParser:
     # allow_abbrev=False: scripts must spell options out, so a renamed option cannot keep
     # working by accident as a prefix of its new name
-    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    # (a _LazyParser without options to add, only for the type of `parents`)
+    common = _LazyParser(add_help=False, allow_abbrev=False)
     common.add_argument("--root", type=Path, default=None,
                         help="project root holding _CoqProject (default: nearest one at or "
                              "above the current directory)")
@@ -592,12 +658,12 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_LazyParser)
     for cmd in SUBCOMMANDS:
-        p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.help,
-                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-                           allow_abbrev=False)
-        cmd.add_options(p)
+        # the options are added when the subcommand is parsed or its help shown (_LazyParser)
+        sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.help,
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       allow_abbrev=False, add_options=cmd.add_options)
     return parser
 
 

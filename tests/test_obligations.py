@@ -37,7 +37,7 @@ from py_bridge.obligations import (
 )
 from py_bridge.obligations import load_config as load_any_config
 from py_bridge.obligations.config import coverage_problems, load_config, parse_config
-from py_bridge.obligations.facts import FACTS, PLANNED
+from py_bridge.obligations.facts import FACTS, HYPOTHESIS, PLANNED, TC0
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
@@ -381,8 +381,42 @@ def test_violated_hypothesis_exits_1_naming_it(
     data = json.loads((out / "obligations" / "six_scales.json").read_text())
     status = {f["id"]: (f["status"], f["reason"]) for f in data["facts"]}
     assert status["thm_flowar_in_TC0"] == ("failed", "not instantiated: hyp_scales_le_K0 failed")
-    assert status["hyp_scales_pos"][0] == "checked"
+    assert status["hyp_layers_le_L0"][0] == "checked"  # a sibling row is still checked
     assert status["val_depth_bounds"][0] == "checked"  # does not depend on K0
+
+
+# tiny with two AR layers and two flow-head layers, every [bounds] constant 1 below the config
+ALL_BOUNDS_VIOLATED = (CONFIGS / "tiny.toml").read_text().split("[fast_attention]")[0].replace(
+    'name = "tiny"', 'name = "over_bounds"').replace(
+    "decoder_layers = 1", "decoder_layers = 2").replace("layers = 1", "layers = 2") + (
+    "\n[bounds]\nmax_scales = 1\nmax_layers = 1\nmax_flow_layers = 1\n"
+    "max_euler_updates = 1\n")
+
+
+@needs_library
+def test_every_hypothesis_row_of_flowar_in_tc0_can_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row is a check that can fail: this config fails every hypothesis row of the headline
+    theorem (1 <= K, a, c, s0, FFN are not rows: validation guarantees them)."""
+    config = tmp_path / "over.toml"
+    config.write_text(ALL_BOUNDS_VIOLATED)
+    out = tmp_path / "r"
+    assert cli.main(["obligations", str(config), "--out", str(out), "--root", str(REPO)]) == 1
+    stdout = capsys.readouterr().out
+    for fid, side in (("hyp_scales_le_K0", "K = 2, K0 = bounds.max_scales = 1"),
+                      ("hyp_layers_le_L0", "L = 2, L0 = bounds.max_layers = 1"),
+                      ("hyp_flow_layers_le_Lf0", "Lf = 2, Lf0 = bounds.max_flow_layers = 1"),
+                      ("hyp_euler_le_T0", "T = 2, T0 = bounds.max_euler_updates = 1")):
+        assert re.search(rf"^\s+{fid}\s+✗ failed \({re.escape(side)}; Coq: ", stdout,
+                         re.MULTILINE), (fid, stdout)
+    data = json.loads((out / "obligations" / "over_bounds.json").read_text())
+    status = {f["id"]: f["status"] for f in data["facts"]}
+    failed = {fid for fid, st in status.items() if st == "failed"}
+    assert {f.id for f in FACTS if f.kind == HYPOTHESIS and f.theorem == TC0} <= failed
+    assert status["thm_flowar_in_TC0"] == status["thm_var_in_TC0"] == "failed"
+    # its proof re-checks 1 <= s0, a, FFN by computation, and none of it depends on K0 ... T0
+    assert status["val_depth_bounds"] == "checked"
 
 
 @needs_library

@@ -155,15 +155,28 @@ _SIDE_N = "N.of_nat (side cfg (K cfg - 1))"
 _LOGN = "(Nat.log2 (side cfg (K cfg - 1)) + 1)"
 
 
+#: Not rows, because they cannot fail (a row must be a check that can): 1 ≤ K (latent.scales is
+#: non-empty), c ≥ 1 (latent.channels ≥ 1), s0 ≥ 1 (every side ≥ 1) and FFN ≥ 1 (ar.ffn_width
+#: ≥ 1) are guaranteed by validation (config.parse_config), a ≥ 1 by coverage (a config whose
+#: scales are not s0·a^i is "not covered" and rendered not at all; s0·a ≥ 1 gives a ≥ 1). The
+#: theorems' proofs re-check them by computation (`check_fact`), so a config that broke them
+#: would fail the theorem's row, not pass unchecked. The released table does the same
+#: (released.py).
+_GUARANTEED_AT_SIDE = """\
+  (* guaranteed by the schema and coverage (see _GUARANTEED_AT_SIDE in facts.py) *)
+  assert (HK1 : 1 <= K cfg) by check_fact. assert (Ha1 : 1 <= a cfg) by check_fact.
+  assert (Hc1 : 1 <= ch cfg) by check_fact."""
+
+
 def _depth_display(v: Mapping[str, int]) -> str:
     return (f"{v['depth_std']}·d_std + {v['depth_sum']}·d_⊕ + {v['depth_exp']}·d_exp + "
             f"{v['depth_sqrt']}·d_sqrt + {v['depth_const']}")
 
 
 FACTS: tuple[Fact, ...] = (
-    # ---- hypotheses of flowar_in_TC0 for the family "this config at every first side m"
-    _hyp("hyp_scales_pos", "at least one scale (1 ≤ K)", TC0, "1 <= K cfg",
-         lambda c: f"K = {c.K}"),
+    # ---- hypotheses of flowar_in_TC0 for the family "this config at every first side m" that
+    # a config can violate (1 ≤ K, a ≥ 1, c ≥ 1, s0 ≥ 1, FFN ≥ 1 are not rows: see
+    # _GUARANTEED_AT_SIDE)
     _hyp("hyp_scales_le_K0", "K ≤ K0, the theorem's constant number of scales", TC0,
          "K cfg <= K0", lambda c: f"K = {c.K}, K0 = bounds.max_scales = {c.max_scales}"),
     _hyp("hyp_layers_le_L0", "AR layers L ≤ L0", TC0, "L cfg <= L0",
@@ -173,14 +186,6 @@ FACTS: tuple[Fact, ...] = (
     _hyp("hyp_euler_le_T0", "Euler updates T ≤ T0", TC0, "T cfg <= T0",
          lambda c: f"T = {c.euler_updates}, T0 = bounds.max_euler_updates = "
                    f"{c.max_euler_updates}"),
-    _hyp("hyp_factor_pos", "up-sampling factor a ≥ 1 (so n ≤ side(K−1) at every first side n)",
-         TC0, "1 <= a cfg", lambda c: f"a = {c.factor}"),
-    _hyp("hyp_channels_pos", "at least one latent channel (c ≥ 1)", TC0, "1 <= ch cfg",
-         lambda c: f"c = {c.channels}"),
-    _hyp("hyp_first_side_pos", "first side s0 ≥ 1 (depth lower bound)", DEPTH_GE,
-         "1 <= s0 cfg", lambda c: f"s0 = {c.s0}"),
-    _hyp("hyp_ffn_pos", "FFN width ≥ 1 (depth lower bound: the ReLU layer exists)", DEPTH_GE,
-         "1 <= ldff (LD cfg)", lambda c: f"ffn_width = {c.ar.ffn_width}"),
     # ---- the headline theorems, instantiated
     Fact(
         "thm_flowar_in_TC0", THEOREM,
@@ -189,9 +194,8 @@ FACTS: tuple[Fact, ...] = (
         TC0, needs=(TC0, f"{RESOLUTION}.at_side_hyps",
                     "FlowARProofs.Pipeline.FlowARTC0.flowar_size_coef",
                     "FlowARProofs.Pipeline.FlowARTC0.flowar_family"),
-        requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_layers_le_L0",
-                  "hyp_flow_layers_le_Lf0", "hyp_euler_le_T0", "hyp_factor_pos",
-                  "hyp_channels_pos"),
+        requires=("hyp_scales_le_K0", "hyp_layers_le_L0", "hyp_flow_layers_le_Lf0",
+                  "hyp_euler_le_T0"),
         coq=f"""Theorem thm_flowar_in_TC0 (P : FloatPrimitivesTC0) :
   let F := {_FAMILY} in
   InTC0 F
@@ -203,8 +207,8 @@ FACTS: tuple[Fact, ...] = (
         = encs prec (flat (tok (at_side cfg m) (K (at_side cfg m) - 1)) (ch cfg)
                           (flowar_float P prec (at_side cfg m) G))).
 Proof.
-  destruct (at_side_hyps cfg prec hyp_scales_pos hyp_factor_pos hyp_channels_pos)
-    as (HK & _ & _ & _ & Hs & Hc & Hp & Hd).
+{_GUARANTEED_AT_SIDE}
+  destruct (at_side_hyps cfg prec HK1 Ha1 Hc1) as (HK & _ & _ & _ & Hs & Hc & Hp & Hd).
   exact (flowar_in_TC0 P (fun _ => prec) (at_side cfg) K0 L0 Lf0 T0 prec 0
            (dimB (at_side cfg 1)) 2
            (fun m => conj (proj1 (HK m)) hyp_scales_le_K0) (fun m => hyp_layers_le_L0)
@@ -219,14 +223,13 @@ Qed.""",
         "VAR (the same pipeline with a linear head) at every first side m is in TC0",
         VAR_TC0, needs=(VAR_TC0, f"{RESOLUTION}.at_side_hyps",
                         "FlowARProofs.Pipeline.VAR.var_family"),
-        requires=("hyp_scales_pos", "hyp_scales_le_K0", "hyp_layers_le_L0", "hyp_factor_pos",
-                  "hyp_channels_pos"),
-        coq="""Theorem thm_var_in_TC0 (P : FloatPrimitivesTC0) :
+        requires=("hyp_scales_le_K0", "hyp_layers_le_L0"),
+        coq=f"""Theorem thm_var_in_TC0 (P : FloatPrimitivesTC0) :
   let F := var_family P (fun _ => prec) (at_side cfg) in
   InTC0 F /\\ (forall m, depth (fam_circ F m) <= var_depth P K0 L0).
 Proof.
-  destruct (at_side_hyps cfg prec hyp_scales_pos hyp_factor_pos hyp_channels_pos)
-    as (HK & _ & _ & _ & Hs & Hc & Hp & Hd).
+{_GUARANTEED_AT_SIDE}
+  destruct (at_side_hyps cfg prec HK1 Ha1 Hc1) as (HK & _ & _ & _ & Hs & Hc & Hp & Hd).
   destruct (var_in_TC0 P (fun _ => prec) (at_side cfg) K0 L0 prec 0 (dimB (at_side cfg 1)) 2
               (fun m => conj (proj1 (HK m)) hyp_scales_le_K0) (fun m => hyp_layers_le_L0)
               Hs Hc Hp Hd) as (H1 & H2 & _).
@@ -240,16 +243,19 @@ Qed.""",
         "bound as a polynomial in the trust record's depth constants",
         DEPTH_GE, needs=(DEPTH_GE, f"{DEPTHW}.flowar_depth_as_terms",
                          "FlowARProofs.Pipeline.FlowARTC0.flowar_family"),
-        requires=("hyp_first_side_pos", "hyp_factor_pos", "hyp_ffn_pos"),
+
         coq=f"""Lemma val_depth_bounds (P : FloatPrimitivesTC0) :
   K cfg * (2 * (L cfg + T cfg * Lf cfg))
   <= depth (fam_circ ({_FAMILY}) (s0 cfg))
   <= K cfg * scale_depth P (L cfg) (Lf cfg) (T cfg)
   /\\ N.of_nat (K cfg * scale_depth P (L cfg) (Lf cfg) (T cfg)) = eval_terms P {_TERMS}.
 Proof.
+  (* guaranteed by the schema (latent.scales are sides >= 1, ar.ffn_width >= 1), and a >= 1
+     by coverage (see _GUARANTEED_AT_SIDE) *)
+  assert (Hs1 : 1 <= s0 cfg) by check_fact. assert (Ha1 : 1 <= a cfg) by check_fact.
+  assert (Hf1 : 1 <= ldff (LD cfg)) by check_fact.
   split.
-  - exact (flowar_circuit_depth_ge P (fun _ => prec) (at_side cfg) (s0 cfg)
-             hyp_first_side_pos hyp_factor_pos hyp_ffn_pos).
+  - exact (flowar_circuit_depth_ge P (fun _ => prec) (at_side cfg) (s0 cfg) Hs1 Ha1 Hf1).
   - exact (flowar_depth_as_terms P (K cfg) (L cfg) (Lf cfg) (T cfg)).
 Qed.""",
         evals=(
