@@ -16,7 +16,7 @@ From FlowARProofs.Pipeline Require Import Layer Scales FlowAR FlowARTC0 CircuitD
   FastFlowAR FastFlowARTC0.
 From Coq Require Reals NArith.
 From FlowARProofs.Error Require Lipschitz RealPipeline PipelineError PipelinePoly GenericPipeline
-  WitnessPipe WitnessPipeBound.
+  WitnessPipe WitnessPipeBound ActBounds PipelineFloors.
 From FlowARProofs.Runtime Require FastRank FastAsym.
 From FlowARProofs.Runtime Require Import ExactTheta KVCache KVPipeline KVPipelineCost KVPipelineTyping
   KVPipelineTC0.
@@ -483,6 +483,27 @@ Theorem fast_flowar_error (cfg : Config) (G : list R) (g : nat) (B s Wb : R) :
     (RealPipeline.rflowar_exact cfg G)
   <= PipelineError.flowar_err_bound cfg g B s Wb.
 Proof. apply PipelineError.fast_flowar_error. Qed.
+
+(** The [|q|, |k|, |v| ≤ B] part of [pipe_hyps] is not an extra assumption:
+    it follows from weight bounds.  If every LayerNorm input of both runs
+    has a variance floor [σ²] ([PipelineFloors.pipe_floors]: the AR
+    transformer on the exact and on the fast sequence of every scale, the
+    flow head's layers at every Euler step of both trajectories), the
+    weight bounds of [pipe_hyps] hold ([pipe_weights_ok]: [‖W‖ ≤ Wb],
+    [‖W_emb‖ ≤ Wb], [ε_T(g, β) ≤ 1/2]), every LayerNorm shift is at most
+    [bℓ] and every FFN bias at most [b_c] ([pipe_bias_ok]), and [√d ≤ r],
+    then LayerNorm's normalization gives [|q|, |k|, |v| ≤ B := Wb·(Wb·r + bℓ)]
+    at every attention call, and the error bound holds with that [B].  The
+    variance floors stay a hypothesis: the model's LayerNorm has no [ε]. *)
+Theorem fast_flowar_error_of_floors (cfg : Config) (G : list R) (g : nat) (s Wb bl bc r : R) :
+  PipelineFloors.pipe_weights_ok cfg G g (ActBounds.qkv_B Wb bl r) s Wb ->
+  PipelineFloors.pipe_bias_ok cfg G bl bc ->
+  Rle (R_sqrt.sqrt (INR (dm cfg))) r ->
+  PipelineFloors.pipe_floors cfg G g s ->
+  Lipschitz.dinf (tok cfg (K cfg - 1)%nat) (ch cfg) (RealPipeline.rflowar_fast g cfg G)
+    (RealPipeline.rflowar_exact cfg G)
+  <= PipelineError.flowar_err_bound cfg g (ActBounds.qkv_B Wb bl r) s Wb.
+Proof. apply PipelineFloors.fast_flowar_error_of_floors. Qed.
 
 (** With a bounded number of scales, layers and Euler steps, a fixed
     up-sampling factor, width [d ≤ n], [W ≤ W₀], [σ ≥ σ₀ > 0], [B ≤ n] and a
