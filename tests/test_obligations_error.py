@@ -103,6 +103,8 @@ def test_error_bound_matches_an_independent_evaluation_and_decreases_in_g(
             assert facts[assumed]["status"] == "assumed"
         assert "W = 1/4" in facts["assumed_error_weight_bound"]["reason"]
         assert facts["val_error_qkv_derived"]["status"] == "not applicable"
+        # B stated: the floors-only form (B derived) does not apply
+        assert facts["val_error_bound_floors"]["status"] == "not applicable"
         # the shown decimal is rounded up: still an upper bound of the exact value
         shown = re.search(r"≤ (\d)\.(\d\d)·10\^(-?\d+)", fact["value"])
         assert shown, fact["value"]
@@ -127,6 +129,9 @@ def test_derived_qkv_bound_is_w_times_w_r_plus_shift(
     assert Fraction(fact["values"]["error_B_num"], fact["values"]["error_B_den"]) == B
     assert facts["val_error_qkv_derived"]["status"] == "checked"
     assert facts["val_error_qkv_derived"]["values"]["error_r"] == r
+    # B derived: Coq proves the bound from the variance floors and weight/shift bounds alone
+    # (Main.fast_flowar_error_of_floors), |q|,|k|,|v| ≤ B is no longer a hypothesis
+    assert facts["val_error_bound_floors"]["status"] == "checked", facts["val_error_bound_floors"]
     assert facts["assumed_error_ln_shift"]["status"] == "assumed"
     assert facts["assumed_error_qkv_bound"]["status"] == "not applicable"
     ref = reference_bound(**TINY, g=2, B=B, sigma=Fraction(2), W=W)

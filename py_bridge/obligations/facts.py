@@ -146,6 +146,7 @@ EXACT_THETA = "FlowARProofs.Runtime.ExactTheta"
 #: PLANNED (tests check this against the .glob files); nothing is planned now.
 ERROR_BOUND = "FlowARProofs.Error.PipelineError.fast_flowar_error"
 PDY = "FlowARProofs.Error.PipelineDyadic"
+FLOORS_BOUND = "FlowARProofs.Main.fast_flowar_error_of_floors"
 PLANNED: frozenset[str] = frozenset()
 
 _TERMS = "(flowar_depth_terms (N.of_nat (K cfg)) (N.of_nat (L cfg)) (N.of_nat (Lf cfg)) " \
@@ -513,6 +514,41 @@ Proof.
 Qed.""",
         evals=(Eval("error_r", "QArith_base.Qnum err_r", f"{PDY}.qsqrt_up"),),
         display=lambda v: f"r = ⌈√d⌉ = {v['error_r']}",
+    ),
+    Fact(
+        "val_error_bound_floors", VALUE,
+        "the same bound with B derived, not assumed: for every weight vector G whose weights "
+        "meet the weight bounds at W (pipe_weights_ok), whose LayerNorm shifts are at most b_LN "
+        "(pipe_bias_ok) and whose LayerNorm inputs meet the variance floor σ at every call "
+        "(pipe_floors), ‖fast − exact‖∞ ≤ dflowar_bound at B = W(W·⌈√d⌉ + b_LN) "
+        "(Main.fast_flowar_error_of_floors)",
+        FLOORS_BOUND,
+        needs=(FLOORS_BOUND, f"{PDY}.dflowar_bound", f"{PDY}.flowar_err_bound_le_dy_checked",
+               f"{PDY}.Q2R_qkv_Q", f"{PDY}.sqrt_le_qsqrt_up"),
+        modules=(PDY, "FlowARProofs.Error.PipelineFloors"), applies=_need_derived,
+        requires=("hyp_error_eps_half",),
+        coq=f"""Lemma val_error_bound_floors :
+  forall (G : list Rdefinitions.R) (bc : Rdefinitions.R),
+  FlowARProofs.Error.PipelineFloors.pipe_weights_ok cfg G err_g (Rdefinitions.Q2R err_B)
+    (Rdefinitions.Q2R err_sigma) (Rdefinitions.Q2R err_W) ->
+  FlowARProofs.Error.PipelineFloors.pipe_bias_ok cfg G (Rdefinitions.Q2R err_bl) bc ->
+  FlowARProofs.Error.PipelineFloors.pipe_floors cfg G err_g (Rdefinitions.Q2R err_sigma) ->
+  Rdefinitions.Rle
+    (FlowARProofs.Error.Lipschitz.dinf (tok cfg (K cfg - 1)) (ch cfg)
+       (FlowARProofs.Error.RealPipeline.rflowar_fast err_g cfg G)
+       (FlowARProofs.Error.RealPipeline.rflowar_exact cfg G))
+    (FlowARProofs.Error.Dyadic.dval ({PDY}.dflowar_bound cfg err_g err_B err_sigma err_W)).
+Proof.
+  intros G bc Hw Hb Hf.
+  assert (HB : Rdefinitions.Q2R err_B = FlowARProofs.Error.ActBounds.qkv_B
+                 (Rdefinitions.Q2R err_W) (Rdefinitions.Q2R err_bl) (Rdefinitions.Q2R err_r))
+    by apply {PDY}.Q2R_qkv_Q.
+  rewrite HB in Hw.
+  eapply RIneq.Rle_trans;
+    [exact ({FLOORS_BOUND} cfg G err_g _ _ _ bc _ Hw Hb
+              ({PDY}.sqrt_le_qsqrt_up (dm cfg)) Hf)|].
+  rewrite <- HB. apply {PDY}.flowar_err_bound_le_dy_checked. vm_compute. reflexivity.
+Qed.""",
     ),
     Fact("assumed_error_weight_bound", ASSUMED,
          "every weight matrix has ℓ∞ operator norm (largest column ℓ₁ norm, wnorm) ≤ W: W_Q, "
