@@ -79,22 +79,6 @@ Section semantics.
     | S i' => vcat (ntok cfg i') (fseq Ys i') (fembed (nth i' Ys mzero) i')
     end.
 
-  Definition ftf i (X : mat) : mat :=
-    iterate (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X) (L cfg) X.
-
-  (** The condition for scale [i]: the last [tok i] rows of the transformer's output. *)
-  Definition fcond Ys i : mat :=
-    fun t k => ftf i (fseq Ys i) (ntok cfg i - tok cfg i + t) k.
-
-  Definition fscale Ys i : mat :=
-    fflow P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
-          (rd G (off_noise cfg i) (tok cfg i) c) (fcond Ys i).
-
-  (** The outputs of the scales [0..k−1]. *)
-  Definition fouts k : list mat := outs_of fscale k.
-
-  (** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
-  Definition flowar_float : mat := nth (K cfg - 1) (fouts (K cfg)) mzero.
 End semantics.
 
 (** ** Facts about the scales *)
@@ -113,9 +97,6 @@ Proof. destruct i as [|i]; [unfold ntok; cbn; lia|]. rewrite ntok_S. lia. Qed.
 
 Lemma lim_at_le cfg i t : t < ntok cfg i -> lim_at cfg i t <= ntok cfg i.
 Proof. intros Ht. apply bc_lim_spec. exact Ht. Qed.
-
-Lemma fouts_length P p cfg G k : length (fouts P p cfg G k) = k.
-Proof. apply outs_of_length. Qed.
 
 (** ** The program *)
 
@@ -136,23 +117,6 @@ Section program.
     | S i' => PPar (seq_at gofs w i') (embed_at gofs w i')
     end.
 
-  (** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
-  Definition scale_at i : prog :=
-    let gofs := yl i in let w := yl i + glen cfg in
-    let N := ntok cfg i in let M := tok cfg i in
-    PSeq (PPar (seq_at gofs w i) (keep 0 w))
-    (PSeq (iter (N * d + w) (L cfg)
-                (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w))
-    (PSeq (PPar (keep (N * d + gofs + off_noise cfg i) (M * c))
-                (PPar (keep ((N - M) * d) (M * d)) (keep (N * d) w)))
-    (PSeq (flow_at p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
-          (PPar (keep (M * c + M * d) gofs)
-                (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
-
-  Definition scales_at k : prog := grow (glen cfg) scale_at k.
-
-  Definition flowar_prog : prog :=
-    PSeq (scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
 End program.
 
 (** ** The pipeline over any attention module
@@ -221,23 +185,75 @@ Section program_g.
     PSeq (scales_at_g (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
 End program_g.
 
+(** ** The exact pipeline: the instance [exact_am] *)
+
+Definition ftf P p cfg G i (X : mat) : mat := ftf_g exact_am P p cfg G i X.
+
+(** The condition for scale [i]: the last [tok i] rows of the transformer's output. *)
+Definition fcond P p cfg G Ys i : mat := fcond_g exact_am P p cfg G Ys i.
+
+Definition fscale P p cfg G Ys i : mat := fscale_g exact_am P p cfg G Ys i.
+
+(** The outputs of the scales [0..k−1]. *)
+Definition fouts P p cfg G k : list mat := fouts_g exact_am P p cfg G k.
+
+(** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
+Definition flowar_float P p cfg G : mat := flowar_float_g exact_am P p cfg G.
+
+(** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
+Definition scale_at p cfg i : prog := scale_at_g exact_am p cfg i.
+
+Definition scales_at p cfg k : prog := scales_at_g exact_am p cfg k.
+
+Definition flowar_prog p cfg : prog := flowar_prog_g exact_am p cfg.
+
+(** The AR transformer is [L] exact layers with the block-causal mask. *)
+Lemma ftf_eq P p cfg G i X :
+  ftf P p cfg G i X
+  = iterate (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X) (L cfg) X.
+Proof. reflexivity. Qed.
+
+Lemma fcond_eq P p cfg G Ys i :
+  fcond P p cfg G Ys i = fun t k => ftf P p cfg G i (fseq p cfg G Ys i) (ntok cfg i - tok cfg i + t) k.
+Proof. reflexivity. Qed.
+
+Lemma fscale_eq P p cfg G Ys i :
+  fscale P p cfg G Ys i
+  = fflow P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
+          (rd G (off_noise cfg i) (tok cfg i) (ch cfg)) (fcond P p cfg G Ys i).
+Proof. reflexivity. Qed.
+
+Lemma fouts_eq P p cfg G k : fouts P p cfg G k = outs_of (fscale P p cfg G) k.
+Proof. reflexivity. Qed.
+
+Lemma fouts_length P p cfg G k : length (fouts P p cfg G k) = k.
+Proof. apply outs_of_length. Qed.
+
+Lemma fouts_S P p cfg G k :
+  fouts P p cfg G (S k) = fouts P p cfg G k ++ [fscale P p cfg G (fouts P p cfg G k) k].
+Proof. reflexivity. Qed.
+
+Lemma flowar_float_eq P p cfg G :
+  flowar_float P p cfg G = nth (K cfg - 1) (fouts P p cfg G (K cfg)) mzero.
+Proof. reflexivity. Qed.
+
 Lemma fscale_exact P p cfg G : fscale P p cfg G = fscale_g exact_am P p cfg G.
 Proof. reflexivity. Qed.
 
 Lemma fouts_exact P p cfg G k : fouts P p cfg G k = fouts_g exact_am P p cfg G k.
-Proof. unfold fouts, fouts_g. rewrite fscale_exact. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 Lemma flowar_float_exact P p cfg G : flowar_float P p cfg G = flowar_float_g exact_am P p cfg G.
-Proof. unfold flowar_float, flowar_float_g. rewrite fouts_exact. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 Lemma scale_at_exact p cfg i : scale_at p cfg i = scale_at_g exact_am p cfg i.
 Proof. reflexivity. Qed.
 
 Lemma scales_at_exact p cfg k : scales_at p cfg k = scales_at_g exact_am p cfg k.
-Proof. unfold scales_at, scales_at_g. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 Lemma flowar_prog_exact p cfg : flowar_prog p cfg = flowar_prog_g exact_am p cfg.
-Proof. unfold flowar_prog, flowar_prog_g. rewrite scales_at_exact. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 (** ** Correctness: the program computes [flowar_float] on every input vector *)
 
@@ -577,7 +593,7 @@ Proof. rewrite flowar_prog_exact. exact (flowar_prog_g_wdepth P exact_am p cfg).
 Lemma flowar_depth_strict_mono (P : FloatPrimitivesTC0) K L Lf T :
   1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
 Proof.
-  intros HL. unfold flowar_depth, scale_depth, tl_depth. nia.
+  intros HL. unfold flowar_depth, scale_depth. rewrite tl_depth_value. nia.
 Qed.
 
 (** ** Size: the program's shape is polynomial in the dimensions *)

@@ -444,10 +444,27 @@ End generic.
 
 (** ** The exact flow head: the instance [exact_am]
 
-    The definitions are spelled out (downstream proofs unfold them); they are
-    the generic ones at [exact_am] by [eq_refl] ([fflow_exact], [flow_at_exact]). *)
+    The velocity network's layers are [Pipeline/Layer.v]'s exact layer
+    ([fvel_layers]); the definitions are the generic ones at [exact_am]. *)
 
 Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
+  fvel_g exact_am P p Dm G wo M t F Yh.
+
+Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
+  fflow_g exact_am P p Dm G wo M T F0 Yh.
+
+Definition fh_step p Dm M T wo go r k : prog := fh_step_g exact_am p Dm M T wo go r k.
+
+Definition flow_at p Dm M T wo go r : prog := flow_at_g exact_am p Dm M T wo go r.
+
+(** [fflow] iterates the Euler step of [fvel]. *)
+Lemma fflow_eq P p Dm G wo M T F0 Yh :
+  fflow P p Dm G wo M T F0 Yh
+  = iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
+Proof. reflexivity. Qed.
+
+(** The velocity network's layers are exact layers attending to all [M] tokens. *)
+Lemma fvel_layers P p Dm G wo M t F Yh :
   let c := fhc Dm in let d := ld (fhLD Dm) in
   let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
   let S := fun i j => fadd p (Min i j) (Yh i j) in
@@ -455,37 +472,8 @@ Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
   let HL := iterate (fun l X => ftlayer P p (fhLD Dm) G
                                   (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X)
                     (fhLf Dm) H0 in
-  fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
-
-
-Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
-  iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
-
-(** ** Program
-
-    One Euler step [k] on [flat M c F ++ flat M d Ŷ ++ R] ([R = E ++ G],
-    [G] at offset [go] in [R], [|R| = r]); six stages, each carrying the
-    state behind its output with [keep]. *)
-
-Definition fh_step p Dm M T wo go r k : prog :=
-  let c := fhc Dm in let D := fhLD Dm in let d := ld D in
-  let Mc := M * c in let Md := M * d in
-  let g o := Mc + Md + go + (wo + o) in
-  PSeq (PPar (mlp_at 0 (g (fh_win Dm)) (g (fh_bin Dm)) M c d) (keep 0 (Mc + Md + r)))
-  (PSeq (PPar (ew_prog M d (OBin BAdd) (fun i j => [FIn (i * d + j); FIn (Md + Mc + (i * d + j))]))
-              (keep Md (Mc + Md + r)))
-  (PSeq (PPar (xpby_at M d (fun i j => FIn (i * d + j)) (fun _ _ => FCst (fh_t p T k))
-                       (fun _ j => FIn (Md + g (fh_e Dm) + j)))
-              (keep Md (Mc + Md + r)))
-  (PSeq (iter (Md + (Mc + Md + r)) (fhLf Dm)
-          (fun l => tl_at p D M (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
-                          (Mc + Md + go) (Mc + Md + r)))
-  (PSeq (PPar (mlp_at 0 (Md + g (fh_wout Dm)) (Md + g (fh_bout Dm)) M d c) (keep Md (Mc + Md + r)))
-        (PPar (euler_at (fh_dt p T) Mc 0 M c) (keep (2 * Mc) (Md + r))))))).
-
-Definition flow_at p Dm M T wo go r : prog :=
-  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step p Dm M T wo go r).
-
+  fvel P p Dm G wo M t F Yh = fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
+Proof. reflexivity. Qed.
 
 Lemma fvel_exact P p Dm G wo M t F Yh : fvel P p Dm G wo M t F Yh = fvel_g exact_am P p Dm G wo M t F Yh.
 Proof. reflexivity. Qed.
@@ -535,13 +523,7 @@ Theorem flow_at_arity p Dm M T wo go r :
 Proof. exact (flow_at_g_arity exact_am p Dm M T wo go r). Qed.
 
 (** Depth: [T] steps of a constant. *)
-Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat :=
-  (2 * d_std P + d_sum P)      (* input MLP *)
-  + d_std P                    (* + Ŷ *)
-  + 2 * d_std P                (* + t·e *)
-  + fhLf Dm * tl_depth P       (* the layers *)
-  + (2 * d_std P + d_sum P)    (* output MLP *)
-  + 2 * d_std P.               (* Euler step *)
+Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat := fh_step_depth_g exact_am P Dm.
 
 Theorem fh_step_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
   wdepth (op_dbound P) (fh_step p Dm M T wo go r k) <= fh_step_depth P Dm.

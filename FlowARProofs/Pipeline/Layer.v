@@ -52,16 +52,10 @@ Definition o_c2 D := o_w2 D + ldff D * ld D.
 (** Number of weights of one layer. *)
 Definition tl_size D := o_c2 D + ld D.
 
-(** ** Semantics *)
+(** ** Semantics
 
-(** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
-Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  let d := ld D in let H := lH D in let dh := ldh D in
-  let W o r c := rd G (wo + o) r c in
-  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
-  let A := fmha P p d dh H (lscale p D) lim Z (fun h => W (o_q D h) d dh)
-                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh) d) in
-  fun i j => fadd p (X i j) (A i j).
+    The attention sub-layer depends on the attention module ([ftattn_g]
+    below); the FFN sub-layer is common to all of them. *)
 
 (** The FFN sub-layer's update [FFN_inner(LN₂(X₁))] (without the residual). *)
 Definition ftmlp (P : FloatFns) p D G wo X1 : mat :=
@@ -70,48 +64,12 @@ Definition ftmlp (P : FloatFns) p D G wo X1 : mat :=
   let Z2 := flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1 in
   fffn_inner p d dff Z2 (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d).
 
-Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  let X1 := ftattn P p D G wo lim X in
-  fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
-
-(** The layer's equation, spelled out in the modules' semantics: the
-    residual stream [X₁] is kept through the FFN sub-layer. *)
-Lemma ftlayer_residual P p D G wo lim X i j :
-  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
-  let W o r c := rd G (wo + o) r c in
-  let X1 := fun i j =>
-    fadd p (X i j)
-      (fmha P p d dh H (lscale p D) lim (flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X)
-            (fun h => W (o_q D h) d dh) (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh)
-            (W (o_o D) (H * dh) d) i j) in
-  ftlayer P p D G wo lim X i j
-  = fadd p (X1 i j)
-      (fffn_inner p d dff (flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1)
-         (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d) i j).
-Proof. reflexivity. Qed.
-
 (** ** Program on the state [flat X ++ R], [G] at offset [go] inside [R], [|R| = r] *)
 
 (** The residual step: on [flat A ++ flat X ++ R], returns [flat (X + A) ++ R]. *)
 Definition tl_res N d r : prog :=
   PPar (ew_prog N d (OBin BAdd) (fun i j => [FIn (N * d + (i * d + j)); FIn (i * d + j)]))
        (keep (2 * (N * d)) r).
-
-Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
-  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
-  let nd := N * d in
-  let g k o := k + go + (wo + o) in
-  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (mha_at 0 (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
-                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) N d dh H d
-                        (lscale p D) lim)
-              (keep nd (nd + r)))
-  (PSeq (tl_res N d r)
-  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
-                            (g (2 * nd) (o_c2 D)) N d dff)
-              (keep nd (nd + r)))
-        (tl_res N d r))))).
 
 (** ** Correctness *)
 
@@ -525,7 +483,55 @@ Definition exact_am : AttnModule := {|
   am_shape := mha_prog_shape
 |}.
 
-(** The exact layer is the generic layer at [exact_am] (any block list [ns]). *)
+(** ** The exact layer: the generic layer at [exact_am]
+
+    Multi-head attention ignores the block list, so the exact layer takes
+    only the mask's limits [lim] and passes [ns = []]; [ftlayer_exact],
+    [tl_at_exact] hold for every [ns]. *)
+
+(** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
+Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
+  ftattn_g exact_am P p D G wo [] lim X.
+
+(** One layer [X₂ = X₁ + FFN_inner(LN₂(X₁))], [X₁ = ftattn … X]. *)
+Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
+  ftlayer_g exact_am P p D G wo [] lim X.
+
+Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
+  tl_at_g exact_am p D N [] lim wo go r.
+
+(** The attention sub-layer, spelled out. *)
+Lemma ftattn_eq P p D G wo lim X :
+  ftattn P p D G wo lim X
+  = fun i j => fadd p (X i j)
+      (fmha P p (ld D) (ldh D) (lH D) (lscale p D) lim
+            (flnaff P p (ld D) (rd G (wo + o_g1 D) 1 (ld D)) (rd G (wo + o_b1 D) 1 (ld D)) X)
+            (fun h => rd G (wo + o_q D h) (ld D) (ldh D)) (fun h => rd G (wo + o_k D h) (ld D) (ldh D))
+            (fun h => rd G (wo + o_v D h) (ld D) (ldh D)) (rd G (wo + o_o D) (lH D * ldh D) (ld D)) i j).
+Proof. reflexivity. Qed.
+
+(** The layer is its attention sub-layer followed by the FFN sub-layer. *)
+Lemma ftlayer_eq P p D G wo lim X :
+  ftlayer P p D G wo lim X
+  = fun i j => fadd p (ftattn P p D G wo lim X i j) (ftmlp P p D G wo (ftattn P p D G wo lim X) i j).
+Proof. reflexivity. Qed.
+
+(** The layer's equation, spelled out in the modules' semantics: the
+    residual stream [X₁] is kept through the FFN sub-layer. *)
+Lemma ftlayer_residual P p D G wo lim X i j :
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let W o r c := rd G (wo + o) r c in
+  let X1 := fun i j =>
+    fadd p (X i j)
+      (fmha P p d dh H (lscale p D) lim (flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X)
+            (fun h => W (o_q D h) d dh) (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh)
+            (W (o_o D) (H * dh) d) i j) in
+  ftlayer P p D G wo lim X i j
+  = fadd p (X1 i j)
+      (fffn_inner p d dff (flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1)
+         (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d) i j).
+Proof. reflexivity. Qed.
+
 Lemma ftlayer_exact P p D G wo ns lim X :
   ftlayer P p D G wo lim X = ftlayer_g exact_am P p D G wo ns lim X.
 Proof. reflexivity. Qed.
@@ -555,20 +561,14 @@ Proof. intros _. exact (tl_at_g_arity exact_am p D N [] lim wo go r). Qed.
     value is the same as the FFN-with-residual count
     [(6·d_std + 2·d_⊕ + 2)]: [27·d_std + 10·d_⊕ + d_exp + 2·d_sqrt + 2]
     ([tl_depth_value]). *)
-Definition tl_depth (P : FloatPrimitivesTC0) : nat :=
-  (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
-  + (4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P) (* MHA *)
-  + d_std P                                          (* residual X + MHA *)
-  + (7 * d_std P + 2 * d_sum P + d_sqrt P)           (* LN₂ *)
-  + (5 * d_std P + 2 * d_sum P + 2)                  (* FFN_inner *)
-  + d_std P.                                         (* residual X₁ + FFN_inner *)
+Definition tl_depth (P : FloatPrimitivesTC0) : nat := tl_depth_g P (mha_depth P).
 
 Lemma tl_depth_exact (P : FloatPrimitivesTC0) : tl_depth P = tl_depth_g P (mha_depth P).
 Proof. reflexivity. Qed.
 
 Lemma tl_depth_value (P : FloatPrimitivesTC0) :
   tl_depth P = 27 * d_std P + 10 * d_sum P + d_exp P + 2 * d_sqrt P + 2.
-Proof. unfold tl_depth. lia. Qed.
+Proof. unfold tl_depth, tl_depth_g, mha_depth. lia. Qed.
 
 Theorem tl_at_wdepth (P : FloatPrimitivesTC0) p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
 Proof. exact (tl_at_g_wdepth P exact_am p D N [] lim wo go r). Qed.
