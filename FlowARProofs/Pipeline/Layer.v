@@ -113,6 +113,44 @@ Proof.
   reflexivity.
 Qed.
 
+(** The FFN half of a layer (stages 4–6: LN₂, FFN_inner, residual) on
+    [flat X₁ ++ E' ++ G]: every layer ends with it, whatever its attention
+    ([tl_at_g], the KV-cached layers of [Runtime/]). *)
+Lemma tl_ffn_half_correct P p D G wo N X1 E' r og ob ow1 oc1 ow2 oc2 :
+  og = N * ld D + length E' + (wo + o_g2 D) -> ob = N * ld D + length E' + (wo + o_b2 D) ->
+  ow1 = 2 * (N * ld D) + length E' + (wo + o_w1 D) -> oc1 = 2 * (N * ld D) + length E' + (wo + o_c1 D) ->
+  ow2 = 2 * (N * ld D) + length E' + (wo + o_w2 D) -> oc2 = 2 * (N * ld D) + length E' + (wo + o_c2 D) ->
+  r = length E' + length G ->
+  peval P p
+    (PSeq (PPar (lnaff_at p 0 og ob N (ld D)) (keep 0 (N * ld D + r)))
+    (PSeq (PPar (ffn_inner_at 0 ow1 oc1 ow2 oc2 N (ld D) (ldff D)) (keep (N * ld D) (N * ld D + r)))
+          (tl_res N (ld D) r)))
+    (flat N (ld D) X1 ++ E' ++ G)
+  = flat N (ld D) (fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j)) ++ E' ++ G.
+Proof.
+  intros -> -> -> -> -> -> ->. set (d := ld D). set (dff := ldff D). set (R := E' ++ G).
+  assert (HR : length R = length E' + length G) by apply app_length.
+  (* LN₂, keeping X₁ *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  set (Z2 := flnaff P p d _ _ X1).
+  (* FFN without residual *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
+             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
+  2: apply block_front.
+  2-5: rewrite app_assoc; bw.
+  rewrite (keep_app P p (flat N d Z2) (flat N d X1 ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  (* residual, X₂ = X₁ + FFN_inner(LN₂ X₁) *)
+  rewrite (tl_res_correct P p N d _ X1 R) by lia.
+  reflexivity.
+Qed.
+
 (** ** Typing *)
 
 Lemma o_qkv_le D h : h < lH D -> o_v D h + ld D * ldh D <= o_o D.
@@ -295,7 +333,7 @@ Theorem tl_at_g_correct am P p D N ns lim wo X E G :
   = flat N (ld D) (ftlayer_g am P p D G wo ns lim X) ++ E ++ G.
 Proof.
   intros Hok Hm. unfold tl_at_g, ftlayer_g.
-  set (d := ld D). set (dff := ldff D).
+  set (d := ld D).
   set (go := length E). set (R := E ++ G).
   assert (HR : length R = go + length G) by (subst R go; apply app_length).
   (* stage 1: LN₁ *)
@@ -316,26 +354,9 @@ Proof.
   set (A := am_sem am P p D ns lim _ Z).
   (* stage 3: first residual, X₁ = X + A *)
   rewrite peval_PSeq, (tl_res_correct P p N d A X R) by lia.
-  set (X1 := fun i j => fadd p (X i j) (A i j)).
-  (* stage 4: LN₂, keeping X₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1).
-  (* stage 5: FFN without residual *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; bw.
-  rewrite (keep_app P p (flat N d Z2) (flat N d X1 ++ R)).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* stage 6: second residual, X₂ = X₁ + FFN_inner(LN₂ X₁) *)
-  rewrite (tl_res_correct P p N d _ X1 R) by lia.
-  reflexivity.
+  (* stages 4–6: LN₂, FFN_inner, second residual *)
+  exact (tl_ffn_half_correct P p D G wo N _ E _ _ _ _ _ _ _
+           eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl).
 Qed.
 
 Theorem tl_at_g_wt am p D N ns lim wo go r :

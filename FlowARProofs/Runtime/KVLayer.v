@@ -295,30 +295,11 @@ Proof.
   set (R' := KVn ++ R).
   assert (HR' : length R' = kw + length R) by (unfold R'; rewrite app_length; lia).
   rewrite peval_PSeq. change (KVn ++ R) with R'. rewrite (tl_res_correct P p M d A' Xn R') by lia.
-  set (X1' := fun i j => fadd p (Xn i j) (A' i j)).
-  assert (BW : forall (pre : list flt) k o rr cc, length pre + kw = k ->
-            block (pre ++ R') (k + go + o) rr cc (rd G o rr cc)).
-  { intros pre k o rr cc Hk. unfold R', R. rewrite (app_assoc pre KVn (E ++ G)).
-    apply block_weights; [rewrite app_length, LK; exact Hk|reflexivity]. }
-  (* LN₂ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d X1' (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: apply BW; rewrite flat_length; reflexivity.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1').
-  (* FFN_inner *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ M d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; apply BW; rewrite app_length, !flat_length; unfold nd; lia.
-  rewrite (keep_app P p (flat M d Z2) (flat M d X1' ++ R')).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* second residual *)
-  rewrite (tl_res_correct P p M d _ X1' R') by lia.
-  unfold R'. apply (f_equal2 (@app flt)).
+  (* LN₂, FFN_inner, second residual *)
+  unfold R', R. rewrite (app_assoc KVn E G).
+  assert (LKE : length (KVn ++ E) = kw + go) by (rewrite app_length, LK; reflexivity).
+  rewrite (tl_ffn_half_correct P p D G wo M _ (KVn ++ E)) by (rewrite LKE; unfold nd; lia).
+  rewrite <- app_assoc. apply (f_equal2 (@app flt)).
   2: { apply (f_equal2 (@app flt)); [|reflexivity]. unfold KVn. apply kvflat_ext. intros q i j Hq Hi Hj. split.
        - unfold Kns. apply fdot_ext; reflexivity.
        - unfold Vns. apply fdot_ext; reflexivity. }

@@ -365,25 +365,9 @@ Proof.
   set (A' := fkv_mha P p d dh H (lscale p D) C M Zn Kcs Vcs _ _ _ _).
   (* first residual *)
   rewrite peval_PSeq, (tl_res_correct P p M d A' Xn R) by lia.
-  set (X1' := fun i j => fadd p (Xn i j) (A' i j)).
-  (* LN₂ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d X1' (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1').
-  (* FFN_inner *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ M d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; bw.
-  rewrite (keep_app P p (flat M d Z2) (flat M d X1' ++ R)).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* second residual *)
-  rewrite (tl_res_correct P p M d _ X1' R) by lia.
+  (* LN₂, FFN_inner, second residual *)
+  rewrite (tl_ffn_half_correct P p D G wo M _ E _ _ _ _ _ _ _
+             eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl).
   apply (f_equal (fun l => l ++ R)).
   (* the newest rows of the recomputing layer *)
   exact (kv_layer_rows P p D G wo lim C M X Kcs Vcs A' Hcache Hlim (fun t k _ _ => eq_refl)).
