@@ -113,6 +113,22 @@ Proof.
   reflexivity.
 Qed.
 
+(** A LayerNorm stage of a layer (LN₁ or LN₂, weights at [o_g], [o_b] of
+    the layout) on [flat X ++ E' ++ G], keeping its input. *)
+Lemma tl_ln_stage_correct P p D G wo N X E' r og ob o_g o_b :
+  og = N * ld D + length E' + (wo + o_g) -> ob = N * ld D + length E' + (wo + o_b) ->
+  r = length E' + length G ->
+  peval P p (PPar (lnaff_at p 0 og ob N (ld D)) (keep 0 (N * ld D + r))) (flat N (ld D) X ++ E' ++ G)
+  = flat N (ld D) (flnaff P p (ld D) (rd G (wo + o_g) 1 (ld D)) (rd G (wo + o_b) 1 (ld D)) X)
+    ++ flat N (ld D) X ++ E' ++ G.
+Proof.
+  intros -> -> ->. rewrite peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ N (ld D) X (rd G (wo + o_g) 1 (ld D)) (rd G (wo + o_b) 1 (ld D))).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite !app_length, flat_length; lia). reflexivity.
+Qed.
+
 (** The FFN half of a layer (stages 4–6: LN₂, FFN_inner, residual) on
     [flat X₁ ++ E' ++ G]: every layer ends with it, whatever its attention
     ([tl_at_g], the KV-cached layers of [Runtime/]). *)
@@ -128,14 +144,11 @@ Lemma tl_ffn_half_correct P p D G wo N X1 E' r og ob ow1 oc1 ow2 oc2 :
     (flat N (ld D) X1 ++ E' ++ G)
   = flat N (ld D) (fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j)) ++ E' ++ G.
 Proof.
-  intros -> -> -> -> -> -> ->. set (d := ld D). set (dff := ldff D). set (R := E' ++ G).
-  assert (HR : length R = length E' + length G) by apply app_length.
+  intros -> -> -> -> -> -> ->.
   (* LN₂, keeping X₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo N X1 E' _ _ _ (o_g2 D) (o_b2 D) eq_refl eq_refl eq_refl).
+  set (d := ld D). set (dff := ldff D). set (R := E' ++ G).
+  assert (HR : length R = length E' + length G) by apply app_length.
   set (Z2 := flnaff P p d _ _ X1).
   (* FFN without residual *)
   rewrite peval_PSeq, peval_PPar.
@@ -333,15 +346,11 @@ Theorem tl_at_g_correct am P p D N ns lim wo X E G :
   = flat N (ld D) (ftlayer_g am P p D G wo ns lim X) ++ E ++ G.
 Proof.
   intros Hok Hm. unfold tl_at_g, ftlayer_g.
+  (* stage 1: LN₁ *)
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo N X E _ _ _ (o_g1 D) (o_b1 D) eq_refl eq_refl eq_refl).
   set (d := ld D).
   set (go := length E). set (R := E ++ G).
   assert (HR : length R = go + length G) by (subst R go; apply app_length).
-  (* stage 1: LN₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
   set (Z := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) X).
   (* stage 2: attention *)
   rewrite peval_PSeq, peval_PPar.

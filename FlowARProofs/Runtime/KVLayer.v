@@ -238,16 +238,13 @@ Theorem kve_tl_at_correct P p D M C (oKc oVc : nat -> nat) wo (lim : nat -> nat)
     ++ E ++ G.
 Proof.
   intros R W Z HKV Hcache Hlim. unfold kve_tl_at.
+  (* LN₁ *)
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo M (fun t k => X (C + t) k) E _ _ _ (o_g1 D) (o_b1 D)
+                         eq_refl eq_refl eq_refl).
   set (d := ld D). set (H := lH D). set (dh := ldh D). set (dff := ldff D).
   set (go := length E). fold R. fold R in HKV.
   set (Xn := fun t k => X (C + t) k).
   assert (HR : length R = go + length G) by (subst R go; apply app_length).
-  (* LN₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d Xn (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
   set (Zn := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) Xn).
   (* projections *)
   rewrite peval_PSeq, peval_PPar.
