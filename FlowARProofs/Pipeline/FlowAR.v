@@ -752,7 +752,11 @@ Local Ltac mono := repeat first [apply Nat.add_le_mono | apply Nat.mul_le_mono];
 
 Lemma shape_coef_mono K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> shape_coef K L Lf T <= shape_coef K' L' Lf' T'.
-Proof. intros. unfold shape_coef. mono. Qed.
+Proof.
+  intros. unfold shape_coef.
+  assert ((2 * T + 2) * (2 * Lf + 3) <= (2 * T' + 2) * (2 * Lf' + 3)) by (apply Nat.mul_le_mono; lia).
+  apply Nat.mul_le_mono; [lia|]. apply Nat.mul_le_mono; lia.
+Qed.
 
 Lemma flowar_depth_mono (P : FloatPrimitivesTC0) K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth P K L Lf T <= flowar_depth P K' L' Lf' T'.
