@@ -39,31 +39,26 @@ Implicit Types (P : FloatPrimitivesTC0) (cfg : Config) (w : op -> nat) (p i k m 
 Section weights.
   Context (w : op -> nat).
 
-  (** The FFN's ReLU is in every layer, whatever its attention module. *)
-  Lemma tl_at_g_wdepth_ge am p D N ns lim wo go r :
-    1 <= N -> 1 <= ldff D -> w OMax <= wdepth w (tl_at_g am p D N ns lim wo go r).
+  Lemma tl_at_wdepth_ge p D N lim wo go r :
+    1 <= N -> 1 <= ldff D -> w OMax <= wdepth w (tl_at p D N lim wo go r).
   Proof.
     intros HN Hff.
-    assert (Hs : exists off, subprog (relu_at off N (ldff D)) (tl_at_g am p D N ns lim wo go r)).
+    assert (Hs : exists off, subprog (relu_at off N (ldff D)) (tl_at p D N lim wo go r)).
     { eexists. eauto 20 with subprog. }
     destruct Hs as [off Hs]. eapply Nat.le_trans; [|apply (wdepth_subprog _ _ _ Hs)].
     apply wdepth_ew_ge; assumption.
   Qed.
 
-  Lemma tl_at_wdepth_ge p D N lim wo go r :
-    1 <= N -> 1 <= ldff D -> w OMax <= wdepth w (tl_at p D N lim wo go r).
-  Proof. apply tl_at_g_wdepth_ge. Qed.
-
   Lemma flow_at_wdepth_ge p Dm M T wo go r :
     1 <= M -> 1 <= ldff (fhLD Dm) ->
     T * (fhLf Dm * w OMax) <= wdepth w (flow_at p Dm M T wo go r).
   Proof.
-    intros HM Hff. unfold flow_at, flow_at_g. apply wdepth_iter_ge. intros k _.
+    intros HM Hff. unfold flow_at. apply wdepth_iter_ge. intros k _.
     (* each Euler step runs its [Lf] layers in sequence, somewhere inside *)
-    assert (Hs : exists wd body, subprog (iter wd (fhLf Dm) body) (fh_step_g exact_am p Dm M T wo go r k)
+    assert (Hs : exists wd body, subprog (iter wd (fhLf Dm) body) (fh_step p Dm M T wo go r k)
                  /\ forall l, l < fhLf Dm -> w OMax <= wdepth w (body l)).
     { do 2 eexists. split; [eauto 20 with subprog|].
-      intros l _. apply tl_at_g_wdepth_ge; assumption. }
+      intros l _. apply tl_at_wdepth_ge; assumption. }
     destruct Hs as (wd & body & Hs & Hb).
     eapply Nat.le_trans; [apply (wdepth_iter_ge w wd _ body _ Hb)|]. apply wdepth_subprog, Hs.
   Qed.
@@ -90,23 +85,23 @@ Section weights.
   Proof.
     intros Hs Ha Hff. pose proof (tok_pos cfg i Hs Ha) as HM.
     pose proof (tok_le_ntok cfg i) as HMN.
-    unfold scale_at, scale_at_g. cbv zeta. cbn [wdepth].
+    unfold scale_at. cbv zeta. cbn [wdepth].
     match goal with |- context [wdepth w (iter ?wd (L cfg) ?body)] =>
       pose proof (wdepth_iter_ge w wd (L cfg) body (w OMax)
-                    ltac:(intros l _; apply tl_at_g_wdepth_ge; lia)) end.
-    match goal with |- context [wdepth w (flow_at_g exact_am ?p' ?Dm ?M ?T' ?wo ?go ?r)] =>
+                    ltac:(intros l _; apply tl_at_wdepth_ge; lia)) end.
+    match goal with |- context [wdepth w (flow_at ?p' ?Dm ?M ?T' ?wo ?go ?r)] =>
       pose proof (flow_at_wdepth_ge p' Dm M T' wo go r ltac:(lia) ltac:(exact Hff)) end.
-    cbn [fhLf FD] in *. unfold flow_at in *. nia.
+    cbn [fhLf FD] in *. nia.
   Qed.
 
   Theorem flowar_prog_wdepth_ge p cfg :
     1 <= s0 cfg -> 1 <= a cfg -> 1 <= ldff (LD cfg) ->
     K cfg * ((L cfg + T cfg * Lf cfg) * w OMax) <= wdepth w (flowar_prog p cfg).
   Proof.
-    intros Hs Ha Hff. unfold flowar_prog, flowar_prog_g. cbn [wdepth].
-    pose proof (grow_wdepth_ge (glen cfg) (scale_at_g exact_am p cfg) (K cfg) _
+    intros Hs Ha Hff. unfold flowar_prog. cbn [wdepth].
+    pose proof (grow_wdepth_ge (glen cfg) (scale_at p cfg) (K cfg) _
                   (fun i _ => scale_at_wdepth_ge p cfg i Hs Ha Hff)).
-    unfold scales_at_g. lia.
+    unfold scales_at. lia.
   Qed.
 
   (** VAR: each scale runs its [L] AR layers. *)

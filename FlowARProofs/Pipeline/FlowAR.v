@@ -79,6 +79,22 @@ Section semantics.
     | S i' => vcat (ntok cfg i') (fseq Ys i') (fembed (nth i' Ys mzero) i')
     end.
 
+  Definition ftf i (X : mat) : mat :=
+    iterate (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X) (L cfg) X.
+
+  (** The condition for scale [i]: the last [tok i] rows of the transformer's output. *)
+  Definition fcond Ys i : mat :=
+    fun t k => ftf i (fseq Ys i) (ntok cfg i - tok cfg i + t) k.
+
+  Definition fscale Ys i : mat :=
+    fflow P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
+          (rd G (off_noise cfg i) (tok cfg i) c) (fcond Ys i).
+
+  (** The outputs of the scales [0..k−1]. *)
+  Definition fouts k : list mat := outs_of fscale k.
+
+  (** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
+  Definition flowar_float : mat := nth (K cfg - 1) (fouts (K cfg)) mzero.
 End semantics.
 
 (** ** Facts about the scales *)
@@ -117,6 +133,23 @@ Section program.
     | S i' => PPar (seq_at gofs w i') (embed_at gofs w i')
     end.
 
+  (** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
+  Definition scale_at i : prog :=
+    let gofs := yl i in let w := yl i + glen cfg in
+    let N := ntok cfg i in let M := tok cfg i in
+    PSeq (PPar (seq_at gofs w i) (keep 0 w))
+    (PSeq (iter (N * d + w) (L cfg)
+                (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w))
+    (PSeq (PPar (keep (N * d + gofs + off_noise cfg i) (M * c))
+                (PPar (keep ((N - M) * d) (M * d)) (keep (N * d) w)))
+    (PSeq (flow_at p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
+          (PPar (keep (M * c + M * d) gofs)
+                (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
+
+  Definition scales_at k : prog := grow (glen cfg) scale_at k.
+
+  Definition flowar_prog : prog :=
+    PSeq (scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
 End program.
 
 (** ** The pipeline over any attention module
@@ -185,27 +218,14 @@ Section program_g.
     PSeq (scales_at_g (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
 End program_g.
 
-(** ** The exact pipeline: the instance [exact_am] *)
+(** ** The exact pipeline is the instance [exact_am]
 
-Definition ftf P p cfg G i (X : mat) : mat := ftf_g exact_am P p cfg G i X.
-
-(** The condition for scale [i]: the last [tok i] rows of the transformer's output. *)
-Definition fcond P p cfg G Ys i : mat := fcond_g exact_am P p cfg G Ys i.
-
-Definition fscale P p cfg G Ys i : mat := fscale_g exact_am P p cfg G Ys i.
-
-(** The outputs of the scales [0..k−1]. *)
-Definition fouts P p cfg G k : list mat := fouts_g exact_am P p cfg G k.
-
-(** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
-Definition flowar_float P p cfg G : mat := flowar_float_g exact_am P p cfg G.
-
-(** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
-Definition scale_at p cfg i : prog := scale_at_g exact_am p cfg i.
-
-Definition scales_at p cfg k : prog := scales_at_g exact_am p cfg k.
-
-Definition flowar_prog p cfg : prog := flowar_prog_g exact_am p cfg.
+    The exact definitions above are convertible to the generic ones at
+    [exact_am] ([*_exact]).  They keep their own bodies so that they do not
+    mention [exact_am], whose type [AttnModule] refers to the trust record
+    [FloatPrimitivesTC0] (its depth field): the exact counts of Runtime/
+    would otherwise appear to rest on the trust record.  The [*_eq] lemmas
+    spell them out for proofs. *)
 
 (** The AR transformer is [L] exact layers with the block-causal mask. *)
 Lemma ftf_eq P p cfg G i X :

@@ -445,17 +445,42 @@ End generic.
 (** ** The exact flow head: the instance [exact_am]
 
     The velocity network's layers are [Pipeline/Layer.v]'s exact layer
-    ([fvel_layers]); the definitions are the generic ones at [exact_am]. *)
+    ([fvel_layers]).  The definitions are convertible to the generic ones at
+    [exact_am] ([fflow_exact], [flow_at_exact]) but keep their own bodies, so
+    that they do not mention [exact_am], whose type refers to the trust
+    record (see [Pipeline/FlowAR.v]). *)
 
 Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
-  fvel_g exact_am P p Dm G wo M t F Yh.
+  let c := fhc Dm in let d := ld (fhLD Dm) in
+  let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
+  let S := fun i j => fadd p (Min i j) (Yh i j) in
+  let H0 := fun i j => fadd p (S i j) (fmul p t (rd G (wo + fh_e Dm) 1 d 0 j)) in
+  let HL := iterate (fun l X => ftlayer P p (fhLD Dm) G
+                                  (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X)
+                    (fhLf Dm) H0 in
+  fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
 
 Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
-  fflow_g exact_am P p Dm G wo M T F0 Yh.
+  iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
 
-Definition fh_step p Dm M T wo go r k : prog := fh_step_g exact_am p Dm M T wo go r k.
+Definition fh_step p Dm M T wo go r k : prog :=
+  let c := fhc Dm in let D := fhLD Dm in let d := ld D in
+  let Mc := M * c in let Md := M * d in
+  let g o := Mc + Md + go + (wo + o) in
+  PSeq (PPar (mlp_at 0 (g (fh_win Dm)) (g (fh_bin Dm)) M c d) (keep 0 (Mc + Md + r)))
+  (PSeq (PPar (ew_prog M d (OBin BAdd) (fun i j => [FIn (i * d + j); FIn (Md + Mc + (i * d + j))]))
+              (keep Md (Mc + Md + r)))
+  (PSeq (PPar (xpby_at M d (fun i j => FIn (i * d + j)) (fun _ _ => FCst (fh_t p T k))
+                       (fun _ j => FIn (Md + g (fh_e Dm) + j)))
+              (keep Md (Mc + Md + r)))
+  (PSeq (iter (Md + (Mc + Md + r)) (fhLf Dm)
+          (fun l => tl_at p D M (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
+                          (Mc + Md + go) (Mc + Md + r)))
+  (PSeq (PPar (mlp_at 0 (Md + g (fh_wout Dm)) (Md + g (fh_bout Dm)) M d c) (keep Md (Mc + Md + r)))
+        (PPar (euler_at (fh_dt p T) Mc 0 M c) (keep (2 * Mc) (Md + r))))))).
 
-Definition flow_at p Dm M T wo go r : prog := flow_at_g exact_am p Dm M T wo go r.
+Definition flow_at p Dm M T wo go r : prog :=
+  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step p Dm M T wo go r).
 
 (** [fflow] iterates the Euler step of [fvel]. *)
 Lemma fflow_eq P p Dm G wo M T F0 Yh :

@@ -513,22 +513,43 @@ Definition exact_am : AttnModule := {|
   am_shape := mha_prog_shape
 |}.
 
-(** ** The exact layer: the generic layer at [exact_am]
+(** ** The exact layer: the instance [exact_am]
 
     Multi-head attention ignores the block list, so the exact layer takes
-    only the mask's limits [lim] and passes [ns = []]; [ftlayer_exact],
-    [tl_at_exact] hold for every [ns]. *)
+    only the mask's limits [lim]; [ftlayer_exact], [tl_at_exact] hold for
+    every [ns].  The exact definitions keep their own bodies, so that they
+    do not mention [exact_am], whose type refers to the trust record
+    [FloatPrimitivesTC0] (its depth field). *)
 
 (** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
 Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  ftattn_g exact_am P p D G wo [] lim X.
+  let d := ld D in let H := lH D in let dh := ldh D in
+  let W o r c := rd G (wo + o) r c in
+  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
+  let A := fmha P p d dh H (lscale p D) lim Z (fun h => W (o_q D h) d dh)
+                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh) d) in
+  fun i j => fadd p (X i j) (A i j).
 
 (** One layer [X₂ = X₁ + FFN_inner(LN₂(X₁))], [X₁ = ftattn … X]. *)
 Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  ftlayer_g exact_am P p D G wo [] lim X.
+  let X1 := ftattn P p D G wo lim X in
+  fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
 
 Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
-  tl_at_g exact_am p D N [] lim wo go r.
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let nd := N * d in
+  let g k o := k + go + (wo + o) in
+  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (mha_at 0 (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
+                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) N d dh H d
+                        (lscale p D) lim)
+              (keep nd (nd + r)))
+  (PSeq (tl_res N d r)
+  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
+                            (g (2 * nd) (o_c2 D)) N d dff)
+              (keep nd (nd + r)))
+        (tl_res N d r))))).
 
 (** The attention sub-layer, spelled out. *)
 Lemma ftattn_eq P p D G wo lim X :

@@ -151,29 +151,22 @@ Section proofs.
     rewrite embed_cost_of. reflexivity.
   Qed.
 
-  (** The AR transformer's cost, for any block list [ns] (multi-head attention ignores it). *)
-  Lemma ar_cost_of_g ns i gofs w :
+  Lemma ar_cost_of i gofs w :
     n (wwork (op_cost cm) (iter (ntok cfg i * dm cfg + w) (L cfg)
-         (fun l => tl_at_g exact_am p (LD cfg) (ntok cfg i) ns (lim_at cfg i) (off_ar cfg l) gofs w)))
+         (fun l => tl_at p (LD cfg) (ntok cfg i) (lim_at cfg i) (off_ar cfg l) gofs w)))
     = ar_cost cm cfg i.
   Proof.
     rewrite ww_iter. unfold ar_cost. apply n_sum_const. intros l _.
-    rewrite <- tl_at_exact, layer_cost_of.
+    rewrite layer_cost_of.
     - rewrite ntokN_of, pairsN_of. reflexivity.
     - intros t Ht. apply lim_at_le, Ht.
     - intros t Ht. apply lim_at_pos, Ht.
   Qed.
 
-  Lemma ar_cost_of i gofs w :
-    n (wwork (op_cost cm) (iter (ntok cfg i * dm cfg + w) (L cfg)
-         (fun l => tl_at p (LD cfg) (ntok cfg i) (lim_at cfg i) (off_ar cfg l) gofs w)))
-    = ar_cost cm cfg i.
-  Proof. exact (ar_cost_of_g [] i gofs w). Qed.
-
   Theorem scale_cost_of i : n (wwork (op_cost cm) (scale_at p cfg i)) = scale_cost cm cfg i.
   Proof.
-    unfold scale_at, scale_at_g, scale_cost. rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat.add_0_l, ?Nat2N.inj_add.
-    rewrite seq_cost_of, ar_cost_of_g, <- flow_at_exact, flow_cost_of, tokN_of. unfold fh_cost. ring.
+    unfold scale_at, scale_cost. rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat.add_0_l, ?Nat2N.inj_add.
+    rewrite seq_cost_of, ar_cost_of, flow_cost_of, tokN_of. unfold fh_cost. ring.
   Qed.
 
   Lemma grow_cost gl (body : nat -> prog) k :
@@ -186,7 +179,7 @@ Section proofs.
   (** The pipeline's cost under any price per kind. *)
   Theorem flowar_cost_of : n (wwork (op_cost cm) (flowar_prog p cfg)) = flowar_cost cm cfg.
   Proof.
-    unfold flowar_prog, flowar_prog_g, scales_at_g, flowar_cost. rewrite ww_PSeq, ww_keep, Nat.add_0_r, grow_cost, nsum_of.
+    unfold flowar_prog, scales_at, flowar_cost. rewrite ww_PSeq, ww_keep, Nat.add_0_r, grow_cost, nsum_of.
     apply nsum_ext. intros i _. apply scale_cost_of.
   Qed.
 

@@ -62,7 +62,7 @@ Section layer.
     n (wwork (op_cost cm) (tl_at p D N lim wo go r))
     = layer_cost D (n N) (n (list_sum (map lim (seq 0 N)))).
   Proof.
-    intros Hlim Hpos. unfold tl_at, tl_at_g, layer_cost. cbn [am_prog exact_am]. unfold mha_prog.
+    intros Hlim Hpos. unfold tl_at, layer_cost.
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
     rewrite (lnaff_cost_of cm p 0 _ _ N (ld D)).                           (* LN₁ *)
     rewrite (mha_cost_of cm 0 _ _ _ _ N (ld D) (ldh D) (lH D) (ld D) _ lim Hlim Hpos).  (* MHA *)
@@ -79,12 +79,6 @@ Section layer.
     rewrite layer_cost_of by (intros; lia). rewrite list_sum_const, Nat2N.inj_mul. reflexivity.
   Qed.
 
-  (** The same, as the flow head writes it (block list [[M]]). *)
-  Corollary layer_cost_full_g p D M wo go r :
-    n (wwork (op_cost cm) (tl_at_g exact_am p D M [M] (fun _ => M) wo go r))
-    = layer_cost D (n M) (n M * n M)%N.
-  Proof. rewrite <- tl_at_exact. apply layer_cost_full. Qed.
-
   (** One Euler step of the flow head on [M] tokens. *)
   Definition step_cost (Dm : FHDims) (M : N) : N :=
     let c := n (fhc Dm) in let d := n (ld (fhLD Dm)) in
@@ -95,12 +89,12 @@ Section layer.
   Theorem step_cost_of p Dm M T wo go r k :
     n (wwork (op_cost cm) (fh_step p Dm M T wo go r k)) = step_cost Dm (n M).
   Proof.
-    unfold fh_step, fh_step_g, step_cost.
+    unfold fh_step, step_cost.
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
     rewrite (mlp_cost_of cm 0 _ _ M (fhc Dm) (ld (fhLD Dm))).              (* MLP_in *)
     rewrite (ew_cost_of cm M (ld (fhLD Dm)) (OBin BAdd)).                  (* + Ŷ *)
     rewrite (xpby_cost_of cm M (ld (fhLD Dm))).                            (* + t·e *)
-    rewrite ww_iter, (n_sum_const _ _ _ (fun l _ => layer_cost_full_g _ _ _ _ _ _)). (* the layers *)
+    rewrite ww_iter, (n_sum_const _ _ _ (fun l _ => layer_cost_full _ _ _ _ _ _)). (* the layers *)
     rewrite (mlp_cost_of cm 0 _ _ M (ld (fhLD Dm)) (fhc Dm)).              (* MLP_out *)
     unfold euler_at. rewrite (xpby_cost_of cm M (fhc Dm)).                 (* Euler *)
     cbn [op_cost]. fold (cA cm). ring.
@@ -109,6 +103,6 @@ Section layer.
   Theorem flow_cost_of p Dm M T wo go r :
     n (wwork (op_cost cm) (flow_at p Dm M T wo go r)) = (n T * step_cost Dm (n M))%N.
   Proof.
-    unfold flow_at, flow_at_g. rewrite ww_iter. apply n_sum_const. intros k _. apply step_cost_of.
+    unfold flow_at. rewrite ww_iter. apply n_sum_const. intros k _. apply step_cost_of.
   Qed.
 End layer.
