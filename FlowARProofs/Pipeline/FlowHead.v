@@ -444,8 +444,8 @@ End generic.
 
 (** ** The exact flow head: the instance [exact_am]
 
-    The velocity network's layers are [Pipeline/Layer.v]'s exact layer
-    ([fvel_layers]).  The definitions are convertible to the generic ones at
+    The velocity network's layers are [Pipeline/Layer.v]'s exact layer.
+    The definitions are convertible to the generic ones at
     [exact_am] ([fflow_exact], [flow_at_exact]) but keep their own bodies, so
     that they do not mention [exact_am], whose type refers to the trust
     record (see [Pipeline/FlowAR.v]). *)
@@ -486,18 +486,6 @@ Definition flow_at p Dm M T wo go r : prog :=
 Lemma fflow_eq P p Dm G wo M T F0 Yh :
   fflow P p Dm G wo M T F0 Yh
   = iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
-Proof. reflexivity. Qed.
-
-(** The velocity network's layers are exact layers attending to all [M] tokens. *)
-Lemma fvel_layers P p Dm G wo M t F Yh :
-  let c := fhc Dm in let d := ld (fhLD Dm) in
-  let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
-  let S := fun i j => fadd p (Min i j) (Yh i j) in
-  let H0 := fun i j => fadd p (S i j) (fmul p t (rd G (wo + fh_e Dm) 1 d 0 j)) in
-  let HL := iterate (fun l X => ftlayer P p (fhLD Dm) G
-                                  (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X)
-                    (fhLf Dm) H0 in
-  fvel P p Dm G wo M t F Yh = fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
 Proof. reflexivity. Qed.
 
 Lemma fvel_exact P p Dm G wo M t F Yh : fvel P p Dm G wo M t F Yh = fvel_g exact_am P p Dm G wo M t F Yh.

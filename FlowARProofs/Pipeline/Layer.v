@@ -551,16 +551,6 @@ Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
               (keep nd (nd + r)))
         (tl_res N d r))))).
 
-(** The attention sub-layer, spelled out. *)
-Lemma ftattn_eq P p D G wo lim X :
-  ftattn P p D G wo lim X
-  = fun i j => fadd p (X i j)
-      (fmha P p (ld D) (ldh D) (lH D) (lscale p D) lim
-            (flnaff P p (ld D) (rd G (wo + o_g1 D) 1 (ld D)) (rd G (wo + o_b1 D) 1 (ld D)) X)
-            (fun h => rd G (wo + o_q D h) (ld D) (ldh D)) (fun h => rd G (wo + o_k D h) (ld D) (ldh D))
-            (fun h => rd G (wo + o_v D h) (ld D) (ldh D)) (rd G (wo + o_o D) (lH D * ldh D) (ld D)) i j).
-Proof. reflexivity. Qed.
-
 (** The layer is its attention sub-layer followed by the FFN sub-layer. *)
 Lemma ftlayer_eq P p D G wo lim X :
   ftlayer P p D G wo lim X

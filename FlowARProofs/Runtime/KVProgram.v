@@ -299,7 +299,7 @@ Proof.
   intros d H dh W Z Hcache Hlim HA X1'.
   set (X1 := ftattn P p D G wo lim X).
   assert (H1 : rows_eq M d X1' (fun t k => X1 (C + t) k)).
-  { intros t k Ht Hk. unfold X1', X1. rewrite ftattn_eq. apply (f_equal (fadd p (X (C + t) k))).
+  { intros t k Ht Hk. unfold X1', X1, ftattn. cbv zeta. apply (f_equal (fadd p (X (C + t) k))).
     rewrite (HA t k Ht Hk).
     exact (kv_mha_rows P p d dh H d (lscale p D) lim C M Z Kcs Vcs _ _ _ _ t k
              (fun h jj k Hh Hj Hk => proj1 (Hcache h jj k Hh Hj Hk))
