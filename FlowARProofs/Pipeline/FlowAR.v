@@ -261,19 +261,19 @@ Lemma fscale_exact P p cfg G : fscale P p cfg G = fscale_g exact_am P p cfg G.
 Proof. reflexivity. Qed.
 
 Lemma fouts_exact P p cfg G k : fouts P p cfg G k = fouts_g exact_am P p cfg G k.
-Proof. reflexivity. Qed.
+Proof. unfold fouts, fouts_g. rewrite fscale_exact. reflexivity. Qed.
 
 Lemma flowar_float_exact P p cfg G : flowar_float P p cfg G = flowar_float_g exact_am P p cfg G.
-Proof. reflexivity. Qed.
+Proof. unfold flowar_float, flowar_float_g. rewrite fouts_exact. reflexivity. Qed.
 
 Lemma scale_at_exact p cfg i : scale_at p cfg i = scale_at_g exact_am p cfg i.
 Proof. reflexivity. Qed.
 
 Lemma scales_at_exact p cfg k : scales_at p cfg k = scales_at_g exact_am p cfg k.
-Proof. reflexivity. Qed.
+Proof. unfold scales_at, scales_at_g. reflexivity. Qed.
 
 Lemma flowar_prog_exact p cfg : flowar_prog p cfg = flowar_prog_g exact_am p cfg.
-Proof. reflexivity. Qed.
+Proof. unfold flowar_prog, flowar_prog_g. rewrite scales_at_exact. reflexivity. Qed.
 
 (** ** Correctness: the program computes [flowar_float] on every input vector *)
 
