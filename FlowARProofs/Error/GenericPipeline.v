@@ -152,20 +152,20 @@ Section floats.
   Qed.
 
   Lemma fcond_generic cfg G Ys i : FlowAR.fcond P p cfg G Ys i = g_cond FA (fexp P p) cfg G Ys i.
-  Proof. unfold FlowAR.fcond, g_cond. rewrite fseq_generic. reflexivity. Qed.
+  Proof. rewrite FlowAR.fcond_eq. unfold g_cond. rewrite fseq_generic. reflexivity. Qed.
 
   Lemma fscale_generic cfg G Ys i : FlowAR.fscale P p cfg G Ys i = g_scale FA (fexp P p) cfg G Ys i.
-  Proof. unfold FlowAR.fscale, g_scale. rewrite fcond_generic. reflexivity. Qed.
+  Proof. rewrite FlowAR.fscale_eq. unfold g_scale. rewrite fcond_generic. reflexivity. Qed.
 
   Lemma fouts_generic cfg G k : FlowAR.fouts P p cfg G k = g_outs FA (g_scale FA (fexp P p) cfg G) k.
   Proof.
-    unfold FlowAR.fouts. induction k as [|k IH]; [reflexivity|].
+    rewrite FlowAR.fouts_eq. induction k as [|k IH]; [reflexivity|].
     cbn [outs_of g_outs]. rewrite IH, fscale_generic. reflexivity.
   Qed.
 
   Theorem flowar_float_generic cfg G :
     FlowAR.flowar_float P p cfg G = g_flowar FA (a_exp FA) cfg G.
-  Proof. unfold FlowAR.flowar_float. rewrite fouts_generic. reflexivity. Qed.
+  Proof. rewrite FlowAR.flowar_float_eq, fouts_generic. reflexivity. Qed.
 End floats.
 
 (** ** p-bit floats over any attention module (Pipeline/Layer.v [AttnModule])

@@ -514,6 +514,27 @@ Definition mha_proj_at N dh H d : prog :=
     dot_prog (H * dh) (fun m => m / dh * (N * dh) + (i * dh + m mod dh))
                       (fun m => H * (N * dh) + (m * d + t)))).
 
+(** The projection computes [Concat_h O_h · W_O] from the heads' outputs and [W_O]. *)
+Lemma mha_proj_at_correct P p N dh H d (O : nat -> mat) WO :
+  peval P p (mha_proj_at N dh H d) (concat (map (fun h => flat N dh (O h)) (seq 0 H)) ++ flat (H * dh) d WO)
+  = flat N d (fmatmul p (H * dh) (fconcat dh O) WO).
+Proof.
+  set (C := concat (map (fun h => flat N dh (O h)) (seq 0 H))).
+  assert (Hlen : length C = H * (N * dh)) by apply length_concat_flat.
+  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct. f_equal.
+  unfold fmatmul, fdot. f_equal. apply map_ext_in. intros m Hm. apply in_seq in Hm.
+  assert (Hdh : dh <> 0) by (intros ->; lia).
+  assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
+  pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
+  f_equal.
+  - assert (HC : block (C ++ flat (H * dh) d WO) (m / dh * (N * dh)) N dh (O (m / dh))).
+    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
+    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
+  - assert (HW' : block (C ++ flat (H * dh) d WO) (length C + 0) (H * dh) d WO)
+      by (apply block_app_r, block_flat).
+    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+Qed.
+
 (** Heads in parallel ([W_O] carried), then the projection.  Head [h]'s
     weights are at [oQ h], [oK h], [oV h]; [W_O] at [offO]. *)
 Definition mha_at offX (oQ oK oV : nat -> nat) offO N c dh H d scale lim : prog :=
@@ -536,21 +557,7 @@ Proof.
   2: { intros h Hh. destruct (HW h Hh) as (HQ & HK & HV).
        exact (attn_at_correct P p xs offX (oQ h) (oK h) (oV h) N c dh scale lim X
                 (WQs h) (WKs h) (WVs h) Hlim HX HQ HK HV). }
-  rewrite (keep_block _ _ _ _ _ _ WO HO).
-  set (C := concat (map (fun k => flat N dh (F k)) (seq 0 H))).
-  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct. f_equal.
-  unfold fmha, fmatmul, fdot. f_equal. apply map_ext_in. intros m Hm. apply in_seq in Hm.
-  assert (Hdh : dh <> 0) by (intros ->; lia).
-  assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
-  pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
-  assert (Hlen : length C = H * (N * dh)) by apply length_concat_flat.
-  f_equal.
-  - assert (HC : block (C ++ flat (H * dh) d WO) (m / dh * (N * dh)) N dh (F (m / dh))).
-    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
-    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
-  - assert (HW' : block (C ++ flat (H * dh) d WO) (length C + 0) (H * dh) d WO)
-      by (apply block_app_r, block_flat).
-    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+  rewrite (keep_block _ _ _ _ _ _ WO HO). apply mha_proj_at_correct.
 Qed.
 
 Lemma mha_heads_arity offX (oQ oK oV : nat -> nat) N c dh H scale lim :

@@ -511,21 +511,7 @@ Proof.
   2: { intros h Hh. destruct (HW h Hh) as (HQ & HK & HV).
        exact (fattn_at_correct P p xs offX (oQ h) (oK h) (oV h) N c dh mons coef ends blk lim X
                 (WQs h) (WKs h) (WVs h) Hmons Hends Hblk HX HQ HK HV). }
-  rewrite (keep_block _ _ _ _ _ _ WO HO).
-  set (C := concat (map (fun k => flat N dh (F k)) (seq 0 H))).
-  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct. f_equal.
-  unfold ffmha, fmatmul, fdot. f_equal. apply map_ext_in. intros m Hm. apply in_seq in Hm.
-  assert (Hdh : dh <> 0) by (intros ->; lia).
-  assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
-  pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
-  assert (Hlen : length C = H * (N * dh)) by apply length_concat_flat.
-  f_equal.
-  - assert (HC : block (C ++ flat (H * dh) d WO) (m / dh * (N * dh)) N dh (F (m / dh))).
-    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
-    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
-  - assert (HW' : block (C ++ flat (H * dh) d WO) (length C + 0) (H * dh) d WO)
-      by (apply block_app_r, block_flat).
-    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+  rewrite (keep_block _ _ _ _ _ _ WO HO). apply mha_proj_at_correct.
 Qed.
 
 (** One more matrix product than a head: [4·(d_std + d_⊕) + d_⊗ + d_std]. *)

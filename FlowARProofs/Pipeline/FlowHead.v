@@ -444,8 +444,11 @@ End generic.
 
 (** ** The exact flow head: the instance [exact_am]
 
-    The definitions are spelled out (downstream proofs unfold them); they are
-    the generic ones at [exact_am] by [eq_refl] ([fflow_exact], [flow_at_exact]). *)
+    The velocity network's layers are [Pipeline/Layer.v]'s exact layer.
+    The definitions are convertible to the generic ones at
+    [exact_am] ([fflow_exact], [flow_at_exact]) but keep their own bodies, so
+    that they do not mention [exact_am], whose type refers to the trust
+    record (see [Pipeline/FlowAR.v]). *)
 
 Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
   let c := fhc Dm in let d := ld (fhLD Dm) in
@@ -457,15 +460,8 @@ Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
                     (fhLf Dm) H0 in
   fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
 
-
 Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
   iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
-
-(** ** Program
-
-    One Euler step [k] on [flat M c F ++ flat M d Ŷ ++ R] ([R = E ++ G],
-    [G] at offset [go] in [R], [|R| = r]); six stages, each carrying the
-    state behind its output with [keep]. *)
 
 Definition fh_step p Dm M T wo go r k : prog :=
   let c := fhc Dm in let D := fhLD Dm in let d := ld D in
@@ -486,6 +482,11 @@ Definition fh_step p Dm M T wo go r k : prog :=
 Definition flow_at p Dm M T wo go r : prog :=
   iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step p Dm M T wo go r).
 
+(** [fflow] iterates the Euler step of [fvel]. *)
+Lemma fflow_eq P p Dm G wo M T F0 Yh :
+  fflow P p Dm G wo M T F0 Yh
+  = iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
+Proof. reflexivity. Qed.
 
 Lemma fvel_exact P p Dm G wo M t F Yh : fvel P p Dm G wo M t F Yh = fvel_g exact_am P p Dm G wo M t F Yh.
 Proof. reflexivity. Qed.
@@ -535,13 +536,7 @@ Theorem flow_at_arity p Dm M T wo go r :
 Proof. exact (flow_at_g_arity exact_am p Dm M T wo go r). Qed.
 
 (** Depth: [T] steps of a constant. *)
-Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat :=
-  (2 * d_std P + d_sum P)      (* input MLP *)
-  + d_std P                    (* + Ŷ *)
-  + 2 * d_std P                (* + t·e *)
-  + fhLf Dm * tl_depth P       (* the layers *)
-  + (2 * d_std P + d_sum P)    (* output MLP *)
-  + 2 * d_std P.               (* Euler step *)
+Definition fh_step_depth (P : FloatPrimitivesTC0) Dm : nat := fh_step_depth_g exact_am P Dm.
 
 Theorem fh_step_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
   wdepth (op_dbound P) (fh_step p Dm M T wo go r k) <= fh_step_depth P Dm.

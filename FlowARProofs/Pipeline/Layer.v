@@ -52,16 +52,10 @@ Definition o_c2 D := o_w2 D + ldff D * ld D.
 (** Number of weights of one layer. *)
 Definition tl_size D := o_c2 D + ld D.
 
-(** ** Semantics *)
+(** ** Semantics
 
-(** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
-Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  let d := ld D in let H := lH D in let dh := ldh D in
-  let W o r c := rd G (wo + o) r c in
-  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
-  let A := fmha P p d dh H (lscale p D) lim Z (fun h => W (o_q D h) d dh)
-                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh) d) in
-  fun i j => fadd p (X i j) (A i j).
+    The attention sub-layer depends on the attention module ([ftattn_g]
+    below); the FFN sub-layer is common to all of them. *)
 
 (** The FFN sub-layer's update [FFN_inner(LN₂(X₁))] (without the residual). *)
 Definition ftmlp (P : FloatFns) p D G wo X1 : mat :=
@@ -70,48 +64,12 @@ Definition ftmlp (P : FloatFns) p D G wo X1 : mat :=
   let Z2 := flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1 in
   fffn_inner p d dff Z2 (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d).
 
-Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  let X1 := ftattn P p D G wo lim X in
-  fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
-
-(** The layer's equation, spelled out in the modules' semantics: the
-    residual stream [X₁] is kept through the FFN sub-layer. *)
-Lemma ftlayer_residual P p D G wo lim X i j :
-  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
-  let W o r c := rd G (wo + o) r c in
-  let X1 := fun i j =>
-    fadd p (X i j)
-      (fmha P p d dh H (lscale p D) lim (flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X)
-            (fun h => W (o_q D h) d dh) (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh)
-            (W (o_o D) (H * dh) d) i j) in
-  ftlayer P p D G wo lim X i j
-  = fadd p (X1 i j)
-      (fffn_inner p d dff (flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1)
-         (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d) i j).
-Proof. reflexivity. Qed.
-
 (** ** Program on the state [flat X ++ R], [G] at offset [go] inside [R], [|R| = r] *)
 
 (** The residual step: on [flat A ++ flat X ++ R], returns [flat (X + A) ++ R]. *)
 Definition tl_res N d r : prog :=
   PPar (ew_prog N d (OBin BAdd) (fun i j => [FIn (N * d + (i * d + j)); FIn (i * d + j)]))
        (keep (2 * (N * d)) r).
-
-Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
-  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
-  let nd := N * d in
-  let g k o := k + go + (wo + o) in
-  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (mha_at 0 (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
-                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) N d dh H d
-                        (lscale p D) lim)
-              (keep nd (nd + r)))
-  (PSeq (tl_res N d r)
-  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
-                            (g (2 * nd) (o_c2 D)) N d dff)
-              (keep nd (nd + r)))
-        (tl_res N d r))))).
 
 (** ** Correctness *)
 
@@ -152,6 +110,57 @@ Proof.
   2: exact HR.
   f_equal. apply flat_ext. intros i j Hi Hj. cbn [map fsrc_val opsem binsem nth].
   rewrite <- app_assoc, (block_second N d A X R i j Hi Hj), (block_front N d A _ i j Hi Hj).
+  reflexivity.
+Qed.
+
+(** A LayerNorm stage of a layer (LN₁ or LN₂, weights at [o_g], [o_b] of
+    the layout) on [flat X ++ E' ++ G], keeping its input. *)
+Lemma tl_ln_stage_correct P p D G wo N X E' r og ob o_g o_b :
+  og = N * ld D + length E' + (wo + o_g) -> ob = N * ld D + length E' + (wo + o_b) ->
+  r = length E' + length G ->
+  peval P p (PPar (lnaff_at p 0 og ob N (ld D)) (keep 0 (N * ld D + r))) (flat N (ld D) X ++ E' ++ G)
+  = flat N (ld D) (flnaff P p (ld D) (rd G (wo + o_g) 1 (ld D)) (rd G (wo + o_b) 1 (ld D)) X)
+    ++ flat N (ld D) X ++ E' ++ G.
+Proof.
+  intros -> -> ->. rewrite peval_PPar.
+  rewrite (lnaff_at_correct P p _ 0 _ _ N (ld D) X (rd G (wo + o_g) 1 (ld D)) (rd G (wo + o_b) 1 (ld D))).
+  2: apply block_front.
+  2, 3: bw.
+  rewrite keep0 by (rewrite !app_length, flat_length; lia). reflexivity.
+Qed.
+
+(** The FFN half of a layer (stages 4–6: LN₂, FFN_inner, residual) on
+    [flat X₁ ++ E' ++ G]: every layer ends with it, whatever its attention
+    ([tl_at_g], the KV-cached layers of [Runtime/]). *)
+Lemma tl_ffn_half_correct P p D G wo N X1 E' r og ob ow1 oc1 ow2 oc2 :
+  og = N * ld D + length E' + (wo + o_g2 D) -> ob = N * ld D + length E' + (wo + o_b2 D) ->
+  ow1 = 2 * (N * ld D) + length E' + (wo + o_w1 D) -> oc1 = 2 * (N * ld D) + length E' + (wo + o_c1 D) ->
+  ow2 = 2 * (N * ld D) + length E' + (wo + o_w2 D) -> oc2 = 2 * (N * ld D) + length E' + (wo + o_c2 D) ->
+  r = length E' + length G ->
+  peval P p
+    (PSeq (PPar (lnaff_at p 0 og ob N (ld D)) (keep 0 (N * ld D + r)))
+    (PSeq (PPar (ffn_inner_at 0 ow1 oc1 ow2 oc2 N (ld D) (ldff D)) (keep (N * ld D) (N * ld D + r)))
+          (tl_res N (ld D) r)))
+    (flat N (ld D) X1 ++ E' ++ G)
+  = flat N (ld D) (fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j)) ++ E' ++ G.
+Proof.
+  intros -> -> -> -> -> -> ->.
+  (* LN₂, keeping X₁ *)
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo N X1 E' _ _ _ (o_g2 D) (o_b2 D) eq_refl eq_refl eq_refl).
+  set (d := ld D). set (dff := ldff D). set (R := E' ++ G).
+  assert (HR : length R = length E' + length G) by apply app_length.
+  set (Z2 := flnaff P p d _ _ X1).
+  (* FFN without residual *)
+  rewrite peval_PSeq, peval_PPar.
+  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
+             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
+  2: apply block_front.
+  2-5: rewrite app_assoc; bw.
+  rewrite (keep_app P p (flat N d Z2) (flat N d X1 ++ R)).
+  2: apply flat_length.
+  2: rewrite app_length, flat_length; lia.
+  (* residual, X₂ = X₁ + FFN_inner(LN₂ X₁) *)
+  rewrite (tl_res_correct P p N d _ X1 R) by lia.
   reflexivity.
 Qed.
 
@@ -337,15 +346,11 @@ Theorem tl_at_g_correct am P p D N ns lim wo X E G :
   = flat N (ld D) (ftlayer_g am P p D G wo ns lim X) ++ E ++ G.
 Proof.
   intros Hok Hm. unfold tl_at_g, ftlayer_g.
-  set (d := ld D). set (dff := ldff D).
+  (* stage 1: LN₁ *)
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo N X E _ _ _ (o_g1 D) (o_b1 D) eq_refl eq_refl eq_refl).
+  set (d := ld D).
   set (go := length E). set (R := E ++ G).
   assert (HR : length R = go + length G) by (subst R go; apply app_length).
-  (* stage 1: LN₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
   set (Z := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) X).
   (* stage 2: attention *)
   rewrite peval_PSeq, peval_PPar.
@@ -358,26 +363,9 @@ Proof.
   set (A := am_sem am P p D ns lim _ Z).
   (* stage 3: first residual, X₁ = X + A *)
   rewrite peval_PSeq, (tl_res_correct P p N d A X R) by lia.
-  set (X1 := fun i j => fadd p (X i j) (A i j)).
-  (* stage 4: LN₂, keeping X₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ N d X1 (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1).
-  (* stage 5: FFN without residual *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ N d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; bw.
-  rewrite (keep_app P p (flat N d Z2) (flat N d X1 ++ R)).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* stage 6: second residual, X₂ = X₁ + FFN_inner(LN₂ X₁) *)
-  rewrite (tl_res_correct P p N d _ X1 R) by lia.
-  reflexivity.
+  (* stages 4–6: LN₂, FFN_inner, second residual *)
+  exact (tl_ffn_half_correct P p D G wo N _ E _ _ _ _ _ _ _
+           eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl).
 Qed.
 
 Theorem tl_at_g_wt am p D N ns lim wo go r :
@@ -525,7 +513,66 @@ Definition exact_am : AttnModule := {|
   am_shape := mha_prog_shape
 |}.
 
-(** The exact layer is the generic layer at [exact_am] (any block list [ns]). *)
+(** ** The exact layer: the instance [exact_am]
+
+    Multi-head attention ignores the block list, so the exact layer takes
+    only the mask's limits [lim]; [ftlayer_exact], [tl_at_exact] hold for
+    every [ns].  The exact definitions keep their own bodies, so that they
+    do not mention [exact_am], whose type refers to the trust record
+    [FloatPrimitivesTC0] (its depth field). *)
+
+(** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
+Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
+  let d := ld D in let H := lH D in let dh := ldh D in
+  let W o r c := rd G (wo + o) r c in
+  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
+  let A := fmha P p d dh H (lscale p D) lim Z (fun h => W (o_q D h) d dh)
+                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh) d) in
+  fun i j => fadd p (X i j) (A i j).
+
+(** One layer [X₂ = X₁ + FFN_inner(LN₂(X₁))], [X₁ = ftattn … X]. *)
+Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
+  let X1 := ftattn P p D G wo lim X in
+  fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
+
+Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let nd := N * d in
+  let g k o := k + go + (wo + o) in
+  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (mha_at 0 (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
+                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) N d dh H d
+                        (lscale p D) lim)
+              (keep nd (nd + r)))
+  (PSeq (tl_res N d r)
+  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
+  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
+                            (g (2 * nd) (o_c2 D)) N d dff)
+              (keep nd (nd + r)))
+        (tl_res N d r))))).
+
+(** The layer is its attention sub-layer followed by the FFN sub-layer. *)
+Lemma ftlayer_eq P p D G wo lim X :
+  ftlayer P p D G wo lim X
+  = fun i j => fadd p (ftattn P p D G wo lim X i j) (ftmlp P p D G wo (ftattn P p D G wo lim X) i j).
+Proof. reflexivity. Qed.
+
+(** The layer's equation, spelled out in the modules' semantics: the
+    residual stream [X₁] is kept through the FFN sub-layer. *)
+Lemma ftlayer_residual P p D G wo lim X i j :
+  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
+  let W o r c := rd G (wo + o) r c in
+  let X1 := fun i j =>
+    fadd p (X i j)
+      (fmha P p d dh H (lscale p D) lim (flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X)
+            (fun h => W (o_q D h) d dh) (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh)
+            (W (o_o D) (H * dh) d) i j) in
+  ftlayer P p D G wo lim X i j
+  = fadd p (X1 i j)
+      (fffn_inner p d dff (flnaff P p d (W (o_g2 D) 1 d) (W (o_b2 D) 1 d) X1)
+         (W (o_w1 D) d dff) (W (o_c1 D) 1 dff) (W (o_w2 D) dff d) (W (o_c2 D) 1 d) i j).
+Proof. reflexivity. Qed.
+
 Lemma ftlayer_exact P p D G wo ns lim X :
   ftlayer P p D G wo lim X = ftlayer_g exact_am P p D G wo ns lim X.
 Proof. reflexivity. Qed.
@@ -555,20 +602,14 @@ Proof. intros _. exact (tl_at_g_arity exact_am p D N [] lim wo go r). Qed.
     value is the same as the FFN-with-residual count
     [(6·d_std + 2·d_⊕ + 2)]: [27·d_std + 10·d_⊕ + d_exp + 2·d_sqrt + 2]
     ([tl_depth_value]). *)
-Definition tl_depth (P : FloatPrimitivesTC0) : nat :=
-  (7 * d_std P + 2 * d_sum P + d_sqrt P)            (* LN₁ *)
-  + (4 * (d_std P + d_sum P) + 2 * d_std P + d_exp P) (* MHA *)
-  + d_std P                                          (* residual X + MHA *)
-  + (7 * d_std P + 2 * d_sum P + d_sqrt P)           (* LN₂ *)
-  + (5 * d_std P + 2 * d_sum P + 2)                  (* FFN_inner *)
-  + d_std P.                                         (* residual X₁ + FFN_inner *)
+Definition tl_depth (P : FloatPrimitivesTC0) : nat := tl_depth_g P (mha_depth P).
 
 Lemma tl_depth_exact (P : FloatPrimitivesTC0) : tl_depth P = tl_depth_g P (mha_depth P).
 Proof. reflexivity. Qed.
 
 Lemma tl_depth_value (P : FloatPrimitivesTC0) :
   tl_depth P = 27 * d_std P + 10 * d_sum P + d_exp P + 2 * d_sqrt P + 2.
-Proof. unfold tl_depth. lia. Qed.
+Proof. unfold tl_depth, tl_depth_g, mha_depth. lia. Qed.
 
 Theorem tl_at_wdepth (P : FloatPrimitivesTC0) p D N lim wo go r : wdepth (op_dbound P) (tl_at p D N lim wo go r) <= tl_depth P.
 Proof. exact (tl_at_g_wdepth P exact_am p D N [] lim wo go r). Qed.

@@ -231,7 +231,7 @@ Qed.
 (** Non-vacuity: the bound strictly grows with [K]. *)
 Lemma var_depth_strict_mono (P : FloatPrimitivesTC0) K L :
   1 <= L -> var_depth P K L < var_depth P (S K) L.
-Proof. intros HL. unfold var_depth, tl_depth. nia. Qed.
+Proof. intros HL. unfold var_depth. rewrite tl_depth_value. nia. Qed.
 
 (** ** Size *)
 

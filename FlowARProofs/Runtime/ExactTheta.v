@@ -258,32 +258,77 @@ Section theta.
     rewrite embed_linear, ntokN_S. nia.
   Qed.
 
-  Theorem rest_quadratic : rest_cost unit_cost cfg <= quad_hi F * (nn * nn).
+  (** ** The bounds on each part, for any token counts the parts may use
+
+      Exact and KV-cached inference ([Runtime/KVCache.v]) split their work
+      the same way and differ only in how many tokens each part touches:
+      [x i], [y i] below. *)
+
+  (** The rest: per scale, [x i ≤ ntok i·emb1] for the sequence and [L]
+      layers and [T] flow-head steps on at most [ntok i], resp. [tok i],
+      tokens. *)
+  Lemma rest_sum_quadratic (x y : nat -> N) :
+    (forall i, x i <= ntokN cfg i * emb1 F) -> (forall i, y i <= ntokN cfg i) ->
+    nsum (fun i => x i + n (L cfg) * layer_lin unit_cost (LD cfg) (y i)
+                   + n (T cfg) * step_lin unit_cost (FD cfg) (tokN cfg i)) K
+    <= quad_hi F * (nn * nn).
   Proof.
-    rewrite (out_side_sq F K m HK).
-    assert (Hr : rest_cost unit_cost cfg <= nsum (fun i => rho F * ntokN cfg i) K).
-    { unfold rest_cost. apply nsum_le. intros i _. pose proof (seq_cost_le i).
-      rewrite layer_lin_linear, step_lin_linear. pose proof (tok_le_ntokN F K m i).
+    intros Hx Hy. rewrite (out_side_sq F K m HK).
+    assert (Hr : nsum (fun i => x i + n (L cfg) * layer_lin unit_cost (LD cfg) (y i)
+                                + n (T cfg) * step_lin unit_cost (FD cfg) (tokN cfg i)) K
+                 <= nsum (fun i => rho F * ntokN cfg i) K).
+    { apply nsum_le. intros i _. pose proof (Hx i). pose proof (Hy i) as Hy'.
+      rewrite layer_lin_linear, step_lin_linear. pose proof (tok_le_ntokN F K m i) as H0.
       unfold rho. cbn [schedule L T LD FD fc fD fL fLf fT ch].
       set (a1 := layer_lin unit_cost (fD F) 1) in *. set (a2 := step_lin _ _ 1) in *.
+      assert (n (fL F) * (y i * a1) <= n (fL F) * (ntokN cfg i * a1))
+        by (apply N.mul_le_mono_l, N.mul_le_mono_r; exact Hy').
       assert (n (fT F) * (tokN cfg i * a2) <= n (fT F) * (ntokN cfg i * a2))
         by (apply N.mul_le_mono_l, N.mul_le_mono_r; exact H0). lia. }
     rewrite nsum_mul_l in Hr. pose proof (sum_ntok_le F K m HK) as Hs.
     apply (N.mul_le_mono_l _ _ (rho F)) in Hs. unfold quad_hi. lia.
   Qed.
 
-  Theorem ar_attn_le : 135 * ar_attn unit_cost cfg
+  (** AR attention: [L] layers, [H] heads, [x i] queries over [y i ≤ pairs i] pairs. *)
+  Definition ar_attn_sum (x y : nat -> N) : N :=
+    nsum (fun i => n (L cfg) * (n (lH (LD cfg)) * core_cost unit_cost (x i) (y i) (n (ldh (LD cfg))))) K.
+
+  Lemma ar_attn_sum_le (x y : nat -> N) :
+    (forall i, x i <= y i) -> (forall i, y i <= pairsN cfg i) ->
+    135 * ar_attn_sum x y
     <= 256 * (n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) * (nn * nn * (nn * nn)).
   Proof.
-    rewrite (out_side_sq F K m HK).
-    assert (Ha : ar_attn unit_cost cfg
+    intros Hxy Hy. rewrite (out_side_sq F K m HK).
+    assert (Ha : ar_attn_sum x y
                  <= nsum (fun i => n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3) * pairsN cfg i) K).
-    { unfold ar_attn. apply nsum_le. intros i _. cbn [schedule L LD].
-      pose proof (core_unit_le (ntokN cfg i) (pairsN cfg i) (n (ldh (fD F))) (ntok_le_pairs F K m i)).
-      rewrite <- !N.mul_assoc. apply N.mul_le_mono_l, N.mul_le_mono_l. exact H. }
+    { unfold ar_attn_sum. apply nsum_le. intros i _. cbn [schedule L LD].
+      pose proof (core_unit_le _ _ (n (ldh (fD F))) (Hxy i)) as Hc.
+      rewrite <- !N.mul_assoc. apply N.mul_le_mono_l, N.mul_le_mono_l.
+      eapply N.le_trans; [exact Hc|]. apply N.mul_le_mono_l, Hy. }
     rewrite nsum_mul_l in Ha. pose proof (sum_pairs_le F K m HK) as Hs.
     set (c := n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) in *.
     apply (N.mul_le_mono_l _ _ c) in Hs. lia.
+  Qed.
+
+  (** The last scale alone: its [tok² ≤ y] pairs, in every layer and head. *)
+  Lemma ar_attn_sum_ge (x y : nat -> N) :
+    tokN cfg (K - 1) * tokN cfg (K - 1) <= y (K - 1)%nat ->
+    n (fL F) * (n (lH (fD F)) * (tokN cfg (K - 1) * tokN cfg (K - 1))) <= ar_attn_sum x y.
+  Proof.
+    intros Hy. unfold ar_attn_sum. eapply N.le_trans; [|apply (nsum_term _ _ (K - 1)); lia].
+    cbn [schedule L LD]. pose proof (core_unit_ge (x (K - 1)%nat) (y (K - 1)%nat) (n (ldh (fD F)))).
+    apply N.mul_le_mono_l, N.mul_le_mono_l. lia.
+  Qed.
+
+  Theorem rest_quadratic : rest_cost unit_cost cfg <= quad_hi F * (nn * nn).
+  Proof.
+    apply (rest_sum_quadratic (seq_cost unit_cost cfg) (ntokN cfg)); [apply seq_cost_le|reflexivity].
+  Qed.
+
+  Theorem ar_attn_le : 135 * ar_attn unit_cost cfg
+    <= 256 * (n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) * (nn * nn * (nn * nn)).
+  Proof.
+    apply (ar_attn_sum_le (ntokN cfg) (pairsN cfg)); [apply ntok_le_pairs|reflexivity].
   Qed.
 
   Theorem fh_attn_le : 15 * fh_attn unit_cost cfg
@@ -302,24 +347,29 @@ Section theta.
     apply (N.mul_le_mono_l _ _ c) in Hs. lia.
   Qed.
 
-  Theorem work_lower : theta_lo F * (nn * nn * (nn * nn)) <= ar_attn unit_cost cfg + fh_attn unit_cost cfg.
+  (** The lower bound, from any AR attention [A] that counts the last
+      scale's [tok²] pairs in every layer and head. *)
+  Lemma theta_lower (A : N) :
+    n (fL F) * (n (lH (fD F)) * (tokN cfg (K - 1) * tokN cfg (K - 1))) <= A ->
+    theta_lo F * (nn * nn * (nn * nn)) <= A + fh_attn unit_cost cfg.
   Proof.
-    rewrite (out_side_sq F K m HK). unfold theta_lo.
-    set (k := (K - 1)%nat). assert (HKk : K = S k) by (unfold k; lia).
-    assert (A1 : n (fL F) * (n (lH (fD F)) * (tokN cfg k * tokN cfg k)) <= ar_attn unit_cost cfg).
-    { unfold ar_attn. eapply N.le_trans; [|apply (nsum_term _ _ k); unfold k; cbn; lia].
-      cbn [schedule L LD].
-      pose proof (core_unit_ge (ntokN cfg k) (pairsN cfg k) (n (ldh (fD F)))).
-      pose proof (tok_ntok_le_pairs F K m k). pose proof (tok_le_ntokN F K m k).
-      apply N.mul_le_mono_l, N.mul_le_mono_l.
-      assert (tokN cfg k * tokN cfg k <= tokN cfg k * ntokN cfg k) by (apply N.mul_le_mono_l; exact H1).
-      lia. }
-    assert (A2 : n (fT F) * (n (fLf F) * (n (lH (fD F)) * (tokN cfg k * tokN cfg k))) <= fh_attn unit_cost cfg).
+    intros A1. rewrite (out_side_sq F K m HK). unfold theta_lo.
+    set (k := (K - 1)%nat) in *.
+    assert (A2 : n (fT F) * (n (fLf F) * (n (lH (fD F)) * (tokN cfg k * tokN cfg k)))
+                 <= fh_attn unit_cost cfg).
     { unfold fh_attn. eapply N.le_trans; [|apply (nsum_term _ _ k); unfold k; cbn; lia].
       cbn [schedule T Lf LD].
       pose proof (core_unit_ge (tokN cfg k) (tokN cfg k * tokN cfg k) (n (ldh (fD F)))).
       apply N.mul_le_mono_l, N.mul_le_mono_l, N.mul_le_mono_l. exact H. }
     nia.
+  Qed.
+
+  Theorem work_lower : theta_lo F * (nn * nn * (nn * nn)) <= ar_attn unit_cost cfg + fh_attn unit_cost cfg.
+  Proof.
+    apply theta_lower, (ar_attn_sum_ge (ntokN cfg) (pairsN cfg)).
+    pose proof (tok_ntok_le_pairs F K m (K - 1)). pose proof (tok_le_ntokN F K m (K - 1)).
+    assert (tokN cfg (K - 1) * tokN cfg (K - 1) <= tokN cfg (K - 1) * ntokN cfg (K - 1))
+      by (apply N.mul_le_mono_l; assumption). lia.
   Qed.
 End theta.
 

@@ -146,57 +146,22 @@ Section theta.
 
   Lemma kv_rest_quadratic : kv_rest unit_cost cfg <= quad_hi F * (nn * nn).
   Proof.
-    rewrite (out_side_sq F K m HK).
-    assert (Hr : kv_rest unit_cost cfg <= nsum (fun i => rho F * ntokN cfg i) K).
-    { unfold kv_rest. apply nsum_le. intros i _. pose proof (new_block_le i).
-      rewrite layer_lin_linear, step_lin_linear. pose proof (tok_le_ntokN F K m i) as H0.
-      unfold rho. cbn [schedule L T LD FD fc fD fL fLf fT ch].
-      set (a1 := layer_lin unit_cost (fD F) 1) in *. set (a2 := step_lin _ _ 1) in *.
-      assert (n (fL F) * (tokN cfg i * a1) <= n (fL F) * (ntokN cfg i * a1))
-        by (apply N.mul_le_mono_l, N.mul_le_mono_r; exact H0).
-      assert (n (fT F) * (tokN cfg i * a2) <= n (fT F) * (ntokN cfg i * a2))
-        by (apply N.mul_le_mono_l, N.mul_le_mono_r; exact H0). lia. }
-    rewrite nsum_mul_l in Hr. pose proof (sum_ntok_le F K m HK) as Hs.
-    apply (N.mul_le_mono_l _ _ (rho F)) in Hs. unfold quad_hi. lia.
+    apply (rest_sum_quadratic F K m HK (new_block_cost unit_cost cfg) (tokN cfg));
+      [apply new_block_le|apply tok_le_ntokN].
   Qed.
 
   Lemma kv_ar_attn_le : 135 * kv_ar_attn unit_cost cfg
     <= 256 * (n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) * (nn * nn * (nn * nn)).
   Proof.
-    rewrite (out_side_sq F K m HK).
-    assert (Ha : kv_ar_attn unit_cost cfg
-                 <= nsum (fun i => n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3) * pairsN cfg i) K).
-    { unfold kv_ar_attn. apply nsum_le. intros i _. cbn [schedule L LD].
-      pose proof (tok_le_ntokN F K m i). pose proof (tok_ntok_le_pairs F K m i).
-      assert (Hx : tokN cfg i <= tokN cfg i * ntokN cfg i) by nia.
-      pose proof (core_unit_le _ _ (n (ldh (fD F))) Hx) as Hc.
-      rewrite <- !N.mul_assoc. apply N.mul_le_mono_l, N.mul_le_mono_l.
-      eapply N.le_trans; [exact Hc|]. apply N.mul_le_mono_l. assumption. }
-    rewrite nsum_mul_l in Ha. pose proof (sum_pairs_le F K m HK) as Hs.
-    set (c := n (fL F) * n (lH (fD F)) * (4 * n (ldh (fD F)) + 3)) in *.
-    apply (N.mul_le_mono_l _ _ c) in Hs. lia.
+    apply (ar_attn_sum_le F K m HK (tokN cfg) (fun i => tokN cfg i * ntokN cfg i));
+      [|apply tok_ntok_le_pairs].
+    intros i. pose proof (tok_le_ntokN F K m i). nia.
   Qed.
 
   Lemma kv_lower : theta_lo F * (nn * nn * (nn * nn)) <= kv_ar_attn unit_cost cfg + fh_attn unit_cost cfg.
   Proof.
-    rewrite (out_side_sq F K m HK). unfold theta_lo.
-    set (k := (K - 1)%nat).
-    assert (A1 : n (fL F) * (n (lH (fD F)) * (tokN cfg k * tokN cfg k)) <= kv_ar_attn unit_cost cfg).
-    { unfold kv_ar_attn. eapply N.le_trans; [|apply (nsum_term _ _ k); unfold k; cbn; lia].
-      cbn [schedule L LD].
-      pose proof (core_unit_ge (tokN cfg k) (tokN cfg k * ntokN cfg k) (n (ldh (fD F)))).
-      pose proof (tok_le_ntokN F K m k) as H1.
-      apply N.mul_le_mono_l, N.mul_le_mono_l.
-      assert (tokN cfg k * tokN cfg k <= tokN cfg k * ntokN cfg k) by (apply N.mul_le_mono_l; exact H1).
-      lia. }
-    pose proof (work_lower F K m HK) as Hw. rewrite (out_side_sq F K m HK) in Hw.
-    assert (A2 : n (fT F) * (n (fLf F) * (n (lH (fD F)) * (tokN cfg k * tokN cfg k)))
-                 <= fh_attn unit_cost cfg).
-    { unfold fh_attn. eapply N.le_trans; [|apply (nsum_term _ _ k); unfold k; cbn; lia].
-      cbn [schedule T Lf LD].
-      pose proof (core_unit_ge (tokN cfg k) (tokN cfg k * tokN cfg k) (n (ldh (fD F)))).
-      apply N.mul_le_mono_l, N.mul_le_mono_l, N.mul_le_mono_l. exact H. }
-    nia.
+    apply (theta_lower F K m HK), (ar_attn_sum_ge F K m HK (tokN cfg) (fun i => tokN cfg i * ntokN cfg i)).
+    apply N.mul_le_mono_l, tok_le_ntokN.
   Qed.
 End theta.
 

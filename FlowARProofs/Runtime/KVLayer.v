@@ -94,19 +94,13 @@ Section head.
     (PSeq (kv_w_at M C dh scale) (PSeq (PPar (kv_den_at M C) (kv_num_at M C dh)) (mstage M dh BDiv))).
 End head.
 
-(** Attention of the [M] queries [Q] against [C + M] keys [K] and values [V]. *)
-Definition fkve_attn P p dh scale C M Q K V : mat :=
-  fun t l =>
-    let w j := fexp P p (fmul p scale (fdot p dh (Q t) (K j))) in
-    fdiv p (fdot p (C + M) w (fun j => V j l)) (fsum p (map w (seq 0 (C + M)))).
-
 Theorem kve_head_at_correct P p xs offQ offKc offKn offVc offVn M C dh scale Q Kc Kn Vc Vn :
   block xs offQ M dh Q -> block xs offKc C dh Kc -> block xs offKn M dh Kn ->
   block xs offVc C dh Vc -> block xs offVn M dh Vn ->
   peval P p (kve_head_at offQ offKc offKn offVc offVn M C dh scale) xs
   = flat M dh (fkve_attn P p dh scale C M Q (vcat C Kc Kn) (vcat C Vc Vn)).
 Proof.
-  intros HQ HKc HKn HVc HVn. unfold kve_head_at. rewrite !peval_PSeq.
+  intros HQ HKc HKn HVc HVn. unfold kve_head_at. rewrite peval_PSeq.
   set (N := C + M). set (K := vcat C Kc Kn). set (V := vcat C Vc Vn).
   assert (S1 : peval P p (kve_load_at offQ offKc offKn offVc offVn M C dh) xs
                = flat M dh Q ++ (flat N dh K ++ flat N dh V)).
@@ -114,30 +108,7 @@ Proof.
       (keep_block _ _ _ _ _ _ Kc HKc), (keep_block _ _ _ _ _ _ Kn HKn),
       (keep_block _ _ _ _ _ _ Vc HVc), (keep_block _ _ _ _ _ _ Vn HVn).
     unfold N, K, V. rewrite !flat_vcat, !app_assoc. reflexivity. }
-  rewrite S1.
-  set (A := fun t j => fexp P p (fmul p scale (fdot p dh (Q t) (K j)))).
-  assert (S2 : peval P p (kv_w_at M C dh scale) (flat M dh Q ++ (flat N dh K ++ flat N dh V))
-               = flat M N A ++ flat N dh V).
-  { unfold kv_w_at. rewrite peval_PPar, (keep_block _ _ _ _ _ _ V) by apply block_cat3_r.
-    f_equal. apply peval_PFor2. intros t j Ht Hj. rewrite attn_wbody_correct.
-    unfold A. apply (f_equal (fun z => [fexp P p (fmul p scale z)])).
-    unfold fdot. apply (f_equal (fsum p)). apply map_ext_in. intros k Hk. apply in_seq in Hk.
-    rewrite nth_flat_app_l by lia.
-    rewrite (block_cat3_m M dh Q N dh K (flat N dh V) j k) by lia. reflexivity. }
-  rewrite S2, peval_PPar.
-  assert (S3 : peval P p (kv_den_at M C) (flat M N A ++ flat N dh V)
-               = flat M 1 (fun t _ => fsum p (map (A t) (seq 0 N)))).
-  { apply peval_PFor2. intros t j Ht Hj. cbn [peval opsem]. rewrite map_map.
-    apply (f_equal (fun z => [fsum p z])). apply map_ext_in. intros l Hl. apply in_seq in Hl.
-    cbn [fsrc_val]. apply nth_flat_app_l; lia. }
-  assert (S4 : peval P p (kv_num_at M C dh) (flat M N A ++ flat N dh V)
-               = flat M dh (fun t l => fdot p N (A t) (fun j => V j l))).
-  { apply peval_PFor2. intros t l Ht Hl. rewrite dot_prog_correct.
-    apply (f_equal (fun z => [z])). apply fdot_ext; intros j Hj.
-    - apply nth_flat_app_l; lia.
-    - apply (block_cat2_r M N A N dh V j l); lia. }
-  rewrite S3, S4, mstage_correct. apply flat_ext. intros t l Ht Hl. cbn [binsem].
-  reflexivity.
+  rewrite S1. exact (kv_core_correct P p M C dh scale Q K V).
 Qed.
 
 (** With the new keys and values projected from the queries' rows, this is
@@ -174,22 +145,7 @@ Proof.
   2: { intros h Hh. destruct (HW h Hh) as (HQ & HKc & HKn & HVc & HVn).
        exact (kve_head_at_correct P p xs (oQ h) (oKc h) (oKn h) (oVc h) (oVn h) M C dh scale
                 (Qs h) (Kcs h) (Kns h) (Vcs h) (Vns h) HQ HKc HKn HVc HVn). }
-  rewrite (keep_block _ _ _ _ _ _ WO HO).
-  set (Cc := concat (map (fun k => flat M dh (F k)) (seq 0 H))).
-  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct.
-  apply (f_equal (fun z => [z])).
-  unfold fkve_mha, fmatmul. apply fdot_ext; intros m Hm.
-  - assert (Hdh : dh <> 0) by (intros ->; lia).
-    assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
-    pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
-    assert (Hlen : length Cc = H * (M * dh)) by apply length_concat_flat.
-    assert (HC : block (Cc ++ flat (H * dh) d WO) (m / dh * (M * dh)) M dh (F (m / dh))).
-    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
-    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
-  - assert (Hlen : length Cc = H * (M * dh)) by apply length_concat_flat.
-    assert (HW' : block (Cc ++ flat (H * dh) d WO) (length Cc + 0) (H * dh) d WO)
-      by (apply block_app_r, block_flat).
-    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+  rewrite (keep_block _ _ _ _ _ _ WO HO). apply mha_proj_at_correct.
 Qed.
 
 Lemma fkve_mha_kv P p c dh H scale C M Xq (Kcs Vcs WQs WKs WVs : nat -> mat) WO t j :
@@ -282,16 +238,13 @@ Theorem kve_tl_at_correct P p D M C (oKc oVc : nat -> nat) wo (lim : nat -> nat)
     ++ E ++ G.
 Proof.
   intros R W Z HKV Hcache Hlim. unfold kve_tl_at.
+  (* LN₁ *)
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo M (fun t k => X (C + t) k) E _ _ _ (o_g1 D) (o_b1 D)
+                         eq_refl eq_refl eq_refl).
   set (d := ld D). set (H := lH D). set (dh := ldh D). set (dff := ldff D).
   set (go := length E). fold R. fold R in HKV.
   set (Xn := fun t k => X (C + t) k).
   assert (HR : length R = go + length G) by (subst R go; apply app_length).
-  (* LN₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d Xn (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
   set (Zn := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) Xn).
   (* projections *)
   rewrite peval_PSeq, peval_PPar.
@@ -339,52 +292,17 @@ Proof.
   set (R' := KVn ++ R).
   assert (HR' : length R' = kw + length R) by (unfold R'; rewrite app_length; lia).
   rewrite peval_PSeq. change (KVn ++ R) with R'. rewrite (tl_res_correct P p M d A' Xn R') by lia.
-  set (X1' := fun i j => fadd p (Xn i j) (A' i j)).
-  assert (BW : forall (pre : list flt) k o rr cc, length pre + kw = k ->
-            block (pre ++ R') (k + go + o) rr cc (rd G o rr cc)).
-  { intros pre k o rr cc Hk. unfold R', R. rewrite (app_assoc pre KVn (E ++ G)).
-    apply block_weights; [rewrite app_length, LK; exact Hk|reflexivity]. }
-  (* LN₂ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d X1' (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: apply BW; rewrite flat_length; reflexivity.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1').
-  (* FFN_inner *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ M d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; apply BW; rewrite app_length, !flat_length; unfold nd; lia.
-  rewrite (keep_app P p (flat M d Z2) (flat M d X1' ++ R')).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* second residual *)
-  rewrite (tl_res_correct P p M d _ X1' R') by lia.
-  unfold R'. apply (f_equal2 (@app flt)).
+  (* LN₂, FFN_inner, second residual *)
+  unfold R', R. rewrite (app_assoc KVn E G).
+  assert (LKE : length (KVn ++ E) = kw + go) by (rewrite app_length, LK; reflexivity).
+  rewrite (tl_ffn_half_correct P p D G wo M _ (KVn ++ E)) by (rewrite LKE; unfold nd; lia).
+  rewrite <- app_assoc. apply (f_equal2 (@app flt)).
   2: { apply (f_equal2 (@app flt)); [|reflexivity]. unfold KVn. apply kvflat_ext. intros q i j Hq Hi Hj. split.
        - unfold Kns. apply fdot_ext; reflexivity.
        - unfold Vns. apply fdot_ext; reflexivity. }
   (* the newest rows of the recomputing layer *)
-  set (X1 := ftattn P p D G wo lim X).
-  assert (H1 : rows_eq M d X1' (fun t k => X1 (C + t) k)).
-  { intros t k Ht Hk. unfold X1', X1, ftattn. cbv zeta. apply (f_equal (fadd p (X (C + t) k))).
-    unfold A'.
-    set (WQs := fun h => rd G (wo + o_q D h) d dh). set (WKs := fun h => rd G (wo + o_k D h) d dh).
-    set (WVs := fun h => rd G (wo + o_v D h) d dh). set (WO := rd G (wo + o_o D) (H * dh) d).
-    transitivity (fkv_mha P p d dh H (lscale p D) C M (fun t k => Z (C + t) k) Kcs Vcs WQs WKs WVs WO t k).
-    { exact (fkve_mha_kv P p d dh H (lscale p D) C M (fun t k => Z (C + t) k) Kcs Vcs WQs WKs WVs WO t k). }
-    exact (kv_mha_rows P p d dh H d (lscale p D) lim C M Z Kcs Vcs WQs WKs WVs WO t k
-             (fun h jj k Hh Hj Hk => proj1 (Hcache h jj k Hh Hj Hk))
-             (fun h jj k Hh Hj Hk => proj2 (Hcache h jj k Hh Hj Hk)) (Hlim t Ht)). }
-  apply flat_ext. intros t k Ht Hk. unfold ftlayer. fold X1.
-  rewrite (H1 t k Ht Hk). apply (f_equal (fadd p _)). unfold Z2, ftmlp. cbv zeta.
-  assert (H2 : rows_eq M d (flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1')
-                 (fun t k => flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1 (C + t) k)).
-  { intros t' k' Ht' Hk'. rewrite (flnaff_rows P p d M _ _ X1' (fun t k => X1 (C + t) k) H1 t' k' Ht' Hk').
-    apply flnaff_shift. }
-  rewrite (fffn_inner_rows p d dff M _ _ _ _ _ _ H2 t k Ht Hk). apply fffn_inner_shift.
+  exact (kv_layer_rows P p D G wo lim C M X Kcs Vcs A' Hcache Hlim
+           (fun t k _ _ => fkve_mha_kv P p d dh H (lscale p D) C M Zn Kcs Vcs _ _ _ _ t k)).
 Qed.
 
 (** ** Exact cost, under every cost model: the work of [kv_tl_at] *)

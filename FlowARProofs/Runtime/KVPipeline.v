@@ -463,7 +463,7 @@ Section correct_all.
     induction k as [|k IH]; cbn [kv_scales_at].
     - rewrite cacheOf_0. cbn [yflat seq map concat app]. rewrite <- HG. apply idw_correct.
     - rewrite peval_PSeq, IH, (kv_scale_at_correct P p cfg G HG).
-      unfold fouts at 2 3 4. cbn [outs_of]. fold (fouts P p cfg G k).
+      rewrite fouts_S.
       rewrite app_assoc, yflat_app by apply fouts_length.
       rewrite (cache_step P p cfg G (fouts P p cfg G k) (fscale P p cfg G (fouts P p cfg G k) k) k
                  (fouts_length P p cfg G k)). reflexivity.

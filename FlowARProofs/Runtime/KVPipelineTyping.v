@@ -73,7 +73,7 @@ Section depth.
   Theorem kve_tl_at_wdepth p D M C (oKc oVc : nat -> nat) wo go r :
     wd (kve_tl_at p D M C oKc oVc wo go r) <= tl_depth P.
   Proof.
-    unfold kve_tl_at, tl_depth. cbn [wdepth]. rewrite !keep_wdepth.
+    unfold kve_tl_at, tl_depth, tl_depth_g, mha_depth. cbn [wdepth]. rewrite !keep_wdepth.
     pose proof (lnaff_at_wdepth P p 0 (M * ld D + go + (wo + o_g1 D)) (M * ld D + go + (wo + o_b1 D)) M (ld D)).
     pose proof (lnaff_at_wdepth P p 0 (M * ld D + lH D * ((M + M) * ldh D) + go + (wo + o_g2 D))
                   (M * ld D + lH D * ((M + M) * ldh D) + go + (wo + o_b2 D)) M (ld D)).
@@ -124,7 +124,8 @@ Section depth.
     pose proof (flow_at_wdepth P p (FD cfg) (tok cfg i) (T cfg) (off_fh cfg)
                   (yoff (tok cfg) (ch cfg) i + kvlen cfg (ntok cfg i))
                   (yoff (tok cfg) (ch cfg) i + kvlen cfg (ntok cfg i) + glen cfg)).
-    unfold fh_step_depth in *. cbn [fhLf FD] in *. lia.
+    unfold fh_step_depth, fh_step_depth_g in *. cbn [fhLf FD am_depth exact_am] in *.
+    fold (tl_depth P) in *. lia.
   Qed.
 
   (** The cached program is no deeper than the recomputing program's bound. *)

@@ -129,24 +129,19 @@ Section head.
     PSeq kv_qkv_at (PSeq kv_w_at (PSeq (PPar kv_den_at kv_num_at) (mstage M dh BDiv))).
 End head.
 
-Theorem kv_head_at_correct P p xs offXq offKc offVc offQ offK offV M C c dh scale Xq Kc Vc WQ WK WV :
-  block xs offXq M c Xq -> block xs offKc C dh Kc -> block xs offVc C dh Vc ->
-  block xs offQ c dh WQ -> block xs offK c dh WK -> block xs offV c dh WV ->
-  peval P p (kv_head_at offXq offKc offVc offQ offK offV M C c dh scale) xs
-  = flat M dh (fkv_attn P p c dh scale C M Xq Kc Vc WQ WK WV).
+(** Attention of the [M] queries [Q] against [C + M] keys [K] and values [V]. *)
+Definition fkve_attn P p dh scale C M Q K V : mat :=
+  fun t l =>
+    let w j := fexp P p (fmul p scale (fdot p dh (Q t) (K j))) in
+    fdiv p (fdot p (C + M) w (fun j => V j l)) (fsum p (map w (seq 0 (C + M)))).
+
+(** Stages 2–4 of a head, on [Q ; K ; V], whatever stage 1 read them from. *)
+Lemma kv_core_correct P p M C dh scale Q K V :
+  peval P p (PSeq (kv_w_at M C dh scale) (PSeq (PPar (kv_den_at M C) (kv_num_at M C dh)) (mstage M dh BDiv)))
+    (flat M dh Q ++ (flat (C + M) dh K ++ flat (C + M) dh V))
+  = flat M dh (fkve_attn P p dh scale C M Q K V).
 Proof.
-  intros HX HKc HVc HQ HK HV. unfold kv_head_at. rewrite !peval_PSeq.
-  set (N := C + M).
-  set (Q := fmatmul p c Xq WQ).
-  set (K := vcat C Kc (fmatmul p c Xq WK)). set (V := vcat C Vc (fmatmul p c Xq WV)).
-  (* stage 1 *)
-  assert (S1 : peval P p (kv_qkv_at offXq offKc offVc offQ offK offV M C c dh) xs
-               = flat M dh Q ++ (flat N dh K ++ flat N dh V)).
-  { unfold kv_qkv_at. rewrite !peval_PPar, (matmul_at_correct _ _ _ _ _ _ _ _ Xq WQ HX HQ),
-      (matmul_at_correct _ _ _ _ _ _ _ _ Xq WK HX HK), (matmul_at_correct _ _ _ _ _ _ _ _ Xq WV HX HV),
-      (keep_block _ _ _ _ _ _ Kc HKc), (keep_block _ _ _ _ _ _ Vc HVc).
-    unfold N, K, V. rewrite !flat_vcat, !app_assoc. reflexivity. }
-  rewrite S1.
+  rewrite !peval_PSeq. set (N := C + M).
   (* stage 2 *)
   set (A := fun t j => fexp P p (fmul p scale (fdot p dh (Q t) (K j)))).
   assert (S2 : peval P p (kv_w_at M C dh scale) (flat M dh Q ++ (flat N dh K ++ flat N dh V))
@@ -175,6 +170,26 @@ Proof.
   reflexivity.
 Qed.
 
+Theorem kv_head_at_correct P p xs offXq offKc offVc offQ offK offV M C c dh scale Xq Kc Vc WQ WK WV :
+  block xs offXq M c Xq -> block xs offKc C dh Kc -> block xs offVc C dh Vc ->
+  block xs offQ c dh WQ -> block xs offK c dh WK -> block xs offV c dh WV ->
+  peval P p (kv_head_at offXq offKc offVc offQ offK offV M C c dh scale) xs
+  = flat M dh (fkv_attn P p c dh scale C M Xq Kc Vc WQ WK WV).
+Proof.
+  intros HX HKc HVc HQ HK HV. unfold kv_head_at. rewrite peval_PSeq.
+  set (N := C + M).
+  set (Q := fmatmul p c Xq WQ).
+  set (K := vcat C Kc (fmatmul p c Xq WK)). set (V := vcat C Vc (fmatmul p c Xq WV)).
+  (* stage 1 *)
+  assert (S1 : peval P p (kv_qkv_at offXq offKc offVc offQ offK offV M C c dh) xs
+               = flat M dh Q ++ (flat N dh K ++ flat N dh V)).
+  { unfold kv_qkv_at. rewrite !peval_PPar, (matmul_at_correct _ _ _ _ _ _ _ _ Xq WQ HX HQ),
+      (matmul_at_correct _ _ _ _ _ _ _ _ Xq WK HX HK), (matmul_at_correct _ _ _ _ _ _ _ _ Xq WV HX HV),
+      (keep_block _ _ _ _ _ _ Kc HKc), (keep_block _ _ _ _ _ _ Vc HVc).
+    unfold N, K, V. rewrite !flat_vcat, !app_assoc. reflexivity. }
+  rewrite S1. exact (kv_core_correct P p M C dh scale Q K V).
+Qed.
+
 (** ** Multi-head: [H] cached heads, then [W_O] *)
 
 Definition kv_mha_at offXq (oKc oVc oQ oK oV : nat -> nat) offO M C c dh H d scale : prog :=
@@ -198,22 +213,7 @@ Proof.
   2: { intros h Hh. destruct (HW h Hh) as (HKc & HVc & HQ & HK & HV).
        exact (kv_head_at_correct P p xs offXq (oKc h) (oVc h) (oQ h) (oK h) (oV h) M C c dh scale
                 Xq (Kcs h) (Vcs h) (WQs h) (WKs h) (WVs h) HX HKc HVc HQ HK HV). }
-  rewrite (keep_block _ _ _ _ _ _ WO HO).
-  set (Cc := concat (map (fun k => flat M dh (F k)) (seq 0 H))).
-  unfold mha_proj_at. apply peval_PFor2. intros i t Hi Ht. rewrite dot_prog_correct.
-  apply (f_equal (fun z => [z])).
-  unfold fkv_mha, fmatmul. apply fdot_ext; intros m Hm.
-  - assert (Hdh : dh <> 0) by (intros ->; lia).
-    assert (Hq : m / dh < H) by (apply Nat.div_lt_upper_bound; lia).
-    pose proof (Nat.mod_upper_bound m dh Hdh) as Hr.
-    assert (Hlen : length Cc = H * (M * dh)) by apply length_concat_flat.
-    assert (HC : block (Cc ++ flat (H * dh) d WO) (m / dh * (M * dh)) M dh (F (m / dh))).
-    { apply block_app_l; [rewrite Hlen; nia|]. apply block_concat, Hq. }
-    rewrite (HC i (m mod dh) Hi Hr). reflexivity.
-  - assert (Hlen : length Cc = H * (M * dh)) by apply length_concat_flat.
-    assert (HW' : block (Cc ++ flat (H * dh) d WO) (length Cc + 0) (H * dh) d WO)
-      by (apply block_app_r, block_flat).
-    rewrite Hlen, Nat.add_0_r in HW'. rewrite (HW' m t) by lia. reflexivity.
+  rewrite (keep_block _ _ _ _ _ _ WO HO). apply mha_proj_at_correct.
 Qed.
 
 (** With the right cache, the cached multi-head attention is row [C + t]
@@ -273,6 +273,46 @@ Lemma block_after pre R off r c A :
   block R off r c A -> block (pre ++ R) (length pre + off) r c A.
 Proof. apply block_app_r. Qed.
 
+(** The stage both cached layers end with: on the [M] new rows, the
+    residual of the cached attention [fkv_mha] followed by the FFN
+    sub-layer is the newest rows of the recomputing layer [ftlayer], when
+    the cache holds, for every head, the keys and values of the [C] earlier
+    rows of [LN₁(X)] and the new rows see all [C + M] keys.  [A'] is the
+    cached attention's output, computed by either layer. *)
+Lemma kv_layer_rows P p D G wo (lim : nat -> nat) C M X (Kcs Vcs : nat -> mat) (A' : mat) :
+  let d := ld D in let H := lH D in let dh := ldh D in
+  let W o r c := rd G (wo + o) r c in
+  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
+  (forall h jj k, h < H -> jj < C -> k < dh ->
+     Kcs h jj k = fmatmul p d Z (W (o_k D h) d dh) jj k
+     /\ Vcs h jj k = fmatmul p d Z (W (o_v D h) d dh) jj k) ->
+  (forall t, t < M -> lim (C + t) = C + M) ->
+  (forall t k, t < M -> k < d ->
+     A' t k = fkv_mha P p d dh H (lscale p D) C M
+                (flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) (fun t k => X (C + t) k)) Kcs Vcs
+                (fun h => W (o_q D h) d dh) (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh)
+                (W (o_o D) (H * dh) d) t k) ->
+  let X1' := fun i j => fadd p (X (C + i) j) (A' i j) in
+  flat M d (fun i j => fadd p (X1' i j) (ftmlp P p D G wo X1' i j))
+  = flat M d (fun t k => ftlayer P p D G wo lim X (C + t) k).
+Proof.
+  intros d H dh W Z Hcache Hlim HA X1'.
+  set (X1 := ftattn P p D G wo lim X).
+  assert (H1 : rows_eq M d X1' (fun t k => X1 (C + t) k)).
+  { intros t k Ht Hk. unfold X1', X1, ftattn. cbv zeta. apply (f_equal (fadd p (X (C + t) k))).
+    rewrite (HA t k Ht Hk).
+    exact (kv_mha_rows P p d dh H d (lscale p D) lim C M Z Kcs Vcs _ _ _ _ t k
+             (fun h jj k Hh Hj Hk => proj1 (Hcache h jj k Hh Hj Hk))
+             (fun h jj k Hh Hj Hk => proj2 (Hcache h jj k Hh Hj Hk)) (Hlim t Ht)). }
+  apply flat_ext. intros t k Ht Hk. rewrite ftlayer_eq. fold X1.
+  rewrite (H1 t k Ht Hk). apply (f_equal (fadd p _)). unfold ftmlp. cbv zeta.
+  assert (H2 : rows_eq M d (flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1')
+                 (fun t k => flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1 (C + t) k)).
+  { intros t' k' Ht' Hk'. rewrite (flnaff_rows P p d M _ _ X1' (fun t k => X1 (C + t) k) H1 t' k' Ht' Hk').
+    apply flnaff_shift. }
+  rewrite (fffn_inner_rows p d (ldff D) M _ _ _ _ _ _ H2 t k Ht Hk). apply fffn_inner_shift.
+Qed.
+
 (** The cached layer computes the newest rows of the recomputing layer
     [ftlayer], provided the cache holds, for every head, the keys and
     values of the [C] earlier rows of [LN₁(X)], and the new rows see all
@@ -292,16 +332,13 @@ Theorem kv_tl_at_correct P p D M C (oKc oVc : nat -> nat) wo (lim : nat -> nat) 
   = flat M (ld D) (fun t k => ftlayer P p D G wo lim X (C + t) k) ++ E ++ G.
 Proof.
   intros R W Z HKV Hcache Hlim. unfold kv_tl_at.
+  (* LN₁ *)
+  rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo M (fun t k => X (C + t) k) E _ _ _ (o_g1 D) (o_b1 D)
+                         eq_refl eq_refl eq_refl).
   set (d := ld D). set (H := lH D). set (dh := ldh D). set (dff := ldff D).
   set (go := length E). fold R. fold R in HKV.
   set (Xn := fun t k => X (C + t) k).
   assert (HR : length R = go + length G) by (subst R go; apply app_length).
-  (* LN₁ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d Xn (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
   set (Zn := flnaff P p d (rd G (wo + o_g1 D) 1 d) (rd G (wo + o_b1 D) 1 d) Xn).
   (* cached attention *)
   rewrite peval_PSeq, peval_PPar.
@@ -325,40 +362,12 @@ Proof.
   set (A' := fkv_mha P p d dh H (lscale p D) C M Zn Kcs Vcs _ _ _ _).
   (* first residual *)
   rewrite peval_PSeq, (tl_res_correct P p M d A' Xn R) by lia.
-  set (X1' := fun i j => fadd p (Xn i j) (A' i j)).
-  (* LN₂ *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (lnaff_at_correct P p _ 0 _ _ M d X1' (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2, 3: bw.
-  rewrite keep0 by (rewrite app_length, flat_length; lia).
-  set (Z2 := flnaff P p d _ _ X1').
-  (* FFN_inner *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (ffn_inner_at_correct P p _ 0 _ _ _ _ M d dff Z2 (rd G (wo + o_w1 D) d dff)
-             (rd G (wo + o_c1 D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_c2 D) 1 d)).
-  2: apply block_front.
-  2-5: rewrite app_assoc; bw.
-  rewrite (keep_app P p (flat M d Z2) (flat M d X1' ++ R)).
-  2: apply flat_length.
-  2: rewrite app_length, flat_length; lia.
-  (* second residual *)
-  rewrite (tl_res_correct P p M d _ X1' R) by lia.
+  (* LN₂, FFN_inner, second residual *)
+  rewrite (tl_ffn_half_correct P p D G wo M _ E _ _ _ _ _ _ _
+             eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl eq_refl).
   apply (f_equal (fun l => l ++ R)).
   (* the newest rows of the recomputing layer *)
-  set (X1 := ftattn P p D G wo lim X).
-  assert (H1 : rows_eq M d X1' (fun t k => X1 (C + t) k)).
-  { intros t k Ht Hk. unfold X1', X1, ftattn. cbv zeta. apply (f_equal (fadd p (X (C + t) k))).
-    unfold A'. exact (kv_mha_rows P p d dh H d (lscale p D) lim C M Z Kcs Vcs _ _ _ _ t k
-                        (fun h jj k Hh Hj Hk => proj1 (Hcache h jj k Hh Hj Hk))
-                        (fun h jj k Hh Hj Hk => proj2 (Hcache h jj k Hh Hj Hk)) (Hlim t Ht)). }
-  apply flat_ext. intros t k Ht Hk. unfold ftlayer. fold X1.
-  rewrite (H1 t k Ht Hk). apply (f_equal (fadd p _)). unfold Z2, ftmlp. cbv zeta.
-  assert (H2 : rows_eq M d (flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1')
-                 (fun t k => flnaff P p d (rd G (wo + o_g2 D) 1 d) (rd G (wo + o_b2 D) 1 d) X1 (C + t) k)).
-  { intros t' k' Ht' Hk'. rewrite (flnaff_rows P p d M _ _ X1' (fun t k => X1 (C + t) k) H1 t' k' Ht' Hk').
-    apply flnaff_shift. }
-  rewrite (fffn_inner_rows p d dff M _ _ _ _ _ _ H2 t k Ht Hk). apply fffn_inner_shift.
+  exact (kv_layer_rows P p D G wo lim C M X Kcs Vcs A' Hcache Hlim (fun t k _ _ => eq_refl)).
 Qed.
 
 (** ** The cached AR stage of scale [i]
