@@ -20,8 +20,28 @@ from py_bridge.errors import BridgeError
 from py_bridge.obligations import config as toml_config
 
 
+class ScaleGeometry:
+    """Sides and token counts of the geometric scale schedule, for any config with ``s0``, ``a``
+    (shared by the paper model's and the released model's configs)."""
+
+    s0: int
+    a: int
+
+    def side(self, i: int) -> int:
+        """Side of scale ``i`` (Coq's ``side cfg i = s0 * a^i``)."""
+        return int(self.s0 * self.a**i)
+
+    def tok(self, i: int) -> int:
+        """Tokens of scale ``i`` (``side i ** 2``)."""
+        return self.side(i) ** 2
+
+    def ntok(self, i: int) -> int:
+        """Tokens of the AR sequence at scale ``i`` (blocks ``0..i``)."""
+        return sum(self.tok(j) for j in range(i + 1))
+
+
 @dataclass(frozen=True)
-class FlowARConfig:
+class FlowARConfig(ScaleGeometry):
     """Dimensions of the numpy FlowAR (the paper's model, as Coq states it)."""
 
     K: int
@@ -52,18 +72,6 @@ class FlowARConfig:
     def scale(self) -> float:
         """The attention scale actually used."""
         return 1.0 / math.sqrt(self.dh) if self.attn_scale is None else self.attn_scale
-
-    def side(self, i: int) -> int:
-        """Side of scale ``i`` (Coq's ``side cfg i = s0 * a^i``)."""
-        return int(self.s0 * self.a**i)
-
-    def tok(self, i: int) -> int:
-        """Tokens of scale ``i`` (``side i ** 2``)."""
-        return self.side(i) ** 2
-
-    def ntok(self, i: int) -> int:
-        """Tokens of the AR sequence at scale ``i`` (blocks ``0..i``)."""
-        return sum(self.tok(j) for j in range(i + 1))
 
     @property
     def n(self) -> int:

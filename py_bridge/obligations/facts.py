@@ -147,6 +147,12 @@ EXACT_THETA = "FlowARProofs.Runtime.ExactTheta"
 ERROR_BOUND = "FlowARProofs.Error.PipelineError.fast_flowar_error"
 PDY = "FlowARProofs.Error.PipelineDyadic"
 FLOORS_BOUND = "FlowARProofs.Main.fast_flowar_error_of_floors"
+#: the conclusion of both error-bound facts: ‖fast − exact‖∞ of the last scale ≤ the dyadic bound
+_ERROR_CONCLUSION = f"""  Rdefinitions.Rle
+    (FlowARProofs.Error.Lipschitz.dinf (tok cfg (K cfg - 1)) (ch cfg)
+       (FlowARProofs.Error.RealPipeline.rflowar_fast err_g cfg G)
+       (FlowARProofs.Error.RealPipeline.rflowar_exact cfg G))
+    (FlowARProofs.Error.Dyadic.dval ({PDY}.dflowar_bound cfg err_g err_B err_sigma err_W))."""
 PLANNED: frozenset[str] = frozenset()
 
 _TERMS = "(flowar_depth_terms (N.of_nat (K cfg)) (N.of_nat (L cfg)) (N.of_nat (Lf cfg)) " \
@@ -467,11 +473,7 @@ Qed.""",
   forall G : list Rdefinitions.R,
   FlowARProofs.Error.PipelineError.pipe_hyps cfg G err_g (Rdefinitions.Q2R err_B)
     (Rdefinitions.Q2R err_sigma) (Rdefinitions.Q2R err_W) ->
-  Rdefinitions.Rle
-    (FlowARProofs.Error.Lipschitz.dinf (tok cfg (K cfg - 1)) (ch cfg)
-       (FlowARProofs.Error.RealPipeline.rflowar_fast err_g cfg G)
-       (FlowARProofs.Error.RealPipeline.rflowar_exact cfg G))
-    (FlowARProofs.Error.Dyadic.dval ({PDY}.dflowar_bound cfg err_g err_B err_sigma err_W)).
+{_ERROR_CONCLUSION}
 Proof.
   intros G Hh. eapply RIneq.Rle_trans; [exact (fast_flowar_error cfg G err_g _ _ _ Hh)|].
   apply {PDY}.flowar_err_bound_le_dy_checked. vm_compute. reflexivity.
@@ -533,11 +535,7 @@ Qed.""",
     (Rdefinitions.Q2R err_sigma) (Rdefinitions.Q2R err_W) ->
   FlowARProofs.Error.PipelineFloors.pipe_bias_ok cfg G (Rdefinitions.Q2R err_bl) bc ->
   FlowARProofs.Error.PipelineFloors.pipe_floors cfg G err_g (Rdefinitions.Q2R err_sigma) ->
-  Rdefinitions.Rle
-    (FlowARProofs.Error.Lipschitz.dinf (tok cfg (K cfg - 1)) (ch cfg)
-       (FlowARProofs.Error.RealPipeline.rflowar_fast err_g cfg G)
-       (FlowARProofs.Error.RealPipeline.rflowar_exact cfg G))
-    (FlowARProofs.Error.Dyadic.dval ({PDY}.dflowar_bound cfg err_g err_B err_sigma err_W)).
+{_ERROR_CONCLUSION}
 Proof.
   intros G bc Hw Hb Hf.
   assert (HB : Rdefinitions.Q2R err_B = FlowARProofs.Error.ActBounds.qkv_B

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import modules as pm
+from ..config import ScaleGeometry
 from ..ops import Array, Engine
 from . import modules as rm
 from .rblock import RBlockWeights, RDims, block, cast_block, init_block, placeholder_block
@@ -37,7 +38,7 @@ F64 = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class ARConfig:
+class ARConfig(ScaleGeometry):
     """Coq's ``RConfig`` without the head: ``K`` scales of side ``s0·a^i``, ``c`` channels,
     block dimensions ``dims``, ``Le`` encoder and ``Ld`` decoder blocks."""
 
@@ -54,15 +55,6 @@ class ARConfig:
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"{name}: must be a positive integer, got {v!r}")
-
-    def side(self, i: int) -> int:
-        return int(self.s0 * self.a**i)
-
-    def tok(self, i: int) -> int:
-        return self.side(i) ** 2
-
-    def ntok(self, i: int) -> int:
-        return sum(self.tok(j) for j in range(i + 1))
 
     @property
     def NK(self) -> int:
