@@ -4,7 +4,7 @@
 #   make coqchk     build, then re-check all compiled modules with coqchk -silent -o
 #   make graph      build, then the lemma graph (python3 -m py_bridge graph)
 #   make report     build, then the HTML report (python3 -m py_bridge report)
-#   make clean      remove build products and the generated Makefile.coq*
+#   make clean      remove build products (and build/coqdoc) and the generated Makefile.coq*
 #   make TIMED=1    per-file compile times (coq_makefile's own switch)
 # Makefile.coq is regenerated whenever _CoqProject changes.
 
@@ -42,6 +42,7 @@ report: all
 clean:
 	if [ -f Makefile.coq ]; then $(MAKE) -f Makefile.coq cleanall; fi
 	rm -f Makefile.coq Makefile.coq.conf .Makefile.coq.d
+	rm -rf build/coqdoc
 .PHONY: clean
 
 # Any other target (a single FlowARProofs/X.vo, html, validate, ...) goes to Makefile.coq.

@@ -56,8 +56,11 @@ def write_json(path: Path | str, obj: Any, *, compact: bool = False) -> Path:
     """Write `obj` as key-sorted JSON (with a trailing newline) to `path` atomically: pretty
     (indent 2) by default; ``compact`` (one line) for large files — json's C encoder is used only
     without indentation, which makes graph.json (~20 000 edges) about ten times faster."""
+    return write_text(path, json_text(obj, compact=compact))
+
+
+def json_text(obj: Any, *, compact: bool = False) -> str:
+    """The text ``write_json`` writes (for callers that serialise before they write)."""
     if compact:
-        text = json.dumps(obj, sort_keys=True, separators=(",", ":"))
-    else:
-        text = json.dumps(obj, indent=2, sort_keys=True)
-    return write_text(path, text + "\n")
+        return json.dumps(obj, sort_keys=True, separators=(",", ":")) + "\n"
+    return json.dumps(obj, indent=2, sort_keys=True) + "\n"

@@ -146,14 +146,19 @@ def _coqc_timeout(value: float | None) -> float:
 
 
 def _run_build(args: argparse.Namespace, root: Path) -> int:
-    from py_bridge.coq.build import run_build
+    from py_bridge.coq.build import build_docs, run_build
 
     timeout = args.build_timeout or coq.timeout_from_env("FLOWAR_BUILD_TIMEOUT",
                                                          coq.DEFAULT_BUILD_TIMEOUT)
     outcome = run_build(root, jobs=args.jobs, timeout=timeout, progress=_progress,
                         echo=lambda line: print(line, flush=True))
     print(outcome.summary())
-    return EXIT_OK if outcome.ok else EXIT_FAILED
+    if not outcome.ok:
+        return EXIT_FAILED
+    # the pages `graph` links every declaration to; without them `graph` runs coqdoc itself
+    _, docs = build_docs(root, timeout=timeout)
+    print(docs)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------------------------

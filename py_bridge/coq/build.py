@@ -1,5 +1,6 @@
 """Build the Coq proofs: `make -jN` in the project root (the Makefile wraps coq_makefile),
-with a timeout and one progress line per compiled file."""
+with a timeout and one progress line per compiled file; then the coqdoc pages of the proofs
+(`build_docs`, kept in ROOT/build/coqdoc for `flowar-proofs graph`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from py_bridge import coq
+from py_bridge.coq.coqdoc import DEFAULT_CACHE, CoqdocError, ensure_coqdoc
 
 _COQC_LINE = re.compile(r"^COQC (\S+\.v)\s*$")
 _ERROR_LINE = re.compile(r"^(File \"[^\"]+\", line \d+|Error:|make(\[\d+\])?: \*\*\*)")
@@ -83,3 +85,24 @@ def run_build(
         timed_out=result.timed_out,
         returncode=result.returncode,
     )
+
+
+def build_docs(root: Path, *, timeout: float = coq.DEFAULT_BUILD_TIMEOUT) -> tuple[bool, str]:
+    """The coqdoc pages of the built proofs in ROOT/build/coqdoc (kept when up to date with the
+    sources and .glob files): (ok, one line saying what happened).  Not ok when coqdoc is
+    missing or fails: `graph` then runs coqdoc itself and says so."""
+    try:
+        coqdoc = str(coq.find_tool("coqdoc"))
+    except coq.ToolchainError as err:
+        return False, f"coqdoc pages: not built ({err})"
+    project = coq.load_coqproject(root)
+    directory = root / DEFAULT_CACHE
+    try:
+        pages = ensure_coqdoc(coqdoc, root, project.loadpath_flags(), project.vfiles,
+                              list(project.modules()), directory, timeout=timeout)
+    except CoqdocError as err:
+        return False, f"coqdoc pages: FAILED: {err}"
+    if pages.reused:
+        return True, f"coqdoc pages: up to date in {directory}"
+    return True, (f"coqdoc pages: {len(pages.anchors)} written to {directory} "
+                  f"in {pages.seconds:.1f} s")

@@ -14,6 +14,7 @@ unwritable output directory, missing tool) raises ``BridgeError`` before the ext
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -28,7 +29,14 @@ from markupsafe import Markup
 
 from py_bridge import atomic, files, provenance
 from py_bridge.coq import PROJECT_FILE, CoqProject, find_tool, load_coqproject, require_tools
-from py_bridge.coq.coqdoc import CoqdocError, href, read_anchors, run_coqdoc
+from py_bridge.coq.coqdoc import (
+    DEFAULT_CACHE,
+    CoqdocError,
+    CoqdocPages,
+    copy_pages,
+    ensure_coqdoc,
+    href,
+)
 from py_bridge.coq.dpd import DpdGraph
 from py_bridge.coq.names import read_name_list
 from py_bridge.errors import BridgeError
@@ -91,6 +99,7 @@ class GraphOptions:
     timeout: float
     page: bool
     command: tuple[str, ...]
+    coqdoc_cache: Path | None  # None: coqdoc writes straight into OUT/coqdoc, no cache
 
 
 @dataclass
@@ -212,10 +221,13 @@ def resolve_options(
     timeout: float = 600.0,
     page: bool = True,
     command: Sequence[str] = ("graph",),
+    coqdoc_cache: Path | None = None,
 ) -> GraphOptions:
-    """Fill in the defaults (files under ``root``, output ``root/report``) and check every input
-    before any long work: an explicit path must exist; the allowlist and targets must exist; the
-    paper map may be absent only when not given; the output directory must be writable."""
+    """Fill in the defaults (files under ``root``, output ``root/report``, coqdoc cache
+    ``root/build/coqdoc``) and check every input before any long work: an explicit path must
+    exist; the allowlist and targets must exist; the paper map may be absent only when not
+    given; the output directory must be writable.  A coqdoc cache that cannot be written is not
+    used (coqdoc then writes into the output directory)."""
     root = Path(root).resolve()
     if not (root / PROJECT_FILE).is_file():
         raise BridgeError(f"{root}: no {PROJECT_FILE} there")
@@ -235,7 +247,18 @@ def resolve_options(
         timeout=timeout,
         page=page,
         command=tuple(command),
+        coqdoc_cache=_usable_cache(Path(coqdoc_cache) if coqdoc_cache else root / DEFAULT_CACHE),
     )
+
+
+def _usable_cache(path: Path) -> Path | None:
+    """``path`` if the coqdoc cache can live there (its parent exists or can be made, and is
+    writable), else None."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path.resolve() if os.access(path.parent, os.W_OK) else None
 
 
 def build_graph(
@@ -250,6 +273,7 @@ def build_graph(
     timeout: float = 600.0,
     page: bool = True,
     command: Sequence[str] = ("graph",),
+    coqdoc_cache: Path | None = None,
 ) -> GraphResult:
     """Extract, classify, check the paper map and write the report files (defaults: see
     ``resolve_options``). Raises ``BridgeError`` on any bad input (before the extraction) and
@@ -257,6 +281,7 @@ def build_graph(
     return build_graph_with(resolve_options(
         root, out=out, trust_record=trust_record, main_module=main_module, targets=targets,
         paper_map=paper_map, allowlist=allowlist, timeout=timeout, page=page, command=command,
+        coqdoc_cache=coqdoc_cache,
     ))
 
 
@@ -279,15 +304,15 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _coqdoc_anchors(
-    proj: CoqProject, opts: GraphOptions, doc_dir: Path
-) -> dict[str, set[str]]:
-    """Run coqdoc and read the anchors of its pages (raises CoqdocError)."""
-    run_coqdoc(
-        str(find_tool("coqdoc")), opts.root, proj.loadpath_flags(), proj.vfiles, doc_dir,
-        timeout=opts.timeout,
+def _coqdoc_pages(proj: CoqProject, opts: GraphOptions, doc_dir: Path) -> CoqdocPages:
+    """The coqdoc pages in ``doc_dir`` with their anchors: copied from the cache when it is up
+    to date with the sources, else written by coqdoc first (raises CoqdocError)."""
+    modules = list(proj.modules())
+    pages = ensure_coqdoc(
+        str(find_tool("coqdoc")), opts.root, proj.loadpath_flags(), proj.vfiles, modules,
+        opts.coqdoc_cache or doc_dir, timeout=opts.timeout,
     )
-    return read_anchors(doc_dir, proj.modules())
+    return copy_pages(pages, doc_dir, modules)
 
 
 def _build(
@@ -316,10 +341,10 @@ def _build(
     ]
     with ThreadPoolExecutor(max_workers=3) as pool:
         prov_job = pool.submit(provenance.collect, root, opts.command, inputs)
-        doc_job: Future[dict[str, set[str]]] | None = None
+        doc_job: Future[CoqdocPages] | None = None
         if opts.page:
-            _progress("coqdoc (in the background) ...")
-            doc_job = pool.submit(_coqdoc_anchors, proj, opts, doc_dir)
+            _progress("coqdoc pages (in the background) ...")
+            doc_job = pool.submit(_coqdoc_pages, proj, opts, doc_dir)
         early: list[Future[PageParts]] = []
 
         def on_project(project: DpdGraph, decls: list[DeclInfo], modules: list[str]) -> None:
@@ -342,7 +367,9 @@ def _build(
         warnings = list(ex.warnings)
         if doc_job is not None:
             try:
-                anchors = doc_job.result()
+                doc_pages = doc_job.result()
+                anchors = doc_pages.anchors
+                timings["coqdoc_reused"] = float(doc_pages.reused)
             except CoqdocError as err:
                 warnings.append(f"coqdoc failed, node links point nowhere: {err}")
         # coqdoc_s: the wait for coqdoc (and reading its anchors) after the extraction
@@ -377,6 +404,12 @@ def _build(
         timings["classify_s"], timings["classify_cpu_s"] = t3 - t2, c3 - c2
 
         hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
+        # graph.json and graph.dot are made while the page may still be drawn; every file is
+        # written at the end, once all of them could be made
+        graph_text = atomic.json_text(
+            graph_json(result, hrefs, prov_job.result()), compact=True
+        )
+        dot_text = full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
         pages: dict[str, str] = {}
         if opts.page:
             parts = early[0].result() if early else None
@@ -389,15 +422,8 @@ def _build(
                 parts = page_parts(lg, headline, entries, hrefs, opts.timeout)
             pages = dict(parts.pages)
             pages["graph.html"] = main_page(result, parts, hrefs, allowlist)
-        prov = prov_job.result()
-    result.written.append(
-        atomic.write_json(opts.out / "graph.json", graph_json(result, hrefs, prov), compact=True)
-    )
-    result.written.append(
-        atomic.write_text(
-            opts.out / "graph.dot", full_dot(lg.graph, lg.nodes, hrefs, set(headline)).source
-        )
-    )
+    result.written.append(atomic.write_text(opts.out / "graph.json", graph_text))
+    result.written.append(atomic.write_text(opts.out / "graph.dot", dot_text))
     # pages of an older run would contradict the graph.json just written: remove them
     written, removed = write_pages(opts.out, pages)
     if opts.page:
@@ -414,7 +440,7 @@ def _early_parts(
     project: DpdGraph,
     decls: list[DeclInfo],
     modules: list[str],
-    doc_job: Future[dict[str, set[str]]] | None,
+    doc_job: Future[CoqdocPages] | None,
     allowlist: list[str],
     targets: list[str],
     entries: list[Entry] | None,
@@ -424,7 +450,7 @@ def _early_parts(
     anchors: dict[str, set[str]] | None = None
     if doc_job is not None:
         try:
-            anchors = doc_job.result()
+            anchors = doc_job.result().anchors
         except CoqdocError:
             anchors = None
     lg = classify(project, None, decls, modules, set(), allowlist, opts.trust_record, anchors)
@@ -501,13 +527,22 @@ def page_parts(
             module = lg.nodes[name].module if name in lg.nodes else ""
             return f"{_module_page(module, prefix)}#node-{name}"
 
+        # each declaration's link on the module pages, made once (the pages hold ~2 links per
+        # edge: rendering them one by one in the template cost about a second)
+        links = {
+            n: Markup('<a href="{}">{}</a>').format(decl_page(n, ""), n) for n in lg.nodes
+        }
+
+        def link_list(names: Sequence[str], empty: str) -> Markup:
+            return Markup(", ").join(links[d] for d in names) if names else Markup(empty)
+
         pages: dict[str, str] = {}
         by_module: dict[str, list[Any]] = {}
         for panel in panels(lg.graph, lg.nodes, up, heads):
             by_module.setdefault(panel.node.module, []).append(panel)
         for module, module_panels in by_module.items():
             pages[_module_page(module)] = render_template(
-                "module.html.j2", module=module, panels=module_panels, decl_page=decl_page
+                "module.html.j2", module=module, panels=module_panels, link_list=link_list
             )
         for h, page in cone_pages.items():
             pages[page] = render_template(
