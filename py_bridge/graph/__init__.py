@@ -20,7 +20,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,8 @@ from py_bridge.graph.layout import (
     panels,
     render_svg,
     render_template,
-    run_layouts,
     select_display,
+    start_layouts,
     unreachable_lemmas,
 )
 from py_bridge.paper_map import (
@@ -508,20 +508,16 @@ def page_parts(
         for h in headline
     }
     up = {n: "../" + h for n, h in hrefs.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         def layout(dot: Any) -> Future[str]:
             return pool.submit(render_svg, dot, "dot", timeout)
 
         bp_svg = layout(blueprint_dot(bp)) if bp.nodes else None
         mod_svg = layout(modules_dot(mods, mod_edges))
-        # the cones: laid out by dot in two processes, drawn compactly here
-        cone_layouts = run_layouts(
-            [layout_dot(displays[h], lg.nodes, heads) for h in headline], "dot", timeout
-        )
-        cone_svgs = {
-            h: draw_svg(lay, lg.nodes, up, heads)
-            for h, lay in zip(headline, cone_layouts, strict=True)
-        }
+        # the cones: laid out by dot in two processes (drawn compactly here as each share
+        # comes back); the module pages are rendered while dot runs
+        sources = [layout_dot(displays[h], lg.nodes, heads) for h in headline]
+        shares = start_layouts(sources, pool, "dot", timeout)
 
         def decl_page(name: str, prefix: str = "modules/") -> str:
             module = lg.nodes[name].module if name in lg.nodes else ""
@@ -544,6 +540,10 @@ def page_parts(
             pages[_module_page(module)] = render_template(
                 "module.html.j2", module=module, panels=module_panels, link_list=link_list
             )
+        cone_svgs: dict[str, str] = {}
+        for share in as_completed(shares):
+            for i, lay in share.result().items():
+                cone_svgs[headline[i]] = draw_svg(lay, lg.nodes, up, heads)
         for h, page in cone_pages.items():
             pages[page] = render_template(
                 "cone.html.j2", title=f"Dependency cone of {h}", display=displays[h],

@@ -112,15 +112,20 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
-    """Every object declaration of the project's .glob files, with file, line and keyword."""
-    infos: list[DeclInfo] = []
+def missing_glob(root: Path, proj: CoqProject) -> None:
+    """Raise BridgeError naming the .v files that have no .glob file."""
     missing = [f for f in proj.vfiles if not (root / f).with_suffix(".glob").is_file()]
     if missing:
         raise BridgeError(
             f"no .glob file for {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}; "
             "build the project first (make)"
         )
+
+
+def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
+    """Every object declaration of the project's .glob files, with file, line and keyword."""
+    missing_glob(root, proj)
+    infos: list[DeclInfo] = []
     for vfile in proj.vfiles:
         try:
             src = (root / vfile).read_bytes()
@@ -175,13 +180,9 @@ def extract(
             f"not built (or older than the sources): {', '.join(stale[:5])}"
             f"{' ...' if len(stale) > 5 else ''}; build first (make, or flowar-proofs build)"
         )
-    decls = read_decls(root, proj)
+    missing_glob(root, proj)
     flags = coqc_base_args(root, proj)
     warnings: list[str] = []
-    # Run 2 names every object of the .glob files, so it need not wait for run 1.  (Generated
-    # schemes and implicit record constructors are not in the .glob files; they are project
-    # nodes through run 1, whose edges are authoritative.)
-    glob_names = sorted({i.decl.full_name for i in decls})
     with (
         tempfile.TemporaryDirectory(prefix="flowar-graph-") as tmp_s,
         ThreadPoolExecutor(max_workers=3) as pool,
@@ -191,6 +192,11 @@ def extract(
         v1 = tmp / "FlowARGraph.v"
         v1.write_text(file_graph_script(modules, files_dpd), encoding="utf-8")
         f1 = pool.submit(run_coqc, coqc, flags, v1, timeout, "dpdgraph (FileDependGraph)")
+        # Run 2 names every object of the .glob files, so it need not wait for run 1.
+        # (Generated schemes and implicit record constructors are not in the .glob files; they
+        # are project nodes through run 1, whose edges are authoritative.)
+        decls = read_decls(root, proj)
+        glob_names = sorted({i.decl.full_name for i in decls})
         run2 = _Run2(pool, coqc, flags, modules, timeout)
         pa = run2.start_assumptions(glob_names, tmp / "pa")
         dg = run2.start_closure(glob_names, tmp / "dg") if allowlist is None else None

@@ -15,7 +15,7 @@ import re
 import textwrap
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -354,16 +354,19 @@ def _json_objects(text: str) -> list[Any]:
         values.append(value)
 
 
-def run_layouts(
-    sources: Sequence[DotSource], dot_exe: str = "dot", timeout: float = 120.0, workers: int = 2
-) -> list[dict[str, Any]]:
-    """Lay out many graphs with graphviz ``dot -Tjson0``, one layout (dot's JSON) per source in
-    order.  The graphs go to ``workers`` dot processes, each reading its share concatenated
-    (starting dot costs about as much as laying out a 100-node cone)."""
-    groups = _batches([len(s.source) for s in sources], workers)
-    layouts: list[dict[str, Any] | None] = [None] * len(sources)
+def start_layouts(
+    sources: Sequence[DotSource],
+    pool: Executor,
+    dot_exe: str = "dot",
+    timeout: float = 120.0,
+    workers: int = 2,
+) -> list[Future[dict[int, dict[str, Any]]]]:
+    """Start laying out many graphs with graphviz ``dot -Tjson0``: the graphs go to ``workers``
+    dot processes (run on ``pool``), each reading its share concatenated (starting dot costs
+    about as much as laying out a 100-node cone).  Each future gives its share's layouts (dot's
+    JSON) by index into ``sources``; the caller may use one share while the others still run."""
 
-    def lay_out(group: list[int]) -> None:
+    def lay_out(group: list[int]) -> dict[int, dict[str, Any]]:
         text = "".join(sources[i].source for i in group)
         result = run([dot_exe, "-Tjson0"], cwd=".", timeout=timeout, input=text)
         if not result.ok:
@@ -376,13 +379,21 @@ def run_layouts(
             raise LayoutError(
                 f"graphviz dot -Tjson0: {len(values)} layouts for {len(group)} graphs"
             )
-        for i, value in zip(group, values, strict=True):
-            layouts[i] = value
+        return dict(zip(group, values, strict=True))
 
-    with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
-        for future in [pool.submit(lay_out, g) for g in groups]:
-            future.result()
-    return [lay for lay in layouts if lay is not None]
+    groups = _batches([len(s.source) for s in sources], workers)
+    return [pool.submit(lay_out, g) for g in groups]
+
+
+def run_layouts(
+    sources: Sequence[DotSource], dot_exe: str = "dot", timeout: float = 120.0, workers: int = 2
+) -> list[dict[str, Any]]:
+    """``start_layouts`` and wait: one layout per source, in order."""
+    layouts: dict[int, dict[str, Any]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for future in start_layouts(sources, pool, dot_exe, timeout, workers):
+            layouts.update(future.result())
+    return [layouts[i] for i in range(len(sources))]
 
 
 def _num(v: float) -> str:
