@@ -31,7 +31,7 @@ from py_bridge import cli, graph  # noqa: E402
 from py_bridge.coq import load_coqproject  # noqa: E402
 from py_bridge.coq.assumptions import assumption_names as parse_assumptions  # noqa: E402
 from py_bridge.coq.names import is_allowed  # noqa: E402
-from py_bridge.graph.classify import BAD_STATUSES, classify  # noqa: E402
+from py_bridge.graph.classify import BAD_STATUSES, classify, with_assumptions  # noqa: E402
 from py_bridge.graph.extract import Extraction, extract  # noqa: E402
 
 # skipped only on a developer machine without Coq; with CI set, a missing coqc fails the tests
@@ -199,6 +199,30 @@ def test_closure_skipped_only_when_every_assumption_is_allowlisted(project: Path
     assert (got, used) == statuses(full)
     assert FUNEXT in used
     assert got["Fix.Top.uses_funext"][0] == "proved"
+
+
+def test_final_classification_from_the_early_one(project: Path) -> None:
+    """``with_assumptions`` (the early classification, made with no assumption, plus Print
+    Assumptions' set) equals ``classify`` on that set when every assumption is allowlisted, and
+    declines otherwise."""
+    proj = load_coqproject(project)
+    allow = [FUNEXT, "Fix.Base.ax_plus_zero", "Fix.Base.adm_lemma"]
+    ex = extract(project, proj, allowlist=allow)
+    assert ex.full_dpd is None
+    assert ex.assumptions
+    early = classify(ex.project_dpd, None, ex.decls, ex.modules, set(), allow, TRUST_RECORD)
+    final = classify(ex.project_dpd, None, ex.decls, ex.modules, ex.assumptions, allow,
+                     TRUST_RECORD)
+    shortcut = with_assumptions(early, ex.assumptions, allow)
+    assert shortcut is not None
+    assert shortcut.nodes == final.nodes
+    assert shortcut.allowlisted_used == final.allowlisted_used
+    assert shortcut.unmatched_decls == final.unmatched_decls
+    assert shortcut.trust_record == final.trust_record
+    assert sorted(shortcut.graph.edges(data=True)) == sorted(final.graph.edges(data=True))
+    assert set(final.allowlisted_used) >= {FUNEXT}  # not trivially empty
+    assert {n.status for n in final.nodes.values()} >= {"trust", "proved"}
+    assert with_assumptions(early, ex.assumptions, [FUNEXT]) is None  # an axiom is bad
 
 
 def test_outputs_written(project: Path, result: graph.GraphResult) -> None:

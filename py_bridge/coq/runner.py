@@ -1,5 +1,5 @@
-"""The one subprocess runner: every external program the bridge starts goes through `run` or
-`stream` (coqc, coqchk, coqdoc, make, graphviz dot).
+"""The one subprocess runner: every external program the bridge starts goes through `run`,
+`run_fed` or `stream` (coqc, coqchk, coqdoc, make, graphviz dot).
 
 Each child starts in its own session (so a timeout can kill the whole process group, e.g. make
 and its coqc children) and is registered while it runs; `kill_all` terminates every registered
@@ -15,9 +15,10 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from py_bridge.errors import BridgeError
 
@@ -141,6 +142,69 @@ def run(
         returncode=None if timed_out else proc.returncode,
         stdout=out,
         stderr=err,
+        duration_s=time.monotonic() - start,
+        timed_out=timed_out,
+    )
+
+
+def run_fed(
+    args: Sequence[str | os.PathLike[str]],
+    chunks: Iterable[str],
+    *,
+    cwd: Path | str,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+) -> RunResult:
+    """`run`, with stdin fed from `chunks` as they are produced (a generator may compute them
+    while the program already works on the first ones); stdout and stderr are captured. An
+    exception raised by `chunks` kills the process group and is raised again."""
+    argv = tuple(str(a) for a in args)
+    start = time.monotonic()
+    proc = _start(argv, cwd, env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                  stderr=subprocess.PIPE)
+    outputs: dict[str, str] = {}
+
+    def drain(name: str, pipe: IO[str]) -> None:
+        outputs[name] = pipe.read()
+
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    readers = [threading.Thread(target=drain, args=(name, pipe), daemon=True)
+               for name, pipe in (("out", proc.stdout), ("err", proc.stderr))]
+    for reader in readers:
+        reader.start()
+    fired = threading.Event()
+
+    def on_timeout() -> None:
+        fired.set()
+        _kill_group(proc)
+
+    timer = threading.Timer(timeout, on_timeout)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            for chunk in chunks:
+                proc.stdin.write(chunk)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # it ended (or was killed) before reading everything: its exit code says why
+        proc.wait()
+    except BaseException:
+        _kill_group(proc)
+        raise
+    finally:
+        timer.cancel()
+        _forget(proc)
+        for reader in readers:
+            reader.join(timeout=10)
+    timed_out = fired.is_set()
+    return RunResult(
+        args=argv,
+        returncode=None if timed_out else proc.returncode,
+        stdout=outputs.get("out", ""),
+        stderr=outputs.get("err", ""),
         duration_s=time.monotonic() - start,
         timed_out=timed_out,
     )

@@ -14,6 +14,7 @@ unwritable output directory, missing tool) raises ``BridgeError`` before the ext
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import sys
@@ -49,9 +50,12 @@ from py_bridge.graph.classify import (
     LemmaGraph,
     Node,
     classify,
+    with_assumptions,
 )
 from py_bridge.graph.extract import Extraction, extract
 from py_bridge.graph.layout import (
+    Display,
+    DotSource,
     blueprint_dot,
     cone,
     draw_svg,
@@ -339,21 +343,22 @@ def _build(
         opts.targets_file,
         *([opts.paper_map] if opts.paper_map else []),
     ]
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         prov_job = pool.submit(provenance.collect, root, opts.command, inputs)
         doc_job: Future[CoqdocPages] | None = None
         if opts.page:
             _progress("coqdoc pages (in the background) ...")
             doc_job = pool.submit(_coqdoc_pages, proj, opts, doc_dir)
+        early_lg: list[Future[LemmaGraph]] = []
         early: list[Future[PageParts]] = []
 
         def on_project(project: DpdGraph, decls: list[DeclInfo], modules: list[str]) -> None:
             if opts.page:
                 _progress("layout (graphviz dot) and pages, while Print Assumptions runs ...")
-                early.append(pool.submit(
-                    _early_parts, project, decls, modules, doc_job, allowlist, targets, entries,
-                    opts,
+                early_lg.append(pool.submit(
+                    _early_classification, project, decls, modules, doc_job, allowlist, opts
                 ))
+                early.append(pool.submit(_early_parts, early_lg[0], targets, entries, opts))
 
         _progress(f"dpdgraph over {len(proj.vfiles)} modules ...")
         ex: Extraction = extract(
@@ -376,16 +381,22 @@ def _build(
         t2, c2 = time.monotonic(), _cpu()
         timings["coqdoc_s"], timings["coqdoc_cpu_s"] = t2 - t1, c2 - c1
 
-        lg = classify(
-            ex.project_dpd,
-            ex.full_dpd,
-            ex.decls,
-            ex.modules,
-            ex.assumptions,
-            allowlist,
-            opts.trust_record,
-            anchors,
-        )
+        lg = None
+        if early_lg and ex.full_dpd is None and ex.assumptions is not None:
+            # the page's classification had no assumption at all; with every assumption
+            # allowlisted the final one differs only in allowlisted_used
+            lg = with_assumptions(early_lg[0].result(), ex.assumptions, allowlist)
+        if lg is None:
+            lg = classify(
+                ex.project_dpd,
+                ex.full_dpd,
+                ex.decls,
+                ex.modules,
+                ex.assumptions,
+                allowlist,
+                opts.trust_record,
+                anchors,
+            )
         if lg.trust_record is None:
             warnings.append(f"trust record {opts.trust_record} not found in the graph")
         headline, missing = headline_names(lg.nodes, targets, opts.main_module)
@@ -436,24 +447,33 @@ def _build(
     return result
 
 
-def _early_parts(
+def _early_classification(
     project: DpdGraph,
     decls: list[DeclInfo],
     modules: list[str],
     doc_job: Future[CoqdocPages] | None,
     allowlist: list[str],
-    targets: list[str],
-    entries: list[Entry] | None,
     opts: GraphOptions,
-) -> PageParts:
-    """The page drawn from run 1's graph alone, classified with no assumption at all."""
+) -> LemmaGraph:
+    """Run 1's graph alone, classified with no assumption at all (what the page is drawn from
+    while Print Assumptions runs)."""
     anchors: dict[str, set[str]] | None = None
     if doc_job is not None:
         try:
             anchors = doc_job.result().anchors
         except CoqdocError:
             anchors = None
-    lg = classify(project, None, decls, modules, set(), allowlist, opts.trust_record, anchors)
+    return classify(project, None, decls, modules, set(), allowlist, opts.trust_record, anchors)
+
+
+def _early_parts(
+    early_lg: Future[LemmaGraph],
+    targets: list[str],
+    entries: list[Entry] | None,
+    opts: GraphOptions,
+) -> PageParts:
+    """The page drawn from the early classification."""
+    lg = early_lg.result()
     headline, _ = headline_names(lg.nodes, targets, opts.main_module)
     hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}
     return page_parts(lg, headline, entries, hrefs, opts.timeout)
@@ -503,10 +523,14 @@ def page_parts(
     mods, mod_edges, _ = module_overview(lg.graph, lg.nodes)
     heads = set(headline)
     cone_pages = {h: f"cones/{page_name(h)}.html" for h in headline}
-    displays = {
-        h: select_display(lg.graph, lg.nodes, cone(lg.graph, [h]), CONE_MAX_SHOWN, roots=[h])
-        for h in headline
-    }
+    cones = {h: cone(lg.graph, [h]) for h in headline}
+    displays: dict[str, Display] = {}
+
+    def cone_dot(h: str) -> DotSource:
+        """The cone's display and layout DOT (made when a dot process is ready for it)."""
+        displays[h] = select_display(lg.graph, lg.nodes, cones[h], CONE_MAX_SHOWN, roots=[h])
+        return layout_dot(displays[h], lg.nodes, heads)
+
     up = {n: "../" + h for n, h in hrefs.items()}
     with ThreadPoolExecutor(max_workers=4) as pool:
         def layout(dot: Any) -> Future[str]:
@@ -516,8 +540,11 @@ def page_parts(
         mod_svg = layout(modules_dot(mods, mod_edges))
         # the cones: laid out by dot in two processes (drawn compactly here as each share
         # comes back); the module pages are rendered while dot runs
-        sources = [layout_dot(displays[h], lg.nodes, heads) for h in headline]
-        shares = start_layouts(sources, pool, "dot", timeout)
+        shares = start_layouts(
+            [functools.partial(cone_dot, h) for h in headline],
+            [min(len(cones[h]), CONE_MAX_SHOWN) for h in headline],
+            pool, "dot", timeout,
+        )
 
         def decl_page(name: str, prefix: str = "modules/") -> str:
             module = lg.nodes[name].module if name in lg.nodes else ""

@@ -20,7 +20,7 @@ no I/O here.  Definitions:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -402,3 +402,22 @@ def _anchor(
         if anchors is None or cand in anchors.get(module, set()):
             return cand
     return ""
+
+
+def with_assumptions(
+    early: LemmaGraph, assumptions: set[str], allowlist: Iterable[str]
+) -> LemmaGraph | None:
+    """What ``classify`` gives with no closure graph and these ``assumptions``, computed from
+    ``early``, the same call with an empty assumption set — or None if some assumption is not
+    allowlisted (then call ``classify``).
+
+    Why it is the same: with every assumption allowlisted, the set of bad assumptions is empty
+    in both calls, so no node is ``axiom``, ``admitted`` or ``uses-axiom`` and none lists an
+    assumption; the reach sets only gain allowlisted assumption nodes, which neither the
+    ``trust`` test nor the trust fields read.  What differs is ``allowlisted_used``: without a
+    closure it is exactly the assumptions Print Assumptions reported over all project objects.
+    (``tests/test_graph.py`` checks the equality against ``classify``.)"""
+    allow = list(allowlist)
+    if any(not is_allowed(a, allow, exact=False) for a in assumptions):
+        return None
+    return replace(early, allowlisted_used=tuple(sorted(assumptions)))

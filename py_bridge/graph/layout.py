@@ -14,7 +14,7 @@ import json
 import re
 import textwrap
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -24,7 +24,7 @@ import graphviz
 import jinja2
 import networkx as nx
 
-from py_bridge.coq.runner import run
+from py_bridge.coq.runner import run, run_fed
 from py_bridge.errors import BridgeError, one_line
 from py_bridge.graph.blueprint import (
     BLUEPRINT_STYLE,
@@ -355,20 +355,23 @@ def _json_objects(text: str) -> list[Any]:
 
 
 def start_layouts(
-    sources: Sequence[DotSource],
+    sources: Sequence[Callable[[], DotSource]],
+    sizes: Sequence[int],
     pool: Executor,
     dot_exe: str = "dot",
     timeout: float = 120.0,
     workers: int = 2,
 ) -> list[Future[dict[int, dict[str, Any]]]]:
     """Start laying out many graphs with graphviz ``dot -Tjson0``: the graphs go to ``workers``
-    dot processes (run on ``pool``), each reading its share concatenated (starting dot costs
-    about as much as laying out a 100-node cone).  Each future gives its share's layouts (dot's
-    JSON) by index into ``sources``; the caller may use one share while the others still run."""
+    dot processes (run on ``pool``; shares balanced by the estimated ``sizes``), each fed its
+    share one graph after another — ``sources[i]()`` makes graph i only when its process is
+    ready for it, so dot lays out the first graphs while the next are being made (starting dot
+    costs about as much as laying out a 100-node cone).  Each future gives its share's layouts
+    (dot's JSON) by index into ``sources``; the caller may use one share while others run."""
 
     def lay_out(group: list[int]) -> dict[int, dict[str, Any]]:
-        text = "".join(sources[i].source for i in group)
-        result = run([dot_exe, "-Tjson0"], cwd=".", timeout=timeout, input=text)
+        result = run_fed([dot_exe, "-Tjson0"], (sources[i]().source for i in group), cwd=".",
+                         timeout=timeout)
         if not result.ok:
             raise LayoutError(f"graphviz dot: {result.describe()}: {one_line(result.stderr)}")
         try:
@@ -381,8 +384,7 @@ def start_layouts(
             )
         return dict(zip(group, values, strict=True))
 
-    groups = _batches([len(s.source) for s in sources], workers)
-    return [pool.submit(lay_out, g) for g in groups]
+    return [pool.submit(lay_out, g) for g in _batches(sizes, workers)]
 
 
 def run_layouts(
@@ -390,8 +392,10 @@ def run_layouts(
 ) -> list[dict[str, Any]]:
     """``start_layouts`` and wait: one layout per source, in order."""
     layouts: dict[int, dict[str, Any]] = {}
+    makers = [functools.partial(lambda s: s, s) for s in sources]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for future in start_layouts(sources, pool, dot_exe, timeout, workers):
+        for future in start_layouts(makers, [len(s.source) for s in sources], pool, dot_exe,
+                                    timeout, workers):
             layouts.update(future.result())
     return [layouts[i] for i in range(len(sources))]
 
