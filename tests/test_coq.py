@@ -127,3 +127,53 @@ def test_stream_timeout(tmp_path: Path) -> None:
                         timeout=1, on_line=lambda _: None)
     assert result.timed_out
     assert not result.ok
+
+
+def test_run_fed_writes_chunks_while_the_program_reads(tmp_path: Path) -> None:
+    """The program has consumed chunk 1 before chunk 2 is made: a line the child writes after
+    reading chunk 1 is there when the generator is asked for chunk 2."""
+    seen = tmp_path / "seen"
+    code = (
+        "import sys, pathlib;"
+        "first = sys.stdin.readline();"
+        f"pathlib.Path({str(seen)!r}).write_text(first);"
+        "rest = sys.stdin.read();"
+        "print(first.strip() + '+' + rest.strip()); print('e', file=sys.stderr)"
+    )
+    observed: list[str] = []
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield "one\n"
+        deadline = time.monotonic() + 20
+        while not seen.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        observed.append(seen.read_text() if seen.exists() else "")
+        yield "two\n"
+
+    result = coq.run_fed([sys.executable, "-u", "-c", code], chunks(), cwd=tmp_path, timeout=30)
+    assert result.ok
+    assert observed == ["one\n"]
+    assert (result.stdout, result.stderr) == ("one+two\n", "e\n")
+
+
+def test_run_fed_kills_the_child_when_the_chunks_fail(tmp_path: Path) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        yield "x\n"
+        raise ValueError("no more graphs")
+
+    with pytest.raises(ValueError, match="no more graphs"):
+        coq.runner.run_fed([sys.executable, "-c", "import time; time.sleep(30)"], chunks(),
+                           cwd=tmp_path, timeout=30)
+    assert coq.runner.live_children() == 0
+
+
+def test_run_fed_timeout_and_early_exit(tmp_path: Path) -> None:
+    slow = coq.run_fed([sys.executable, "-c", "import time; time.sleep(30)"], iter(["a\n"]),
+                       cwd=tmp_path, timeout=1)
+    assert slow.timed_out
+    assert not slow.ok
+    # a child that exits without reading: the writer's broken pipe is not an error of ours
+    big = ("y" * 65536 + "\n" for _ in range(100))
+    quick = coq.run_fed([sys.executable, "-c", "import sys; sys.exit(4)"], big, cwd=tmp_path,
+                        timeout=30)
+    assert (quick.returncode, quick.timed_out) == (4, False)

@@ -27,7 +27,7 @@ from py_bridge.coq.project import (
     tokenize_coqproject,
     unbuilt_files,
 )
-from py_bridge.coq.runner import RunResult, kill_all, run, stream
+from py_bridge.coq.runner import RunResult, kill_all, run, run_fed, stream
 from py_bridge.coq.toolchain import (
     APT_PACKAGES,
     DEFAULT_BUILD_TIMEOUT,
@@ -69,6 +69,7 @@ __all__ = [
     "parse_coqproject",
     "require_tools",
     "run",
+    "run_fed",
     "stream",
     "timeout_from_env",
     "tokenize_coqproject",

@@ -187,6 +187,7 @@ def run_fed(
         try:
             for chunk in chunks:
                 proc.stdin.write(chunk)
+                proc.stdin.flush()  # the program may start on it while the next one is made
             proc.stdin.close()
         except BrokenPipeError:
             pass  # it ended (or was killed) before reading everything: its exit code says why
