@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from py_bridge import atomic, files, provenance
 from py_bridge.coq import PROJECT_FILE, CoqProject, find_tool, load_coqproject, require_tools
@@ -555,12 +555,11 @@ def page_parts(
 
         # each declaration's link on the module pages, made once (the pages hold ~2 links per
         # edge: rendering them one by one in the template cost about a second)
-        links = {
-            n: Markup('<a href="{}">{}</a>').format(decl_page(n, ""), n) for n in lg.nodes
-        }
+        links = {n: f'<a href="{escape(decl_page(n, ""))}">{escape(n)}</a>' for n in lg.nodes}
 
         def link_list(names: Sequence[str], empty: str) -> Markup:
-            return Markup(", ").join(links[d] for d in names) if names else Markup(empty)
+            # the links are escaped once above: joining them as Markup would escape each again
+            return Markup(", ".join(links[d] for d in names) if names else escape(empty))
 
         pages: dict[str, str] = {}
         by_module: dict[str, list[Any]] = {}
