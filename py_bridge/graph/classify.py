@@ -249,8 +249,8 @@ def classify(
     ids = {n.ident: n for n in source.nodes}
     g_all: nx.DiGraph[str] = nx.DiGraph()
     g_all.add_nodes_from(n.qualid for n in source.nodes)
-    g_all.add_edges_from(
-        (ids[e.src].qualid, ids[e.dst].qualid, {"weight": e.weight})
+    g_all.add_edges_from(  # reachability only: no edge data
+        (ids[e.src].qualid, ids[e.dst].qualid)
         for e in source.edges
         if e.src in ids and e.dst in ids
     )
@@ -258,9 +258,7 @@ def classify(
     if source is not project:
         g_all.add_nodes_from(n.qualid for n in project.nodes)  # the closure may lack unused ones
         # project edges are authoritative; add any the closure lacks
-        g_all.add_edges_from(
-            (pids[e.src].qualid, pids[e.dst].qualid, {"weight": e.weight}) for e in project.edges
-        )
+        g_all.add_edges_from((pids[e.src].qualid, pids[e.dst].qualid) for e in project.edges)
     by_qualid = {n.qualid: n for n in source.nodes} | {n.qualid: n for n in project.nodes}
 
     def is_assumption(q: str) -> bool:
