@@ -10,7 +10,9 @@ run an empty coqdoc cache instead, so coqdoc runs inside the timed graph (what `
 after a plain `make`).  Every run writes to a new temporary directory: no layout, page or
 extraction result is reused between runs.
 
-Writes JSON with every run's per-phase wall and CPU times (``*_cpu_s``: user + sys of the
+Before each run it times a fixed pure-Python loop (``probe_s``): the host's speed varies by
+about a third from minute to minute, so compare runs by it too.  Writes JSON with every run's
+per-phase wall and CPU times (``*_cpu_s``: user + sys of the
 process and its children, from the graph code's own ``timings``), the process CPU measured
 around the run, the load average before and after each run (the machine is shared: wall time
 is only meaningful when it is idle), node counts, the size of every page and the machine.
@@ -29,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,6 +54,16 @@ def _cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _probe() -> float:
+    """Seconds of a fixed pure-Python loop: the machine's speed right now.  The host's speed
+    varies (other tenants): on this VM the same loop took 0.65-1.0 s within one hour, idle."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.runs):
             out = Path(tmp) / f"run{i}"
             cache = Path(tmp) / f"coqdoc-cache{i}" if args.cold else None
+            probe = _probe()
             load_before = os.getloadavg()[0]
             cpu0 = _cpu()
             result = build_graph(
@@ -84,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             run = {k: round(v, 3) for k, v in result.timings.items()}
             run["process_cpu_s"] = round(_cpu() - cpu0, 3)
+            run["probe_s"] = round(probe, 3)
             run["loadavg_1min_before"] = round(load_before, 2)
             run["loadavg_1min_after"] = round(os.getloadavg()[0], 2)
             runs.append(run)
