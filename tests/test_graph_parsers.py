@@ -7,7 +7,14 @@ import pytest
 
 from py_bridge.coq.assumptions import assumption_names as parse_assumptions
 from py_bridge.coq.dpd import DpdParseError, parse_dpd
-from py_bridge.coq.glob import keyword_before, line_of_offset, line_starts, object_decls, parse_glob
+from py_bridge.coq.glob import (
+    keyword_before,
+    line_of_offset,
+    line_starts,
+    object_decls,
+    object_names,
+    parse_glob,
+)
 from py_bridge.coq.names import is_allowed
 from py_bridge.graph.classify import DeclInfo, is_suffix, trust_field_names
 from py_bridge.graph.extract import closure_script, file_graph_script
@@ -62,6 +69,13 @@ def test_parse_glob_objects_and_module_paths() -> None:
     assert objs[3].anchor == "Inner.idef"
     infos = [DeclInfo(d, "Base.v", 1, "") for d in objs]
     assert trust_field_names(infos, "Fix.Base.Rec") == ["Fix.Base.f1", "Fix.Base.f2"]
+
+
+def test_object_names_is_the_one_pass_version_of_object_decls() -> None:
+    crlf = GLOB.replace("\n", "\r\n")
+    for text in (GLOB, crlf, GLOB + "not 80:81 <> ::x_scope:x\n"):
+        assert object_names(text) == [d.full_name for d in object_decls(parse_glob(text))]
+    assert object_names(GLOB)[3] == "Fix.Base.Inner.idef"
 
 
 def test_offsets_to_lines_and_keywords() -> None:

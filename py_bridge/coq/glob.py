@@ -99,6 +99,22 @@ def parse_glob(text: str, source: str = "<glob>") -> GlobFile:
     return GlobFile(library, tuple(decls))
 
 
+_DEF_LINE_RE = re.compile(r"^([a-z]+) \d+:\d+ (\S+) (\S+)[ \t\r]*$", re.MULTILINE)
+_LIB_LINE_RE = re.compile(r"^F(.*)$", re.MULTILINE)
+
+
+def object_names(text: str) -> list[str]:
+    """The full names of ``object_decls(parse_glob(text))``, found in one pass over the text
+    (for work that needs the names before the declarations are read in full)."""
+    lib = _LIB_LINE_RE.search(text)
+    library = lib.group(1).strip() if lib else ""
+    return [
+        f"{library}.{name}" if modpath == "<>" else f"{library}.{modpath}.{name}"
+        for kind, modpath, name in _DEF_LINE_RE.findall(text)
+        if kind in OBJECT_KINDS
+    ]
+
+
 def object_decls(glob: GlobFile) -> list[GlobDecl]:
     """The declarations that are global objects (what dpdgraph can show as nodes)."""
     return [d for d in glob.decls if d.glob_kind in OBJECT_KINDS]

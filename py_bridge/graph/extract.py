@@ -40,6 +40,7 @@ from py_bridge.coq.glob import (
     line_of_offset,
     line_starts,
     object_decls,
+    object_names,
     parse_glob,
 )
 from py_bridge.coq.names import is_allowed
@@ -122,6 +123,19 @@ def missing_glob(root: Path, proj: CoqProject) -> None:
         )
 
 
+def glob_object_names(root: Path, proj: CoqProject) -> list[str]:
+    """The full names of every object declared in the project's .glob files, sorted (the names
+    of ``read_decls``, without reading the sources)."""
+    names: set[str] = set()
+    for vfile in proj.vfiles:
+        glob_path = (root / vfile).with_suffix(".glob")
+        try:
+            names.update(object_names(glob_path.read_text(encoding="utf-8", errors="replace")))
+        except OSError as err:
+            raise BridgeError(f"{glob_path}: {files.os_reason(err)}") from None
+    return sorted(names)
+
+
 def read_decls(root: Path, proj: CoqProject) -> list[DeclInfo]:
     """Every object declaration of the project's .glob files, with file, line and keyword."""
     missing_glob(root, proj)
@@ -195,11 +209,11 @@ def extract(
         # Run 2 names every object of the .glob files, so it need not wait for run 1.
         # (Generated schemes and implicit record constructors are not in the .glob files; they
         # are project nodes through run 1, whose edges are authoritative.)
-        decls = read_decls(root, proj)
-        glob_names = sorted({i.decl.full_name for i in decls})
+        glob_names = glob_object_names(root, proj)
         run2 = _Run2(pool, coqc, flags, modules, timeout)
         pa = run2.start_assumptions(glob_names, tmp / "pa")
         dg = run2.start_closure(glob_names, tmp / "dg") if allowlist is None else None
+        decls = read_decls(root, proj)  # while both coqc runs go on
         p1 = f1.result()  # raises ExtractError on a timeout
         if not (p1.ok and files_dpd.is_file()):
             raise ExtractError(
