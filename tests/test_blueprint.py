@@ -3,7 +3,11 @@ transitively reduced; module overview; cones drawn as their transitive reduction
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import networkx as nx
+import pytest
 
 from py_bridge.graph.blueprint import blueprint, contract, module_overview, transitive_reduction
 from py_bridge.graph.classify import Node
@@ -133,3 +137,43 @@ def test_cones_laid_out_in_one_batch_and_drawn_with_every_node_and_edge() -> Non
     small_svg = draw_svg(layouts[1], nodes, hrefs, set())
     assert re.findall(r'<g id="node:([^"]+)"', small_svg) == ["B.low1"]
     assert draw_svg(layouts[2], nodes, hrefs, {"A.top"}).count("<g id=") == svg.count("<g id=")
+
+
+def test_a_graph_dot_gives_up_on_is_laid_out_alone_then_without_clusters(tmp_path: Path) -> None:
+    """A stand-in for dot that lays out graphs one after another but gives up (exit 1, after the
+    earlier layouts) on a graph with "BAD" in it while it has clusters: the earlier layouts are
+    kept, that graph is laid out alone without clusters, and the graphs after it come back."""
+    from py_bridge.graph.layout import (
+        DotSource,
+        LayoutError,
+        layout_dot,
+        run_layouts,
+        without_clusters,
+    )
+
+    fake = tmp_path / "dot"
+    script = (
+        "#!" + sys.executable + "\n"
+        "import json, re, sys\n"
+        "graphs = [g for g in re.split(r'(?=^digraph )', sys.stdin.read(), flags=re.M) if g]\n"
+        "for g in graphs:\n"
+        "    if 'BAD' in g and 'subgraph cluster' in g:\n"
+        "        print('Error: lost BAD edge', file=sys.stderr)\n"
+        "        sys.exit(1)\n"
+        "    print(json.dumps({'clusters': 'subgraph cluster' in g}), flush=True)\n"
+    )
+    fake.write_text(script)
+    fake.chmod(0o755)
+    g = nx.DiGraph([("A.x", "B.y")])
+    nodes = {n: _node(n) for n in ("A.x", "B.y")}
+    good = layout_dot(select_display(g, nodes, {"A.x", "B.y"}), nodes, set())
+    bad = DotSource(good.source.replace("A.x", "A.BAD"))
+    assert "subgraph cluster" in good.source
+    assert "subgraph cluster" not in without_clusters(good).source
+    assert without_clusters(good).source.count("label=") == 2  # the nodes stay
+    layouts = run_layouts([good, good, bad, good], dot_exe=str(fake), workers=1)
+    assert [lay["clusters"] for lay in layouts] == [True, True, False, True]
+    # a graph that fails with and without clusters is an error naming dot's message
+    fake.write_text(script.replace(" and 'subgraph cluster' in g", ""))
+    with pytest.raises(LayoutError, match="lost BAD edge"):
+        run_layouts([good, bad], dot_exe=str(fake), workers=1)

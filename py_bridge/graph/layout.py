@@ -24,7 +24,7 @@ import graphviz
 import jinja2
 import networkx as nx
 
-from py_bridge.coq.runner import run, run_fed
+from py_bridge.coq.runner import RunResult, run, run_fed
 from py_bridge.errors import BridgeError, one_line
 from py_bridge.graph.blueprint import (
     BLUEPRINT_STYLE,
@@ -339,9 +339,9 @@ def _batches(sizes: Sequence[int], count: int) -> list[list[int]]:
     return [sorted(g) for g in groups if g]
 
 
-def _json_objects(text: str) -> list[Any]:
+def _json_objects(text: str, *, partial: bool = False) -> list[Any]:
     """The JSON values written one after another (what ``dot -Tjson0`` prints for several
-    graphs)."""
+    graphs); with ``partial``, a value cut off at the end (dot stopped) is dropped."""
     decoder = json.JSONDecoder()
     values: list[Any] = []
     pos = 0
@@ -350,8 +350,23 @@ def _json_objects(text: str) -> list[Any]:
             pos += 1
         if pos >= len(text):
             return values
-        value, pos = decoder.raw_decode(text, pos)
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            if partial:
+                return values
+            raise
         values.append(value)
+
+
+_CLUSTER_OPEN_RE = re.compile(r"^\tsubgraph cluster_\d+ \{\n\t\tgraph \[[^\n]*\]\n", re.M)
+_CLUSTER_CLOSE_RE = re.compile(r"^\t\}\n", re.M)
+
+
+def without_clusters(dot: DotSource) -> DotSource:
+    """``layout_dot``'s graph without its module clusters (dot's fallback: with clusters, dot
+    sometimes gives up on a graph — "lost ... edge", "trouble in init_rank")."""
+    return DotSource(_CLUSTER_CLOSE_RE.sub("", _CLUSTER_OPEN_RE.sub("", dot.source)))
 
 
 def start_layouts(
@@ -367,24 +382,63 @@ def start_layouts(
     share one graph after another — ``sources[i]()`` makes graph i only when its process is
     ready for it, so dot lays out the first graphs while the next are being made (starting dot
     costs about as much as laying out a 100-node cone).  Each future gives its share's layouts
-    (dot's JSON) by index into ``sources``; the caller may use one share while others run."""
+    (dot's JSON) by index into ``sources``; the caller may use one share while others run.
+
+    dot occasionally gives up on a graph with module clusters (and, fed several graphs, not
+    always on the same one): the graphs before it are kept, that graph is laid out alone —
+    without its clusters if it fails again — and the rest of the share goes to a new dot."""
 
     def lay_out(group: list[int]) -> dict[int, dict[str, Any]]:
-        result = run_fed([dot_exe, "-Tjson0"], (sources[i]().source for i in group), cwd=".",
-                         timeout=timeout)
-        if not result.ok:
-            raise LayoutError(f"graphviz dot: {result.describe()}: {one_line(result.stderr)}")
-        try:
-            values = _json_objects(result.stdout)
-        except ValueError as err:
-            raise LayoutError(f"graphviz dot -Tjson0: unreadable output: {err}") from None
-        if len(values) != len(group) or not all(isinstance(v, dict) for v in values):
-            raise LayoutError(
-                f"graphviz dot -Tjson0: {len(values)} layouts for {len(group)} graphs"
-            )
-        return dict(zip(group, values, strict=True))
+        made: dict[int, DotSource] = {}
+
+        def source(i: int) -> DotSource:
+            if i not in made:
+                made[i] = sources[i]()
+            return made[i]
+
+        layouts: dict[int, dict[str, Any]] = {}
+        pending = list(group)
+        while pending:
+            result = run_fed([dot_exe, "-Tjson0"], (source(i).source for i in pending),
+                             cwd=".", timeout=timeout)
+            if result.timed_out:
+                raise LayoutError(f"graphviz dot: {result.describe()}")
+            try:
+                values = _json_objects(result.stdout, partial=not result.ok)
+            except ValueError as err:
+                raise LayoutError(f"graphviz dot -Tjson0: unreadable output: {err}") from None
+            if not all(isinstance(v, dict) for v in values) or len(values) > len(pending) or (
+                result.ok and len(values) != len(pending)
+            ):
+                raise LayoutError(
+                    f"graphviz dot -Tjson0: {len(values)} layouts for {len(pending)} graphs"
+                )
+            layouts.update(zip(pending, values, strict=False))
+            if result.ok or len(values) == len(pending):
+                break
+            stuck = pending[len(values)]
+            layouts[stuck] = _lay_out_alone(source(stuck), dot_exe, timeout, result)
+            pending = pending[len(values) + 1 :]
+        return layouts
 
     return [pool.submit(lay_out, g) for g in _batches(sizes, workers)]
+
+
+def _lay_out_alone(
+    dot: DotSource, dot_exe: str, timeout: float, first: RunResult
+) -> dict[str, Any]:
+    """One graph's layout by a dot of its own, without clusters if that fails too; raises
+    LayoutError (naming the first failure) if both fail."""
+    for text in (dot.source, without_clusters(dot).source):
+        result = run([dot_exe, "-Tjson0"], cwd=".", timeout=timeout, input=text)
+        if result.ok:
+            try:
+                values = _json_objects(result.stdout)
+            except ValueError:
+                continue
+            if len(values) == 1 and isinstance(values[0], dict):
+                return dict(values[0])
+    raise LayoutError(f"graphviz dot: {first.describe()}: {one_line(first.stderr)}")
 
 
 def run_layouts(
