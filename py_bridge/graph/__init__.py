@@ -18,6 +18,7 @@ import functools
 import os
 import resource
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -40,6 +41,7 @@ from py_bridge.coq.coqdoc import (
 )
 from py_bridge.coq.dpd import DpdGraph
 from py_bridge.coq.names import read_name_list
+from py_bridge.coq.runner import lower_priority
 from py_bridge.errors import BridgeError
 from py_bridge.graph.blueprint import Blueprint, ModuleNode, blueprint, module_overview, page_name
 from py_bridge.graph.classify import (
@@ -54,6 +56,7 @@ from py_bridge.graph.classify import (
 )
 from py_bridge.graph.extract import Extraction, extract
 from py_bridge.graph.layout import (
+    PAGE_NICE,
     Display,
     DotSource,
     blueprint_dot,
@@ -475,7 +478,9 @@ def _early_parts(
     entries: list[Entry] | None,
     opts: GraphOptions,
 ) -> PageParts:
-    """The page drawn from the early classification."""
+    """The page drawn from the early classification, by a thread (and dot processes) running
+    below the Print Assumptions run it overlaps with: that run is the longer one."""
+    lower_priority(threading.get_native_id(), PAGE_NICE)
     lg = early_lg.result()
     headline, _ = headline_names(lg.nodes, targets, opts.main_module)
     hrefs = {n: href(v.module, v.anchor) for n, v in lg.nodes.items()}

@@ -339,6 +339,11 @@ def _batches(sizes: Sequence[int], count: int) -> list[list[int]]:
     return [sorted(g) for g in groups if g]
 
 
+#: dot runs this much nicer than normal: the page is drawn while Print Assumptions (the longest
+#: coqc run, the critical path) still goes on, and should not slow it down.
+PAGE_NICE = 5
+
+
 def _json_objects(text: str, *, partial: bool = False) -> list[Any]:
     """The JSON values written one after another (what ``dot -Tjson0`` prints for several
     graphs); with ``partial``, a value cut off at the end (dot stopped) is dropped."""
@@ -400,7 +405,7 @@ def start_layouts(
         pending = list(group)
         while pending:
             result = run_fed([dot_exe, "-Tjson0"], (source(i).source for i in pending),
-                             cwd=".", timeout=timeout)
+                         cwd=".", timeout=timeout, nice=PAGE_NICE)
             if result.timed_out:
                 raise LayoutError(f"graphviz dot: {result.describe()}")
             try:
@@ -430,7 +435,8 @@ def _lay_out_alone(
     """One graph's layout by a dot of its own, without clusters if that fails too; raises
     LayoutError (naming the first failure) if both fail."""
     for text in (dot.source, without_clusters(dot).source):
-        result = run([dot_exe, "-Tjson0"], cwd=".", timeout=timeout, input=text)
+        result = run([dot_exe, "-Tjson0"], cwd=".", timeout=timeout, input=text,
+                     nice=PAGE_NICE)
         if result.ok:
             try:
                 values = _json_objects(result.stdout)
@@ -569,7 +575,8 @@ def render_svg(
     dot: graphviz.Digraph | DotSource, dot_exe: str = "dot", timeout: float = 120.0
 ) -> str:
     """Lay out with graphviz ``dot`` and return the inline <svg> element (no XML prolog)."""
-    result = run([dot_exe, "-Tsvg"], cwd=".", timeout=timeout, input=dot.source)
+    result = run([dot_exe, "-Tsvg"], cwd=".", timeout=timeout, input=dot.source,
+                 nice=PAGE_NICE)
     if not result.ok:
         raise LayoutError(f"graphviz dot: {result.describe()}: {one_line(result.stderr)}")
     return _PROLOG_RE.sub("", result.stdout, count=1)
