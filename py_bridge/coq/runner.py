@@ -113,6 +113,23 @@ def lower_priority(task: int, nice: int) -> None:
         os.setpriority(os.PRIO_PROCESS, task, os.getpriority(os.PRIO_PROCESS, task) + nice)
 
 
+def _kill_timer(
+    proc: subprocess.Popen[str], timeout: float
+) -> tuple[threading.Timer, threading.Event]:
+    """A started timer that kills ``proc``'s process group after ``timeout`` seconds (cancel
+    it when the process ends) and the event it sets when it fires."""
+    fired = threading.Event()
+
+    def on_timeout() -> None:
+        fired.set()
+        _kill_group(proc)
+
+    timer = threading.Timer(timeout, on_timeout)
+    timer.daemon = True
+    timer.start()
+    return timer, fired
+
+
 def _forget(proc: subprocess.Popen[str]) -> None:
     with _LIVE_LOCK:
         _LIVE.discard(proc)
@@ -188,15 +205,7 @@ def run_fed(
                for name, pipe in (("out", proc.stdout), ("err", proc.stderr))]
     for reader in readers:
         reader.start()
-    fired = threading.Event()
-
-    def on_timeout() -> None:
-        fired.set()
-        _kill_group(proc)
-
-    timer = threading.Timer(timeout, on_timeout)
-    timer.daemon = True
-    timer.start()
+    timer, fired = _kill_timer(proc, timeout)
     try:
         try:
             for chunk in chunks:
@@ -240,15 +249,7 @@ def stream(
     start = time.monotonic()
     proc = _start(argv, cwd, env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                   stderr=subprocess.STDOUT, bufsize=1)
-    fired = threading.Event()
-
-    def on_timeout() -> None:
-        fired.set()
-        _kill_group(proc)
-
-    timer = threading.Timer(timeout, on_timeout)
-    timer.daemon = True
-    timer.start()
+    timer, fired = _kill_timer(proc, timeout)
     lines: list[str] = []
     try:
         assert proc.stdout is not None
