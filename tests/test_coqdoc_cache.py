@@ -173,3 +173,23 @@ def test_unwritable_cache_falls_back_to_the_output_directory(tmp_path: Path) -> 
     (root / "_CoqProject").write_text("-Q . Fix\n", encoding="utf-8")
     opts = graph.resolve_options(root, coqdoc_cache=cache)
     assert opts.coqdoc_cache is None
+
+
+def test_build_without_coqdoc_still_succeeds_and_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py_bridge import coq
+    from py_bridge.errors import ToolchainError
+
+    real = coq.find_tool
+
+    def no_coqdoc(name: str) -> Path:
+        if name == "coqdoc":
+            raise ToolchainError("coqdoc: not found (apt package coq)")
+        return real(name)
+
+    (project / "Makefile").write_text("all:\n\t@echo nothing to build\n", encoding="utf-8")
+    monkeypatch.setattr(coq, "find_tool", no_coqdoc)
+    assert cli.main(["build", "--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "coqdoc pages: not built (coqdoc: not found" in out
