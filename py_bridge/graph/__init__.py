@@ -1,10 +1,11 @@
 """``flowar-proofs graph``: the lemma graph, its page and the paper-map check.
 
-Pipeline: dpdgraph + Print Assumptions (one coqc run) + .glob files (extract.py) ->
-classification (classify.py) -> coqdoc anchors (coqdoc.py) -> report/graph.json, graph.dot and
-the pages (blueprint.py, layout.py, templates) -> paper_map.toml check (paper_map.py).  The
-pages are drawn from the project graph while Print Assumptions still runs, and kept only if
-the final classification gives the same nodes (see ``_build``).
+Pipeline: dpdgraph and Print Assumptions (two coqc runs side by side) + .glob files
+(extract.py) -> classification (classify.py) -> coqdoc pages and anchors (coqdoc.py: the
+build's pages copied, or coqdoc run) -> report/graph.json, graph.dot and the pages
+(blueprint.py, layout.py, templates) -> paper_map.toml check (paper_map.py).  The pages are
+drawn from the project graph while Print Assumptions still runs, and kept only if the final
+classification gives the same nodes (see ``_build``).
 
 API: ``build_graph(root, out=..., ...)`` (keyword arguments) returns a ``GraphResult`` whose
 ``ok`` is False when a check failed (paper map disagrees with the graph, a headline target is
@@ -334,10 +335,11 @@ def _build(
     entries: list[Entry] | None,
 ) -> GraphResult:
     # Phases (wall and CPU of the process and its children in ``timings``): extract (the two
-    # coqc runs; coqdoc, the provenance digests and — once run 1's graph is in — the page run
-    # alongside), classify, write.  The page is drawn from a classification of run 1's graph
-    # with no assumption while Print Assumptions still runs; it is kept only if the final
-    # classification gives exactly the same nodes (statuses, fields, anchors), else redrawn.
+    # coqc runs; the coqdoc pages, the provenance digests and — once run 1's graph is in — the
+    # page run alongside), classify, write.  The page is drawn from a classification of run
+    # 1's graph with no assumption while Print Assumptions still runs; it is kept only if the
+    # final classification gives exactly the same nodes (statuses, fields, anchors), else
+    # redrawn.
     timings: dict[str, float] = {}
     t0, c0 = time.monotonic(), _cpu()
     root = opts.root
