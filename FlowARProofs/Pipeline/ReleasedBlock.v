@@ -291,45 +291,123 @@ Local Ltac arity_simpl :=
   rewrite ?keep_arity, ?adamod_at_arity, ?rms_at_arity, ?modulate_at_arity, ?rmha_at_arity,
     ?gate_at_arity, ?swiglu_at_arity.
 
+(** *** The stages the released blocks share
+
+    Each lemma types one stage in front of the rest [e] of a block, on a
+    state of [n] values, and hands [e] the stage's output width, so that a
+    block's typing is a chain of [apply]s (here and in
+    Pipeline/ReleasedFlowBlock.v, Pipeline/ReleasedFlowBlock2.v).  Offsets
+    are plain numbers: [b + (wo + o)] is the weight at offset [o] of the
+    layout [o_*] placed at [b + wo]. *)
+
+Lemma pwt_seq p n m (a e : prog) : pwt p n a -> arity_out a = m -> pwt p m e -> pwt p n (PSeq a e).
+Proof. intros Ha <- He. split; assumption. Qed.
+
+(** Chunk [k < m] of a modulation row at [off] ([1 × m·d]), broadcast to
+    the [N] tokens, or of [N] rows ([N × m·d]), one per token. *)
+Lemma rbound_bcast m off d k N n : k < m -> off + m * d <= n -> rbound (fun _ => off + k * d) N d n.
+Proof. intros Hk Hn i _. pose proof (row_le k m d Hk). lia. Qed.
+
+Lemma rbound_rows m off d k N n :
+  k < m -> off + N * (m * d) <= n -> rbound (fun i => off + (i * (m * d) + k * d)) N d n.
+Proof. intros Hk Hn i Hi. pose proof (row_le i N (m * d) Hi). pose proof (row_le k m d Hk). lia. Qed.
+
+(** The modulation rows [adaLN(c)] of [Nc] rows of [c] at [oc], the state kept. *)
+Lemma rb_ada_stage_wt p D N Nc oc b wo r n (e : prog) :
+  N * rb_d D + r <= n -> oc + Nc * rb_d D <= n -> b + (wo + rb_size D) <= n ->
+  pwt p (N * rb_d D + (Nc * (6 * rb_d D) + r)) e ->
+  pwt p n (PSeq (PPar (keep 0 (N * rb_d D))
+                      (PPar (adamod_at p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D) (6 * rb_d D))
+                            (keep (N * rb_d D) r))) e).
+Proof.
+  intros Hn Hc Hw He. pose proof (rb_offsets_le D) as Ho. split; [split; [|split]|].
+  - apply keep_wt_le; lia.
+  - apply adamod_at_wt; lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite !keep_arity, adamod_at_arity. exact He.
+Qed.
+
+(** RMSNorm of the [N × d] front, the state kept. *)
+Lemma rms_stage_wt p N d t n (e : prog) :
+  N * d + t <= n -> pwt p (N * d + (N * d + t)) e ->
+  pwt p n (PSeq (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + t))) e).
+Proof.
+  intros Hn He. split; [split|].
+  - apply rms_at_wt; [apply fconst_valid|lia].
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite rms_at_arity, keep_arity. exact He.
+Qed.
+
+(** [Y·(1 + S) + H] of the front [Y], the front dropped. *)
+Lemma modul_stage_wt p N d oS oH t n (e : prog) :
+  rbound oS N d n -> rbound oH N d n -> N * d + (N * d + t) <= n -> pwt p (N * d + (N * d + t)) e ->
+  pwt p n (PSeq (PPar (modulate_at p (fun i => i * d) oS oH N d) (keep (N * d) (N * d + t))) e).
+Proof.
+  intros HS HH Hn He. split; [split|].
+  - apply modulate_at_wt; [|exact HS|exact HH]. intros i Hi. pose proof (row_le i N d Hi). lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite modulate_at_arity, keep_arity. exact He.
+Qed.
+
+(** [X + A·G] of the front [A ; X], both dropped. *)
+Lemma gate_stage_wt p N d oG t n (e : prog) :
+  rbound oG N d n -> 2 * (N * d) + t <= n -> pwt p (N * d + t) e ->
+  pwt p n (PSeq (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) oG N d) (keep (2 * (N * d)) t)) e).
+Proof.
+  intros HG Hn He. split; [split|].
+  - apply gate_at_wt; [| |exact HG]; intros i Hi; pose proof (row_le i N d Hi); lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite gate_at_arity, keep_arity. exact He.
+Qed.
+
+(** The self-attention of the front, weights of the layout [o_*], RoPE tables at [oc], [os]. *)
+Lemma rb_attn_stage_wt p D N lim b wo oc os t n (e : prog) :
+  (forall i, i < N -> lim i <= N) -> N * rb_d D + (N * rb_d D + t) <= n -> b + (wo + rb_size D) <= n ->
+  oc + N * rb_dh D <= n -> os + N * rb_dh D <= n -> pwt p (N * rb_d D + (N * rb_d D + t)) e ->
+  pwt p n (PSeq (PPar (rmha_at 0 0 (fun k => b + (wo + o_hq D k)) (fun k => b + (wo + o_hbq D k))
+                         (fun k => b + (wo + o_hk D k)) (fun k => b + (wo + o_hbk D k))
+                         (fun k => b + (wo + o_hv D k)) (fun k => b + (wo + o_hbv D k)) oc os
+                         (b + (wo + o_pO D)) (b + (wo + o_pb D))
+                         N (rb_d D) (rb_d D) (rb_dh D) (rb_H D) (rb_d D) (rb_scale p D) lim)
+                      (keep (N * rb_d D) (N * rb_d D + t))) e).
+Proof.
+  intros Hlim Hn Hw Hc Hs He. pose proof (rb_offsets_le D) as Ho. split; [split|].
+  - unfold rb_dh in *. apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
+    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite rmha_at_arity, keep_arity. exact He.
+Qed.
+
+(** The SwiGLU of the front, weights of the layout [o_*]. *)
+Lemma rb_mlp_stage_wt p E D N b wo t n (e : prog) :
+  N * rb_d D + (N * rb_d D + t) <= n -> b + (wo + rb_size D) <= n ->
+  pwt p (N * rb_d D + (N * rb_d D + t)) e ->
+  pwt p n (PSeq (PPar (swiglu_at p E 0 (b + (wo + o_wg D)) (b + (wo + o_bg D)) (b + (wo + o_wx D))
+                                 (b + (wo + o_bx D)) (b + (wo + o_w2 D)) (b + (wo + o_b2 D))
+                                 N (rb_d D) (rb_dff D))
+                      (keep (N * rb_d D) (N * rb_d D + t))) e).
+Proof.
+  intros Hn Hw He. pose proof (rb_offsets_le D) as Ho. split; [split|].
+  - apply swiglu_at_wt; lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite swiglu_at_arity, keep_arity. exact He.
+Qed.
+
 Theorem rb_at_wt p E D N lim wo go co cto sto r :
   (forall i, i < N -> lim i <= N) -> go + (wo + rb_size D) <= r -> go + co + rb_d D <= r ->
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (rb_at p E D N lim wo go co cto sto r).
 Proof.
-  intros Hlim Hw Hc Hct Hst. pose proof (rb_offsets_le D) as Ho.
-  unfold rb_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
-  unfold rb_dh in *. set (hh := rb_hh D) in *.
-  assert (Hmod : forall n cs ch, 2 * (N * d) + 6 * d + r <= n -> cs < 6 -> ch < 6 ->
-            pwt p n (PPar (modulate_at p (fun i => i * d) (fun _ => 2 * (N * d) + cs * d)
-                             (fun _ => 2 * (N * d) + ch * d) N d) (keep (N * d) (N * d + (6 * d + r))))).
-  { intros n cs ch Hn Hcs Hch. split; [|apply keep_wt_le; lia].
-    pose proof (row_le cs 6 d Hcs). pose proof (row_le ch 6 d Hch).
-    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  assert (Hgate : forall n cg, n = 2 * (N * d) + (6 * d + r) -> cg < 6 ->
-            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d)
-                             (fun _ => 2 * (N * d) + cg * d) N d) (keep (2 * (N * d)) (6 * d + r)))).
-  { intros n cg -> Hcg. split; [|apply keep_wt_le; lia]. pose proof (row_le cg 6 d Hcg).
-    apply gate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  assert (Hrms : forall n, n = N * d + (6 * d + r) ->
-            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (6 * d + r))))).
-  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
-  cbn [pwt]. arity_simpl.
-  split.
-  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
-    apply adamod_at_wt; lia. }
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  intros Hlim Hw Hc Hct Hst. unfold rb_at. cbv beta zeta.
+  apply rb_ada_stage_wt; [lia..|].
+  apply rms_stage_wt; [lia|].
+  apply modul_stage_wt; [apply (rbound_bcast 6); lia..|lia|].
+  apply rb_attn_stage_wt; [exact Hlim|lia..|].
+  apply gate_stage_wt; [apply (rbound_bcast 6); lia|lia|].
+  apply rms_stage_wt; [lia|].
+  apply modul_stage_wt; [apply (rbound_bcast 6); lia..|lia|].
+  apply rb_mlp_stage_wt; [lia..|].
+  apply gate_stage_wt; [apply (rbound_bcast 6); lia|lia|].
   split; apply keep_wt_le; lia.
 Qed.
 

@@ -215,42 +215,16 @@ Theorem b1_at_wt p E D N wo go cto sto r :
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (b1_at p E D N wo go cto sto r).
 Proof.
-  intros Hw Hc Hct Hst. pose proof (rb_offsets_le D) as Ho.
-  unfold b1_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
-  unfold rb_dh in *. set (hh := rb_hh D) in *.
-  assert (Hmod : forall n cs ch, 2 * (N * d) + N * (6 * d) + r <= n -> cs < 6 -> ch < 6 ->
-            pwt p n (PPar (modulate_at p (fun i => i * d) (chunk6 (2 * (N * d)) d cs)
-                             (chunk6 (2 * (N * d)) d ch) N d) (keep (N * d) (N * d + (N * (6 * d) + r))))).
-  { intros n cs ch Hn Hcs Hch. split; [|apply keep_wt_le; lia].
-    apply modulate_at_wt; intros i Hi; unfold chunk6; cbv beta;
-      pose proof (chunk6_le i cs N d Hi Hcs); pose proof (chunk6_le i ch N d Hi Hch);
-      pose proof (row_le i N d Hi); lia. }
-  assert (Hgate : forall n cg, n = 2 * (N * d) + (N * (6 * d) + r) -> cg < 6 ->
-            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d)
-                             (chunk6 (2 * (N * d)) d cg) N d) (keep (2 * (N * d)) (N * (6 * d) + r)))).
-  { intros n cg -> Hcg. split; [|apply keep_wt_le; lia].
-    apply gate_at_wt; intros i Hi; unfold chunk6; cbv beta;
-      pose proof (chunk6_le i cg N d Hi Hcg); pose proof (row_le i N d Hi); lia. }
-  assert (Hrms : forall n, n = N * d + (N * (6 * d) + r) ->
-            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (N * (6 * d) + r))))).
-  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
-  cbn [pwt]. arity_simpl.
-  split.
-  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
-    apply adamod_at_wt; lia. }
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply rmha_at_wt; try lia; [apply fconst_valid|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  intros Hw Hc Hct Hst. unfold b1_at, chunk6. cbv beta zeta.
+  apply rb_ada_stage_wt; [lia..|].
+  apply rms_stage_wt; [lia|].
+  apply modul_stage_wt; [apply (rbound_rows 6); lia..|lia|].
+  apply rb_attn_stage_wt; [intros; lia|lia..|].
+  apply gate_stage_wt; [apply (rbound_rows 6); lia|lia|].
+  apply rms_stage_wt; [lia|].
+  apply modul_stage_wt; [apply (rbound_rows 6); lia..|lia|].
+  apply rb_mlp_stage_wt; [lia..|].
+  apply gate_stage_wt; [apply (rbound_rows 6); lia|lia|].
   split; apply keep_wt_le; lia.
 Qed.
 

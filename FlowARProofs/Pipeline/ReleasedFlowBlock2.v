@@ -354,57 +354,45 @@ Theorem b2_at_wt p E D w N wo go cto sto oz r :
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (b2_at p E D w N wo go cto sto oz r).
 Proof.
-  intros Hw Hc Hz Hct Hst. pose proof (rb_offsets_le D) as Ho. pose proof (b2_offsets_le D w) as Ho2.
-  unfold b2_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
-  unfold rb_dh in *. set (hh := rb_hh D) in *.
-  set (q := 3 * d + N * (3 * d)).
-  assert (Hgate : forall n o, n = 2 * (N * d) + (q + r) -> rbound o N d n ->
-            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) o N d) (keep (2 * (N * d)) (q + r)))).
-  { intros n o -> Hob. split; [|apply keep_wt_le; lia].
-    apply gate_at_wt; [intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia| |exact Hob].
-    intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  assert (Hrms : forall n, n = N * d + (q + r) ->
-            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (q + r))))).
-  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
-  assert (H3 : forall i k, i < N -> k < 3 -> i * (3 * d) + k * d + d <= N * (3 * d))
-    by (intros; apply chunk3_le; lia).
-  cbn [pwt]. arity_simpl.
-  split.
+  intros Hw Hc Hz Hct Hst. pose proof (b2_offsets_le D w) as Ho2.
+  assert (Hw1 : go + (wo + rb_size D) <= r) by lia.
+  assert (Hq0 : o_hq D 0 <= rb_size D) by (pose proof (rb_offsets_le D); lia).
+  unfold b2_at, chunk3. cbv beta zeta.
+  set (d := rb_d D) in *. set (q := 3 * d + N * (3 * d)).
+  (* 1: the two modulation rows *)
+  apply (pwt_seq _ _ (N * d + (1 * (3 * d) + (N * (3 * d) + r)))).
   { split; [apply keep_wt_le; lia|]. split; [apply adamod_at_wt; lia|].
     split; [apply adamod_at_wt; lia|apply keep_wt_le; lia]. }
-  split; [apply Hrms; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  arity_simpl. split.
-  { split; [|apply keep_wt_le; lia].
-    apply rmha_at_wt; try lia; [apply fconst_valid|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split; [apply Hgate; [lia|intros i Hi; lia]|]. arity_simpl.
-  split.
+  { cbn [arity_out]. rewrite !keep_arity, !adamod_at_arity. reflexivity. }
+  (* 2–5: as in the AR block, broadcast chunks *)
+  apply rms_stage_wt; [lia|].
+  apply modul_stage_wt; [apply (rbound_bcast 3); lia..|lia|].
+  apply rb_attn_stage_wt; [intros; lia|lia..|].
+  apply gate_stage_wt; [apply (rbound_bcast 3); lia|lia|].
+  (* 6: the two weighted RMSNorms *)
+  apply (pwt_seq _ _ (N * d + (N * w + (N * d + (q + r))))).
   { split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|].
     split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|apply keep_wt_le; lia]. }
-  arity_simpl. split.
-  { split; [|apply keep_wt_le; lia].
+  { cbn [arity_out]. rewrite !rmsw_at_arity, keep_arity. reflexivity. }
+  (* 7: cross-attention *)
+  apply (pwt_seq _ _ (N * d + (N * d + (q + r)))).
+  { split; [|apply keep_wt_le; lia]. unfold rb_dh in *.
     apply rmha_at_wt; try lia; [apply fconst_valid|].
-    intros k Hk. pose proof (b2_xhead_bounds D w k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split.
+    intros k Hk. pose proof (b2_xhead_bounds D w k Hk) as Hh. unfold rb_dh in Hh. fold d in Hh. lia. }
+  { cbn [arity_out]. rewrite rmha_at_arity, keep_arity. reflexivity. }
+  (* 8: plain residual *)
+  apply (pwt_seq _ _ (N * d + (q + r))).
   { split; [|apply keep_wt_le; lia].
     apply ew_prog_wt. intros i j Hi Hj. split; [|reflexivity].
     assert (i * d + j < N * d) by (pose proof (row_le i N d Hi); lia).
     repeat constructor; cbn; lia. }
-  arity_simpl. split; [apply Hrms; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply modulate_at_wt; intros i Hi; unfold chunk3; cbv beta; pose proof (row_le i N d Hi);
-      pose proof (H3 i 1 Hi ltac:(lia)); pose proof (H3 i 2 Hi ltac:(lia)); lia. }
-  arity_simpl. split.
-  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
-  arity_simpl. split.
-  { apply Hgate; [lia|]. intros i Hi. unfold chunk3. pose proof (H3 i 0 Hi ltac:(lia)). lia. }
-  arity_simpl. split; apply keep_wt_le; lia.
+  { cbn [arity_out]. rewrite ew_prog_arity, keep_arity. reflexivity. }
+  (* 9–12: as in the AR block, per-token chunks *)
+  apply rms_stage_wt; [lia|].
+  apply modul_stage_wt; [apply (rbound_rows 3); lia..|lia|].
+  apply rb_mlp_stage_wt; [lia..|].
+  apply gate_stage_wt; [apply (rbound_rows 3); lia|lia|].
+  split; apply keep_wt_le; lia.
 Qed.
 
 Lemma b2_at_arity p E D w N wo go cto sto oz r :
