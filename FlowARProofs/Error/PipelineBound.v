@@ -14,7 +14,7 @@
       and rational [W], [σ], [B] ([e^{2β} ≤ 3^k] with [k = ⌈2β⌉],
       [ε_T(g, β) ≤ β^{g+1}/(g+1)!·3^k], [upn] exact), with
       [flowar_err_bound_le_Q]: [flowar_err_bound ≤ Q2R (qflowar_bound …)]
-      ([flowar_err_bound_le_Q_lit]: its side conditions as one computed test);
+      ([flowar_err_bound_le_Q_lit]: for literal arguments);
       [vm_compute] evaluates it ([tiny_pipe_bound_value]). *)
 From Coq Require Import Reals Lra Lia ZArith QArith Qreals Qround List.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz Taylor RealModel AttnStability
@@ -259,22 +259,17 @@ Proof.
   - split; [apply upn_nonneg|lra].
 Qed.
 
-(** For literal arguments: the side conditions by computation, the real arguments by their
-    rational values. *)
+(** For literal arguments: the side conditions as one goal for [cbn; lia], the real arguments by
+    their rational values. *)
 Corollary flowar_err_bound_le_Q_lit cfg g (B s Wb : Q) (rB rs rW : R) :
-  Qle_bool 0 B && negb (Qle_bool s 0) && Qle_bool 0 Wb && (0 <? FlowAR.a cfg)%nat
-  && (0 <? FlowAR.T cfg)%nat && (0 <=? Layer.lsn (FlowAR.LD cfg))%Z && (0 <? Layer.lsd (FlowAR.LD cfg))%Z
-  = true ->
+  (0 <= Qnum B /\ 0 < Qnum s /\ 0 <= Qnum Wb /\ 0 <= Layer.lsn (FlowAR.LD cfg)
+   /\ 0 < Layer.lsd (FlowAR.LD cfg))%Z /\ (0 < FlowAR.a cfg /\ 0 < FlowAR.T cfg)%nat ->
   Q2R B = rB -> Q2R s = rs -> Q2R Wb = rW ->
   flowar_err_bound cfg g rB rs rW <= Q2R (qflowar_bound cfg g B s Wb).
 Proof.
-  rewrite !Bool.andb_true_iff. intros ((((((HB & Hs) & HW) & Ha) & HT) & Hn) & Hd) <- <- <-.
-  apply Qle_bool_iff in HB. apply Qle_bool_iff in HW. apply Bool.negb_true_iff in Hs.
-  apply Nat.ltb_lt in Ha. apply Nat.ltb_lt in HT. apply Z.leb_le in Hn. apply Z.ltb_lt in Hd.
-  apply flowar_err_bound_le_Q; try assumption; try lia.
-  - apply Qnot_le_lt. intros H. apply Qle_bool_iff in H. congruence.
-  - unfold rscale. apply Rmult_le_pos; [apply IZR_le, Hn|].
-    apply Rlt_le, Rinv_0_lt_compat, IZR_lt, Hd.
+  intros ((HB & Hs & HW & Hn & Hd) & Ha & HT) <- <- <-.
+  apply flowar_err_bound_le_Q; try (unfold Qle, Qlt; cbn; lia).
+  unfold rscale. apply Rmult_le_pos; [apply IZR_le, Hn|apply Rlt_le, Rinv_0_lt_compat, IZR_lt, Hd].
 Qed.
 
 (** ** A computed value *)
@@ -303,7 +298,7 @@ Corollary tiny_flowar_error G :
 Proof.
   intros Hh. eapply Rle_lt_trans; [apply (fast_flowar_error tiny_cfg G 3 (1 / 2) 1 (1 / 4) Hh)|].
   eapply Rle_lt_trans; [apply (flowar_err_bound_le_Q_lit _ _ (1 # 2) 1 (1 # 4));
-                        [reflexivity|unfold Q2R; simpl; field ..]|].
+                        [cbn; lia|unfold Q2R; simpl; field ..]|].
   apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, tiny_pipe_bound_value|].
   unfold Q2R. simpl. lra.
 Qed.
