@@ -166,93 +166,148 @@ Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
 
+(** *** The stages the released blocks share
+
+    Each lemma computes one stage on a state [flat Y ++ T]; the weights of
+    the layout [o_*] placed at [b + wo] are given by [Hw : ∀ o r c, block …
+    (b + (wo + o)) r c (rd G (wo + o) r c)].  The three blocks' correctness
+    proofs (here, Pipeline/ReleasedFlowBlock.v, Pipeline/ReleasedFlowBlock2.v)
+    are chains of these rewrites. *)
+
+Lemma block_rd_at pre G off o r c : off = length pre + o -> block (pre ++ G) off r c (rd G o r c).
+Proof. intros ->. apply block_rd_app. Qed.
+
+Local Ltac wts := rewrite ?app_assoc; apply block_rd_at; lens.
+Local Ltac ch1 HM := apply rblock_chunk1; [lia|apply HM].
+
+(** The [Nc] modulation rows [adaLN(C)] after [X]. *)
+Lemma rb_ada_stage_correct P p D G wo N Nc b oc X C T r :
+  block (flat N (rb_d D) X ++ T) oc Nc (rb_d D) C -> length T = r ->
+  (forall o r c, block (flat N (rb_d D) X ++ T) (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  peval P p (PPar (keep 0 (N * rb_d D))
+                  (PPar (adamod_at p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D) (6 * rb_d D))
+                        (keep (N * rb_d D) r)))
+    (flat N (rb_d D) X ++ T)
+  = flat N (rb_d D) X
+    ++ flat Nc (6 * rb_d D) (fadamod P p (rb_d D) C (rd G (wo + o_mw D) (rb_d D) (6 * rb_d D))
+                               (rd G (wo + o_mb D) 1 (6 * rb_d D))) ++ T.
+Proof.
+  intros HC Hr Hw. rewrite !peval_PPar, (keep_block P p _ 0 N (rb_d D) X) by apply block_front.
+  rewrite (adamod_at_correct P p _ _ _ _ Nc (rb_d D) (6 * rb_d D) C _ _ HC (Hw _ _ _) (Hw _ _ _)).
+  rewrite (keep_app P p (flat N (rb_d D) X) T) by lens. reflexivity.
+Qed.
+
+Lemma rms_stage_correct P p N d X T t :
+  length T = t ->
+  peval P p (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + t))) (flat N d X ++ T)
+  = flat N d (frms P p d (rms_eps p) X) ++ flat N d X ++ T.
+Proof.
+  intros Ht. rewrite peval_PPar, (rms_at_correct P p _ _ 0 N d X) by apply block_front.
+  rewrite keep0 by lens. reflexivity.
+Qed.
+
+Lemma modul_stage_correct P p N d Y T oS oH Sc Sh t :
+  rblock (flat N d Y ++ T) oS N d Sc -> rblock (flat N d Y ++ T) oH N d Sh -> length T = N * d + t ->
+  peval P p (PPar (modulate_at p (fun i => i * d) oS oH N d) (keep (N * d) (N * d + t))) (flat N d Y ++ T)
+  = flat N d (fmodulate p Y Sc Sh) ++ T.
+Proof.
+  intros HS HH Ht. rewrite peval_PPar, (modulate_at_correct P p _ _ _ _ N d Y Sc Sh); [|exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _))|exact HS|exact HH].
+  rewrite (keep_app P p (flat N d Y) T) by lens. reflexivity.
+Qed.
+
+Lemma gate_stage_correct P p N d A X T oG Gm t :
+  rblock (flat N d A ++ flat N d X ++ T) oG N d Gm -> length T = t ->
+  peval P p (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) oG N d) (keep (2 * (N * d)) t))
+    (flat N d A ++ flat N d X ++ T)
+  = flat N d (fgate p X A Gm) ++ T.
+Proof.
+  intros HG Ht. rewrite peval_PPar, (gate_at_correct P p _ _ _ _ N d X A Gm).
+  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
+  2: exact HG.
+  rewrite app_assoc, (keep_app P p (flat N d A ++ flat N d X) T) by lens. reflexivity.
+Qed.
+
+Lemma rb_attn_stage_correct P p D G wo cto sto lim N b oc os t Z T :
+  (forall i, i < N -> lim i <= N) -> length T = N * rb_d D + t ->
+  (forall o r c, block (flat N (rb_d D) Z ++ T) (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  block (flat N (rb_d D) Z ++ T) oc N (rb_dh D) (rd G cto N (rb_dh D)) ->
+  block (flat N (rb_d D) Z ++ T) os N (rb_dh D) (rd G sto N (rb_dh D)) ->
+  peval P p (PPar (rmha_at 0 0 (fun k => b + (wo + o_hq D k)) (fun k => b + (wo + o_hbq D k))
+                         (fun k => b + (wo + o_hk D k)) (fun k => b + (wo + o_hbk D k))
+                         (fun k => b + (wo + o_hv D k)) (fun k => b + (wo + o_hbv D k)) oc os
+                         (b + (wo + o_pO D)) (b + (wo + o_pb D))
+                         N (rb_d D) (rb_d D) (rb_dh D) (rb_H D) (rb_d D) (rb_scale p D) lim)
+                  (keep (N * rb_d D) (N * rb_d D + t)))
+    (flat N (rb_d D) Z ++ T)
+  = flat N (rb_d D) (frb_attn P p D G wo cto sto lim N Z) ++ T.
+Proof.
+  intros Hlim Ht Hw Hc Hs. rewrite peval_PPar.
+  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N _ _ _ _ _ _ lim Z Z
+             (fun k => rd G (wo + o_hq D k) _ _) (fun k => rd G (wo + o_hbq D k) _ _)
+             (fun k => rd G (wo + o_hk D k) _ _) (fun k => rd G (wo + o_hbk D k) _ _)
+             (fun k => rd G (wo + o_hv D k) _ _) (fun k => rd G (wo + o_hbv D k) _ _)
+             _ _ (rd G (wo + o_pO D) _ _) (rd G (wo + o_pb D) _ _)
+             Hlim (proj2 (Nat.even_spec _) (ex_intro _ (rb_hh D) eq_refl))
+             (block_front _ _ _ _) (block_front _ _ _ _)
+             (fun k _ => conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _)
+                           (conj (Hw _ _ _) (Hw _ _ _))))))
+             Hc Hs (Hw _ _ _) (Hw _ _ _)).
+  rewrite (keep_app P p (flat N (rb_d D) Z) T) by lens. reflexivity.
+Qed.
+
+Lemma rb_mlp_stage_correct P p E D G wo N b t Z T :
+  length T = N * rb_d D + t ->
+  (forall o r c, block (flat N (rb_d D) Z ++ T) (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  peval P p (PPar (swiglu_at p E 0 (b + (wo + o_wg D)) (b + (wo + o_bg D)) (b + (wo + o_wx D))
+                                 (b + (wo + o_bx D)) (b + (wo + o_w2 D)) (b + (wo + o_b2 D))
+                                 N (rb_d D) (rb_dff D))
+                  (keep (N * rb_d D) (N * rb_d D + t)))
+    (flat N (rb_d D) Z ++ T)
+  = flat N (rb_d D) (frb_mlp P p E D G wo Z) ++ T.
+Proof.
+  intros Ht Hw. rewrite peval_PPar.
+  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N (rb_d D) (rb_dff D) Z _ _ _ _ _ _
+             (block_front _ _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _)).
+  rewrite (keep_app P p (flat N (rb_d D) Z) T) by lens. reflexivity.
+Qed.
+
+(** The last stage: drop the modulation rows [Mv]. *)
+Lemma drop_stage_correct P p N d X Mv T m t :
+  length Mv = m -> length T = t ->
+  peval P p (PPar (keep 0 (N * d)) (keep (N * d + m) t)) (flat N d X ++ Mv ++ T) = flat N d X ++ T.
+Proof.
+  intros Hm Ht. rewrite peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
+  rewrite app_assoc, (keep_app P p (flat N d X ++ Mv) T) by lens. reflexivity.
+Qed.
+
 Theorem rb_at_correct P p E D N lim wo co cto sto X Ev G :
   (forall i, i < N -> lim i <= N) ->
   peval P p (rb_at p E D N lim wo (length Ev) co cto sto (length Ev + length G))
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (frblock P p E D G wo co cto sto lim N X) ++ Ev ++ G.
 Proof.
-  intros Hlim. unfold rb_at, frblock, frb_x1.
-  set (d := rb_d D). set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
-  set (go := length Ev).
-  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
+  intros Hlim. unfold rb_at, frblock, frb_x1. cbv beta zeta.
   set (M := frb_mod P p D G wo co).
-  assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
   assert (HMb : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat 1 (6 * d) M ++ ys))) (2 * (N * d)) 1 (6 * d) M).
-  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (6 * rb_d D) M ++ ys)))
+                  (2 * (N * rb_d D)) 1 (6 * rb_d D) M).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
-  (* stage 1: [X ; M ; R] *)
-  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
-  rewrite (adamod_at_correct P p _ _ _ _ 1 d (6 * d) (rd G co 1 d) (rd G (wo + o_mw D) d (6 * d))
-             (rd G (wo + o_mb D) 1 (6 * d))).
-  2-4: apply bw1; lens.
-  rewrite (keep_app P p (flat N d X) (Ev ++ G)) by lens.
-  fold M. set (R := Ev ++ G) in *.
-  (* stage 2: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 3: modulation with chunks 2, 4 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2)
-             (frb_chunk P p D G wo co 4)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk1; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 4: attention *)
-  pose (Z := fmodulate p (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2) (frb_chunk P p D G wo co 4)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) lim Z Z
-             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
-             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
-             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
-  2: exact Hlim.
-  2: exact Hdh.
-  2, 3: apply block_front.
-  2: { intros k _. repeat split; apply bw3; lens. }
-  2-5: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 5: gated residual with chunk 0 *)
-  pose (A := frb_attn P p D G wo cto sto lim N Z).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (gate_at_correct P p _ _ _ _ N d X A (frb_chunk P p D G wo co 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk1; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
-  (* stage 6: RMS *)
-  pose (X1 := frb_x1 P p D G wo co cto sto lim N X).
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X1) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 7: modulation with chunks 3, 5 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3)
-             (frb_chunk P p D G wo co 5)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk1; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 8: SwiGLU *)
-  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3) (frb_chunk P p D G wo co 5)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
-             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
-             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2-7: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 9: gated residual with chunk 1 *)
-  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
-  pose (F := frb_mlp P p E D G wo Z2).
-  rewrite (gate_at_correct P p _ _ _ _ N d X1 F (frb_chunk P p D G wo co 1)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk1; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
-  (* stage 10: drop M *)
-  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat 1 (6 * d) M) R) by lens.
-  reflexivity.
+  rewrite peval_PSeq, (rb_ada_stage_correct P p D G wo N 1 _ _ X (rd G co 1 (rb_d D)));
+    [|wts|lens|intros; wts]. fold M.
+  rewrite peval_PSeq, rms_stage_correct by lens.
+  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (frb_chunk P p D G wo co 2)
+                         (frb_chunk P p D G wo co 4)); [|ch1 HMb..|lens].
+  rewrite peval_PSeq, (rb_attn_stage_correct P p D G wo cto sto lim N); [|exact Hlim|lens|intros; wts|wts..].
+  rewrite peval_PSeq, (gate_stage_correct P p N _ _ X _ _ (frb_chunk P p D G wo co 0)); [|ch1 HMb|lens].
+  fold (frb_x1 P p D G wo co cto sto lim N X).
+  rewrite peval_PSeq, rms_stage_correct by lens.
+  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (frb_chunk P p D G wo co 3)
+                         (frb_chunk P p D G wo co 5)); [|ch1 HMb..|lens].
+  rewrite peval_PSeq, (rb_mlp_stage_correct P p E D G wo N); [|lens|intros; wts].
+  rewrite peval_PSeq, (gate_stage_correct P p N _ _ _ _ _ (frb_chunk P p D G wo co 1)); [|ch1 HMb|lens].
+  rewrite drop_stage_correct by lens. reflexivity.
 Qed.
 
 (** ** Typing *)

@@ -108,95 +108,37 @@ Proof. intros Hk HM. exact (rblock_chunk xs off N 6 d k M Hk HM). Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
 
+Local Ltac wts := rewrite ?app_assoc; apply block_rd_at; lens.
+Local Ltac ch6 HM := apply rblock_chunk6; [lia|apply HM].
+
 Theorem b1_at_correct P p E D N wo cto sto X CT Ev G :
   block (Ev ++ G) 0 N (rb_d D) CT ->
   peval P p (b1_at p E D N wo (length Ev) cto sto (length Ev + length G))
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (fblock1 P p E D G wo cto sto N CT X) ++ Ev ++ G.
 Proof.
-  intros HCT. unfold b1_at, fblock1, fb1_x1.
-  set (d := rb_d D) in *. set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
-  set (go := length Ev).
-  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
-  assert (Hlim : forall i, i < N -> (fun _ : nat => N) i <= N) by (intros; lia).
+  intros HCT. unfold b1_at, fblock1, fb1_x1. cbv beta zeta.
   set (M := fb1_mod P p D G wo CT).
-  assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
   assert (HMb : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat N (6 * d) M ++ ys))) (2 * (N * d)) N (6 * d) M).
-  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat N (6 * rb_d D) M ++ ys)))
+                  (2 * (N * rb_d D)) N (6 * rb_d D) M).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
-  (* stage 1: [X ; M ; R] *)
-  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
-  rewrite (adamod_at_correct P p _ _ _ _ N d (6 * d) CT (rd G (wo + o_mw D) d (6 * d))
-             (rd G (wo + o_mb D) 1 (6 * d))).
-  2: apply block_cons_flat with (off := 0); [lia|exact HCT].
-  2, 3: apply bw1; lens.
-  rewrite (keep_app P p (flat N d X) (Ev ++ G)) by lens.
-  fold M. set (R := Ev ++ G) in *.
-  (* stage 2: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 3: modulation with chunks 2, 4 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (fb1_chunk P p D G wo CT 2)
-             (fb1_chunk P p D G wo CT 4)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk6; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 4: attention *)
-  pose (Z := fmodulate p (frms P p d (rms_eps p) X) (fb1_chunk P p D G wo CT 2) (fb1_chunk P p D G wo CT 4)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) (fun _ => N) Z Z
-             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
-             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
-             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
-  2: exact Hlim.
-  2: exact Hdh.
-  2, 3: apply block_front.
-  2: { intros k _. repeat split; apply bw3; lens. }
-  2-5: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 5: gated residual with chunk 0 *)
-  pose (A := frb_attn P p D G wo cto sto (fun _ => N) N Z).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (gate_at_correct P p _ _ _ _ N d X A (fb1_chunk P p D G wo CT 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk6; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
-  (* stage 6: RMS *)
-  pose (X1 := fb1_x1 P p D G wo cto sto N CT X).
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X1) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 7: modulation with chunks 3, 5 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X1) (fb1_chunk P p D G wo CT 3)
-             (fb1_chunk P p D G wo CT 5)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk6; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 8: SwiGLU *)
-  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X1) (fb1_chunk P p D G wo CT 3) (fb1_chunk P p D G wo CT 5)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
-             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
-             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2-7: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 9: gated residual with chunk 1 *)
-  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
-  pose (F := frb_mlp P p E D G wo Z2).
-  rewrite (gate_at_correct P p _ _ _ _ N d X1 F (fb1_chunk P p D G wo CT 1)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk6; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
-  (* stage 10: drop M *)
-  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N (6 * d) M) R) by lens.
-  reflexivity.
+  rewrite peval_PSeq, (rb_ada_stage_correct P p D G wo N N _ _ X CT);
+    [|apply block_cons_flat with (off := 0); [lia|exact HCT]|lens|intros; wts]. fold M.
+  rewrite peval_PSeq, rms_stage_correct by lens.
+  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb1_chunk P p D G wo CT 2)
+                         (fb1_chunk P p D G wo CT 4)); [|ch6 HMb..|lens].
+  rewrite peval_PSeq, (rb_attn_stage_correct P p D G wo cto sto (fun _ => N) N);
+    [|intros; lia|lens|intros; wts|wts..].
+  rewrite peval_PSeq, (gate_stage_correct P p N _ _ X _ _ (fb1_chunk P p D G wo CT 0)); [|ch6 HMb|lens].
+  fold (fb1_x1 P p D G wo cto sto N CT X).
+  rewrite peval_PSeq, rms_stage_correct by lens.
+  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb1_chunk P p D G wo CT 3)
+                         (fb1_chunk P p D G wo CT 5)); [|ch6 HMb..|lens].
+  rewrite peval_PSeq, (rb_mlp_stage_correct P p E D G wo N); [|lens|intros; wts].
+  rewrite peval_PSeq, (gate_stage_correct P p N _ _ _ _ _ (fb1_chunk P p D G wo CT 1)); [|ch6 HMb|lens].
+  rewrite drop_stage_correct by lens. reflexivity.
 Qed.
 
 (** ** Typing *)

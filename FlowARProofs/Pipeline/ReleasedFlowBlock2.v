@@ -171,8 +171,10 @@ Lemma rblock_bcast_chunk xs off d k (M : mat) N :
 Proof. intros Hk HM i l _ Hl. rewrite <- HM by nia. f_equal. lia. Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
-Local Ltac bw R := unfold R; rewrite ?app_assoc; apply block_rd_tail; rewrite ?app_length, ?flat_length; lia.
-Local Ltac bR H := rewrite ?app_assoc; eapply block_tail; [exact H|rewrite ?app_length, ?flat_length; lia].
+
+Local Ltac wts := rewrite ?app_assoc; apply block_rd_at; lens.
+(** A block of [R = Ev ++ G] in a state [… ++ Ev ++ G]. *)
+Local Ltac bR H G := rewrite ?app_assoc, <- (app_assoc _ _ G); eapply block_tail; [exact H|lens].
 
 Theorem b2_at_correct P p E D w N wo cto sto oz X CT Te Z Ev G :
   block (Ev ++ G) 0 N (rb_d D) CT -> block (Ev ++ G) (N * rb_d D) 1 (rb_d D) Te ->
@@ -181,136 +183,89 @@ Theorem b2_at_correct P p E D w N wo cto sto oz X CT Te Z Ev G :
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (fblock2 P p E D w G wo cto sto N CT Te Z X) ++ Ev ++ G.
 Proof.
-  intros HCT HTe HZ. unfold b2_at, fblock2, fb2_x2, fb2_x1.
-  set (d := rb_d D) in *. set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
-  set (go := length Ev).
-  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
+  intros HCT HTe HZ. unfold b2_at, fblock2, fb2_x2, fb2_x1. cbv beta zeta.
+  set (d := rb_d D) at 1. set (dh := rb_dh D). set (H := rb_H D).
   assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
   set (M1 := fb2_amod P p D G wo Te). set (M2 := fb2_mmod P p D G wo CT).
-  set (R := Ev ++ G) in *.
   assert (HM1 : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat 1 (3 * d) M1 ++ ys))) (2 * (N * d)) 1 (3 * d) M1).
-  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (3 * rb_d D) M1 ++ ys)))
+                  (2 * (N * rb_d D)) 1 (3 * rb_d D) M1).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
   assert (HM2 : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat 1 (3 * d) M1 ++ (flat N (3 * d) M2 ++ ys))))
-                  (2 * (N * d) + 3 * d) N (3 * d) M2).
-  { intros A B ys. apply block_cons_flat with (off := N * d + 3 * d); [lia|].
-    apply block_cons_flat with (off := 3 * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (3 * rb_d D) M1
+                                                               ++ (flat N (3 * rb_d D) M2 ++ ys))))
+                  (2 * (N * rb_d D) + 3 * rb_d D) N (3 * rb_d D) M2).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D + 3 * rb_d D); [lia|].
+    apply block_cons_flat with (off := 3 * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
   (* stage 1: [X ; M₁ ; M₂ ; R] *)
-  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
-  rewrite (adamod_at_correct P p _ _ _ _ 1 d (3 * d) Te (rd G (wo + b2_amw D) d (3 * d))
-             (rd G (wo + b2_amb D) 1 (3 * d))).
-  2: bR HTe.
-  2, 3: bw R.
-  rewrite (adamod_at_correct P p _ _ _ _ N d (3 * d) CT (rd G (wo + b2_mmw D) d (3 * d))
-             (rd G (wo + b2_mmb D) 1 (3 * d))).
-  2: bR HCT.
-  2, 3: bw R.
-  rewrite (keep_app P p (flat N d X) R) by lens.
+  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N (rb_d D) X) by apply block_front.
+  rewrite (adamod_at_correct P p _ _ _ _ 1 (rb_d D) (3 * rb_d D) Te (rd G (wo + b2_amw D) (rb_d D) (3 * rb_d D))
+             (rd G (wo + b2_amb D) 1 (3 * rb_d D))).
+  2: bR HTe G.
+  2, 3: wts.
+  rewrite (adamod_at_correct P p _ _ _ _ N (rb_d D) (3 * rb_d D) CT (rd G (wo + b2_mmw D) (rb_d D) (3 * rb_d D))
+             (rd G (wo + b2_mmb D) 1 (3 * rb_d D))).
+  2: bR HCT G.
+  2, 3: wts.
+  rewrite (keep_app P p (flat N (rb_d D) X) (Ev ++ G)) by lens.
   fold M1 M2.
-  (* stage 2: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 3: modulation with the broadcast chunks 1, 2 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (fb2_ach P p D G wo Te 1)
-             (fb2_ach P p D G wo Te 2)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_bcast_chunk; [lia|apply HM1].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 4: self-attention *)
-  pose (Zm := fmodulate p (frms P p d (rms_eps p) X) (fb2_ach P p D G wo Te 1) (fb2_ach P p D G wo Te 2)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) (fun _ => N) Zm Zm
-             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
-             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
-             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
-  2: intros; lia.
-  2: exact Hdh.
-  2, 3: apply block_front.
-  2: { intros k _. repeat split; bw R. }
-  2-5: bw R.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 5: gated residual with the broadcast chunk 0 *)
-  pose (A := frb_attn P p D G wo cto sto (fun _ => N) N Zm).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (gate_at_correct P p _ _ _ _ N d X A (fb2_ach P p D G wo Te 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_bcast_chunk; [lia|apply HM1].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
+  (* stages 2–5: as in the AR block, with the broadcast chunks of M₁ *)
+  rewrite peval_PSeq, rms_stage_correct by lens.
+  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb2_ach P p D G wo Te 1) (fb2_ach P p D G wo Te 2));
+    [|apply rblock_bcast_chunk; [lia|apply HM1]..|lens].
+  rewrite peval_PSeq, (rb_attn_stage_correct P p D G wo cto sto (fun _ => N) N);
+    [|intros; lia|lens|intros; wts|wts..].
+  rewrite peval_PSeq, (gate_stage_correct P p N _ _ X _ _ (fb2_ach P p D G wo Te 0));
+    [|apply rblock_bcast_chunk; [lia|apply HM1]|lens].
   (* stage 6: the two weighted RMSNorms *)
-  pose (X1 := fgate p X A (fb2_ach P p D G wo Te 0)).
+  set (X1 := fgate p X _ (fb2_ach P p D G wo Te 0)).
   rewrite peval_PSeq, !peval_PPar.
-  rewrite (rmsw_at_correct P p _ _ _ _ N d X1 (rd G (wo + b2_n1 D w) 1 d)).
+  rewrite (rmsw_at_correct P p _ _ _ _ N (rb_d D) X1 (rd G (wo + b2_n1 D w) 1 (rb_d D))).
   2: apply block_front.
-  2: bw R.
+  2: wts.
   rewrite (rmsw_at_correct P p _ _ _ _ N w Z (rd G (wo + b2_n2 D w) 1 w)).
-  2: bR HZ.
-  2: bw R.
+  2: bR HZ G.
+  2: wts.
   rewrite keep0 by lens.
   (* stage 7: cross-attention *)
-  pose (Q1 := frmsw P p d (rms_eps p) (rd G (wo + b2_n1 D w) 1 d) X1).
+  pose (Q1 := frmsw P p (rb_d D) (rms_eps p) (rd G (wo + b2_n1 D w) 1 (rb_d D)) X1).
   pose (K1 := frmsw P p w (rms_eps p) (rd G (wo + b2_n2 D w) 1 w) Z).
   rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 (N * d) _ _ _ _ _ _ _ _ _ _ N d w dh H d (rb_scale p D) (fun _ => N) Q1 K1
-             (fun k => rd G (wo + b2_xq D w k) d dh) (fun k => rd G (wo + b2_xbq D w k) 1 dh)
+  rewrite (rmha_at_correct P p _ 0 (N * rb_d D) _ _ _ _ _ _ _ _ _ _ N (rb_d D) w dh H (rb_d D) (rb_scale p D)
+             (fun _ => N) Q1 K1
+             (fun k => rd G (wo + b2_xq D w k) (rb_d D) dh) (fun k => rd G (wo + b2_xbq D w k) 1 dh)
              (fun k => rd G (wo + b2_xk D w k) w dh) (fun k => rd G (wo + b2_xbk D w k) 1 dh)
              (fun k => rd G (wo + b2_xv D w k) w dh) (fun k => rd G (wo + b2_xbv D w k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + b2_xpO D w) (H * dh) d)
-             (rd G (wo + b2_xpb D w) 1 d)).
+             (rd G cto N dh) (rd G sto N dh) (rd G (wo + b2_xpO D w) (H * dh) (rb_d D))
+             (rd G (wo + b2_xpb D w) 1 (rb_d D))).
   2: intros; lia.
   2: exact Hdh.
   2: apply block_front.
   2: apply block_cons_flat with (off := 0); [lia|apply block_front].
-  2: { intros k _. repeat split; bw R. }
-  2-5: bw R.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N w _) _) by lens.
+  2: { intros k _. repeat split; wts. }
+  2-5: wts.
+  rewrite app_assoc, (keep_app P p (flat N (rb_d D) _ ++ flat N w _) _) by lens.
   (* stage 8: plain residual *)
   pose (Ac := fb2_cross P p D w G wo cto sto N Z X1).
   rewrite peval_PSeq, peval_PPar, ew_prog_correct.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X1) _) by lens.
+  rewrite app_assoc, (keep_app P p (flat N (rb_d D) _ ++ flat N (rb_d D) X1) _) by lens.
   pose (X2 := fun i j => fadd p (X1 i j) (Ac i j)).
-  match goal with |- peval _ _ _ (flat N d ?F ++ _) = _ =>
-    replace (flat N d F) with (flat N d X2) end.
+  match goal with |- peval _ _ _ (flat N _ ?F ++ _) = _ =>
+    replace (flat N (rb_d D) F) with (flat N (rb_d D) X2) end.
   2: { apply flat_ext. intros i j Hi Hj. cbn [map fsrc_val opsem binsem nth].
-       rewrite <- app_assoc, (block_second N d _ _ _ i j Hi Hj), (block_front N d _ _ i j Hi Hj).
+       rewrite <- app_assoc, (block_second N _ _ _ _ i j Hi Hj), (block_front N _ _ _ i j Hi Hj).
        reflexivity. }
-  (* stage 9: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X2) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 10: modulation with the per-token chunks 1, 2 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X2) (fb2_mch P p D G wo CT 1)
-             (fb2_mch P p D G wo CT 2)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk3; [lia|apply HM2].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 11: SwiGLU *)
-  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X2) (fb2_mch P p D G wo CT 1) (fb2_mch P p D G wo CT 2)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
-             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
-             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2-7: bw R.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 12: gated residual with the per-token chunk 0 *)
-  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
-  pose (F := frb_mlp P p E D G wo Z2).
-  rewrite (gate_at_correct P p _ _ _ _ N d X2 F (fb2_mch P p D G wo CT 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk3; [lia|apply HM2].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
+  (* stages 9–12: as in the AR block, with the per-token chunks of M₂ *)
+  rewrite peval_PSeq, rms_stage_correct by lens.
+  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb2_mch P p D G wo CT 1) (fb2_mch P p D G wo CT 2));
+    [|apply rblock_chunk3; [lia|apply HM2]..|lens].
+  rewrite peval_PSeq, (rb_mlp_stage_correct P p E D G wo N); [|lens|intros; wts].
+  rewrite peval_PSeq, (gate_stage_correct P p N _ _ _ _ _ (fb2_mch P p D G wo CT 0));
+    [|apply rblock_chunk3; [lia|apply HM2]|lens].
   (* stage 13: drop M₁, M₂ *)
-  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
-  rewrite (app_assoc (flat 1 (3 * d) M1)), app_assoc,
-    (keep_app P p (flat N d _ ++ (flat 1 (3 * d) M1 ++ flat N (3 * d) M2)) R) by lens.
-  reflexivity.
+  rewrite (app_assoc (flat 1 (3 * rb_d D) M1)), drop_stage_correct by lens. reflexivity.
 Qed.
 
 (** ** Typing *)
