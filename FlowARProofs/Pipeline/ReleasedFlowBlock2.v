@@ -312,7 +312,7 @@ Proof.
   intros Hw Hc Hz Hct Hst. pose proof (b2_offsets_le D w) as Ho2.
   assert (Hw1 : go + (wo + rb_size D) <= r) by lia.
   assert (Hq0 : o_hq D 0 <= rb_size D) by (pose proof (rb_offsets_le D); lia).
-  unfold b2_at, chunk3. cbv beta zeta.
+  unfold b2_at, chunk3.
   set (d := rb_d D) in *. set (q := 3 * d + N * (3 * d)).
   (* 1: the two modulation rows *)
   apply (pwt_seq _ _ (N * d + (1 * (3 * d) + (N * (3 * d) + r)))).
