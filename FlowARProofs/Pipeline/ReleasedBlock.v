@@ -144,6 +144,28 @@ Definition rb_at p E D N (lim : nat -> nat) wo go co cto sto r : prog :=
   (* 10: drop [M] *)
         (PPar (keep 0 nd) (keep (nd + m6) r)))))))))).
 
+(** The pieces the released blocks share, for stating their lemmas once:
+    [rb_half_then … sub t e] is stages 2–5 (or 6–9) of a block in front of
+    the rest [e] — RMSNorm, modulation by the chunks at [oS], [oH], the
+    sub-layer [sub], the gate by the chunk at [oG] — on a state
+    [flat X ++ T], [|T| = t]; [rb_attn_sub], [rb_mlp_sub] are the two
+    sub-layers with the weights of the layout [o_*] placed at [b + wo]. *)
+Definition rb_half_then p N d (oS oH oG : nat -> nat) (sub : prog) t (e : prog) : prog :=
+  PSeq (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + t)))
+  (PSeq (PPar (modulate_at p (fun i => i * d) oS oH N d) (keep (N * d) (N * d + t)))
+  (PSeq (PPar sub (keep (N * d) (N * d + t)))
+  (PSeq (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) oG N d) (keep (2 * (N * d)) t)) e))).
+
+Definition rb_attn_sub p D N (lim : nat -> nat) b wo oc os : prog :=
+  rmha_at 0 0 (fun k => b + (wo + o_hq D k)) (fun k => b + (wo + o_hbq D k))
+    (fun k => b + (wo + o_hk D k)) (fun k => b + (wo + o_hbk D k))
+    (fun k => b + (wo + o_hv D k)) (fun k => b + (wo + o_hbv D k)) oc os
+    (b + (wo + o_pO D)) (b + (wo + o_pb D)) N (rb_d D) (rb_d D) (rb_dh D) (rb_H D) (rb_d D) (rb_scale p D) lim.
+
+Definition rb_mlp_sub p E D N b wo : prog :=
+  swiglu_at p E 0 (b + (wo + o_wg D)) (b + (wo + o_bg D)) (b + (wo + o_wx D))
+    (b + (wo + o_bx D)) (b + (wo + o_w2 D)) (b + (wo + o_b2 D)) N (rb_d D) (rb_dff D).
+
 (** ** Correctness *)
 
 Lemma rblock_chunk1 xs off d k (M : mat) N :
@@ -228,48 +250,47 @@ Proof.
   rewrite app_assoc, (keep_app P p (flat N d A ++ flat N d X) T) by lens. reflexivity.
 Qed.
 
-Lemma rb_attn_stage_correct P p D G wo cto sto lim N b oc os t Z T :
-  (forall i, i < N -> lim i <= N) -> length T = N * rb_d D + t ->
-  (forall o r c, block (flat N (rb_d D) Z ++ T) (b + (wo + o)) r c (rd G (wo + o) r c)) ->
-  block (flat N (rb_d D) Z ++ T) oc N (rb_dh D) (rd G cto N (rb_dh D)) ->
-  block (flat N (rb_d D) Z ++ T) os N (rb_dh D) (rd G sto N (rb_dh D)) ->
-  peval P p (PPar (rmha_at 0 0 (fun k => b + (wo + o_hq D k)) (fun k => b + (wo + o_hbq D k))
-                         (fun k => b + (wo + o_hk D k)) (fun k => b + (wo + o_hbk D k))
-                         (fun k => b + (wo + o_hv D k)) (fun k => b + (wo + o_hbv D k)) oc os
-                         (b + (wo + o_pO D)) (b + (wo + o_pb D))
-                         N (rb_d D) (rb_d D) (rb_dh D) (rb_H D) (rb_d D) (rb_scale p D) lim)
-                  (keep (N * rb_d D) (N * rb_d D + t)))
-    (flat N (rb_d D) Z ++ T)
-  = flat N (rb_d D) (frb_attn P p D G wo cto sto lim N Z) ++ T.
+Lemma rb_half_correct P p N d oS oH oG (sub : prog) t X T Sc Sh Gm (F : mat -> mat) (e : prog) Y :
+  length T = t ->
+  (forall Z, rblock (flat N d Z ++ flat N d X ++ T) oS N d Sc) ->
+  (forall Z, rblock (flat N d Z ++ flat N d X ++ T) oH N d Sh) ->
+  (forall Z, rblock (flat N d Z ++ flat N d X ++ T) oG N d Gm) ->
+  (forall Z, peval P p sub (flat N d Z ++ flat N d X ++ T) = flat N d (F Z)) ->
+  peval P p e (flat N d (fgate p X (F (fmodulate p (frms P p d (rms_eps p) X) Sc Sh)) Gm) ++ T) = Y ->
+  peval P p (rb_half_then p N d oS oH oG sub t e) (flat N d X ++ T) = Y.
 Proof.
-  intros Hlim Ht Hw Hc Hs. rewrite peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N _ _ _ _ _ _ lim Z Z
-             (fun k => rd G (wo + o_hq D k) _ _) (fun k => rd G (wo + o_hbq D k) _ _)
-             (fun k => rd G (wo + o_hk D k) _ _) (fun k => rd G (wo + o_hbk D k) _ _)
-             (fun k => rd G (wo + o_hv D k) _ _) (fun k => rd G (wo + o_hbv D k) _ _)
-             _ _ (rd G (wo + o_pO D) _ _) (rd G (wo + o_pb D) _ _)
-             Hlim (proj2 (Nat.even_spec _) (ex_intro _ (rb_hh D) eq_refl))
-             (block_front _ _ _ _) (block_front _ _ _ _)
-             (fun k _ => conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _)
-                           (conj (Hw _ _ _) (Hw _ _ _))))))
-             Hc Hs (Hw _ _ _) (Hw _ _ _)).
-  rewrite (keep_app P p (flat N (rb_d D) Z) T) by lens. reflexivity.
+  intros Ht HS HH HG Hsub He. unfold rb_half_then.
+  rewrite peval_PSeq, rms_stage_correct by exact Ht.
+  rewrite peval_PSeq, (modul_stage_correct P p N d _ _ _ _ Sc Sh t); [|apply HS|apply HH|lens].
+  rewrite peval_PSeq, peval_PPar, Hsub, (keep_app P p (flat N d _) _) by lens.
+  rewrite peval_PSeq, (gate_stage_correct P p N d _ X T oG Gm t); [exact He|apply HG|exact Ht].
 Qed.
 
-Lemma rb_mlp_stage_correct P p E D G wo N b t Z T :
-  length T = N * rb_d D + t ->
-  (forall o r c, block (flat N (rb_d D) Z ++ T) (b + (wo + o)) r c (rd G (wo + o) r c)) ->
-  peval P p (PPar (swiglu_at p E 0 (b + (wo + o_wg D)) (b + (wo + o_bg D)) (b + (wo + o_wx D))
-                                 (b + (wo + o_bx D)) (b + (wo + o_w2 D)) (b + (wo + o_b2 D))
-                                 N (rb_d D) (rb_dff D))
-                  (keep (N * rb_d D) (N * rb_d D + t)))
-    (flat N (rb_d D) Z ++ T)
-  = flat N (rb_d D) (frb_mlp P p E D G wo Z) ++ T.
+Lemma rb_attn_sub_correct P p D G wo cto sto lim N b oc os xs Z :
+  (forall i, i < N -> lim i <= N) -> block xs 0 N (rb_d D) Z ->
+  (forall o r c, block xs (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  block xs oc N (rb_dh D) (rd G cto N (rb_dh D)) -> block xs os N (rb_dh D) (rd G sto N (rb_dh D)) ->
+  peval P p (rb_attn_sub p D N lim b wo oc os) xs = flat N (rb_d D) (frb_attn P p D G wo cto sto lim N Z).
 Proof.
-  intros Ht Hw. rewrite peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N (rb_d D) (rb_dff D) Z _ _ _ _ _ _
-             (block_front _ _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _)).
-  rewrite (keep_app P p (flat N (rb_d D) Z) T) by lens. reflexivity.
+  intros Hlim HZ Hw Hc Hs.
+  exact (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N _ _ _ _ _ _ lim Z Z
+           (fun k => rd G (wo + o_hq D k) _ _) (fun k => rd G (wo + o_hbq D k) _ _)
+           (fun k => rd G (wo + o_hk D k) _ _) (fun k => rd G (wo + o_hbk D k) _ _)
+           (fun k => rd G (wo + o_hv D k) _ _) (fun k => rd G (wo + o_hbv D k) _ _)
+           _ _ (rd G (wo + o_pO D) _ _) (rd G (wo + o_pb D) _ _)
+           Hlim (proj2 (Nat.even_spec _) (ex_intro _ (rb_hh D) eq_refl)) HZ HZ
+           (fun k _ => conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _)
+                         (conj (Hw _ _ _) (Hw _ _ _))))))
+           Hc Hs (Hw _ _ _) (Hw _ _ _)).
+Qed.
+
+Lemma rb_mlp_sub_correct P p E D G wo N b xs Z :
+  block xs 0 N (rb_d D) Z -> (forall o r c, block xs (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  peval P p (rb_mlp_sub p E D N b wo) xs = flat N (rb_d D) (frb_mlp P p E D G wo Z).
+Proof.
+  intros HZ Hw.
+  exact (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N (rb_d D) (rb_dff D) Z _ _ _ _ _ _
+           HZ (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _)).
 Qed.
 
 (** The last stage: drop the modulation rows [Mv]. *)
@@ -287,7 +308,7 @@ Theorem rb_at_correct P p E D N lim wo co cto sto X Ev G :
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (frblock P p E D G wo co cto sto lim N X) ++ Ev ++ G.
 Proof.
-  intros Hlim. unfold rb_at, frblock, frb_x1. cbv beta zeta.
+  intros Hlim. unfold rb_at. cbv beta zeta.
   set (M := frb_mod P p D G wo co).
   assert (HMb : forall (A B : mat) ys,
             block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (6 * rb_d D) M ++ ys)))
@@ -296,17 +317,12 @@ Proof.
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
   rewrite peval_PSeq, (rb_ada_stage_correct P p D G wo N 1 _ _ X (rd G co 1 (rb_d D)));
     [|wts|lens|intros; wts]. fold M.
-  rewrite peval_PSeq, rms_stage_correct by lens.
-  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (frb_chunk P p D G wo co 2)
-                         (frb_chunk P p D G wo co 4)); [|ch1 HMb..|lens].
-  rewrite peval_PSeq, (rb_attn_stage_correct P p D G wo cto sto lim N); [|exact Hlim|lens|intros; wts|wts..].
-  rewrite peval_PSeq, (gate_stage_correct P p N _ _ X _ _ (frb_chunk P p D G wo co 0)); [|ch1 HMb|lens].
-  fold (frb_x1 P p D G wo co cto sto lim N X).
-  rewrite peval_PSeq, rms_stage_correct by lens.
-  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (frb_chunk P p D G wo co 3)
-                         (frb_chunk P p D G wo co 5)); [|ch1 HMb..|lens].
-  rewrite peval_PSeq, (rb_mlp_stage_correct P p E D G wo N); [|lens|intros; wts].
-  rewrite peval_PSeq, (gate_stage_correct P p N _ _ _ _ _ (frb_chunk P p D G wo co 1)); [|ch1 HMb|lens].
+  apply (rb_half_correct P p N _ _ _ _ _ _ X _ (frb_chunk P p D G wo co 2) (frb_chunk P p D G wo co 4)
+           (frb_chunk P p D G wo co 0) (frb_attn P p D G wo cto sto lim N));
+    [lens|intros; ch1 HMb..|intros; apply rb_attn_sub_correct; [exact Hlim|apply block_front|intros; wts|wts..]|].
+  apply (rb_half_correct P p N _ _ _ _ _ _ _ _ (frb_chunk P p D G wo co 3) (frb_chunk P p D G wo co 5)
+           (frb_chunk P p D G wo co 1) (frb_mlp P p E D G wo));
+    [lens|intros; ch1 HMb..|intros; apply rb_mlp_sub_correct; [apply block_front|intros; wts]|].
   rewrite drop_stage_correct by lens. reflexivity.
 Qed.
 
@@ -416,36 +432,35 @@ Proof.
 Qed.
 
 (** The self-attention of the front, weights of the layout [o_*], RoPE tables at [oc], [os]. *)
-Lemma rb_attn_stage_wt p D N lim b wo oc os t n (e : prog) :
-  (forall i, i < N -> lim i <= N) -> N * rb_d D + (N * rb_d D + t) <= n -> b + (wo + rb_size D) <= n ->
-  oc + N * rb_dh D <= n -> os + N * rb_dh D <= n -> pwt p (N * rb_d D + (N * rb_d D + t)) e ->
-  pwt p n (PSeq (PPar (rmha_at 0 0 (fun k => b + (wo + o_hq D k)) (fun k => b + (wo + o_hbq D k))
-                         (fun k => b + (wo + o_hk D k)) (fun k => b + (wo + o_hbk D k))
-                         (fun k => b + (wo + o_hv D k)) (fun k => b + (wo + o_hbv D k)) oc os
-                         (b + (wo + o_pO D)) (b + (wo + o_pb D))
-                         N (rb_d D) (rb_d D) (rb_dh D) (rb_H D) (rb_d D) (rb_scale p D) lim)
-                      (keep (N * rb_d D) (N * rb_d D + t))) e).
+Lemma rb_half_wt p N d oS oH oG (sub : prog) t n (e : prog) :
+  N * d + t <= n -> rbound oS N d (N * d + (N * d + t)) -> rbound oH N d (N * d + (N * d + t)) ->
+  rbound oG N d (N * d + (N * d + t)) -> pwt p (N * d + (N * d + t)) sub /\ arity_out sub = N * d ->
+  pwt p (N * d + t) e ->
+  pwt p n (rb_half_then p N d oS oH oG sub t e).
 Proof.
-  intros Hlim Hn Hw Hc Hs He. pose proof (rb_offsets_le D) as Ho. split; [split|].
-  - unfold rb_dh in *. apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. lia.
-  - apply keep_wt_le; lia.
-  - cbn [arity_out]. rewrite rmha_at_arity, keep_arity. exact He.
+  intros Hn HS HH HG [Hsub Ha] He. unfold rb_half_then.
+  apply rms_stage_wt; [exact Hn|]. apply modul_stage_wt; [exact HS|exact HH|lia|].
+  split; [split; [exact Hsub|apply keep_wt_le; lia]|].
+  cbn [arity_out]. rewrite Ha, keep_arity. apply gate_stage_wt; [exact HG|lia|exact He].
 Qed.
 
-(** The SwiGLU of the front, weights of the layout [o_*]. *)
-Lemma rb_mlp_stage_wt p E D N b wo t n (e : prog) :
-  N * rb_d D + (N * rb_d D + t) <= n -> b + (wo + rb_size D) <= n ->
-  pwt p (N * rb_d D + (N * rb_d D + t)) e ->
-  pwt p n (PSeq (PPar (swiglu_at p E 0 (b + (wo + o_wg D)) (b + (wo + o_bg D)) (b + (wo + o_wx D))
-                                 (b + (wo + o_bx D)) (b + (wo + o_w2 D)) (b + (wo + o_b2 D))
-                                 N (rb_d D) (rb_dff D))
-                      (keep (N * rb_d D) (N * rb_d D + t))) e).
+Lemma rb_attn_sub_wt p D N lim b wo oc os n :
+  (forall i, i < N -> lim i <= N) -> N * rb_d D <= n -> b + (wo + rb_size D) <= n ->
+  oc + N * rb_dh D <= n -> os + N * rb_dh D <= n ->
+  pwt p n (rb_attn_sub p D N lim b wo oc os) /\ arity_out (rb_attn_sub p D N lim b wo oc os) = N * rb_d D.
 Proof.
-  intros Hn Hw He. pose proof (rb_offsets_le D) as Ho. split; [split|].
-  - apply swiglu_at_wt; lia.
-  - apply keep_wt_le; lia.
-  - cbn [arity_out]. rewrite swiglu_at_arity, keep_arity. exact He.
+  intros Hlim Hn Hw Hc Hs. pose proof (rb_offsets_le D) as Ho. unfold rb_attn_sub, rb_dh in *.
+  split; [|apply rmha_at_arity].
+  apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
+  intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. lia.
+Qed.
+
+Lemma rb_mlp_sub_wt p E D N b wo n :
+  N * rb_d D <= n -> b + (wo + rb_size D) <= n ->
+  pwt p n (rb_mlp_sub p E D N b wo) /\ arity_out (rb_mlp_sub p E D N b wo) = N * rb_d D.
+Proof.
+  intros Hn Hw. pose proof (rb_offsets_le D) as Ho. unfold rb_mlp_sub.
+  split; [apply swiglu_at_wt; lia|apply swiglu_at_arity].
 Qed.
 
 Theorem rb_at_wt p E D N lim wo go co cto sto r :
@@ -453,16 +468,10 @@ Theorem rb_at_wt p E D N lim wo go co cto sto r :
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (rb_at p E D N lim wo go co cto sto r).
 Proof.
-  intros Hlim Hw Hc Hct Hst. unfold rb_at. cbv beta zeta.
+  intros Hlim Hw Hc Hct Hst. unfold rb_at.
   apply rb_ada_stage_wt; [lia..|].
-  apply rms_stage_wt; [lia|].
-  apply modul_stage_wt; [apply (rbound_bcast 6); lia..|lia|].
-  apply rb_attn_stage_wt; [exact Hlim|lia..|].
-  apply gate_stage_wt; [apply (rbound_bcast 6); lia|lia|].
-  apply rms_stage_wt; [lia|].
-  apply modul_stage_wt; [apply (rbound_bcast 6); lia..|lia|].
-  apply rb_mlp_stage_wt; [lia..|].
-  apply gate_stage_wt; [apply (rbound_bcast 6); lia|lia|].
+  apply rb_half_wt; [lia|apply (rbound_bcast 6); lia..|apply rb_attn_sub_wt; [exact Hlim|lia..]|].
+  apply rb_half_wt; [lia|apply (rbound_bcast 6); lia..|apply rb_mlp_sub_wt; lia|].
   split; apply keep_wt_le; lia.
 Qed.
 

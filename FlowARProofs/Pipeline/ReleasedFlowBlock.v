@@ -117,7 +117,7 @@ Theorem b1_at_correct P p E D N wo cto sto X CT Ev G :
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (fblock1 P p E D G wo cto sto N CT X) ++ Ev ++ G.
 Proof.
-  intros HCT. unfold b1_at, fblock1, fb1_x1. cbv beta zeta.
+  intros HCT. unfold b1_at. cbv beta zeta.
   set (M := fb1_mod P p D G wo CT).
   assert (HMb : forall (A B : mat) ys,
             block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat N (6 * rb_d D) M ++ ys)))
@@ -126,18 +126,12 @@ Proof.
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
   rewrite peval_PSeq, (rb_ada_stage_correct P p D G wo N N _ _ X CT);
     [|apply block_cons_flat with (off := 0); [lia|exact HCT]|lens|intros; wts]. fold M.
-  rewrite peval_PSeq, rms_stage_correct by lens.
-  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb1_chunk P p D G wo CT 2)
-                         (fb1_chunk P p D G wo CT 4)); [|ch6 HMb..|lens].
-  rewrite peval_PSeq, (rb_attn_stage_correct P p D G wo cto sto (fun _ => N) N);
-    [|intros; lia|lens|intros; wts|wts..].
-  rewrite peval_PSeq, (gate_stage_correct P p N _ _ X _ _ (fb1_chunk P p D G wo CT 0)); [|ch6 HMb|lens].
-  fold (fb1_x1 P p D G wo cto sto N CT X).
-  rewrite peval_PSeq, rms_stage_correct by lens.
-  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb1_chunk P p D G wo CT 3)
-                         (fb1_chunk P p D G wo CT 5)); [|ch6 HMb..|lens].
-  rewrite peval_PSeq, (rb_mlp_stage_correct P p E D G wo N); [|lens|intros; wts].
-  rewrite peval_PSeq, (gate_stage_correct P p N _ _ _ _ _ (fb1_chunk P p D G wo CT 1)); [|ch6 HMb|lens].
+  apply (rb_half_correct P p N _ _ _ _ _ _ X _ (fb1_chunk P p D G wo CT 2) (fb1_chunk P p D G wo CT 4)
+           (fb1_chunk P p D G wo CT 0) (frb_attn P p D G wo cto sto (fun _ => N) N));
+    [lens|intros; ch6 HMb..|intros; apply rb_attn_sub_correct; [intros; lia|apply block_front|intros; wts|wts..]|].
+  apply (rb_half_correct P p N _ _ _ _ _ _ _ _ (fb1_chunk P p D G wo CT 3) (fb1_chunk P p D G wo CT 5)
+           (fb1_chunk P p D G wo CT 1) (frb_mlp P p E D G wo));
+    [lens|intros; ch6 HMb..|intros; apply rb_mlp_sub_correct; [apply block_front|intros; wts]|].
   rewrite drop_stage_correct by lens. reflexivity.
 Qed.
 
@@ -159,14 +153,8 @@ Theorem b1_at_wt p E D N wo go cto sto r :
 Proof.
   intros Hw Hc Hct Hst. unfold b1_at, chunk6. cbv beta zeta.
   apply rb_ada_stage_wt; [lia..|].
-  apply rms_stage_wt; [lia|].
-  apply modul_stage_wt; [apply (rbound_rows 6); lia..|lia|].
-  apply rb_attn_stage_wt; [intros; lia|lia..|].
-  apply gate_stage_wt; [apply (rbound_rows 6); lia|lia|].
-  apply rms_stage_wt; [lia|].
-  apply modul_stage_wt; [apply (rbound_rows 6); lia..|lia|].
-  apply rb_mlp_stage_wt; [lia..|].
-  apply gate_stage_wt; [apply (rbound_rows 6); lia|lia|].
+  apply rb_half_wt; [lia|apply (rbound_rows 6); lia..|apply rb_attn_sub_wt; [intros; lia|lia..]|].
+  apply rb_half_wt; [lia|apply (rbound_rows 6); lia..|apply rb_mlp_sub_wt; lia|].
   split; apply keep_wt_le; lia.
 Qed.
 

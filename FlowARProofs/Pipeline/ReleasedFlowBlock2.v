@@ -212,13 +212,10 @@ Proof.
   rewrite (keep_app P p (flat N (rb_d D) X) (Ev ++ G)) by lens.
   fold M1 M2.
   (* stages 2–5: as in the AR block, with the broadcast chunks of M₁ *)
-  rewrite peval_PSeq, rms_stage_correct by lens.
-  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb2_ach P p D G wo Te 1) (fb2_ach P p D G wo Te 2));
-    [|apply rblock_bcast_chunk; [lia|apply HM1]..|lens].
-  rewrite peval_PSeq, (rb_attn_stage_correct P p D G wo cto sto (fun _ => N) N);
-    [|intros; lia|lens|intros; wts|wts..].
-  rewrite peval_PSeq, (gate_stage_correct P p N _ _ X _ _ (fb2_ach P p D G wo Te 0));
-    [|apply rblock_bcast_chunk; [lia|apply HM1]|lens].
+  apply (rb_half_correct P p N _ _ _ _ _ _ X _ (fb2_ach P p D G wo Te 1) (fb2_ach P p D G wo Te 2)
+           (fb2_ach P p D G wo Te 0) (frb_attn P p D G wo cto sto (fun _ => N) N));
+    [lens|intros; apply rblock_bcast_chunk; [lia|apply HM1]..
+    |intros; apply rb_attn_sub_correct; [intros; lia|apply block_front|intros; wts|wts..]|].
   (* stage 6: the two weighted RMSNorms *)
   set (X1 := fgate p X _ (fb2_ach P p D G wo Te 0)).
   rewrite peval_PSeq, !peval_PPar.
@@ -258,12 +255,10 @@ Proof.
        rewrite <- app_assoc, (block_second N _ _ _ _ i j Hi Hj), (block_front N _ _ _ i j Hi Hj).
        reflexivity. }
   (* stages 9–12: as in the AR block, with the per-token chunks of M₂ *)
-  rewrite peval_PSeq, rms_stage_correct by lens.
-  rewrite peval_PSeq, (modul_stage_correct P p N _ _ _ _ _ (fb2_mch P p D G wo CT 1) (fb2_mch P p D G wo CT 2));
-    [|apply rblock_chunk3; [lia|apply HM2]..|lens].
-  rewrite peval_PSeq, (rb_mlp_stage_correct P p E D G wo N); [|lens|intros; wts].
-  rewrite peval_PSeq, (gate_stage_correct P p N _ _ _ _ _ (fb2_mch P p D G wo CT 0));
-    [|apply rblock_chunk3; [lia|apply HM2]|lens].
+  apply (rb_half_correct P p N _ _ _ _ _ _ _ _ (fb2_mch P p D G wo CT 1) (fb2_mch P p D G wo CT 2)
+           (fb2_mch P p D G wo CT 0) (frb_mlp P p E D G wo));
+    [lens|intros; apply rblock_chunk3; [lia|apply HM2]..
+    |intros; apply rb_mlp_sub_correct; [apply block_front|intros; wts]|].
   (* stage 13: drop M₁, M₂ *)
   rewrite (app_assoc (flat 1 (3 * rb_d D) M1)), drop_stage_correct by lens. reflexivity.
 Qed.
@@ -320,10 +315,7 @@ Proof.
     split; [apply adamod_at_wt; lia|apply keep_wt_le; lia]. }
   { cbn [arity_out]. rewrite !keep_arity, !adamod_at_arity. reflexivity. }
   (* 2–5: as in the AR block, broadcast chunks *)
-  apply rms_stage_wt; [lia|].
-  apply modul_stage_wt; [apply (rbound_bcast 3); lia..|lia|].
-  apply rb_attn_stage_wt; [intros; lia|lia..|].
-  apply gate_stage_wt; [apply (rbound_bcast 3); lia|lia|].
+  apply rb_half_wt; [lia|apply (rbound_bcast 3); lia..|apply rb_attn_sub_wt; [intros; lia|lia..]|].
   (* 6: the two weighted RMSNorms *)
   apply (pwt_seq _ _ (N * d + (N * w + (N * d + (q + r))))).
   { split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|].
@@ -343,10 +335,7 @@ Proof.
     repeat constructor; cbn; lia. }
   { cbn [arity_out]. rewrite ew_prog_arity, keep_arity. reflexivity. }
   (* 9–12: as in the AR block, per-token chunks *)
-  apply rms_stage_wt; [lia|].
-  apply modul_stage_wt; [apply (rbound_rows 3); lia..|lia|].
-  apply rb_mlp_stage_wt; [lia..|].
-  apply gate_stage_wt; [apply (rbound_rows 3); lia|lia|].
+  apply rb_half_wt; [lia|apply (rbound_rows 3); lia..|apply rb_mlp_sub_wt; lia|].
   split; apply keep_wt_le; lia.
 Qed.
 
