@@ -493,29 +493,46 @@ Lemma rb_depth_value P E :
   rb_depth P E = 44 * d_std P + 9 * d_sum P + 2 * d_exp P + 2 * d_sqrt P + erf_depth E P.
 Proof. unfold rb_depth. lia. Qed.
 
+(** The depth of the shared pieces, each in front of the rest [e] (bound [de]). *)
+Lemma wdepth_seq_le wt (a e : prog) x y : wdepth wt a <= x -> wdepth wt e <= y -> wdepth wt (PSeq a e) <= x + y.
+Proof. cbn [wdepth]. lia. Qed.
+
+Lemma rb_ada_stage_wdepth P p D N Nc oc b wo r :
+  wdepth (op_dbound P) (PPar (keep 0 (N * rb_d D))
+                             (PPar (adamod_at p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D)
+                                              (6 * rb_d D))
+                                   (keep (N * rb_d D) r)))
+  <= 5 * d_std P + d_sum P + d_exp P.
+Proof. cbn [wdepth]. rewrite !keep_wdepth. pose proof (adamod_at_wdepth P p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D) (6 * rb_d D)). lia. Qed.
+
+Lemma rb_half_wdepth P p N d oS oH oG (sub : prog) t (e : prog) ds de :
+  wdepth (op_dbound P) sub <= ds -> wdepth (op_dbound P) e <= de ->
+  wdepth (op_dbound P) (rb_half_then p N d oS oH oG sub t e)
+  <= (5 * d_std P + d_sum P + d_sqrt P) + 3 * d_std P + ds + 2 * d_std P + de.
+Proof.
+  intros Hs He. unfold rb_half_then. cbn [wdepth]. rewrite !keep_wdepth.
+  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) oS oH N d).
+  pose proof (gate_at_wdepth P (fun i => N * d + i * d) (fun i => i * d) oG N d). lia.
+Qed.
+
+Lemma rb_attn_sub_wdepth P p D N lim b wo oc os :
+  wdepth (op_dbound P) (rb_attn_sub p D N lim b wo oc os) <= 11 * d_std P + 4 * d_sum P + d_exp P.
+Proof. apply rmha_at_wdepth. Qed.
+
+Lemma rb_mlp_sub_wdepth P p E D N b wo :
+  wdepth (op_dbound P) (rb_mlp_sub p E D N b wo) <= 8 * d_std P + 2 * d_sum P + erf_depth E P.
+Proof. apply swiglu_at_wdepth. Qed.
+
+Lemma drop_wdepth wt a g a' g' : wdepth wt (PPar (keep a g) (keep a' g')) <= 0.
+Proof. cbn [wdepth]. rewrite !keep_wdepth. reflexivity. Qed.
+
 Theorem rb_at_wdepth P p E D N lim wo go co cto sto r :
   wdepth (op_dbound P) (rb_at p E D N lim wo go co cto sto r) <= rb_depth P E.
 Proof.
-  unfold rb_at, rb_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  set (d := rb_d D). set (nd := N * d).
-  pose proof (adamod_at_wdepth P p (nd + go + co) (nd + go + (wo + o_mw D)) (nd + go + (wo + o_mb D))
-                1 d (6 * d)).
-  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 2 * d)
-                (fun _ => 2 * nd + 4 * d) N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 3 * d)
-                (fun _ => 2 * nd + 5 * d) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 1 * d) N d).
-  set (w k o := k + go + (wo + o)).
-  pose proof (rmha_at_wdepth P 0 0 (fun k => w (2 * nd + 6 * d) (o_hq D k))
-                (fun k => w (2 * nd + 6 * d) (o_hbq D k)) (fun k => w (2 * nd + 6 * d) (o_hk D k))
-                (fun k => w (2 * nd + 6 * d) (o_hbk D k)) (fun k => w (2 * nd + 6 * d) (o_hv D k))
-                (fun k => w (2 * nd + 6 * d) (o_hbv D k)) (2 * nd + 6 * d + go + cto)
-                (2 * nd + 6 * d + go + sto) (w (2 * nd + 6 * d) (o_pO D)) (w (2 * nd + 6 * d) (o_pb D))
-                N d d (rb_dh D) (rb_H D) d (rb_scale p D) lim).
-  pose proof (swiglu_at_wdepth P p E 0 (w (2 * nd + 6 * d) (o_wg D)) (w (2 * nd + 6 * d) (o_bg D))
-                (w (2 * nd + 6 * d) (o_wx D)) (w (2 * nd + 6 * d) (o_bx D))
-                (w (2 * nd + 6 * d) (o_w2 D)) (w (2 * nd + 6 * d) (o_b2 D)) N d (rb_dff D)).
-  unfold w in *. lia.
+  unfold rb_at. eapply Nat.le_trans.
+  { apply wdepth_seq_le; [apply rb_ada_stage_wdepth|].
+    apply rb_half_wdepth; [apply rb_attn_sub_wdepth|].
+    apply rb_half_wdepth; [apply rb_mlp_sub_wdepth|apply drop_wdepth]. }
+  unfold rb_depth. lia.
 Qed.

@@ -167,24 +167,9 @@ Proof. unfold b1_at. arity_simpl. reflexivity. Qed.
 Theorem b1_at_wdepth P p E D N wo go cto sto r :
   wdepth (op_dbound P) (b1_at p E D N wo go cto sto r) <= rb_depth P E.
 Proof.
-  unfold b1_at, rb_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  set (d := rb_d D). set (nd := N * d). set (m6 := N * (6 * d)).
-  pose proof (adamod_at_wdepth P p nd (nd + go + (wo + o_mw D)) (nd + go + (wo + o_mb D))
-                N d (6 * d)).
-  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk6 (2 * nd) d 2) (chunk6 (2 * nd) d 4) N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk6 (2 * nd) d 3) (chunk6 (2 * nd) d 5) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk6 (2 * nd) d 0) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk6 (2 * nd) d 1) N d).
-  set (w k o := k + go + (wo + o)).
-  pose proof (rmha_at_wdepth P 0 0 (fun k => w (2 * nd + m6) (o_hq D k))
-                (fun k => w (2 * nd + m6) (o_hbq D k)) (fun k => w (2 * nd + m6) (o_hk D k))
-                (fun k => w (2 * nd + m6) (o_hbk D k)) (fun k => w (2 * nd + m6) (o_hv D k))
-                (fun k => w (2 * nd + m6) (o_hbv D k)) (2 * nd + m6 + go + cto)
-                (2 * nd + m6 + go + sto) (w (2 * nd + m6) (o_pO D)) (w (2 * nd + m6) (o_pb D))
-                N d d (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
-  pose proof (swiglu_at_wdepth P p E 0 (w (2 * nd + m6) (o_wg D)) (w (2 * nd + m6) (o_bg D))
-                (w (2 * nd + m6) (o_wx D)) (w (2 * nd + m6) (o_bx D))
-                (w (2 * nd + m6) (o_w2 D)) (w (2 * nd + m6) (o_b2 D)) N d (rb_dff D)).
-  unfold w in *. lia.
+  unfold b1_at. eapply Nat.le_trans.
+  { apply wdepth_seq_le; [apply rb_ada_stage_wdepth|].
+    apply rb_half_wdepth; [apply rb_attn_sub_wdepth|].
+    apply rb_half_wdepth; [apply rb_mlp_sub_wdepth|apply drop_wdepth]. }
+  unfold rb_depth. lia.
 Qed.

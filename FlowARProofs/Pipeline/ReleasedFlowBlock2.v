@@ -363,34 +363,20 @@ Proof. unfold b2_depth. lia. Qed.
 Theorem b2_at_wdepth P p E D w N wo go cto sto oz r :
   wdepth (op_dbound P) (b2_at p E D w N wo go cto sto oz r) <= b2_depth P E.
 Proof.
-  unfold b2_at, b2_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  set (d := rb_d D). set (nd := N * d). set (q := 3 * d + N * (3 * d)). set (nw := N * w).
-  set (g k o := k + go + (wo + o)).
-  pose proof (adamod_at_wdepth P p (nd + nd) (g nd (b2_amw D)) (g nd (b2_amb D)) 1 d (3 * d)).
-  pose proof (adamod_at_wdepth P p nd (g nd (b2_mmw D)) (g nd (b2_mmb D)) N d (3 * d)).
-  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 1 * d) (fun _ => 2 * nd + 2 * d) N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk3 (2 * nd + 3 * d) d 1)
-                (chunk3 (2 * nd + 3 * d) d 2) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk3 (2 * nd + 3 * d) d 0) N d).
-  pose proof (rmha_at_wdepth P 0 0 (fun k => g (2 * nd + q) (o_hq D k))
-                (fun k => g (2 * nd + q) (o_hbq D k)) (fun k => g (2 * nd + q) (o_hk D k))
-                (fun k => g (2 * nd + q) (o_hbk D k)) (fun k => g (2 * nd + q) (o_hv D k))
-                (fun k => g (2 * nd + q) (o_hbv D k)) (2 * nd + q + go + cto)
-                (2 * nd + q + go + sto) (g (2 * nd + q) (o_pO D)) (g (2 * nd + q) (o_pb D))
-                N d d (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
-  pose proof (rmha_at_wdepth P 0 nd (fun k => g (2 * nd + nw + q) (b2_xq D w k))
-                (fun k => g (2 * nd + nw + q) (b2_xbq D w k)) (fun k => g (2 * nd + nw + q) (b2_xk D w k))
-                (fun k => g (2 * nd + nw + q) (b2_xbk D w k)) (fun k => g (2 * nd + nw + q) (b2_xv D w k))
-                (fun k => g (2 * nd + nw + q) (b2_xbv D w k)) (2 * nd + nw + q + go + cto)
-                (2 * nd + nw + q + go + sto) (g (2 * nd + nw + q) (b2_xpO D w))
-                (g (2 * nd + nw + q) (b2_xpb D w)) N d w (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
-  pose proof (rmsw_at_wdepth P p (rms_eps p) 0 (g (nd + q) (b2_n1 D w)) N d).
-  pose proof (rmsw_at_wdepth P p (rms_eps p) (nd + q + oz) (g (nd + q) (b2_n2 D w)) N w).
-  pose proof (ew_prog_wdepth P N d (OBin BAdd) (fun i j => [FIn (nd + (i * d + j)); FIn (i * d + j)])).
-  pose proof (swiglu_at_wdepth P p E 0 (g (2 * nd + q) (o_wg D)) (g (2 * nd + q) (o_bg D))
-                (g (2 * nd + q) (o_wx D)) (g (2 * nd + q) (o_bx D))
-                (g (2 * nd + q) (o_w2 D)) (g (2 * nd + q) (o_b2 D)) N d (rb_dff D)).
-  unfold g in *. cbn [op_dbound] in *. lia.
+  unfold b2_at. eapply Nat.le_trans.
+  { apply (wdepth_seq_le _ _ _ (5 * d_std P + d_sum P + d_exp P)).
+    { cbn [wdepth]. rewrite !keep_wdepth.
+      apply Nat.max_lub; [lia|]. apply Nat.max_lub; [apply adamod_at_wdepth|].
+      apply Nat.max_lub; [apply adamod_at_wdepth|lia]. }
+    apply rb_half_wdepth; [apply rb_attn_sub_wdepth|].
+    apply (wdepth_seq_le _ _ _ (6 * d_std P + d_sum P + d_sqrt P)).
+    { cbn [wdepth]. rewrite !keep_wdepth.
+      apply Nat.max_lub; [apply rmsw_at_wdepth|]. apply Nat.max_lub; [apply rmsw_at_wdepth|lia]. }
+    apply (wdepth_seq_le _ _ _ (11 * d_std P + 4 * d_sum P + d_exp P)).
+    { cbn [wdepth]. rewrite !keep_wdepth. apply Nat.max_lub; [apply rmha_at_wdepth|lia]. }
+    apply (wdepth_seq_le _ _ _ (d_std P)).
+    { cbn [wdepth]. rewrite !keep_wdepth. apply Nat.max_lub; [|lia].
+      eapply Nat.le_trans; [apply ew_prog_wdepth|]. cbn [op_dbound]. lia. }
+    apply rb_half_wdepth; [apply rb_mlp_sub_wdepth|apply drop_wdepth]. }
+  unfold b2_depth. lia.
 Qed.
