@@ -194,7 +194,9 @@ Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
     the layout [o_*] placed at [b + wo] are given by [Hw : ∀ o r c, block …
     (b + (wo + o)) r c (rd G (wo + o) r c)].  The three blocks' correctness
     proofs (here, Pipeline/ReleasedFlowBlock.v, Pipeline/ReleasedFlowBlock2.v)
-    are chains of these rewrites. *)
+    are chains of [rb_ada_stage_correct], [rb_half_correct] (with
+    [rb_attn_sub_correct] or [rb_mlp_sub_correct]) and [drop_stage_correct];
+    their typing and depth proofs chains of the [_wt] and [_wdepth] lemmas. *)
 
 Lemma block_rd_at pre G off o r c : off = length pre + o -> block (pre ++ G) off r c (rd G o r c).
 Proof. intros ->. apply block_rd_app. Qed.
