@@ -13,7 +13,8 @@
     - [qflowar_bound]: a rational upper bound computed from a configuration
       and rational [W], [σ], [B] ([e^{2β} ≤ 3^k] with [k = ⌈2β⌉],
       [ε_T(g, β) ≤ β^{g+1}/(g+1)!·3^k], [upn] exact), with
-      [flowar_err_bound_le_Q]: [flowar_err_bound ≤ Q2R (qflowar_bound …)];
+      [flowar_err_bound_le_Q]: [flowar_err_bound ≤ Q2R (qflowar_bound …)]
+      ([flowar_err_bound_le_Q_lit]: for literal arguments);
       [vm_compute] evaluates it ([tiny_pipe_bound_value]). *)
 From Coq Require Import Reals Lra Lia ZArith QArith Qreals Qround List.
 From FlowARProofs.Error Require Import RSum Propagation Lipschitz Taylor RealModel AttnStability
@@ -258,6 +259,19 @@ Proof.
   - split; [apply upn_nonneg|lra].
 Qed.
 
+(** For literal arguments: the side conditions as one goal for [cbn; lia], the real arguments by
+    their rational values. *)
+Corollary flowar_err_bound_le_Q_lit cfg g (B s Wb : Q) (rB rs rW : R) :
+  (0 <= Qnum B /\ 0 < Qnum s /\ 0 <= Qnum Wb /\ 0 <= Layer.lsn (FlowAR.LD cfg)
+   /\ 0 < Layer.lsd (FlowAR.LD cfg))%Z /\ (0 < FlowAR.a cfg /\ 0 < FlowAR.T cfg)%nat ->
+  Q2R B = rB -> Q2R s = rs -> Q2R Wb = rW ->
+  flowar_err_bound cfg g rB rs rW <= Q2R (qflowar_bound cfg g B s Wb).
+Proof.
+  intros ((HB & Hs & HW & Hn & Hd) & Ha & HT) <- <- <-.
+  apply flowar_err_bound_le_Q; try (unfold Qle, Qlt; cbn; lia).
+  unfold rscale. apply Rmult_le_pos; [apply IZR_le, Hn|apply Rlt_le, Rinv_0_lt_compat, IZR_lt, Hd].
+Qed.
+
 (** ** A computed value *)
 
 (** FlowAR-tiny's dimensions (configs/tiny.toml: scales of sides 1 and 2, 2 channels, width 4 =
@@ -283,18 +297,8 @@ Corollary tiny_flowar_error G :
   dinf (FlowAR.tok tiny_cfg 1) 2 (rflowar_fast 3 tiny_cfg G) (rflowar_exact tiny_cfg G) < 1 / 1000.
 Proof.
   intros Hh. eapply Rle_lt_trans; [apply (fast_flowar_error tiny_cfg G 3 (1 / 2) 1 (1 / 4) Hh)|].
-  assert (HB : Q2R (1 # 2) = 1 / 2) by (unfold Q2R; simpl; field).
-  assert (HW : Q2R (1 # 4) = 1 / 4) by (unfold Q2R; simpl; field).
-  assert (Hs : Q2R 1 = 1) by (unfold Q2R; simpl; field).
-  rewrite <- HB, <- HW, <- Hs.
-  eapply Rle_lt_trans; [apply flowar_err_bound_le_Q|].
-  - unfold Qle. simpl. lia.
-  - reflexivity.
-  - unfold Qle. simpl. lia.
-  - cbn. lia.
-  - cbn. lia.
-  - cbn. lia.
-  - unfold rscale. cbn. lra.
-  - apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, tiny_pipe_bound_value|].
-    unfold Q2R. simpl. lra.
+  eapply Rle_lt_trans; [apply (flowar_err_bound_le_Q_lit _ _ (1 # 2) 1 (1 # 4));
+                        [cbn; lia|unfold Q2R; simpl; field ..]|].
+  apply Rlt_le_trans with (Q2R (1 # 1000)); [apply Qlt_Rlt, tiny_pipe_bound_value|].
+  unfold Q2R. simpl. lra.
 Qed.

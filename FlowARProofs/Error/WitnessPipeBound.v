@@ -66,14 +66,8 @@ Proof. unfold Q2R. simpl. field. Qed.
 (** The real bound is at most the rational one. *)
 Lemma wp_bound_le_Q g : flowar_err_bound wp_cfg g w2_B 1 (1 / 2) <= Q2R (wp_qbound g).
 Proof.
-  rewrite <- wp_Q2R_B, <- wp_Q2R_W, <- wp_Q2R_s. apply flowar_err_bound_le_Q.
-  - unfold Qle. simpl. lia.
-  - reflexivity.
-  - unfold Qle. simpl. lia.
-  - cbn. lia.
-  - cbn. lia.
-  - cbn. lia.
-  - unfold rscale. cbn. lra.
+  apply (flowar_err_bound_le_Q_lit wp_cfg g (5 # 8) 1 (1 # 2));
+    [cbn; lia|apply wp_Q2R_B|apply wp_Q2R_s|apply wp_Q2R_W].
 Qed.
 
 (** ** Strictly decreasing in [g] *)

@@ -144,6 +144,28 @@ Definition rb_at p E D N (lim : nat -> nat) wo go co cto sto r : prog :=
   (* 10: drop [M] *)
         (PPar (keep 0 nd) (keep (nd + m6) r)))))))))).
 
+(** The pieces the released blocks share, for stating their lemmas once:
+    [rb_half_then … sub t e] is stages 2–5 (or 6–9) of a block in front of
+    the rest [e] — RMSNorm, modulation by the chunks at [oS], [oH], the
+    sub-layer [sub], the gate by the chunk at [oG] — on a state
+    [flat X ++ T], [|T| = t]; [rb_attn_sub], [rb_mlp_sub] are the two
+    sub-layers with the weights of the layout [o_*] placed at [b + wo]. *)
+Definition rb_half_then p N d (oS oH oG : nat -> nat) (sub : prog) t (e : prog) : prog :=
+  PSeq (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + t)))
+  (PSeq (PPar (modulate_at p (fun i => i * d) oS oH N d) (keep (N * d) (N * d + t)))
+  (PSeq (PPar sub (keep (N * d) (N * d + t)))
+  (PSeq (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) oG N d) (keep (2 * (N * d)) t)) e))).
+
+Definition rb_attn_sub p D N (lim : nat -> nat) b wo oc os : prog :=
+  rmha_at 0 0 (fun k => b + (wo + o_hq D k)) (fun k => b + (wo + o_hbq D k))
+    (fun k => b + (wo + o_hk D k)) (fun k => b + (wo + o_hbk D k))
+    (fun k => b + (wo + o_hv D k)) (fun k => b + (wo + o_hbv D k)) oc os
+    (b + (wo + o_pO D)) (b + (wo + o_pb D)) N (rb_d D) (rb_d D) (rb_dh D) (rb_H D) (rb_d D) (rb_scale p D) lim.
+
+Definition rb_mlp_sub p E D N b wo : prog :=
+  swiglu_at p E 0 (b + (wo + o_wg D)) (b + (wo + o_bg D)) (b + (wo + o_wx D))
+    (b + (wo + o_bx D)) (b + (wo + o_w2 D)) (b + (wo + o_b2 D)) N (rb_d D) (rb_dff D).
+
 (** ** Correctness *)
 
 Lemma rblock_chunk1 xs off d k (M : mat) N :
@@ -166,93 +188,144 @@ Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
 
+(** *** The stages the released blocks share
+
+    Each lemma computes one stage on a state [flat Y ++ T]; the weights of
+    the layout [o_*] placed at [b + wo] are given by [Hw : ∀ o r c, block …
+    (b + (wo + o)) r c (rd G (wo + o) r c)].  The three blocks' correctness
+    proofs (here, Pipeline/ReleasedFlowBlock.v, Pipeline/ReleasedFlowBlock2.v)
+    are chains of [rb_ada_stage_correct], [rb_half_correct] (with
+    [rb_attn_sub_correct] or [rb_mlp_sub_correct]) and [drop_stage_correct];
+    their typing and depth proofs chains of the [_wt] and [_wdepth] lemmas. *)
+
+Lemma block_rd_at pre G off o r c : off = length pre + o -> block (pre ++ G) off r c (rd G o r c).
+Proof. intros ->. apply block_rd_app. Qed.
+
+Local Ltac wts := rewrite ?app_assoc; apply block_rd_at; lens.
+Local Ltac ch1 HM := apply rblock_chunk1; [lia|apply HM].
+
+(** The [Nc] modulation rows [adaLN(C)] after [X]. *)
+Lemma rb_ada_stage_correct P p D G wo N Nc b oc X C T r :
+  block (flat N (rb_d D) X ++ T) oc Nc (rb_d D) C -> length T = r ->
+  (forall o r c, block (flat N (rb_d D) X ++ T) (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  peval P p (PPar (keep 0 (N * rb_d D))
+                  (PPar (adamod_at p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D) (6 * rb_d D))
+                        (keep (N * rb_d D) r)))
+    (flat N (rb_d D) X ++ T)
+  = flat N (rb_d D) X
+    ++ flat Nc (6 * rb_d D) (fadamod P p (rb_d D) C (rd G (wo + o_mw D) (rb_d D) (6 * rb_d D))
+                               (rd G (wo + o_mb D) 1 (6 * rb_d D))) ++ T.
+Proof.
+  intros HC Hr Hw. rewrite !peval_PPar, (keep_block P p _ 0 N (rb_d D) X) by apply block_front.
+  rewrite (adamod_at_correct P p _ _ _ _ Nc (rb_d D) (6 * rb_d D) C _ _ HC (Hw _ _ _) (Hw _ _ _)).
+  rewrite (keep_app P p (flat N (rb_d D) X) T) by lens. reflexivity.
+Qed.
+
+Lemma rms_stage_correct P p N d X T t :
+  length T = t ->
+  peval P p (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + t))) (flat N d X ++ T)
+  = flat N d (frms P p d (rms_eps p) X) ++ flat N d X ++ T.
+Proof.
+  intros Ht. rewrite peval_PPar, (rms_at_correct P p _ _ 0 N d X) by apply block_front.
+  rewrite keep0 by lens. reflexivity.
+Qed.
+
+Lemma modul_stage_correct P p N d Y T oS oH Sc Sh t :
+  rblock (flat N d Y ++ T) oS N d Sc -> rblock (flat N d Y ++ T) oH N d Sh -> length T = N * d + t ->
+  peval P p (PPar (modulate_at p (fun i => i * d) oS oH N d) (keep (N * d) (N * d + t))) (flat N d Y ++ T)
+  = flat N d (fmodulate p Y Sc Sh) ++ T.
+Proof.
+  intros HS HH Ht. rewrite peval_PPar, (modulate_at_correct P p _ _ _ _ N d Y Sc Sh); [|exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _))|exact HS|exact HH].
+  rewrite (keep_app P p (flat N d Y) T) by lens. reflexivity.
+Qed.
+
+Lemma gate_stage_correct P p N d A X T oG Gm t :
+  rblock (flat N d A ++ flat N d X ++ T) oG N d Gm -> length T = t ->
+  peval P p (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) oG N d) (keep (2 * (N * d)) t))
+    (flat N d A ++ flat N d X ++ T)
+  = flat N d (fgate p X A Gm) ++ T.
+Proof.
+  intros HG Ht. rewrite peval_PPar, (gate_at_correct P p _ _ _ _ N d X A Gm).
+  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
+  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
+  2: exact HG.
+  rewrite app_assoc, (keep_app P p (flat N d A ++ flat N d X) T) by lens. reflexivity.
+Qed.
+
+Lemma rb_half_correct P p N d oS oH oG (sub : prog) t X T Sc Sh Gm (F : mat -> mat) (e : prog) Y :
+  length T = t ->
+  (forall Z, rblock (flat N d Z ++ flat N d X ++ T) oS N d Sc) ->
+  (forall Z, rblock (flat N d Z ++ flat N d X ++ T) oH N d Sh) ->
+  (forall Z, rblock (flat N d Z ++ flat N d X ++ T) oG N d Gm) ->
+  (forall Z, peval P p sub (flat N d Z ++ flat N d X ++ T) = flat N d (F Z)) ->
+  peval P p e (flat N d (fgate p X (F (fmodulate p (frms P p d (rms_eps p) X) Sc Sh)) Gm) ++ T) = Y ->
+  peval P p (rb_half_then p N d oS oH oG sub t e) (flat N d X ++ T) = Y.
+Proof.
+  intros Ht HS HH HG Hsub He. unfold rb_half_then.
+  rewrite peval_PSeq, rms_stage_correct by exact Ht.
+  rewrite peval_PSeq, (modul_stage_correct P p N d _ _ _ _ Sc Sh t); [|apply HS|apply HH|lens].
+  rewrite peval_PSeq, peval_PPar, Hsub, (keep_app P p (flat N d _) _) by lens.
+  rewrite peval_PSeq, (gate_stage_correct P p N d _ X T oG Gm t); [exact He|apply HG|exact Ht].
+Qed.
+
+Lemma rb_attn_sub_correct P p D G wo cto sto lim N b oc os xs Z :
+  (forall i, i < N -> lim i <= N) -> block xs 0 N (rb_d D) Z ->
+  (forall o r c, block xs (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  block xs oc N (rb_dh D) (rd G cto N (rb_dh D)) -> block xs os N (rb_dh D) (rd G sto N (rb_dh D)) ->
+  peval P p (rb_attn_sub p D N lim b wo oc os) xs = flat N (rb_d D) (frb_attn P p D G wo cto sto lim N Z).
+Proof.
+  intros Hlim HZ Hw Hc Hs.
+  exact (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N _ _ _ _ _ _ lim Z Z
+           (fun k => rd G (wo + o_hq D k) _ _) (fun k => rd G (wo + o_hbq D k) _ _)
+           (fun k => rd G (wo + o_hk D k) _ _) (fun k => rd G (wo + o_hbk D k) _ _)
+           (fun k => rd G (wo + o_hv D k) _ _) (fun k => rd G (wo + o_hbv D k) _ _)
+           _ _ (rd G (wo + o_pO D) _ _) (rd G (wo + o_pb D) _ _)
+           Hlim (proj2 (Nat.even_spec _) (ex_intro _ (rb_hh D) eq_refl)) HZ HZ
+           (fun k _ => conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _) (conj (Hw _ _ _)
+                         (conj (Hw _ _ _) (Hw _ _ _))))))
+           Hc Hs (Hw _ _ _) (Hw _ _ _)).
+Qed.
+
+Lemma rb_mlp_sub_correct P p E D G wo N b xs Z :
+  block xs 0 N (rb_d D) Z -> (forall o r c, block xs (b + (wo + o)) r c (rd G (wo + o) r c)) ->
+  peval P p (rb_mlp_sub p E D N b wo) xs = flat N (rb_d D) (frb_mlp P p E D G wo Z).
+Proof.
+  intros HZ Hw.
+  exact (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N (rb_d D) (rb_dff D) Z _ _ _ _ _ _
+           HZ (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _) (Hw _ _ _)).
+Qed.
+
+(** The last stage: drop the modulation rows [Mv]. *)
+Lemma drop_stage_correct P p N d X Mv T m t :
+  length Mv = m -> length T = t ->
+  peval P p (PPar (keep 0 (N * d)) (keep (N * d + m) t)) (flat N d X ++ Mv ++ T) = flat N d X ++ T.
+Proof.
+  intros Hm Ht. rewrite peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
+  rewrite app_assoc, (keep_app P p (flat N d X ++ Mv) T) by lens. reflexivity.
+Qed.
+
 Theorem rb_at_correct P p E D N lim wo co cto sto X Ev G :
   (forall i, i < N -> lim i <= N) ->
   peval P p (rb_at p E D N lim wo (length Ev) co cto sto (length Ev + length G))
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (frblock P p E D G wo co cto sto lim N X) ++ Ev ++ G.
 Proof.
-  intros Hlim. unfold rb_at, frblock, frb_x1.
-  set (d := rb_d D). set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
-  set (go := length Ev).
-  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
+  intros Hlim. unfold rb_at. cbv beta zeta.
   set (M := frb_mod P p D G wo co).
-  assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
   assert (HMb : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat 1 (6 * d) M ++ ys))) (2 * (N * d)) 1 (6 * d) M).
-  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (6 * rb_d D) M ++ ys)))
+                  (2 * (N * rb_d D)) 1 (6 * rb_d D) M).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
-  (* stage 1: [X ; M ; R] *)
-  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
-  rewrite (adamod_at_correct P p _ _ _ _ 1 d (6 * d) (rd G co 1 d) (rd G (wo + o_mw D) d (6 * d))
-             (rd G (wo + o_mb D) 1 (6 * d))).
-  2-4: apply bw1; lens.
-  rewrite (keep_app P p (flat N d X) (Ev ++ G)) by lens.
-  fold M. set (R := Ev ++ G) in *.
-  (* stage 2: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 3: modulation with chunks 2, 4 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2)
-             (frb_chunk P p D G wo co 4)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk1; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 4: attention *)
-  pose (Z := fmodulate p (frms P p d (rms_eps p) X) (frb_chunk P p D G wo co 2) (frb_chunk P p D G wo co 4)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) lim Z Z
-             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
-             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
-             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
-  2: exact Hlim.
-  2: exact Hdh.
-  2, 3: apply block_front.
-  2: { intros k _. repeat split; apply bw3; lens. }
-  2-5: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 5: gated residual with chunk 0 *)
-  pose (A := frb_attn P p D G wo cto sto lim N Z).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (gate_at_correct P p _ _ _ _ N d X A (frb_chunk P p D G wo co 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk1; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
-  (* stage 6: RMS *)
-  pose (X1 := frb_x1 P p D G wo co cto sto lim N X).
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X1) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 7: modulation with chunks 3, 5 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3)
-             (frb_chunk P p D G wo co 5)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk1; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 8: SwiGLU *)
-  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X1) (frb_chunk P p D G wo co 3) (frb_chunk P p D G wo co 5)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
-             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
-             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2-7: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 9: gated residual with chunk 1 *)
-  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
-  pose (F := frb_mlp P p E D G wo Z2).
-  rewrite (gate_at_correct P p _ _ _ _ N d X1 F (frb_chunk P p D G wo co 1)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk1; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
-  (* stage 10: drop M *)
-  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat 1 (6 * d) M) R) by lens.
-  reflexivity.
+  rewrite peval_PSeq, (rb_ada_stage_correct P p D G wo N 1 _ _ X (rd G co 1 (rb_d D)));
+    [|wts|lens|intros; wts]. fold M.
+  apply (rb_half_correct P p N _ _ _ _ _ _ X _ (frb_chunk P p D G wo co 2) (frb_chunk P p D G wo co 4)
+           (frb_chunk P p D G wo co 0) (frb_attn P p D G wo cto sto lim N));
+    [lens|intros; ch1 HMb..|intros; apply rb_attn_sub_correct; [exact Hlim|apply block_front|intros; wts|wts..]|].
+  apply (rb_half_correct P p N _ _ _ _ _ _ _ _ (frb_chunk P p D G wo co 3) (frb_chunk P p D G wo co 5)
+           (frb_chunk P p D G wo co 1) (frb_mlp P p E D G wo));
+    [lens|intros; ch1 HMb..|intros; apply rb_mlp_sub_correct; [apply block_front|intros; wts]|].
+  rewrite drop_stage_correct by lens. reflexivity.
 Qed.
 
 (** ** Typing *)
@@ -291,45 +364,116 @@ Local Ltac arity_simpl :=
   rewrite ?keep_arity, ?adamod_at_arity, ?rms_at_arity, ?modulate_at_arity, ?rmha_at_arity,
     ?gate_at_arity, ?swiglu_at_arity.
 
+(** *** The stages the released blocks share
+
+    Each lemma types one stage in front of the rest [e] of a block, on a
+    state of [n] values, and hands [e] the stage's output width, so that a
+    block's typing is a chain of [apply]s (here and in
+    Pipeline/ReleasedFlowBlock.v, Pipeline/ReleasedFlowBlock2.v).  Offsets
+    are plain numbers: [b + (wo + o)] is the weight at offset [o] of the
+    layout [o_*] placed at [b + wo]. *)
+
+Lemma pwt_seq p n m (a e : prog) : pwt p n a -> arity_out a = m -> pwt p m e -> pwt p n (PSeq a e).
+Proof. intros Ha <- He. split; assumption. Qed.
+
+(** Chunk [k < m] of a modulation row at [off] ([1 × m·d]), broadcast to
+    the [N] tokens, or of [N] rows ([N × m·d]), one per token. *)
+Lemma rbound_bcast m off d k N n : k < m -> off + m * d <= n -> rbound (fun _ => off + k * d) N d n.
+Proof. intros Hk Hn i _. pose proof (row_le k m d Hk). lia. Qed.
+
+Lemma rbound_rows m off d k N n :
+  k < m -> off + N * (m * d) <= n -> rbound (fun i => off + (i * (m * d) + k * d)) N d n.
+Proof. intros Hk Hn i Hi. pose proof (row_le i N (m * d) Hi). pose proof (row_le k m d Hk). lia. Qed.
+
+(** The modulation rows [adaLN(c)] of [Nc] rows of [c] at [oc], the state kept. *)
+Lemma rb_ada_stage_wt p D N Nc oc b wo r n (e : prog) :
+  N * rb_d D + r <= n -> oc + Nc * rb_d D <= n -> b + (wo + rb_size D) <= n ->
+  pwt p (N * rb_d D + (Nc * (6 * rb_d D) + r)) e ->
+  pwt p n (PSeq (PPar (keep 0 (N * rb_d D))
+                      (PPar (adamod_at p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D) (6 * rb_d D))
+                            (keep (N * rb_d D) r))) e).
+Proof.
+  intros Hn Hc Hw He. pose proof (rb_offsets_le D) as Ho. split; [split; [|split]|].
+  - apply keep_wt_le; lia.
+  - apply adamod_at_wt; lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite !keep_arity, adamod_at_arity. exact He.
+Qed.
+
+(** RMSNorm of the [N × d] front, the state kept. *)
+Lemma rms_stage_wt p N d t n (e : prog) :
+  N * d + t <= n -> pwt p (N * d + (N * d + t)) e ->
+  pwt p n (PSeq (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + t))) e).
+Proof.
+  intros Hn He. split; [split|].
+  - apply rms_at_wt; [apply fconst_valid|lia].
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite rms_at_arity, keep_arity. exact He.
+Qed.
+
+(** [Y·(1 + S) + H] of the front [Y], the front dropped. *)
+Lemma modul_stage_wt p N d oS oH t n (e : prog) :
+  rbound oS N d n -> rbound oH N d n -> N * d + (N * d + t) <= n -> pwt p (N * d + (N * d + t)) e ->
+  pwt p n (PSeq (PPar (modulate_at p (fun i => i * d) oS oH N d) (keep (N * d) (N * d + t))) e).
+Proof.
+  intros HS HH Hn He. split; [split|].
+  - apply modulate_at_wt; [|exact HS|exact HH]. intros i Hi. pose proof (row_le i N d Hi). lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite modulate_at_arity, keep_arity. exact He.
+Qed.
+
+(** [X + A·G] of the front [A ; X], both dropped. *)
+Lemma gate_stage_wt p N d oG t n (e : prog) :
+  rbound oG N d n -> 2 * (N * d) + t <= n -> pwt p (N * d + t) e ->
+  pwt p n (PSeq (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) oG N d) (keep (2 * (N * d)) t)) e).
+Proof.
+  intros HG Hn He. split; [split|].
+  - apply gate_at_wt; [| |exact HG]; intros i Hi; pose proof (row_le i N d Hi); lia.
+  - apply keep_wt_le; lia.
+  - cbn [arity_out]. rewrite gate_at_arity, keep_arity. exact He.
+Qed.
+
+(** The self-attention of the front, weights of the layout [o_*], RoPE tables at [oc], [os]. *)
+Lemma rb_half_wt p N d oS oH oG (sub : prog) t n (e : prog) :
+  N * d + t <= n -> rbound oS N d (N * d + (N * d + t)) -> rbound oH N d (N * d + (N * d + t)) ->
+  rbound oG N d (N * d + (N * d + t)) -> pwt p (N * d + (N * d + t)) sub /\ arity_out sub = N * d ->
+  pwt p (N * d + t) e ->
+  pwt p n (rb_half_then p N d oS oH oG sub t e).
+Proof.
+  intros Hn HS HH HG [Hsub Ha] He. unfold rb_half_then.
+  apply rms_stage_wt; [exact Hn|]. apply modul_stage_wt; [exact HS|exact HH|lia|].
+  split; [split; [exact Hsub|apply keep_wt_le; lia]|].
+  cbn [arity_out]. rewrite Ha, keep_arity. apply gate_stage_wt; [exact HG|lia|exact He].
+Qed.
+
+Lemma rb_attn_sub_wt p D N lim b wo oc os n :
+  (forall i, i < N -> lim i <= N) -> N * rb_d D <= n -> b + (wo + rb_size D) <= n ->
+  oc + N * rb_dh D <= n -> os + N * rb_dh D <= n ->
+  pwt p n (rb_attn_sub p D N lim b wo oc os) /\ arity_out (rb_attn_sub p D N lim b wo oc os) = N * rb_d D.
+Proof.
+  intros Hlim Hn Hw Hc Hs. pose proof (rb_offsets_le D) as Ho. unfold rb_attn_sub, rb_dh in *.
+  split; [|apply rmha_at_arity].
+  apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
+  intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. lia.
+Qed.
+
+Lemma rb_mlp_sub_wt p E D N b wo n :
+  N * rb_d D <= n -> b + (wo + rb_size D) <= n ->
+  pwt p n (rb_mlp_sub p E D N b wo) /\ arity_out (rb_mlp_sub p E D N b wo) = N * rb_d D.
+Proof.
+  intros Hn Hw. pose proof (rb_offsets_le D) as Ho. unfold rb_mlp_sub.
+  split; [apply swiglu_at_wt; lia|apply swiglu_at_arity].
+Qed.
+
 Theorem rb_at_wt p E D N lim wo go co cto sto r :
   (forall i, i < N -> lim i <= N) -> go + (wo + rb_size D) <= r -> go + co + rb_d D <= r ->
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (rb_at p E D N lim wo go co cto sto r).
 Proof.
-  intros Hlim Hw Hc Hct Hst. pose proof (rb_offsets_le D) as Ho.
-  unfold rb_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
-  unfold rb_dh in *. set (hh := rb_hh D) in *.
-  assert (Hmod : forall n cs ch, 2 * (N * d) + 6 * d + r <= n -> cs < 6 -> ch < 6 ->
-            pwt p n (PPar (modulate_at p (fun i => i * d) (fun _ => 2 * (N * d) + cs * d)
-                             (fun _ => 2 * (N * d) + ch * d) N d) (keep (N * d) (N * d + (6 * d + r))))).
-  { intros n cs ch Hn Hcs Hch. split; [|apply keep_wt_le; lia].
-    pose proof (row_le cs 6 d Hcs). pose proof (row_le ch 6 d Hch).
-    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  assert (Hgate : forall n cg, n = 2 * (N * d) + (6 * d + r) -> cg < 6 ->
-            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d)
-                             (fun _ => 2 * (N * d) + cg * d) N d) (keep (2 * (N * d)) (6 * d + r)))).
-  { intros n cg -> Hcg. split; [|apply keep_wt_le; lia]. pose proof (row_le cg 6 d Hcg).
-    apply gate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  assert (Hrms : forall n, n = N * d + (6 * d + r) ->
-            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (6 * d + r))))).
-  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
-  cbn [pwt]. arity_simpl.
-  split.
-  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
-    apply adamod_at_wt; lia. }
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply rmha_at_wt; try lia; [apply fconst_valid|exact Hlim|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  intros Hlim Hw Hc Hct Hst. unfold rb_at.
+  apply rb_ada_stage_wt; [lia..|].
+  apply rb_half_wt; [lia|apply (rbound_bcast 6); lia..|apply rb_attn_sub_wt; [exact Hlim|lia..]|].
+  apply rb_half_wt; [lia|apply (rbound_bcast 6); lia..|apply rb_mlp_sub_wt; lia|].
   split; apply keep_wt_le; lia.
 Qed.
 
@@ -351,29 +495,46 @@ Lemma rb_depth_value P E :
   rb_depth P E = 44 * d_std P + 9 * d_sum P + 2 * d_exp P + 2 * d_sqrt P + erf_depth E P.
 Proof. unfold rb_depth. lia. Qed.
 
+(** The depth of the shared pieces, each in front of the rest [e] (bound [de]). *)
+Lemma wdepth_seq_le wt (a e : prog) x y : wdepth wt a <= x -> wdepth wt e <= y -> wdepth wt (PSeq a e) <= x + y.
+Proof. cbn [wdepth]. lia. Qed.
+
+Lemma rb_ada_stage_wdepth P p D N Nc oc b wo r :
+  wdepth (op_dbound P) (PPar (keep 0 (N * rb_d D))
+                             (PPar (adamod_at p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D)
+                                              (6 * rb_d D))
+                                   (keep (N * rb_d D) r)))
+  <= 5 * d_std P + d_sum P + d_exp P.
+Proof. cbn [wdepth]. rewrite !keep_wdepth. pose proof (adamod_at_wdepth P p oc (b + (wo + o_mw D)) (b + (wo + o_mb D)) Nc (rb_d D) (6 * rb_d D)). lia. Qed.
+
+Lemma rb_half_wdepth P p N d oS oH oG (sub : prog) t (e : prog) ds de :
+  wdepth (op_dbound P) sub <= ds -> wdepth (op_dbound P) e <= de ->
+  wdepth (op_dbound P) (rb_half_then p N d oS oH oG sub t e)
+  <= (5 * d_std P + d_sum P + d_sqrt P) + 3 * d_std P + ds + 2 * d_std P + de.
+Proof.
+  intros Hs He. unfold rb_half_then. cbn [wdepth]. rewrite !keep_wdepth.
+  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
+  pose proof (modulate_at_wdepth P p (fun i => i * d) oS oH N d).
+  pose proof (gate_at_wdepth P (fun i => N * d + i * d) (fun i => i * d) oG N d). lia.
+Qed.
+
+Lemma rb_attn_sub_wdepth P p D N lim b wo oc os :
+  wdepth (op_dbound P) (rb_attn_sub p D N lim b wo oc os) <= 11 * d_std P + 4 * d_sum P + d_exp P.
+Proof. apply rmha_at_wdepth. Qed.
+
+Lemma rb_mlp_sub_wdepth P p E D N b wo :
+  wdepth (op_dbound P) (rb_mlp_sub p E D N b wo) <= 8 * d_std P + 2 * d_sum P + erf_depth E P.
+Proof. apply swiglu_at_wdepth. Qed.
+
+Lemma drop_wdepth wt a g a' g' : wdepth wt (PPar (keep a g) (keep a' g')) <= 0.
+Proof. cbn [wdepth]. rewrite !keep_wdepth. reflexivity. Qed.
+
 Theorem rb_at_wdepth P p E D N lim wo go co cto sto r :
   wdepth (op_dbound P) (rb_at p E D N lim wo go co cto sto r) <= rb_depth P E.
 Proof.
-  unfold rb_at, rb_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  set (d := rb_d D). set (nd := N * d).
-  pose proof (adamod_at_wdepth P p (nd + go + co) (nd + go + (wo + o_mw D)) (nd + go + (wo + o_mb D))
-                1 d (6 * d)).
-  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 2 * d)
-                (fun _ => 2 * nd + 4 * d) N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 3 * d)
-                (fun _ => 2 * nd + 5 * d) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 1 * d) N d).
-  set (w k o := k + go + (wo + o)).
-  pose proof (rmha_at_wdepth P 0 0 (fun k => w (2 * nd + 6 * d) (o_hq D k))
-                (fun k => w (2 * nd + 6 * d) (o_hbq D k)) (fun k => w (2 * nd + 6 * d) (o_hk D k))
-                (fun k => w (2 * nd + 6 * d) (o_hbk D k)) (fun k => w (2 * nd + 6 * d) (o_hv D k))
-                (fun k => w (2 * nd + 6 * d) (o_hbv D k)) (2 * nd + 6 * d + go + cto)
-                (2 * nd + 6 * d + go + sto) (w (2 * nd + 6 * d) (o_pO D)) (w (2 * nd + 6 * d) (o_pb D))
-                N d d (rb_dh D) (rb_H D) d (rb_scale p D) lim).
-  pose proof (swiglu_at_wdepth P p E 0 (w (2 * nd + 6 * d) (o_wg D)) (w (2 * nd + 6 * d) (o_bg D))
-                (w (2 * nd + 6 * d) (o_wx D)) (w (2 * nd + 6 * d) (o_bx D))
-                (w (2 * nd + 6 * d) (o_w2 D)) (w (2 * nd + 6 * d) (o_b2 D)) N d (rb_dff D)).
-  unfold w in *. lia.
+  unfold rb_at. eapply Nat.le_trans.
+  { apply wdepth_seq_le; [apply rb_ada_stage_wdepth|].
+    apply rb_half_wdepth; [apply rb_attn_sub_wdepth|].
+    apply rb_half_wdepth; [apply rb_mlp_sub_wdepth|apply drop_wdepth]. }
+  unfold rb_depth. lia.
 Qed.

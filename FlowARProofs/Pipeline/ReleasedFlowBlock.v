@@ -108,95 +108,31 @@ Proof. intros Hk HM. exact (rblock_chunk xs off N 6 d k M Hk HM). Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
 
+Local Ltac wts := rewrite ?app_assoc; apply block_rd_at; lens.
+Local Ltac ch6 HM := apply rblock_chunk6; [lia|apply HM].
+
 Theorem b1_at_correct P p E D N wo cto sto X CT Ev G :
   block (Ev ++ G) 0 N (rb_d D) CT ->
   peval P p (b1_at p E D N wo (length Ev) cto sto (length Ev + length G))
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (fblock1 P p E D G wo cto sto N CT X) ++ Ev ++ G.
 Proof.
-  intros HCT. unfold b1_at, fblock1, fb1_x1.
-  set (d := rb_d D) in *. set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
-  set (go := length Ev).
-  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
-  assert (Hlim : forall i, i < N -> (fun _ : nat => N) i <= N) by (intros; lia).
+  intros HCT. unfold b1_at. cbv beta zeta.
   set (M := fb1_mod P p D G wo CT).
-  assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
   assert (HMb : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat N (6 * d) M ++ ys))) (2 * (N * d)) N (6 * d) M).
-  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat N (6 * rb_d D) M ++ ys)))
+                  (2 * (N * rb_d D)) N (6 * rb_d D) M).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
-  (* stage 1: [X ; M ; R] *)
-  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
-  rewrite (adamod_at_correct P p _ _ _ _ N d (6 * d) CT (rd G (wo + o_mw D) d (6 * d))
-             (rd G (wo + o_mb D) 1 (6 * d))).
-  2: apply block_cons_flat with (off := 0); [lia|exact HCT].
-  2, 3: apply bw1; lens.
-  rewrite (keep_app P p (flat N d X) (Ev ++ G)) by lens.
-  fold M. set (R := Ev ++ G) in *.
-  (* stage 2: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 3: modulation with chunks 2, 4 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (fb1_chunk P p D G wo CT 2)
-             (fb1_chunk P p D G wo CT 4)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk6; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 4: attention *)
-  pose (Z := fmodulate p (frms P p d (rms_eps p) X) (fb1_chunk P p D G wo CT 2) (fb1_chunk P p D G wo CT 4)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) (fun _ => N) Z Z
-             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
-             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
-             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
-  2: exact Hlim.
-  2: exact Hdh.
-  2, 3: apply block_front.
-  2: { intros k _. repeat split; apply bw3; lens. }
-  2-5: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 5: gated residual with chunk 0 *)
-  pose (A := frb_attn P p D G wo cto sto (fun _ => N) N Z).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (gate_at_correct P p _ _ _ _ N d X A (fb1_chunk P p D G wo CT 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk6; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
-  (* stage 6: RMS *)
-  pose (X1 := fb1_x1 P p D G wo cto sto N CT X).
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X1) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 7: modulation with chunks 3, 5 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X1) (fb1_chunk P p D G wo CT 3)
-             (fb1_chunk P p D G wo CT 5)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk6; [lia|apply HMb].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 8: SwiGLU *)
-  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X1) (fb1_chunk P p D G wo CT 3) (fb1_chunk P p D G wo CT 5)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
-             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
-             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2-7: apply bw3; lens.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 9: gated residual with chunk 1 *)
-  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
-  pose (F := frb_mlp P p E D G wo Z2).
-  rewrite (gate_at_correct P p _ _ _ _ N d X1 F (fb1_chunk P p D G wo CT 1)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk6; [lia|apply HMb].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
-  (* stage 10: drop M *)
-  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N (6 * d) M) R) by lens.
-  reflexivity.
+  rewrite peval_PSeq, (rb_ada_stage_correct P p D G wo N N _ _ X CT);
+    [|apply block_cons_flat with (off := 0); [lia|exact HCT]|lens|intros; wts]. fold M.
+  apply (rb_half_correct P p N _ _ _ _ _ _ X _ (fb1_chunk P p D G wo CT 2) (fb1_chunk P p D G wo CT 4)
+           (fb1_chunk P p D G wo CT 0) (frb_attn P p D G wo cto sto (fun _ => N) N));
+    [lens|intros; ch6 HMb..|intros; apply rb_attn_sub_correct; [intros; lia|apply block_front|intros; wts|wts..]|].
+  apply (rb_half_correct P p N _ _ _ _ _ _ _ _ (fb1_chunk P p D G wo CT 3) (fb1_chunk P p D G wo CT 5)
+           (fb1_chunk P p D G wo CT 1) (frb_mlp P p E D G wo));
+    [lens|intros; ch6 HMb..|intros; apply rb_mlp_sub_correct; [apply block_front|intros; wts]|].
+  rewrite drop_stage_correct by lens. reflexivity.
 Qed.
 
 (** ** Typing *)
@@ -215,42 +151,10 @@ Theorem b1_at_wt p E D N wo go cto sto r :
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (b1_at p E D N wo go cto sto r).
 Proof.
-  intros Hw Hc Hct Hst. pose proof (rb_offsets_le D) as Ho.
-  unfold b1_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
-  unfold rb_dh in *. set (hh := rb_hh D) in *.
-  assert (Hmod : forall n cs ch, 2 * (N * d) + N * (6 * d) + r <= n -> cs < 6 -> ch < 6 ->
-            pwt p n (PPar (modulate_at p (fun i => i * d) (chunk6 (2 * (N * d)) d cs)
-                             (chunk6 (2 * (N * d)) d ch) N d) (keep (N * d) (N * d + (N * (6 * d) + r))))).
-  { intros n cs ch Hn Hcs Hch. split; [|apply keep_wt_le; lia].
-    apply modulate_at_wt; intros i Hi; unfold chunk6; cbv beta;
-      pose proof (chunk6_le i cs N d Hi Hcs); pose proof (chunk6_le i ch N d Hi Hch);
-      pose proof (row_le i N d Hi); lia. }
-  assert (Hgate : forall n cg, n = 2 * (N * d) + (N * (6 * d) + r) -> cg < 6 ->
-            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d)
-                             (chunk6 (2 * (N * d)) d cg) N d) (keep (2 * (N * d)) (N * (6 * d) + r)))).
-  { intros n cg -> Hcg. split; [|apply keep_wt_le; lia].
-    apply gate_at_wt; intros i Hi; unfold chunk6; cbv beta;
-      pose proof (chunk6_le i cg N d Hi Hcg); pose proof (row_le i N d Hi); lia. }
-  assert (Hrms : forall n, n = N * d + (N * (6 * d) + r) ->
-            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (N * (6 * d) + r))))).
-  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
-  cbn [pwt]. arity_simpl.
-  split.
-  { split; [apply keep_wt_le; lia|]. split; [|apply keep_wt_le; lia].
-    apply adamod_at_wt; lia. }
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply rmha_at_wt; try lia; [apply fconst_valid|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
-  split; [apply Hrms; lia|]. arity_simpl.
-  split; [apply Hmod; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
-  arity_simpl. split; [apply Hgate; lia|]. arity_simpl.
+  intros Hw Hc Hct Hst. unfold b1_at, chunk6. cbv beta zeta.
+  apply rb_ada_stage_wt; [lia..|].
+  apply rb_half_wt; [lia|apply (rbound_rows 6); lia..|apply rb_attn_sub_wt; [intros; lia|lia..]|].
+  apply rb_half_wt; [lia|apply (rbound_rows 6); lia..|apply rb_mlp_sub_wt; lia|].
   split; apply keep_wt_le; lia.
 Qed.
 
@@ -263,24 +167,9 @@ Proof. unfold b1_at. arity_simpl. reflexivity. Qed.
 Theorem b1_at_wdepth P p E D N wo go cto sto r :
   wdepth (op_dbound P) (b1_at p E D N wo go cto sto r) <= rb_depth P E.
 Proof.
-  unfold b1_at, rb_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  set (d := rb_d D). set (nd := N * d). set (m6 := N * (6 * d)).
-  pose proof (adamod_at_wdepth P p nd (nd + go + (wo + o_mw D)) (nd + go + (wo + o_mb D))
-                N d (6 * d)).
-  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk6 (2 * nd) d 2) (chunk6 (2 * nd) d 4) N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk6 (2 * nd) d 3) (chunk6 (2 * nd) d 5) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk6 (2 * nd) d 0) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk6 (2 * nd) d 1) N d).
-  set (w k o := k + go + (wo + o)).
-  pose proof (rmha_at_wdepth P 0 0 (fun k => w (2 * nd + m6) (o_hq D k))
-                (fun k => w (2 * nd + m6) (o_hbq D k)) (fun k => w (2 * nd + m6) (o_hk D k))
-                (fun k => w (2 * nd + m6) (o_hbk D k)) (fun k => w (2 * nd + m6) (o_hv D k))
-                (fun k => w (2 * nd + m6) (o_hbv D k)) (2 * nd + m6 + go + cto)
-                (2 * nd + m6 + go + sto) (w (2 * nd + m6) (o_pO D)) (w (2 * nd + m6) (o_pb D))
-                N d d (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
-  pose proof (swiglu_at_wdepth P p E 0 (w (2 * nd + m6) (o_wg D)) (w (2 * nd + m6) (o_bg D))
-                (w (2 * nd + m6) (o_wx D)) (w (2 * nd + m6) (o_bx D))
-                (w (2 * nd + m6) (o_w2 D)) (w (2 * nd + m6) (o_b2 D)) N d (rb_dff D)).
-  unfold w in *. lia.
+  unfold b1_at. eapply Nat.le_trans.
+  { apply wdepth_seq_le; [apply rb_ada_stage_wdepth|].
+    apply rb_half_wdepth; [apply rb_attn_sub_wdepth|].
+    apply rb_half_wdepth; [apply rb_mlp_sub_wdepth|apply drop_wdepth]. }
+  unfold rb_depth. lia.
 Qed.

@@ -171,8 +171,10 @@ Lemma rblock_bcast_chunk xs off d k (M : mat) N :
 Proof. intros Hk HM i l _ Hl. rewrite <- HM by nia. f_equal. lia. Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
-Local Ltac bw R := unfold R; rewrite ?app_assoc; apply block_rd_tail; rewrite ?app_length, ?flat_length; lia.
-Local Ltac bR H := rewrite ?app_assoc; eapply block_tail; [exact H|rewrite ?app_length, ?flat_length; lia].
+
+Local Ltac wts := rewrite ?app_assoc; apply block_rd_at; lens.
+(** A block of [R = Ev ++ G] in a state [… ++ Ev ++ G]. *)
+Local Ltac bR H G := rewrite ?app_assoc, <- (app_assoc _ _ G); eapply block_tail; [exact H|lens].
 
 Theorem b2_at_correct P p E D w N wo cto sto oz X CT Te Z Ev G :
   block (Ev ++ G) 0 N (rb_d D) CT -> block (Ev ++ G) (N * rb_d D) 1 (rb_d D) Te ->
@@ -181,136 +183,84 @@ Theorem b2_at_correct P p E D w N wo cto sto oz X CT Te Z Ev G :
         (flat N (rb_d D) X ++ Ev ++ G)
   = flat N (rb_d D) (fblock2 P p E D w G wo cto sto N CT Te Z X) ++ Ev ++ G.
 Proof.
-  intros HCT HTe HZ. unfold b2_at, fblock2, fb2_x2, fb2_x1.
-  set (d := rb_d D) in *. set (dh := rb_dh D). set (H := rb_H D). set (dff := rb_dff D).
-  set (go := length Ev).
-  assert (HR : length (Ev ++ G) = go + length G) by (subst go; apply app_length).
+  intros HCT HTe HZ. unfold b2_at, fblock2, fb2_x2, fb2_x1. cbv beta zeta.
+  set (d := rb_d D) at 1. set (dh := rb_dh D). set (H := rb_H D).
   assert (Hdh : Nat.even dh = true) by (apply Nat.even_spec; exists (rb_hh D); reflexivity).
   set (M1 := fb2_amod P p D G wo Te). set (M2 := fb2_mmod P p D G wo CT).
-  set (R := Ev ++ G) in *.
   assert (HM1 : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat 1 (3 * d) M1 ++ ys))) (2 * (N * d)) 1 (3 * d) M1).
-  { intros A B ys. apply block_cons_flat with (off := N * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (3 * rb_d D) M1 ++ ys)))
+                  (2 * (N * rb_d D)) 1 (3 * rb_d D) M1).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
   assert (HM2 : forall (A B : mat) ys,
-            block (flat N d A ++ (flat N d B ++ (flat 1 (3 * d) M1 ++ (flat N (3 * d) M2 ++ ys))))
-                  (2 * (N * d) + 3 * d) N (3 * d) M2).
-  { intros A B ys. apply block_cons_flat with (off := N * d + 3 * d); [lia|].
-    apply block_cons_flat with (off := 3 * d); [lia|].
+            block (flat N (rb_d D) A ++ (flat N (rb_d D) B ++ (flat 1 (3 * rb_d D) M1
+                                                               ++ (flat N (3 * rb_d D) M2 ++ ys))))
+                  (2 * (N * rb_d D) + 3 * rb_d D) N (3 * rb_d D) M2).
+  { intros A B ys. apply block_cons_flat with (off := N * rb_d D + 3 * rb_d D); [lia|].
+    apply block_cons_flat with (off := 3 * rb_d D); [lia|].
     apply block_cons_flat with (off := 0); [lia|]. apply block_front. }
   (* stage 1: [X ; M₁ ; M₂ ; R] *)
-  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N d X) by apply block_front.
-  rewrite (adamod_at_correct P p _ _ _ _ 1 d (3 * d) Te (rd G (wo + b2_amw D) d (3 * d))
-             (rd G (wo + b2_amb D) 1 (3 * d))).
-  2: bR HTe.
-  2, 3: bw R.
-  rewrite (adamod_at_correct P p _ _ _ _ N d (3 * d) CT (rd G (wo + b2_mmw D) d (3 * d))
-             (rd G (wo + b2_mmb D) 1 (3 * d))).
-  2: bR HCT.
-  2, 3: bw R.
-  rewrite (keep_app P p (flat N d X) R) by lens.
+  rewrite peval_PSeq, !peval_PPar, (keep_block P p _ 0 N (rb_d D) X) by apply block_front.
+  rewrite (adamod_at_correct P p _ _ _ _ 1 (rb_d D) (3 * rb_d D) Te (rd G (wo + b2_amw D) (rb_d D) (3 * rb_d D))
+             (rd G (wo + b2_amb D) 1 (3 * rb_d D))).
+  2: bR HTe G.
+  2, 3: wts.
+  rewrite (adamod_at_correct P p _ _ _ _ N (rb_d D) (3 * rb_d D) CT (rd G (wo + b2_mmw D) (rb_d D) (3 * rb_d D))
+             (rd G (wo + b2_mmb D) 1 (3 * rb_d D))).
+  2: bR HCT G.
+  2, 3: wts.
+  rewrite (keep_app P p (flat N (rb_d D) X) (Ev ++ G)) by lens.
   fold M1 M2.
-  (* stage 2: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 3: modulation with the broadcast chunks 1, 2 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X) (fb2_ach P p D G wo Te 1)
-             (fb2_ach P p D G wo Te 2)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_bcast_chunk; [lia|apply HM1].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 4: self-attention *)
-  pose (Zm := fmodulate p (frms P p d (rms_eps p) X) (fb2_ach P p D G wo Te 1) (fb2_ach P p D G wo Te 2)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 0 _ _ _ _ _ _ _ _ _ _ N d d dh H d (rb_scale p D) (fun _ => N) Zm Zm
-             (fun k => rd G (wo + o_hq D k) d dh) (fun k => rd G (wo + o_hbq D k) 1 dh)
-             (fun k => rd G (wo + o_hk D k) d dh) (fun k => rd G (wo + o_hbk D k) 1 dh)
-             (fun k => rd G (wo + o_hv D k) d dh) (fun k => rd G (wo + o_hbv D k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + o_pO D) (H * dh) d) (rd G (wo + o_pb D) 1 d)).
-  2: intros; lia.
-  2: exact Hdh.
-  2, 3: apply block_front.
-  2: { intros k _. repeat split; bw R. }
-  2-5: bw R.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 5: gated residual with the broadcast chunk 0 *)
-  pose (A := frb_attn P p D G wo cto sto (fun _ => N) N Zm).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (gate_at_correct P p _ _ _ _ N d X A (fb2_ach P p D G wo Te 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_bcast_chunk; [lia|apply HM1].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X) _) by lens.
+  (* stages 2–5: as in the AR block, with the broadcast chunks of M₁ *)
+  apply (rb_half_correct P p N _ _ _ _ _ _ X _ (fb2_ach P p D G wo Te 1) (fb2_ach P p D G wo Te 2)
+           (fb2_ach P p D G wo Te 0) (frb_attn P p D G wo cto sto (fun _ => N) N));
+    [lens|intros; apply rblock_bcast_chunk; [lia|apply HM1]..
+    |intros; apply rb_attn_sub_correct; [intros; lia|apply block_front|intros; wts|wts..]|].
   (* stage 6: the two weighted RMSNorms *)
-  pose (X1 := fgate p X A (fb2_ach P p D G wo Te 0)).
+  set (X1 := fgate p X _ (fb2_ach P p D G wo Te 0)).
   rewrite peval_PSeq, !peval_PPar.
-  rewrite (rmsw_at_correct P p _ _ _ _ N d X1 (rd G (wo + b2_n1 D w) 1 d)).
+  rewrite (rmsw_at_correct P p _ _ _ _ N (rb_d D) X1 (rd G (wo + b2_n1 D w) 1 (rb_d D))).
   2: apply block_front.
-  2: bw R.
+  2: wts.
   rewrite (rmsw_at_correct P p _ _ _ _ N w Z (rd G (wo + b2_n2 D w) 1 w)).
-  2: bR HZ.
-  2: bw R.
+  2: bR HZ G.
+  2: wts.
   rewrite keep0 by lens.
   (* stage 7: cross-attention *)
-  pose (Q1 := frmsw P p d (rms_eps p) (rd G (wo + b2_n1 D w) 1 d) X1).
+  pose (Q1 := frmsw P p (rb_d D) (rms_eps p) (rd G (wo + b2_n1 D w) 1 (rb_d D)) X1).
   pose (K1 := frmsw P p w (rms_eps p) (rd G (wo + b2_n2 D w) 1 w) Z).
   rewrite peval_PSeq, peval_PPar.
-  rewrite (rmha_at_correct P p _ 0 (N * d) _ _ _ _ _ _ _ _ _ _ N d w dh H d (rb_scale p D) (fun _ => N) Q1 K1
-             (fun k => rd G (wo + b2_xq D w k) d dh) (fun k => rd G (wo + b2_xbq D w k) 1 dh)
+  rewrite (rmha_at_correct P p _ 0 (N * rb_d D) _ _ _ _ _ _ _ _ _ _ N (rb_d D) w dh H (rb_d D) (rb_scale p D)
+             (fun _ => N) Q1 K1
+             (fun k => rd G (wo + b2_xq D w k) (rb_d D) dh) (fun k => rd G (wo + b2_xbq D w k) 1 dh)
              (fun k => rd G (wo + b2_xk D w k) w dh) (fun k => rd G (wo + b2_xbk D w k) 1 dh)
              (fun k => rd G (wo + b2_xv D w k) w dh) (fun k => rd G (wo + b2_xbv D w k) 1 dh)
-             (rd G cto N dh) (rd G sto N dh) (rd G (wo + b2_xpO D w) (H * dh) d)
-             (rd G (wo + b2_xpb D w) 1 d)).
+             (rd G cto N dh) (rd G sto N dh) (rd G (wo + b2_xpO D w) (H * dh) (rb_d D))
+             (rd G (wo + b2_xpb D w) 1 (rb_d D))).
   2: intros; lia.
   2: exact Hdh.
   2: apply block_front.
   2: apply block_cons_flat with (off := 0); [lia|apply block_front].
-  2: { intros k _. repeat split; bw R. }
-  2-5: bw R.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N w _) _) by lens.
+  2: { intros k _. repeat split; wts. }
+  2-5: wts.
+  rewrite app_assoc, (keep_app P p (flat N (rb_d D) _ ++ flat N w _) _) by lens.
   (* stage 8: plain residual *)
   pose (Ac := fb2_cross P p D w G wo cto sto N Z X1).
   rewrite peval_PSeq, peval_PPar, ew_prog_correct.
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d X1) _) by lens.
+  rewrite app_assoc, (keep_app P p (flat N (rb_d D) _ ++ flat N (rb_d D) X1) _) by lens.
   pose (X2 := fun i j => fadd p (X1 i j) (Ac i j)).
-  match goal with |- peval _ _ _ (flat N d ?F ++ _) = _ =>
-    replace (flat N d F) with (flat N d X2) end.
+  match goal with |- peval _ _ _ (flat N _ ?F ++ _) = _ =>
+    replace (flat N (rb_d D) F) with (flat N (rb_d D) X2) end.
   2: { apply flat_ext. intros i j Hi Hj. cbn [map fsrc_val opsem binsem nth].
-       rewrite <- app_assoc, (block_second N d _ _ _ i j Hi Hj), (block_front N d _ _ i j Hi Hj).
+       rewrite <- app_assoc, (block_second N _ _ _ _ i j Hi Hj), (block_front N _ _ _ i j Hi Hj).
        reflexivity. }
-  (* stage 9: RMS *)
-  rewrite peval_PSeq, peval_PPar, (rms_at_correct P p _ _ _ N d X2) by apply block_front.
-  rewrite keep0 by lens.
-  (* stage 10: modulation with the per-token chunks 1, 2 *)
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (modulate_at_correct P p _ _ _ _ N d (frms P p d (rms_eps p) X2) (fb2_mch P p D G wo CT 1)
-             (fb2_mch P p D G wo CT 2)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2, 3: apply rblock_chunk3; [lia|apply HM2].
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 11: SwiGLU *)
-  pose (Z2 := fmodulate p (frms P p d (rms_eps p) X2) (fb2_mch P p D G wo CT 1) (fb2_mch P p D G wo CT 2)).
-  rewrite peval_PSeq, peval_PPar.
-  rewrite (swiglu_at_correct P p E _ 0 _ _ _ _ _ _ N d dff Z2
-             (rd G (wo + o_wg D) d dff) (rd G (wo + o_bg D) 1 dff) (rd G (wo + o_wx D) d dff)
-             (rd G (wo + o_bx D) 1 dff) (rd G (wo + o_w2 D) dff d) (rd G (wo + o_b2 D) 1 d)).
-  2: apply block_front.
-  2-7: bw R.
-  rewrite (keep_app P p (flat N d _) _) by lens.
-  (* stage 12: gated residual with the per-token chunk 0 *)
-  rewrite peval_PSeq, (peval_PPar _ _ (gate_at _ _ _ _ _)).
-  pose (F := frb_mlp P p E D G wo Z2).
-  rewrite (gate_at_correct P p _ _ _ _ N d X2 F (fb2_mch P p D G wo CT 0)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_second _ _ _ _ _)).
-  2: exact (rblock_of_block _ _ _ _ _ (block_front _ _ _ _)).
-  2: apply rblock_chunk3; [lia|apply HM2].
-  rewrite app_assoc, (keep_app P p (flat N d _ ++ flat N d _) _) by lens.
+  (* stages 9–12: as in the AR block, with the per-token chunks of M₂ *)
+  apply (rb_half_correct P p N _ _ _ _ _ _ _ _ (fb2_mch P p D G wo CT 1) (fb2_mch P p D G wo CT 2)
+           (fb2_mch P p D G wo CT 0) (frb_mlp P p E D G wo));
+    [lens|intros; apply rblock_chunk3; [lia|apply HM2]..
+    |intros; apply rb_mlp_sub_correct; [apply block_front|intros; wts]|].
   (* stage 13: drop M₁, M₂ *)
-  rewrite peval_PPar, (keep_block P p _ 0 N d _) by apply block_front.
-  rewrite (app_assoc (flat 1 (3 * d) M1)), app_assoc,
-    (keep_app P p (flat N d _ ++ (flat 1 (3 * d) M1 ++ flat N (3 * d) M2)) R) by lens.
-  reflexivity.
+  rewrite (app_assoc (flat 1 (3 * rb_d D) M1)), drop_stage_correct by lens. reflexivity.
 Qed.
 
 (** ** Typing *)
@@ -354,57 +304,39 @@ Theorem b2_at_wt p E D w N wo go cto sto oz r :
   go + cto + N * rb_dh D <= r -> go + sto + N * rb_dh D <= r ->
   pwt p (N * rb_d D + r) (b2_at p E D w N wo go cto sto oz r).
 Proof.
-  intros Hw Hc Hz Hct Hst. pose proof (rb_offsets_le D) as Ho. pose proof (b2_offsets_le D w) as Ho2.
-  unfold b2_at. set (d := rb_d D) in *. set (dff := rb_dff D) in *. set (H := rb_H D) in *.
-  unfold rb_dh in *. set (hh := rb_hh D) in *.
-  set (q := 3 * d + N * (3 * d)).
-  assert (Hgate : forall n o, n = 2 * (N * d) + (q + r) -> rbound o N d n ->
-            pwt p n (PPar (gate_at (fun i => N * d + i * d) (fun i => i * d) o N d) (keep (2 * (N * d)) (q + r)))).
-  { intros n o -> Hob. split; [|apply keep_wt_le; lia].
-    apply gate_at_wt; [intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia| |exact Hob].
-    intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  assert (Hrms : forall n, n = N * d + (q + r) ->
-            pwt p n (PPar (rms_at p (rms_eps p) 0 N d) (keep 0 (N * d + (q + r))))).
-  { intros n ->. split; [apply rms_at_wt; [apply fconst_valid|lia]|apply keep_wt_le; lia]. }
-  assert (H3 : forall i k, i < N -> k < 3 -> i * (3 * d) + k * d + d <= N * (3 * d))
-    by (intros; apply chunk3_le; lia).
-  cbn [pwt]. arity_simpl.
-  split.
+  intros Hw Hc Hz Hct Hst. pose proof (b2_offsets_le D w) as Ho2.
+  assert (Hw1 : go + (wo + rb_size D) <= r) by lia.
+  assert (Hq0 : o_hq D 0 <= rb_size D) by (pose proof (rb_offsets_le D); lia).
+  unfold b2_at, chunk3.
+  set (d := rb_d D) in *. set (q := 3 * d + N * (3 * d)).
+  (* 1: the two modulation rows *)
+  apply (pwt_seq _ _ (N * d + (1 * (3 * d) + (N * (3 * d) + r)))).
   { split; [apply keep_wt_le; lia|]. split; [apply adamod_at_wt; lia|].
     split; [apply adamod_at_wt; lia|apply keep_wt_le; lia]. }
-  split; [apply Hrms; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply modulate_at_wt; intros i Hi; cbv beta; pose proof (row_le i N d Hi); lia. }
-  arity_simpl. split.
-  { split; [|apply keep_wt_le; lia].
-    apply rmha_at_wt; try lia; [apply fconst_valid|].
-    intros k Hk. pose proof (o_head_bounds D k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split; [apply Hgate; [lia|intros i Hi; lia]|]. arity_simpl.
-  split.
+  { cbn [arity_out]. rewrite !keep_arity, !adamod_at_arity. reflexivity. }
+  (* 2–5: as in the AR block, broadcast chunks *)
+  apply rb_half_wt; [lia|apply (rbound_bcast 3); lia..|apply rb_attn_sub_wt; [intros; lia|lia..]|].
+  (* 6: the two weighted RMSNorms *)
+  apply (pwt_seq _ _ (N * d + (N * w + (N * d + (q + r))))).
   { split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|].
     split; [apply rmsw_at_wt; [apply fconst_valid|lia|lia]|apply keep_wt_le; lia]. }
-  arity_simpl. split.
-  { split; [|apply keep_wt_le; lia].
+  { cbn [arity_out]. rewrite !rmsw_at_arity, keep_arity. reflexivity. }
+  (* 7: cross-attention *)
+  apply (pwt_seq _ _ (N * d + (N * d + (q + r)))).
+  { split; [|apply keep_wt_le; lia]. unfold rb_dh in *.
     apply rmha_at_wt; try lia; [apply fconst_valid|].
-    intros k Hk. pose proof (b2_xhead_bounds D w k Hk) as Hh. unfold rb_dh in Hh. fold hh d in Hh.
-    repeat split; lia. }
-  arity_simpl. split.
+    intros k Hk. pose proof (b2_xhead_bounds D w k Hk) as Hh. unfold rb_dh in Hh. fold d in Hh. lia. }
+  { cbn [arity_out]. rewrite rmha_at_arity, keep_arity. reflexivity. }
+  (* 8: plain residual *)
+  apply (pwt_seq _ _ (N * d + (q + r))).
   { split; [|apply keep_wt_le; lia].
     apply ew_prog_wt. intros i j Hi Hj. split; [|reflexivity].
     assert (i * d + j < N * d) by (pose proof (row_le i N d Hi); lia).
     repeat constructor; cbn; lia. }
-  arity_simpl. split; [apply Hrms; lia|]. arity_simpl.
-  split.
-  { split; [|apply keep_wt_le; lia].
-    apply modulate_at_wt; intros i Hi; unfold chunk3; cbv beta; pose proof (row_le i N d Hi);
-      pose proof (H3 i 1 Hi ltac:(lia)); pose proof (H3 i 2 Hi ltac:(lia)); lia. }
-  arity_simpl. split.
-  { split; [|apply keep_wt_le; lia]. apply swiglu_at_wt; lia. }
-  arity_simpl. split.
-  { apply Hgate; [lia|]. intros i Hi. unfold chunk3. pose proof (H3 i 0 Hi ltac:(lia)). lia. }
-  arity_simpl. split; apply keep_wt_le; lia.
+  { cbn [arity_out]. rewrite ew_prog_arity, keep_arity. reflexivity. }
+  (* 9–12: as in the AR block, per-token chunks *)
+  apply rb_half_wt; [lia|apply (rbound_rows 3); lia..|apply rb_mlp_sub_wt; lia|].
+  split; apply keep_wt_le; lia.
 Qed.
 
 Lemma b2_at_arity p E D w N wo go cto sto oz r :
@@ -431,34 +363,20 @@ Proof. unfold b2_depth. lia. Qed.
 Theorem b2_at_wdepth P p E D w N wo go cto sto oz r :
   wdepth (op_dbound P) (b2_at p E D w N wo go cto sto oz r) <= b2_depth P E.
 Proof.
-  unfold b2_at, b2_depth. cbn [wdepth]. rewrite !keep_wdepth.
-  set (d := rb_d D). set (nd := N * d). set (q := 3 * d + N * (3 * d)). set (nw := N * w).
-  set (g k o := k + go + (wo + o)).
-  pose proof (adamod_at_wdepth P p (nd + nd) (g nd (b2_amw D)) (g nd (b2_amb D)) 1 d (3 * d)).
-  pose proof (adamod_at_wdepth P p nd (g nd (b2_mmw D)) (g nd (b2_mmb D)) N d (3 * d)).
-  pose proof (rms_at_wdepth P p (rms_eps p) 0 N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (fun _ => 2 * nd + 1 * d) (fun _ => 2 * nd + 2 * d) N d).
-  pose proof (modulate_at_wdepth P p (fun i => i * d) (chunk3 (2 * nd + 3 * d) d 1)
-                (chunk3 (2 * nd + 3 * d) d 2) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (fun _ => 2 * nd + 0 * d) N d).
-  pose proof (gate_at_wdepth P (fun i => nd + i * d) (fun i => i * d) (chunk3 (2 * nd + 3 * d) d 0) N d).
-  pose proof (rmha_at_wdepth P 0 0 (fun k => g (2 * nd + q) (o_hq D k))
-                (fun k => g (2 * nd + q) (o_hbq D k)) (fun k => g (2 * nd + q) (o_hk D k))
-                (fun k => g (2 * nd + q) (o_hbk D k)) (fun k => g (2 * nd + q) (o_hv D k))
-                (fun k => g (2 * nd + q) (o_hbv D k)) (2 * nd + q + go + cto)
-                (2 * nd + q + go + sto) (g (2 * nd + q) (o_pO D)) (g (2 * nd + q) (o_pb D))
-                N d d (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
-  pose proof (rmha_at_wdepth P 0 nd (fun k => g (2 * nd + nw + q) (b2_xq D w k))
-                (fun k => g (2 * nd + nw + q) (b2_xbq D w k)) (fun k => g (2 * nd + nw + q) (b2_xk D w k))
-                (fun k => g (2 * nd + nw + q) (b2_xbk D w k)) (fun k => g (2 * nd + nw + q) (b2_xv D w k))
-                (fun k => g (2 * nd + nw + q) (b2_xbv D w k)) (2 * nd + nw + q + go + cto)
-                (2 * nd + nw + q + go + sto) (g (2 * nd + nw + q) (b2_xpO D w))
-                (g (2 * nd + nw + q) (b2_xpb D w)) N d w (rb_dh D) (rb_H D) d (rb_scale p D) (fun _ => N)).
-  pose proof (rmsw_at_wdepth P p (rms_eps p) 0 (g (nd + q) (b2_n1 D w)) N d).
-  pose proof (rmsw_at_wdepth P p (rms_eps p) (nd + q + oz) (g (nd + q) (b2_n2 D w)) N w).
-  pose proof (ew_prog_wdepth P N d (OBin BAdd) (fun i j => [FIn (nd + (i * d + j)); FIn (i * d + j)])).
-  pose proof (swiglu_at_wdepth P p E 0 (g (2 * nd + q) (o_wg D)) (g (2 * nd + q) (o_bg D))
-                (g (2 * nd + q) (o_wx D)) (g (2 * nd + q) (o_bx D))
-                (g (2 * nd + q) (o_w2 D)) (g (2 * nd + q) (o_b2 D)) N d (rb_dff D)).
-  unfold g in *. cbn [op_dbound] in *. lia.
+  unfold b2_at. eapply Nat.le_trans.
+  { apply (wdepth_seq_le _ _ _ (5 * d_std P + d_sum P + d_exp P)).
+    { cbn [wdepth]. rewrite !keep_wdepth.
+      apply Nat.max_lub; [lia|]. apply Nat.max_lub; [apply adamod_at_wdepth|].
+      apply Nat.max_lub; [apply adamod_at_wdepth|lia]. }
+    apply rb_half_wdepth; [apply rb_attn_sub_wdepth|].
+    apply (wdepth_seq_le _ _ _ (6 * d_std P + d_sum P + d_sqrt P)).
+    { cbn [wdepth]. rewrite !keep_wdepth.
+      apply Nat.max_lub; [apply rmsw_at_wdepth|]. apply Nat.max_lub; [apply rmsw_at_wdepth|lia]. }
+    apply (wdepth_seq_le _ _ _ (11 * d_std P + 4 * d_sum P + d_exp P)).
+    { cbn [wdepth]. rewrite !keep_wdepth. apply Nat.max_lub; [apply rmha_at_wdepth|lia]. }
+    apply (wdepth_seq_le _ _ _ (d_std P)).
+    { cbn [wdepth]. rewrite !keep_wdepth. apply Nat.max_lub; [|lia].
+      eapply Nat.le_trans; [apply ew_prog_wdepth|]. cbn [op_dbound]. lia. }
+    apply rb_half_wdepth; [apply rb_mlp_sub_wdepth|apply drop_wdepth]. }
+  unfold b2_depth. lia.
 Qed.
