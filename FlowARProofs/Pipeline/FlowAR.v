@@ -78,7 +78,6 @@ Section semantics.
     | 0 => rd G 0 (tok cfg 0) d
     | S i' => vcat (ntok cfg i') (fseq Ys i') (fembed (nth i' Ys mzero) i')
     end.
-
 End semantics.
 
 (** The rest of the pipeline's semantics, over an attention semantics
@@ -115,7 +114,6 @@ Definition fscale P p cfg G Ys i : mat := fscale_by mha_sem P p cfg G Ys i.
 Definition fouts P p cfg G k : list mat := fouts_by mha_sem P p cfg G k.
 Definition flowar_float P p cfg G : mat := flowar_float_by mha_sem P p cfg G.
 
-
 (** ** Facts about the scales *)
 
 Lemma side_S cfg j : side cfg (S j) = a cfg * side cfg j.
@@ -151,7 +149,6 @@ Section program.
     | 0 => keep gofs (tok cfg 0 * d)
     | S i' => PPar (seq_at gofs w i') (embed_at gofs w i')
     end.
-
 End program.
 
 (** The rest of the program, over an attention program builder [aprog]. *)
@@ -555,12 +552,16 @@ End typing.
 
 (** ** Depth: the number of scales times a per-scale constant *)
 
-(** Per-scale depth: building the sequence (up-sampling then embedding),
-    [L] transformer layers, [T] Euler steps of the flow head. *)
-Definition scale_depth (P : FloatPrimitivesTC0) (L Lf T : nat) : nat :=
-  (3 * d_std P + 2 * d_sum P) + L * tl_depth P
-  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth P
+(** Per-scale depth over an attention module of depth [ad]: building the
+    sequence (up-sampling then embedding), [L] transformer layers, [T]
+    Euler steps of the flow head. *)
+Definition scale_depth_g (P : FloatPrimitivesTC0) (ad L Lf T : nat) : nat :=
+  (3 * d_std P + 2 * d_sum P) + L * tl_depth_g P ad
+  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth_g P ad
          + (2 * d_std P + d_sum P) + 2 * d_std P).
+
+(** The exact per-scale depth: multi-head attention ([tl_depth P] per layer). *)
+Definition scale_depth (P : FloatPrimitivesTC0) (L Lf T : nat) : nat := scale_depth_g P (mha_depth P) L Lf T.
 
 (** The explicit depth bound of the whole pipeline: [K] scales in sequence. *)
 Definition flowar_depth (P : FloatPrimitivesTC0) (K L Lf T : nat) : nat := K * scale_depth P L Lf T.
@@ -583,11 +584,6 @@ Proof.
   - pose proof (embed_at_wdepth P p cfg gofs w i). lia.
 Qed.
 
-(** The same over any attention module of depth [ad]. *)
-Definition scale_depth_g (P : FloatPrimitivesTC0) (ad L Lf T : nat) : nat :=
-  (3 * d_std P + 2 * d_sum P) + L * tl_depth_g P ad
-  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth_g P ad
-         + (2 * d_std P + d_sum P) + 2 * d_std P).
 
 Definition flowar_depth_g (P : FloatPrimitivesTC0) (ad K L Lf T : nat) : nat :=
   K * scale_depth_g P ad L Lf T.
@@ -634,7 +630,7 @@ Proof. rewrite flowar_prog_exact. exact (flowar_prog_g_wdepth P exact_am p cfg).
 Lemma flowar_depth_strict_mono (P : FloatPrimitivesTC0) K L Lf T :
   1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
 Proof.
-  intros HL. unfold flowar_depth, scale_depth. rewrite tl_depth_value. nia.
+  intros HL. unfold flowar_depth, scale_depth, scale_depth_g. fold (tl_depth P). rewrite tl_depth_value. nia.
 Qed.
 
 (** ** Size: the program's shape is polynomial in the dimensions *)
@@ -801,7 +797,7 @@ Qed.
 
 Lemma flowar_depth_mono (P : FloatPrimitivesTC0) K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth P K L Lf T <= flowar_depth P K' L' Lf' T'.
-Proof. intros. unfold flowar_depth, scale_depth. mono. Qed.
+Proof. intros. unfold flowar_depth, scale_depth, scale_depth_g. mono. Qed.
 
 Lemma flowar_depth_g_mono (P : FloatPrimitivesTC0) ad K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth_g P ad K L Lf T <= flowar_depth_g P ad K' L' Lf' T'.
