@@ -204,19 +204,26 @@ Section floats_am.
   Proof. reflexivity. Qed.
 
   Lemma fcond_g_generic cfg G Ys i : FlowAR.fcond_g am P p cfg G Ys i = g_cond_with FA cfg G att Ys i.
-  Proof. unfold FlowAR.fcond_g, g_cond_with. rewrite (fseq_generic P p). reflexivity. Qed.
+  Proof. unfold FlowAR.fcond_g, FlowAR.fcond_by, g_cond_with. rewrite (fseq_generic P p). reflexivity. Qed.
 
   Lemma fscale_g_generic cfg G Ys i : FlowAR.fscale_g am P p cfg G Ys i = g_scale_with FA cfg G att Ys i.
-  Proof. unfold FlowAR.fscale_g, g_scale_with. rewrite fcond_g_generic. reflexivity. Qed.
+  Proof.
+    unfold FlowAR.fscale_g, FlowAR.fscale_by, g_scale_with.
+    change (FlowAR.fcond_by (am_sem am)) with (FlowAR.fcond_g am). rewrite fcond_g_generic. reflexivity.
+  Qed.
 
   Lemma fouts_g_generic cfg G k : FlowAR.fouts_g am P p cfg G k = g_outs FA (g_scale_with FA cfg G att) k.
   Proof.
-    unfold FlowAR.fouts_g. induction k as [|k IH]; [reflexivity|].
+    unfold FlowAR.fouts_g, FlowAR.fouts_by. change (FlowAR.fscale_by (am_sem am)) with (FlowAR.fscale_g am).
+    induction k as [|k IH]; [reflexivity|].
     cbn [outs_of g_outs]. rewrite IH, fscale_g_generic. reflexivity.
   Qed.
 
   Theorem flowar_float_g_generic cfg G : FlowAR.flowar_float_g am P p cfg G = g_flowar_with FA cfg G att.
-  Proof. unfold FlowAR.flowar_float_g. rewrite fouts_g_generic. reflexivity. Qed.
+  Proof.
+    unfold FlowAR.flowar_float_g, FlowAR.flowar_float_by.
+    change (FlowAR.fouts_by (am_sem am)) with (FlowAR.fouts_g am). rewrite fouts_g_generic. reflexivity.
+  Qed.
 End floats_am.
 
 (** ** The reals: the real pipeline is the instance *)

@@ -85,7 +85,7 @@ Section weights.
   Proof.
     intros Hs Ha Hff. pose proof (tok_pos cfg i Hs Ha) as HM.
     pose proof (tok_le_ntok cfg i) as HMN.
-    unfold scale_at. cbv zeta. cbn [wdepth].
+    unfold scale_at, scale_at_by. change (flow_at_by mha_prog) with flow_at. cbv zeta. cbn [wdepth].
     match goal with |- context [wdepth w (iter ?wd (L cfg) ?body)] =>
       pose proof (wdepth_iter_ge w wd (L cfg) body (w OMax)
                     ltac:(intros l _; apply tl_at_wdepth_ge; lia)) end.
@@ -98,10 +98,11 @@ Section weights.
     1 <= s0 cfg -> 1 <= a cfg -> 1 <= ldff (LD cfg) ->
     K cfg * ((L cfg + T cfg * Lf cfg) * w OMax) <= wdepth w (flowar_prog p cfg).
   Proof.
-    intros Hs Ha Hff. unfold flowar_prog. cbn [wdepth].
+    intros Hs Ha Hff. unfold flowar_prog, flowar_prog_by. change (scales_at_by mha_prog) with scales_at.
+    cbn [wdepth].
     pose proof (grow_wdepth_ge (glen cfg) (scale_at p cfg) (K cfg) _
                   (fun i _ => scale_at_wdepth_ge p cfg i Hs Ha Hff)).
-    unfold scales_at. lia.
+    unfold scales_at, scales_at_by. change (scale_at_by mha_prog) with scale_at. lia.
   Qed.
 
   (** VAR: each scale runs its [L] AR layers. *)

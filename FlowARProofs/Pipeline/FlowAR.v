@@ -78,24 +78,41 @@ Section semantics.
     | 0 => rd G 0 (tok cfg 0) d
     | S i' => vcat (ntok cfg i') (fseq Ys i') (fembed (nth i' Ys mzero) i')
     end.
+End semantics.
 
-  Definition ftf i (X : mat) : mat :=
-    iterate (fun l X => ftlayer P p (LD cfg) G (off_ar cfg l) (lim_at cfg i) X) (L cfg) X.
+(** The rest of the pipeline's semantics, over an attention semantics
+    [asem] ([Pipeline/Layer.v]): the AR transformer (block-causal mask:
+    blocks [tok 0 … tok i] at scale [i]), the condition, the flow head (one
+    block) and the outputs. *)
+Section semantics_by.
+  Context (asem : attn_sem) (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
+  Let c := ch cfg.
+
+  Definition ftf_by i (X : mat) : mat :=
+    iterate (fun l X => ftlayer_by asem P p (LD cfg) G (off_ar cfg l) (map (tok cfg) (seq 0 (S i)))
+                                  (lim_at cfg i) X) (L cfg) X.
 
   (** The condition for scale [i]: the last [tok i] rows of the transformer's output. *)
-  Definition fcond Ys i : mat :=
-    fun t k => ftf i (fseq Ys i) (ntok cfg i - tok cfg i + t) k.
+  Definition fcond_by Ys i : mat :=
+    fun t k => ftf_by i (fseq p cfg G Ys i) (ntok cfg i - tok cfg i + t) k.
 
-  Definition fscale Ys i : mat :=
-    fflow P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
-          (rd G (off_noise cfg i) (tok cfg i) c) (fcond Ys i).
+  Definition fscale_by Ys i : mat :=
+    fflow_by asem P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
+             (rd G (off_noise cfg i) (tok cfg i) c) (fcond_by Ys i).
 
   (** The outputs of the scales [0..k−1]. *)
-  Definition fouts k : list mat := outs_of fscale k.
+  Definition fouts_by k : list mat := outs_of fscale_by k.
 
   (** FlowAR's output: the last scale, [n² × c] with [n = side (K−1)]. *)
-  Definition flowar_float : mat := nth (K cfg - 1) (fouts (K cfg)) mzero.
-End semantics.
+  Definition flowar_float_by : mat := nth (K cfg - 1) (fouts_by (K cfg)) mzero.
+End semantics_by.
+
+(** The exact pipeline's semantics: over multi-head attention [mha_sem]. *)
+Definition ftf P p cfg G i (X : mat) : mat := ftf_by mha_sem P p cfg G i X.
+Definition fcond P p cfg G Ys i : mat := fcond_by mha_sem P p cfg G Ys i.
+Definition fscale P p cfg G Ys i : mat := fscale_by mha_sem P p cfg G Ys i.
+Definition fouts P p cfg G k : list mat := fouts_by mha_sem P p cfg G k.
+Definition flowar_float P p cfg G : mat := flowar_float_by mha_sem P p cfg G.
 
 (** ** Facts about the scales *)
 
@@ -132,32 +149,45 @@ Section program.
     | 0 => keep gofs (tok cfg 0 * d)
     | S i' => PPar (seq_at gofs w i') (embed_at gofs w i')
     end.
+End program.
+
+(** The rest of the program, over an attention program builder [aprog]. *)
+Section program_by.
+  Context (aprog : attn_prog) (p : nat) (cfg : Config).
+  Let c := ch cfg. Let d := dm cfg.
+  Let yl i := yoff (tok cfg) (ch cfg) i.
 
   (** Scale [i] on the state [yflat Ys i ++ G]; returns [yflat Ys i ++ flat Ỹ_i ++ G]. *)
-  Definition scale_at i : prog :=
+  Definition scale_at_by i : prog :=
     let gofs := yl i in let w := yl i + glen cfg in
     let N := ntok cfg i in let M := tok cfg i in
-    PSeq (PPar (seq_at gofs w i) (keep 0 w))
+    PSeq (PPar (seq_at p cfg gofs w i) (keep 0 w))
     (PSeq (iter (N * d + w) (L cfg)
-                (fun l => tl_at p (LD cfg) N (lim_at cfg i) (off_ar cfg l) gofs w))
+                (fun l => tl_at_by aprog p (LD cfg) N (map (tok cfg) (seq 0 (S i))) (lim_at cfg i)
+                                   (off_ar cfg l) gofs w))
     (PSeq (PPar (keep (N * d + gofs + off_noise cfg i) (M * c))
                 (PPar (keep ((N - M) * d) (M * d)) (keep (N * d) w)))
-    (PSeq (flow_at p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
+    (PSeq (flow_at_by aprog p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
           (PPar (keep (M * c + M * d) gofs)
                 (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
 
-  Definition scales_at k : prog := grow (glen cfg) scale_at k.
+  Definition scales_at_by k : prog := grow (glen cfg) scale_at_by k.
 
-  Definition flowar_prog : prog :=
-    PSeq (scales_at (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
-End program.
+  Definition flowar_prog_by : prog :=
+    PSeq (scales_at_by (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
+End program_by.
+
+(** The exact program: over multi-head attention [mha_prog]. *)
+Definition scale_at p cfg i : prog := scale_at_by mha_prog p cfg i.
+Definition scales_at p cfg k : prog := scales_at_by mha_prog p cfg k.
+Definition flowar_prog p cfg : prog := flowar_prog_by mha_prog p cfg.
 
 (** ** The pipeline over any attention module
 
-    [Pipeline/Layer.v]'s [AttnModule] in place of multi-head attention, in the
-    AR transformer (block-causal mask: blocks [tok 0 … tok i] at scale [i]) and
-    in the flow head (one block).  [flowar_float], [flowar_prog] above are the
-    instance [exact_am] ([flowar_float_exact], [flowar_prog_exact]: [eq_refl]);
+    [Pipeline/Layer.v]'s [AttnModule] in place of multi-head attention: the
+    pipeline over the module's parts ([*_by] above at [am_sem am],
+    [am_prog am]).  [flowar_float], [flowar_prog] above are the instance
+    [exact_am] ([flowar_float_exact], [flowar_prog_exact]: [eq_refl]);
     Fast FlowAR ([Pipeline/FastFlowAR.v]) is the instance [fast_am]. *)
 
 (** What the pipeline needs of a module: its data fits the layer
@@ -176,56 +206,42 @@ Qed.
 
 Section semantics_g.
   Context (am : AttnModule) (P : FloatFns) (p : nat) (cfg : Config) (G : list flt).
-  Let c := ch cfg.
 
-  Definition ftf_g i (X : mat) : mat :=
-    iterate (fun l X => ftlayer_g am P p (LD cfg) G (off_ar cfg l) (map (tok cfg) (seq 0 (S i)))
-                                  (lim_at cfg i) X) (L cfg) X.
-
-  Definition fcond_g Ys i : mat :=
-    fun t k => ftf_g i (fseq p cfg G Ys i) (ntok cfg i - tok cfg i + t) k.
-
-  Definition fscale_g Ys i : mat :=
-    fflow_g am P p (FD cfg) G (off_fh cfg) (tok cfg i) (T cfg)
-            (rd G (off_noise cfg i) (tok cfg i) c) (fcond_g Ys i).
-
-  Definition fouts_g k : list mat := outs_of fscale_g k.
-
-  Definition flowar_float_g : mat := nth (K cfg - 1) (fouts_g (K cfg)) mzero.
+  Definition ftf_g i (X : mat) : mat := ftf_by (am_sem am) P p cfg G i X.
+  Definition fcond_g Ys i : mat := fcond_by (am_sem am) P p cfg G Ys i.
+  Definition fscale_g Ys i : mat := fscale_by (am_sem am) P p cfg G Ys i.
+  Definition fouts_g k : list mat := fouts_by (am_sem am) P p cfg G k.
+  Definition flowar_float_g : mat := flowar_float_by (am_sem am) P p cfg G.
 End semantics_g.
 
 Section program_g.
   Context (am : AttnModule) (p : nat) (cfg : Config).
-  Let c := ch cfg. Let d := dm cfg.
-  Let yl i := yoff (tok cfg) (ch cfg) i.
 
-  Definition scale_at_g i : prog :=
-    let gofs := yl i in let w := yl i + glen cfg in
-    let N := ntok cfg i in let M := tok cfg i in
-    PSeq (PPar (seq_at p cfg gofs w i) (keep 0 w))
-    (PSeq (iter (N * d + w) (L cfg)
-                (fun l => tl_at_g am p (LD cfg) N (map (tok cfg) (seq 0 (S i))) (lim_at cfg i)
-                                  (off_ar cfg l) gofs w))
-    (PSeq (PPar (keep (N * d + gofs + off_noise cfg i) (M * c))
-                (PPar (keep ((N - M) * d) (M * d)) (keep (N * d) w)))
-    (PSeq (flow_at_g am p (FD cfg) M (T cfg) (off_fh cfg) gofs w)
-          (PPar (keep (M * c + M * d) gofs)
-                (PPar (keep 0 (M * c)) (keep (M * c + M * d + gofs) (glen cfg))))))).
-
-  Definition scales_at_g k : prog := grow (glen cfg) scale_at_g k.
-
-  Definition flowar_prog_g : prog :=
-    PSeq (scales_at_g (K cfg)) (keep (yl (K cfg - 1)) (tok cfg (K cfg - 1) * c)).
+  Definition scale_at_g i : prog := scale_at_by (am_prog am) p cfg i.
+  Definition scales_at_g k : prog := scales_at_by (am_prog am) p cfg k.
+  Definition flowar_prog_g : prog := flowar_prog_by (am_prog am) p cfg.
 End program_g.
+
+(** After unfolding a [*_g am] definition, name its parts [*_g am] again
+    (they unfold to [*_by (am_prog am)], [*_by (am_sem am)]), for the
+    module's lemmas. *)
+Local Ltac fold_g am :=
+  try change (tl_at_by (am_prog am)) with (tl_at_g am);
+  try change (flow_at_by (am_prog am)) with (flow_at_g am);
+  try change (scales_at_by (am_prog am)) with (scales_at_g am);
+  try change (ftlayer_by (am_sem am)) with (ftlayer_g am);
+  try change (fflow_by (am_sem am)) with (fflow_g am);
+  try change (fouts_by (am_sem am)) with (fouts_g am).
 
 (** ** The exact pipeline is the instance [exact_am]
 
-    The exact definitions above are convertible to the generic ones at
-    [exact_am] ([*_exact]).  They keep their own bodies so that they do not
-    mention [exact_am], whose type [AttnModule] refers to the trust record
-    [FloatPrimitivesTC0] (its depth field): the exact counts of Runtime/
-    would otherwise appear to rest on the trust record.  The [*_eq] lemmas
-    spell them out for proofs. *)
+    The exact definitions above are the pipeline over the parts [mha_sem],
+    [mha_prog] of [exact_am], so they are the generic ones at [exact_am]
+    ([*_exact], [eq_refl]).  They are not defined over [exact_am] itself:
+    its type [AttnModule] refers to the trust record [FloatPrimitivesTC0]
+    (its depth field), and the exact counts of Runtime/ would then appear
+    to rest on the trust record.  The [*_eq] lemmas spell them out for
+    proofs. *)
 
 (** The AR transformer is [L] exact layers with the block-causal mask. *)
 Lemma ftf_eq P p cfg G i X :
@@ -261,19 +277,19 @@ Lemma fscale_exact P p cfg G : fscale P p cfg G = fscale_g exact_am P p cfg G.
 Proof. reflexivity. Qed.
 
 Lemma fouts_exact P p cfg G k : fouts P p cfg G k = fouts_g exact_am P p cfg G k.
-Proof. unfold fouts, fouts_g. rewrite fscale_exact. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 Lemma flowar_float_exact P p cfg G : flowar_float P p cfg G = flowar_float_g exact_am P p cfg G.
-Proof. unfold flowar_float, flowar_float_g. rewrite fouts_exact. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 Lemma scale_at_exact p cfg i : scale_at p cfg i = scale_at_g exact_am p cfg i.
 Proof. reflexivity. Qed.
 
 Lemma scales_at_exact p cfg k : scales_at p cfg k = scales_at_g exact_am p cfg k.
-Proof. unfold scales_at, scales_at_g. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 Lemma flowar_prog_exact p cfg : flowar_prog p cfg = flowar_prog_g exact_am p cfg.
-Proof. unfold flowar_prog, flowar_prog_g. rewrite scales_at_exact. reflexivity. Qed.
+Proof. reflexivity. Qed.
 
 (** ** Correctness: the program computes [flowar_float] on every input vector *)
 
@@ -335,7 +351,7 @@ Section correct.
     peval P p (scale_at_g am p cfg i) (yflat (tok cfg) (ch cfg) Ys i ++ G)
     = yflat (tok cfg) (ch cfg) Ys i ++ flat (tok cfg i) (ch cfg) (fscale_g am P p cfg G Ys i) ++ G.
   Proof.
-    intros [Hok Hm]. destruct (Hm i) as [Hm1 Hm2]. unfold scale_at_g. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
+    intros [Hok Hm]. destruct (Hm i) as [Hm1 Hm2]. unfold scale_at_g, scale_at_by. fold_g am. rewrite <- (yflat_length (tok cfg) (ch cfg) Ys i), <- HG.
     (* the sequence *)
     rewrite peval_PSeq, peval_PPar, (seq_at_correct Ys i i) by lia.
     set (E := yflat (tok cfg) (ch cfg) Ys i).
@@ -398,7 +414,9 @@ Section correct_all.
     peval P p (flowar_prog_g am p cfg) G
     = flat (tok cfg (K cfg - 1)) (ch cfg) (flowar_float_g am P p cfg G).
   Proof.
-    intros Hc HK. unfold flowar_prog_g, flowar_float_g. rewrite peval_PSeq, scales_at_g_correct by exact Hc.
+    intros Hc HK. unfold flowar_prog_g, flowar_prog_by, flowar_float_g, flowar_float_by.
+    fold_g am.
+    rewrite peval_PSeq, scales_at_g_correct by exact Hc.
     apply keep_block. apply block_yflat. lia.
   Qed.
 
@@ -464,7 +482,7 @@ Section typing.
   Theorem scale_at_g_wt am i : am_cfg_ok am p cfg -> i < K cfg ->
     pwt p (yoff (tok cfg) (ch cfg) i + glen cfg) (scale_at_g am p cfg i).
   Proof.
-    intros [Hok Hm] Hi. destruct (Hm i) as [Hm1 Hm2]. unfold scale_at_g.
+    intros [Hok Hm] Hi. destruct (Hm i) as [Hm1 Hm2]. unfold scale_at_g, scale_at_by. fold_g am.
     set (gofs := yoff (tok cfg) (ch cfg) i). set (w := gofs + glen cfg).
     set (N := ntok cfg i). set (M := tok cfg i).
     pose proof (tok_le_ntok cfg i) as HMN. fold N M in HMN.
@@ -498,7 +516,7 @@ Section typing.
   Lemma scale_at_g_arity am i :
     arity_out (scale_at_g am p cfg i) = yoff (tok cfg) (ch cfg) (S i) + glen cfg.
   Proof.
-    unfold scale_at_g. cbn [arity_out]. rewrite !keep_arity, yoff_S. lia.
+    unfold scale_at_g, scale_at_by. fold_g am. cbn [arity_out]. rewrite !keep_arity, yoff_S. lia.
   Qed.
 
   Lemma scales_at_g_wt am k : am_cfg_ok am p cfg -> k <= K cfg ->
@@ -511,7 +529,7 @@ Section typing.
   Theorem flowar_prog_g_wt am : am_cfg_ok am p cfg -> 1 <= K cfg -> pwt p (glen cfg) (flowar_prog_g am p cfg).
   Proof.
     intros Hc HK. destruct (scales_at_g_wt am (K cfg) Hc (le_n _)) as [Hw Ha].
-    split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
+    unfold flowar_prog_g, flowar_prog_by. fold_g am. split; [exact Hw|]. rewrite Ha. apply keep_wt_le.
     pose proof (yoff_lt (tok cfg) (ch cfg) (K cfg - 1) (K cfg) ltac:(lia)). lia.
   Qed.
 
@@ -534,12 +552,16 @@ End typing.
 
 (** ** Depth: the number of scales times a per-scale constant *)
 
-(** Per-scale depth: building the sequence (up-sampling then embedding),
-    [L] transformer layers, [T] Euler steps of the flow head. *)
-Definition scale_depth (P : FloatPrimitivesTC0) (L Lf T : nat) : nat :=
-  (3 * d_std P + 2 * d_sum P) + L * tl_depth P
-  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth P
+(** Per-scale depth over an attention module of depth [ad]: building the
+    sequence (up-sampling then embedding), [L] transformer layers, [T]
+    Euler steps of the flow head. *)
+Definition scale_depth_g (P : FloatPrimitivesTC0) (ad L Lf T : nat) : nat :=
+  (3 * d_std P + 2 * d_sum P) + L * tl_depth_g P ad
+  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth_g P ad
          + (2 * d_std P + d_sum P) + 2 * d_std P).
+
+(** The exact per-scale depth: multi-head attention ([tl_depth P] per layer). *)
+Definition scale_depth (P : FloatPrimitivesTC0) (L Lf T : nat) : nat := scale_depth_g P (mha_depth P) L Lf T.
 
 (** The explicit depth bound of the whole pipeline: [K] scales in sequence. *)
 Definition flowar_depth (P : FloatPrimitivesTC0) (K L Lf T : nat) : nat := K * scale_depth P L Lf T.
@@ -562,11 +584,6 @@ Proof.
   - pose proof (embed_at_wdepth P p cfg gofs w i). lia.
 Qed.
 
-(** The same over any attention module of depth [ad]. *)
-Definition scale_depth_g (P : FloatPrimitivesTC0) (ad L Lf T : nat) : nat :=
-  (3 * d_std P + 2 * d_sum P) + L * tl_depth_g P ad
-  + T * ((2 * d_std P + d_sum P) + d_std P + 2 * d_std P + Lf * tl_depth_g P ad
-         + (2 * d_std P + d_sum P) + 2 * d_std P).
 
 Definition flowar_depth_g (P : FloatPrimitivesTC0) (ad K L Lf T : nat) : nat :=
   K * scale_depth_g P ad L Lf T.
@@ -578,7 +595,7 @@ Proof. reflexivity. Qed.
 Theorem scale_at_g_wdepth (P : FloatPrimitivesTC0) am p cfg i :
   wdepth (op_dbound P) (scale_at_g am p cfg i) <= scale_depth_g P (am_depth am P) (L cfg) (Lf cfg) (T cfg).
 Proof.
-  unfold scale_at_g, scale_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
+  unfold scale_at_g, scale_at_by, scale_depth_g. fold_g am. cbn [wdepth]. rewrite !keep_wdepth.
   pose proof (seq_at_wdepth P p cfg (yoff (tok cfg) (ch cfg) i)
                 (yoff (tok cfg) (ch cfg) i + glen cfg) i).
   pose proof (wdepth_iter_le (op_dbound P) (ntok cfg i * dm cfg + (yoff (tok cfg) (ch cfg) i + glen cfg))
@@ -594,7 +611,7 @@ Theorem flowar_prog_g_wdepth (P : FloatPrimitivesTC0) am p cfg :
   wdepth (op_dbound P) (flowar_prog_g am p cfg)
   <= flowar_depth_g P (am_depth am P) (K cfg) (L cfg) (Lf cfg) (T cfg).
 Proof.
-  unfold flowar_prog_g, flowar_depth_g. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
+  unfold flowar_prog_g, flowar_prog_by, flowar_depth_g. cbn [wdepth]. rewrite keep_wdepth, Nat.add_0_r.
   apply grow_wdepth. intros i _. apply scale_at_g_wdepth.
 Qed.
 
@@ -613,7 +630,7 @@ Proof. rewrite flowar_prog_exact. exact (flowar_prog_g_wdepth P exact_am p cfg).
 Lemma flowar_depth_strict_mono (P : FloatPrimitivesTC0) K L Lf T :
   1 <= L -> flowar_depth P K L Lf T < flowar_depth P (S K) L Lf T.
 Proof.
-  intros HL. unfold flowar_depth, scale_depth. rewrite tl_depth_value. nia.
+  intros HL. unfold flowar_depth, scale_depth, scale_depth_g. fold (tl_depth P). rewrite tl_depth_value. nia.
 Qed.
 
 (** ** Size: the program's shape is polynomial in the dimensions *)
@@ -710,7 +727,7 @@ Section shape.
     assert (HMc : tok cfg i * ch cfg <= B * B) by (apply Nat.mul_le_mono; lia).
     assert (Hgofs : gofs <= wmax cfg) by (unfold gofs, wmax; pose proof (yoff_mono (tok cfg) (ch cfg) i (K cfg)); lia).
     assert (Hglen : glen cfg <= wmax cfg) by (unfold wmax; lia).
-    unfold scale_at_g. fold gofs w.
+    unfold scale_at_g, scale_at_by. fold_g am. fold gofs w.
     set (N := ntok cfg i) in *. set (M := tok cfg i) in *.
     (* A *)
     pose proof (shape_PPar_arity (seq_at p cfg gofs w i) (keep 0 w)) as SA.
@@ -780,7 +797,7 @@ Qed.
 
 Lemma flowar_depth_mono (P : FloatPrimitivesTC0) K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth P K L Lf T <= flowar_depth P K' L' Lf' T'.
-Proof. intros. unfold flowar_depth, scale_depth. mono. Qed.
+Proof. intros. unfold flowar_depth, scale_depth, scale_depth_g. mono. Qed.
 
 Lemma flowar_depth_g_mono (P : FloatPrimitivesTC0) ad K L Lf T K' L' Lf' T' :
   K <= K' -> L <= L' -> Lf <= Lf' -> T <= T' -> flowar_depth_g P ad K L Lf T <= flowar_depth_g P ad K' L' Lf' T'.
@@ -835,7 +852,7 @@ Section shape_total.
     set (X := 1100 * U + 20 * wmax cfg).
     assert (Hsc : forall k, k <= K cfg -> shape (scales_at_g am p cfg k) <= k * (scale_coef cfg * X) + glen cfg).
     { intros k Hk. apply grow_shape. intros i Hi. apply (scale_g_shape p cfg B HB am U i Hcfg HU1 HU2). lia. }
-    unfold flowar_prog_g. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
+    unfold flowar_prog_g, flowar_prog_by. fold_g am. eapply Nat.le_trans; [apply shape_PSeq|]. rewrite shape_keep.
     pose proof (Hsc (K cfg) (le_n _)) as HS.
     assert (Hlast : tok cfg (K cfg - 1) * ch cfg <= B4 B).
     { destruct (dims_le cfg B HB) as (_ & _ & _ & _ & Hc & _).

@@ -45,20 +45,22 @@ Definition fh_bout Dm := fh_wout Dm + ld (fhLD Dm) * fhc Dm.
 Definition fh_size Dm := fh_bout Dm + fhc Dm.
 
 
-(** ** The flow head over any attention module ([Pipeline/Layer.v]'s [AttnModule])
+(** ** The flow head over an attention module's parts
 
     The velocity network's layers attend to all [M] tokens of the scale: one
-    block, [ns = [M]], [lim = fun _ => M]. *)
+    block, [ns = [M]], [lim = fun _ => M].  The float semantics ([fvel_by],
+    [fflow_by]) is defined over an attention semantics [asem], the program
+    ([fh_step_by], [flow_at_by]) over a program builder [aprog]
+    ([Pipeline/Layer.v]); [fvel_g am] … [flow_at_g am] are the flow head
+    over the parts [am_sem am], [am_prog am] of a module [am : AttnModule],
+    and the exact flow head is the one over [mha_sem], [mha_prog]. *)
 
-Section generic.
-  Context (am : AttnModule).
-
-Definition fvel_g (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
+Definition fvel_by (asem : attn_sem) (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
   let c := fhc Dm in let d := ld (fhLD Dm) in
   let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
   let S := fun i j => fadd p (Min i j) (Yh i j) in
   let H0 := fun i j => fadd p (S i j) (fmul p t (rd G (wo + fh_e Dm) 1 d 0 j)) in
-  let HL := iterate (fun l X => ftlayer_g am P p (fhLD Dm) G
+  let HL := iterate (fun l X => ftlayer_by asem P p (fhLD Dm) G
                                   (wo + fh_layers Dm + l * tl_size (fhLD Dm)) [M] (fun _ => M) X)
                     (fhLf Dm) H0 in
   fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
@@ -66,16 +68,14 @@ Definition fvel_g (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
 Definition fh_t p T k : flt := fconst p (Z.of_nat k) (Z.of_nat T).   (* t_k = k/T *)
 Definition fh_dt p T : flt := fconst p 1 (Z.of_nat T).                 (* Δt = 1/T *)
 
-Definition fflow_g (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
-  iterate (fun k F => feuler p (fh_dt p T) F (fvel_g P p Dm G wo M (fh_t p T k) F Yh)) T F0.
+Definition fflow_by (asem : attn_sem) (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
+  iterate (fun k F => feuler p (fh_dt p T) F (fvel_by asem P p Dm G wo M (fh_t p T k) F Yh)) T F0.
 
-(** ** Program
+(** The program: one Euler step [k] on [flat M c F ++ flat M d Ŷ ++ R]
+    ([R = E ++ G], [G] at offset [go] in [R], [|R| = r]); six stages, each
+    carrying the state behind its output with [keep]. *)
 
-    One Euler step [k] on [flat M c F ++ flat M d Ŷ ++ R] ([R = E ++ G],
-    [G] at offset [go] in [R], [|R| = r]); six stages, each carrying the
-    state behind its output with [keep]. *)
-
-Definition fh_step_g p Dm M T wo go r k : prog :=
+Definition fh_step_by (aprog : attn_prog) p Dm M T wo go r k : prog :=
   let c := fhc Dm in let D := fhLD Dm in let d := ld D in
   let Mc := M * c in let Md := M * d in
   let g o := Mc + Md + go + (wo + o) in
@@ -86,13 +86,26 @@ Definition fh_step_g p Dm M T wo go r k : prog :=
                        (fun _ j => FIn (Md + g (fh_e Dm) + j)))
               (keep Md (Mc + Md + r)))
   (PSeq (iter (Md + (Mc + Md + r)) (fhLf Dm)
-          (fun l => tl_at_g am p D M [M] (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
+          (fun l => tl_at_by aprog p D M [M] (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
                           (Mc + Md + go) (Mc + Md + r)))
   (PSeq (PPar (mlp_at 0 (Md + g (fh_wout Dm)) (Md + g (fh_bout Dm)) M d c) (keep Md (Mc + Md + r)))
         (PPar (euler_at (fh_dt p T) Mc 0 M c) (keep (2 * Mc) (Md + r))))))).
 
-Definition flow_at_g p Dm M T wo go r : prog :=
-  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step_g p Dm M T wo go r).
+Definition flow_at_by (aprog : attn_prog) p Dm M T wo go r : prog :=
+  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step_by aprog p Dm M T wo go r).
+
+Section generic.
+  Context (am : AttnModule).
+
+Definition fvel_g (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
+  fvel_by (am_sem am) P p Dm G wo M t F Yh.
+
+Definition fflow_g (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
+  fflow_by (am_sem am) P p Dm G wo M T F0 Yh.
+
+Definition fh_step_g p Dm M T wo go r k : prog := fh_step_by (am_prog am) p Dm M T wo go r k.
+
+Definition flow_at_g p Dm M T wo go r : prog := flow_at_by (am_prog am) p Dm M T wo go r.
 
 (** ** Correctness *)
 
@@ -140,7 +153,7 @@ Theorem fh_step_g_correct P p Dm M T wo k F Yh E G :
   = flat M (fhc Dm) (feuler p (fh_dt p T) F (fvel_g P p Dm G wo M (fh_t p T k) F Yh))
     ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
 Proof.
-  intros Hok Hm. unfold fh_step_g.
+  intros Hok Hm. unfold fh_step_g, fh_step_by.
   assert (Hlen : length (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
                  = M * fhc Dm + M * ld (fhLD Dm) + (length E + length G)).
   { rewrite !app_length, !flat_length. lia. }
@@ -218,7 +231,7 @@ Theorem flow_at_g_correct P p Dm M T wo F Yh E G :
     (flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
   = flat M (fhc Dm) (fflow_g P p Dm G wo M T F Yh) ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G.
 Proof.
-  intros Hok Hm. unfold flow_at_g, fflow_g.
+  intros Hok Hm. unfold flow_at_g, flow_at_by, fflow_g, fflow_by.
   apply (iter_correct P p _ T _ (fun F => flat M (fhc Dm) F ++ flat M (ld (fhLD Dm)) Yh ++ E ++ G)
            (fun k F => feuler p (fh_dt p T) F (fvel_g P p Dm G wo M (fh_t p T k) F Yh))).
   - intros Y. rewrite !app_length, !flat_length. lia.
@@ -233,7 +246,7 @@ Proof. unfold xpby_at. change (arity_out (PSeq ?a ?b)) with (arity_out b). apply
 Lemma fh_step_g_arity p Dm M T wo go r k :
   arity_out (fh_step_g p Dm M T wo go r k) = M * fhc Dm + M * ld (fhLD Dm) + r.
 Proof.
-  unfold fh_step_g. cbn [arity_out]. unfold euler_at. rewrite xpby_at_arity, keep_arity. lia.
+  unfold fh_step_g, fh_step_by. cbn [arity_out]. unfold euler_at. rewrite xpby_at_arity, keep_arity. lia.
 Qed.
 
 Lemma fh_layout Dm :
@@ -252,7 +265,7 @@ Theorem fh_step_g_wt p Dm M T wo go r k :
   go + (wo + fh_size Dm) <= r ->
   pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (fh_step_g p Dm M T wo go r k).
 Proof.
-  intros Hok Hm Hr. unfold fh_step_g.
+  intros Hok Hm Hr. unfold fh_step_g, fh_step_by.
   destruct (fh_layout Dm) as (H1 & H2 & H3 & H4 & H5 & H6).
   unfold fh_win. set (c := fhc Dm) in *. set (D := fhLD Dm) in *. set (d := ld D) in *.
   set (Lf := fhLf Dm) in *. set (ts := tl_size D) in *.
@@ -285,14 +298,14 @@ Theorem flow_at_g_wt p Dm M T wo go r :
   go + (wo + fh_size Dm) <= r ->
   pwt p (M * fhc Dm + M * ld (fhLD Dm) + r) (flow_at_g p Dm M T wo go r).
 Proof.
-  intros Hok Hm Hr. unfold flow_at_g. apply iter_wt. intros k _. split.
+  intros Hok Hm Hr. unfold flow_at_g, flow_at_by. apply iter_wt. intros k _. split.
   - apply fh_step_g_wt; assumption.
   - apply fh_step_g_arity.
 Qed.
 
 Theorem flow_at_g_arity p Dm M T wo go r :
   arity_out (flow_at_g p Dm M T wo go r) = M * fhc Dm + M * ld (fhLD Dm) + r.
-Proof. unfold flow_at_g. apply iter_arity. intros k _. apply fh_step_g_arity. Qed.
+Proof. unfold flow_at_g, flow_at_by. apply iter_arity. intros k _. apply fh_step_g_arity. Qed.
 
 (** ** Depth: [T] steps of a constant *)
 
@@ -307,7 +320,7 @@ Definition fh_step_depth_g (P : FloatPrimitivesTC0) Dm : nat :=
 Theorem fh_step_g_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r k :
   wdepth (op_dbound P) (fh_step_g p Dm M T wo go r k) <= fh_step_depth_g P Dm.
 Proof.
-  unfold fh_step_g, fh_step_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
+  unfold fh_step_g, fh_step_by, fh_step_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
   set (c := fhc Dm) in *. set (D := fhLD Dm) in *. set (d := ld D) in *.
   match goal with |- context [wdepth _ (mlp_at 0 ?a ?b M c d)] =>
     pose proof (mlp_at_wdepth P 0 a b M c d) end.
@@ -327,7 +340,7 @@ Qed.
 
 Theorem flow_at_g_wdepth (P : FloatPrimitivesTC0) p Dm M T wo go r :
   wdepth (op_dbound P) (flow_at_g p Dm M T wo go r) <= T * fh_step_depth_g P Dm.
-Proof. unfold flow_at_g. apply wdepth_iter_le. intros k _. apply fh_step_g_wdepth. Qed.
+Proof. unfold flow_at_g, flow_at_by. apply wdepth_iter_le. intros k _. apply fh_step_g_wdepth. Qed.
 
 (** ** Shape: a polynomial in the dimensions, [T], [L_f] and [r] *)
 
@@ -388,7 +401,7 @@ Lemma fh_step_g_shape p Dm M T wo go r k B U :
   shape (fh_step_g p Dm M T wo go r k)
   <= (2 * fhLf Dm + 3) * (1100 * U + 20 * r).
 Proof.
-  intros Hok Hm HU1 HU2 HM Hc Hd Hdh HH Hff HB. unfold fh_step_g.
+  intros Hok Hm HU1 HU2 HM Hc Hd Hdh HH Hff HB. unfold fh_step_g, fh_step_by.
   set (c := fhc Dm) in *. set (D := fhLD Dm) in *. set (d := ld D) in *.
   set (Lf := fhLf Dm). set (Q := B * (B * (B * B))).
   assert (HQU : Q <= U) by exact HU1.
@@ -433,7 +446,7 @@ Theorem flow_g_shape p Dm M T wo go r B U :
   <= (2 * T + 2) * ((2 * fhLf Dm + 3) * (1100 * U + 20 * r))
      + 2 * (B * B) + r.
 Proof.
-  intros Hok Hm HU1 HU2 HM Hc Hd Hdh HH Hff HB. unfold flow_at_g.
+  intros Hok Hm HU1 HU2 HM Hc Hd Hdh HH Hff HB. unfold flow_at_g, flow_at_by.
   assert (M * fhc Dm <= B * B) by (apply Nat.mul_le_mono; lia).
   assert (M * ld (fhLD Dm) <= B * B) by (apply Nat.mul_le_mono; lia).
   eapply Nat.le_trans.
@@ -445,42 +458,20 @@ End generic.
 (** ** The exact flow head: the instance [exact_am]
 
     The velocity network's layers are [Pipeline/Layer.v]'s exact layer.
-    The definitions are convertible to the generic ones at
-    [exact_am] ([fflow_exact], [flow_at_exact]) but keep their own bodies, so
-    that they do not mention [exact_am], whose type refers to the trust
-    record (see [Pipeline/FlowAR.v]). *)
+    The definitions are the flow head over the parts [mha_sem], [mha_prog]
+    of [exact_am] ([fflow_exact], [flow_at_exact]: [eq_refl]), not over
+    [exact_am] itself, whose type refers to the trust record (see
+    [Pipeline/Layer.v]): they mention no trust record. *)
 
 Definition fvel (P : FloatFns) p Dm G wo M (t : flt) (F Yh : mat) : mat :=
-  let c := fhc Dm in let d := ld (fhLD Dm) in
-  let Min := fmlp p c F (rd G (wo + fh_win Dm) c d) (rd G (wo + fh_bin Dm) 1 d) in
-  let S := fun i j => fadd p (Min i j) (Yh i j) in
-  let H0 := fun i j => fadd p (S i j) (fmul p t (rd G (wo + fh_e Dm) 1 d 0 j)) in
-  let HL := iterate (fun l X => ftlayer P p (fhLD Dm) G
-                                  (wo + fh_layers Dm + l * tl_size (fhLD Dm)) (fun _ => M) X)
-                    (fhLf Dm) H0 in
-  fmlp p d HL (rd G (wo + fh_wout Dm) d c) (rd G (wo + fh_bout Dm) 1 c).
+  fvel_by mha_sem P p Dm G wo M t F Yh.
 
 Definition fflow (P : FloatFns) p Dm G wo M T (F0 Yh : mat) : mat :=
-  iterate (fun k F => feuler p (fh_dt p T) F (fvel P p Dm G wo M (fh_t p T k) F Yh)) T F0.
+  fflow_by mha_sem P p Dm G wo M T F0 Yh.
 
-Definition fh_step p Dm M T wo go r k : prog :=
-  let c := fhc Dm in let D := fhLD Dm in let d := ld D in
-  let Mc := M * c in let Md := M * d in
-  let g o := Mc + Md + go + (wo + o) in
-  PSeq (PPar (mlp_at 0 (g (fh_win Dm)) (g (fh_bin Dm)) M c d) (keep 0 (Mc + Md + r)))
-  (PSeq (PPar (ew_prog M d (OBin BAdd) (fun i j => [FIn (i * d + j); FIn (Md + Mc + (i * d + j))]))
-              (keep Md (Mc + Md + r)))
-  (PSeq (PPar (xpby_at M d (fun i j => FIn (i * d + j)) (fun _ _ => FCst (fh_t p T k))
-                       (fun _ j => FIn (Md + g (fh_e Dm) + j)))
-              (keep Md (Mc + Md + r)))
-  (PSeq (iter (Md + (Mc + Md + r)) (fhLf Dm)
-          (fun l => tl_at p D M (fun _ => M) (wo + fh_layers Dm + l * tl_size D)
-                          (Mc + Md + go) (Mc + Md + r)))
-  (PSeq (PPar (mlp_at 0 (Md + g (fh_wout Dm)) (Md + g (fh_bout Dm)) M d c) (keep Md (Mc + Md + r)))
-        (PPar (euler_at (fh_dt p T) Mc 0 M c) (keep (2 * Mc) (Md + r))))))).
+Definition fh_step p Dm M T wo go r k : prog := fh_step_by mha_prog p Dm M T wo go r k.
 
-Definition flow_at p Dm M T wo go r : prog :=
-  iter (M * fhc Dm + M * ld (fhLD Dm) + r) T (fh_step p Dm M T wo go r).
+Definition flow_at p Dm M T wo go r : prog := flow_at_by mha_prog p Dm M T wo go r.
 
 (** [fflow] iterates the Euler step of [fvel]. *)
 Lemma fflow_eq P p Dm G wo M T F0 Yh :

@@ -286,9 +286,9 @@ Qed.
     layout [tl_size] is the same.
 
     [ftlayer_g], [tl_at_g] are the layer for a module; the exact layer
-    ([ftlayer], [tl_at]) is the instance [exact_am] ([ftlayer_exact],
-    [tl_at_exact] hold by [eq_refl]), and its theorems below are the generic
-    ones at [exact_am]. *)
+    ([ftlayer], [tl_at]) is the layer over the parts of the instance
+    [exact_am] ([ftlayer_exact], [tl_at_exact] hold by [eq_refl]), and its
+    theorems below are the generic ones at [exact_am]. *)
 
 Record AttnModule := {
   am_ok : nat -> LDims -> Prop;
@@ -316,23 +316,36 @@ Record AttnModule := {
 
 Implicit Types (am : AttnModule) (ns : list nat).
 
-Definition ftattn_g am P p D G wo ns (lim : nat -> nat) X : mat :=
+(** The layer's definitions use only two parts of a module: its semantics
+    ([ftattn_by], [ftlayer_by] take [am_sem]) and its program builder
+    ([tl_at_by] takes [am_prog]).  They are defined over these parts, so
+    that an instance whose parts mention no trust record — the exact layer
+    over [mha_sem], [mha_prog] below — does not mention it either (the
+    record [AttnModule] does, through [am_depth]).  [ftattn_g am],
+    [ftlayer_g am], [tl_at_g am] are the layer over a module's parts. *)
+Notation attn_sem :=
+  (FloatFns -> nat -> LDims -> list nat -> (nat -> nat) -> (nat -> nat -> nat -> mat) -> mat -> mat)
+  (only parsing).
+Notation attn_prog := (nat -> LDims -> nat -> list nat -> (nat -> nat) -> (nat -> nat) -> prog)
+  (only parsing).
+
+Definition ftattn_by (asem : attn_sem) P p D G wo ns (lim : nat -> nat) X : mat :=
   let d := ld D in
   let W o r c := rd G (wo + o) r c in
   let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
-  let A := am_sem am P p D ns lim W Z in
+  let A := asem P p D ns lim W Z in
   fun i j => fadd p (X i j) (A i j).
 
-Definition ftlayer_g am P p D G wo ns (lim : nat -> nat) X : mat :=
-  let X1 := ftattn_g am P p D G wo ns lim X in
+Definition ftlayer_by (asem : attn_sem) P p D G wo ns (lim : nat -> nat) X : mat :=
+  let X1 := ftattn_by asem P p D G wo ns lim X in
   fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
 
-Definition tl_at_g am p D N ns (lim : nat -> nat) wo go (r : nat) : prog :=
+Definition tl_at_by (aprog : attn_prog) p D N ns (lim : nat -> nat) wo go (r : nat) : prog :=
   let d := ld D in let dff := ldff D in
   let nd := N * d in
   let g k o := k + go + (wo + o) in
   PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (am_prog am p D N ns lim (g (2 * nd))) (keep nd (nd + r)))
+  (PSeq (PPar (aprog p D N ns lim (g (2 * nd))) (keep nd (nd + r)))
   (PSeq (tl_res N d r)
   (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
   (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
@@ -340,12 +353,21 @@ Definition tl_at_g am p D N ns (lim : nat -> nat) wo go (r : nat) : prog :=
               (keep nd (nd + r)))
         (tl_res N d r))))).
 
+Definition ftattn_g am P p D G wo ns (lim : nat -> nat) X : mat :=
+  ftattn_by (am_sem am) P p D G wo ns lim X.
+
+Definition ftlayer_g am P p D G wo ns (lim : nat -> nat) X : mat :=
+  ftlayer_by (am_sem am) P p D G wo ns lim X.
+
+Definition tl_at_g am p D N ns (lim : nat -> nat) wo go (r : nat) : prog :=
+  tl_at_by (am_prog am) p D N ns lim wo go r.
+
 Theorem tl_at_g_correct am P p D N ns lim wo X E G :
   am_ok am p D -> am_mask am N ns lim ->
   peval P p (tl_at_g am p D N ns lim wo (length E) (length E + length G)) (flat N (ld D) X ++ E ++ G)
   = flat N (ld D) (ftlayer_g am P p D G wo ns lim X) ++ E ++ G.
 Proof.
-  intros Hok Hm. unfold tl_at_g, ftlayer_g.
+  intros Hok Hm. unfold tl_at_g, tl_at_by, ftlayer_g, ftlayer_by.
   (* stage 1: LN₁ *)
   rewrite peval_PSeq, (tl_ln_stage_correct P p D G wo N X E _ _ _ (o_g1 D) (o_b1 D) eq_refl eq_refl eq_refl).
   set (d := ld D).
@@ -372,7 +394,7 @@ Theorem tl_at_g_wt am p D N ns lim wo go r :
   am_ok am p D -> am_mask am N ns lim -> go + (wo + tl_size D) <= r ->
   pwt p (N * ld D + r) (tl_at_g am p D N ns lim wo go r).
 Proof.
-  intros Hok Hm Hr. unfold tl_at_g.
+  intros Hok Hm Hr. unfold tl_at_g, tl_at_by.
   assert (Hsz : o_c2 D + ld D <= tl_size D) by (unfold tl_size; lia).
   assert (Hoff : o_g1 D <= o_b1 D /\ o_b1 D + ld D <= o_o D
                  /\ o_o D + lH D * ldh D * ld D <= o_g2 D
@@ -401,7 +423,7 @@ Qed.
 
 Lemma tl_at_g_arity am p D N ns lim wo go r :
   arity_out (tl_at_g am p D N ns lim wo go r) = N * ld D + r.
-Proof. unfold tl_at_g. cbn [arity_out]. apply tl_res_arity. Qed.
+Proof. unfold tl_at_g, tl_at_by. cbn [arity_out]. apply tl_res_arity. Qed.
 
 (** The layer's depth with an attention sub-layer of depth [ad]. *)
 Definition tl_depth_g (P : FloatPrimitivesTC0) (ad : nat) : nat :=
@@ -415,7 +437,7 @@ Definition tl_depth_g (P : FloatPrimitivesTC0) (ad : nat) : nat :=
 Theorem tl_at_g_wdepth (P : FloatPrimitivesTC0) am p D N ns lim wo go r :
   wdepth (op_dbound P) (tl_at_g am p D N ns lim wo go r) <= tl_depth_g P (am_depth am P).
 Proof.
-  unfold tl_at_g, tl_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
+  unfold tl_at_g, tl_at_by, tl_depth_g. cbn [wdepth]. rewrite !keep_wdepth.
   pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g1 D)) (N * ld D + go + (wo + o_b1 D)) N (ld D)).
   pose proof (lnaff_at_wdepth P p 0 (N * ld D + go + (wo + o_g2 D)) (N * ld D + go + (wo + o_b2 D)) N (ld D)).
   pose proof (am_wdepth am P p D N ns lim (fun o => 2 * (N * ld D) + go + (wo + o))).
@@ -433,7 +455,7 @@ Lemma tl_shape_g am p D N ns lim wo go r B U :
   B * (B * (B * B)) <= U -> am_U am B (length ns) <= U ->
   shape (tl_at_g am p D N ns lim wo go r) <= 1000 * U + 20 * r.
 Proof.
-  intros Hok Hm HN Hd Hdh HH Hff HB HU1 HU2. unfold tl_at_g.
+  intros Hok Hm HN Hd Hdh HH Hff HB HU1 HU2. unfold tl_at_g, tl_at_by.
   set (m1 := lnaff_at _ _ _ _ _ _). set (m2 := am_prog am _ _ _ _ _ _).
   set (m4 := lnaff_at _ _ _ _ _ _).
   set (m5 := ffn_inner_at _ _ _ _ _ _ _ _).
@@ -517,39 +539,21 @@ Definition exact_am : AttnModule := {|
 
     Multi-head attention ignores the block list, so the exact layer takes
     only the mask's limits [lim]; [ftlayer_exact], [tl_at_exact] hold for
-    every [ns].  The exact definitions keep their own bodies, so that they
-    do not mention [exact_am], whose type refers to the trust record
-    [FloatPrimitivesTC0] (its depth field). *)
+    every [ns] by [eq_refl].  The exact definitions are the layer over the
+    parts [mha_sem], [mha_prog] of [exact_am], not over [exact_am] itself,
+    whose type refers to the trust record [FloatPrimitivesTC0] (its depth
+    field): they mention no trust record. *)
 
 (** The attention sub-layer [X₁ = X + MHA(LN₁(X))]. *)
 Definition ftattn (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  let d := ld D in let H := lH D in let dh := ldh D in
-  let W o r c := rd G (wo + o) r c in
-  let Z := flnaff P p d (W (o_g1 D) 1 d) (W (o_b1 D) 1 d) X in
-  let A := fmha P p d dh H (lscale p D) lim Z (fun h => W (o_q D h) d dh)
-                (fun h => W (o_k D h) d dh) (fun h => W (o_v D h) d dh) (W (o_o D) (H * dh) d) in
-  fun i j => fadd p (X i j) (A i j).
+  ftattn_by mha_sem P p D G wo [] lim X.
 
 (** One layer [X₂ = X₁ + FFN_inner(LN₂(X₁))], [X₁ = ftattn … X]. *)
 Definition ftlayer (P : FloatFns) p D G wo (lim : nat -> nat) X : mat :=
-  let X1 := ftattn P p D G wo lim X in
-  fun i j => fadd p (X1 i j) (ftmlp P p D G wo X1 i j).
+  ftlayer_by mha_sem P p D G wo [] lim X.
 
 Definition tl_at p D N (lim : nat -> nat) wo go (r : nat) : prog :=
-  let d := ld D in let H := lH D in let dh := ldh D in let dff := ldff D in
-  let nd := N * d in
-  let g k o := k + go + (wo + o) in
-  PSeq (PPar (lnaff_at p 0 (g nd (o_g1 D)) (g nd (o_b1 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (mha_at 0 (fun h => g (2 * nd) (o_q D h)) (fun h => g (2 * nd) (o_k D h))
-                        (fun h => g (2 * nd) (o_v D h)) (g (2 * nd) (o_o D)) N d dh H d
-                        (lscale p D) lim)
-              (keep nd (nd + r)))
-  (PSeq (tl_res N d r)
-  (PSeq (PPar (lnaff_at p 0 (g nd (o_g2 D)) (g nd (o_b2 D)) N d) (keep 0 (nd + r)))
-  (PSeq (PPar (ffn_inner_at 0 (g (2 * nd) (o_w1 D)) (g (2 * nd) (o_c1 D)) (g (2 * nd) (o_w2 D))
-                            (g (2 * nd) (o_c2 D)) N d dff)
-              (keep nd (nd + r)))
-        (tl_res N d r))))).
+  tl_at_by mha_prog p D N [] lim wo go r.
 
 (** The layer is its attention sub-layer followed by the FFN sub-layer. *)
 Lemma ftlayer_eq P p D G wo lim X :

@@ -163,10 +163,19 @@ Section proofs.
     - intros t Ht. apply lim_at_pos, Ht.
   Qed.
 
+  (** The same for any block list [ns] (multi-head attention ignores it), as
+      [scale_at] writes it. *)
+  Lemma ar_cost_of_ns ns i gofs w :
+    n (wwork (op_cost cm) (iter (ntok cfg i * dm cfg + w) (L cfg)
+         (fun l => tl_at_by mha_prog p (LD cfg) (ntok cfg i) ns (lim_at cfg i) (off_ar cfg l) gofs w)))
+    = ar_cost cm cfg i.
+  Proof. exact (ar_cost_of i gofs w). Qed.
+
   Theorem scale_cost_of i : n (wwork (op_cost cm) (scale_at p cfg i)) = scale_cost cm cfg i.
   Proof.
-    unfold scale_at, scale_cost. rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat.add_0_l, ?Nat2N.inj_add.
-    rewrite seq_cost_of, ar_cost_of, flow_cost_of, tokN_of. unfold fh_cost. ring.
+    unfold scale_at, scale_at_by, scale_cost. change (flow_at_by mha_prog) with flow_at.
+    rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat.add_0_l, ?Nat2N.inj_add.
+    rewrite seq_cost_of, ar_cost_of_ns, flow_cost_of, tokN_of. unfold fh_cost. ring.
   Qed.
 
   Lemma grow_cost gl (body : nat -> prog) k :
@@ -179,7 +188,8 @@ Section proofs.
   (** The pipeline's cost under any price per kind. *)
   Theorem flowar_cost_of : n (wwork (op_cost cm) (flowar_prog p cfg)) = flowar_cost cm cfg.
   Proof.
-    unfold flowar_prog, scales_at, flowar_cost. rewrite ww_PSeq, ww_keep, Nat.add_0_r, grow_cost, nsum_of.
+    unfold flowar_prog, flowar_prog_by, scales_at_by, flowar_cost. change (scale_at_by mha_prog) with scale_at.
+    rewrite ww_PSeq, ww_keep, Nat.add_0_r, grow_cost, nsum_of.
     apply nsum_ext. intros i _. apply scale_cost_of.
   Qed.
 

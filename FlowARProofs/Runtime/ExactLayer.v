@@ -62,7 +62,7 @@ Section layer.
     n (wwork (op_cost cm) (tl_at p D N lim wo go r))
     = layer_cost D (n N) (n (list_sum (map lim (seq 0 N)))).
   Proof.
-    intros Hlim Hpos. unfold tl_at, layer_cost.
+    intros Hlim Hpos. unfold tl_at, tl_at_by, mha_prog, layer_cost.
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
     rewrite (lnaff_cost_of cm p 0 _ _ N (ld D)).                           (* LN₁ *)
     rewrite (mha_cost_of cm 0 _ _ _ _ N (ld D) (ldh D) (lH D) (ld D) _ lim Hlim Hpos).  (* MHA *)
@@ -79,6 +79,13 @@ Section layer.
     rewrite layer_cost_of by (intros; lia). rewrite list_sum_const, Nat2N.inj_mul. reflexivity.
   Qed.
 
+  (** The same for any block list [ns] (multi-head attention ignores it), as
+      the flow head writes it ([ns = [M]]). *)
+  Corollary layer_cost_full_ns p D M ns wo go r :
+    n (wwork (op_cost cm) (tl_at_by mha_prog p D M ns (fun _ => M) wo go r))
+    = layer_cost D (n M) (n M * n M)%N.
+  Proof. exact (layer_cost_full p D M wo go r). Qed.
+
   (** One Euler step of the flow head on [M] tokens. *)
   Definition step_cost (Dm : FHDims) (M : N) : N :=
     let c := n (fhc Dm) in let d := n (ld (fhLD Dm)) in
@@ -89,12 +96,12 @@ Section layer.
   Theorem step_cost_of p Dm M T wo go r k :
     n (wwork (op_cost cm) (fh_step p Dm M T wo go r k)) = step_cost Dm (n M).
   Proof.
-    unfold fh_step, step_cost.
+    unfold fh_step, fh_step_by, step_cost.
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
     rewrite (mlp_cost_of cm 0 _ _ M (fhc Dm) (ld (fhLD Dm))).              (* MLP_in *)
     rewrite (ew_cost_of cm M (ld (fhLD Dm)) (OBin BAdd)).                  (* + Ŷ *)
     rewrite (xpby_cost_of cm M (ld (fhLD Dm))).                            (* + t·e *)
-    rewrite ww_iter, (n_sum_const _ _ _ (fun l _ => layer_cost_full _ _ _ _ _ _)). (* the layers *)
+    rewrite ww_iter, (n_sum_const _ _ _ (fun l _ => layer_cost_full_ns _ _ _ _ _ _ _)). (* the layers *)
     rewrite (mlp_cost_of cm 0 _ _ M (ld (fhLD Dm)) (fhc Dm)).              (* MLP_out *)
     unfold euler_at. rewrite (xpby_cost_of cm M (fhc Dm)).                 (* Euler *)
     cbn [op_cost]. fold (cA cm). ring.
@@ -103,6 +110,6 @@ Section layer.
   Theorem flow_cost_of p Dm M T wo go r :
     n (wwork (op_cost cm) (flow_at p Dm M T wo go r)) = (n T * step_cost Dm (n M))%N.
   Proof.
-    unfold flow_at. rewrite ww_iter. apply n_sum_const. intros k _. apply step_cost_of.
+    unfold flow_at, flow_at_by. rewrite ww_iter. apply n_sum_const. intros k _. apply step_cost_of.
   Qed.
 End layer.

@@ -147,7 +147,7 @@ Lemma fast_layer_work p D N ns lim wo go r mons coef :
       (n (list_sum (map (fun b => nth b (bc_ends ns) 0 + (nth b (bc_ends ns) 0 - 1)) (seq 0 (length ns)))))
       (n (list_sum (map (fun b => nth b (bc_ends ns) 0 - 1) (seq 0 (length ns))))).
 Proof.
-  rewrite work_wwork. unfold tl_at_g. cbn [am_prog fast_am]. unfold fast_prog.
+  rewrite work_wwork. unfold tl_at_g, tl_at_by. cbn [am_prog fast_am]. unfold fast_prog.
   rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
   rewrite (lnaff_cost_of unit_cost p 0 _ _ N (ld D)).
   rewrite (lnaff_cost_of unit_cost p 0 _ _ N (ld D)).
@@ -162,7 +162,8 @@ Lemma fast_step_work p Dm M T wo go r k mons coef :
   n (work (fh_step_g (fast_am mons coef) p Dm M T wo go r k))
   = fast_step_cost Dm (n (length mons)) (n (mdeg mons)) (n M).
 Proof.
-  rewrite work_wwork. unfold fh_step_g, fast_step_cost.
+  rewrite work_wwork. unfold fh_step_g, fh_step_by, fast_step_cost.
+  change (tl_at_by (am_prog (fast_am mons coef))) with (tl_at_g (fast_am mons coef)).
   rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat2N.inj_add.
   rewrite (mlp_cost_of unit_cost 0 _ _ M (fhc Dm) (ld (fhLD Dm))).
   rewrite (ew_cost_of unit_cost M (ld (fhLD Dm)) (OBin BAdd)).
@@ -192,12 +193,14 @@ Section program_work.
     n (work (scale_at_g (fast_am mons coef) p cfg i))
     = fast_scale_cost cfg (n (length mons)) (n (mdeg mons)) i.
   Proof.
-    rewrite work_wwork. unfold scale_at_g, fast_scale_cost.
+    rewrite work_wwork. unfold scale_at_g, scale_at_by, fast_scale_cost.
+    change (tl_at_by (am_prog (fast_am mons coef))) with (tl_at_g (fast_am mons coef)).
     rewrite ?ww_PSeq, ?ww_PPar, ?ww_keep, ?Nat.add_0_r, ?Nat.add_0_l, ?Nat2N.inj_add.
     rewrite seq_cost_of, ww_iter.
     rewrite (n_sum_const _ _ _ (fun l _ => eq_trans (f_equal n (ww_unit _)) (fast_layer_work _ _ _ _ _ _ _ _ _ _))).
     destruct (ar_sums cfg i) as [H1 H2]. rewrite H1, H2, ntokN_of.
-    unfold flow_at_g. rewrite ww_iter.
+    unfold flow_at_by. rewrite ww_iter.
+    change (fh_step_by (am_prog (fast_am mons coef))) with (fh_step_g (fast_am mons coef)).
     rewrite (n_sum_const _ _ _ (fun k _ => eq_trans (f_equal n (ww_unit _)) (fast_step_work _ _ _ _ _ _ _ _ _ _))).
     rewrite tokN_of. ring.
   Qed.
@@ -207,7 +210,8 @@ Section program_work.
     n (work (fast_flowar_prog p cfg mons coef))
     = fast_flowar_work cfg (n (length mons)) (n (mdeg mons)).
   Proof.
-    unfold fast_flowar_prog, flowar_prog_g, scales_at_g, fast_flowar_work.
+    unfold fast_flowar_prog, flowar_prog_g, flowar_prog_by, scales_at_by, fast_flowar_work.
+    change (scale_at_by (am_prog (fast_am mons coef))) with (scale_at_g (fast_am mons coef)).
     rewrite work_wwork, ww_PSeq, ww_keep, Nat.add_0_r, grow_cost, nsum_of.
     apply nsum_ext. intros i _. rewrite ww_unit. apply fast_scale_work.
   Qed.

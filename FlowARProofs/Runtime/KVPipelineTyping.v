@@ -113,7 +113,7 @@ Section depth.
   Theorem kv_scale_at_wdepth p cfg i :
     wd (kv_scale_at p cfg i) <= scale_depth P (L cfg) (Lf cfg) (T cfg).
   Proof.
-    unfold kv_scale_at, scale_depth. cbn [wdepth]. rewrite !keep_wdepth, kvassemble_wdepth.
+    unfold kv_scale_at, scale_depth, scale_depth_g. fold (tl_depth P). cbn [wdepth]. rewrite !keep_wdepth, kvassemble_wdepth.
     assert (HN : forall gofs w, wd (newblock_at p cfg gofs w i) <= 3 * d_std P + 2 * d_sum P).
     { intros gofs w. destruct i as [|j]; cbn [newblock_at]; [rewrite keep_wdepth; lia|apply embed_at_wdepth]. }
     pose proof (HN (yoff (tok cfg) (ch cfg) i + kvlen cfg (kvrows cfg i))

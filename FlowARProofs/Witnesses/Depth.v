@@ -45,7 +45,7 @@ Lemma flowar_depth_as_terms P K L Lf T :
   N.of_nat (flowar_depth P K L Lf T)
   = eval_terms P (flowar_depth_terms (N.of_nat K) (N.of_nat L) (N.of_nat Lf) (N.of_nat T)).
 Proof.
-  unfold flowar_depth, scale_depth, eval_terms. rewrite tl_depth_value. cbn [t_std t_sum t_exp t_sqrt t_const flowar_depth_terms].
+  unfold flowar_depth, scale_depth, scale_depth_g, eval_terms. fold (tl_depth P). rewrite tl_depth_value. cbn [t_std t_sum t_exp t_sqrt t_const flowar_depth_terms].
   repeat (rewrite Nat2N.inj_add || rewrite Nat2N.inj_mul). cbn [N.of_nat Pos.of_succ_nat Pos.succ].
   ring.
 Qed.
