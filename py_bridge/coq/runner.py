@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -113,11 +113,11 @@ def lower_priority(task: int, nice: int) -> None:
         os.setpriority(os.PRIO_PROCESS, task, os.getpriority(os.PRIO_PROCESS, task) + nice)
 
 
-def _kill_timer(
-    proc: subprocess.Popen[str], timeout: float
-) -> tuple[threading.Timer, threading.Event]:
-    """A started timer that kills ``proc``'s process group after ``timeout`` seconds (cancel
-    it when the process ends) and the event it sets when it fires."""
+@contextlib.contextmanager
+def _supervised(proc: subprocess.Popen[str], timeout: float) -> Iterator[threading.Event]:
+    """While the block runs: ``proc``'s process group is killed after ``timeout`` seconds (the
+    event yielded is then set) or on any exception (KeyboardInterrupt included); afterwards
+    the process is no longer registered."""
     fired = threading.Event()
 
     def on_timeout() -> None:
@@ -127,7 +127,14 @@ def _kill_timer(
     timer = threading.Timer(timeout, on_timeout)
     timer.daemon = True
     timer.start()
-    return timer, fired
+    try:
+        yield fired
+    except BaseException:
+        _kill_group(proc)
+        raise
+    finally:
+        timer.cancel()
+        _forget(proc)
 
 
 def _forget(proc: subprocess.Popen[str]) -> None:
@@ -205,22 +212,17 @@ def run_fed(
                for name, pipe in (("out", proc.stdout), ("err", proc.stderr))]
     for reader in readers:
         reader.start()
-    timer, fired = _kill_timer(proc, timeout)
     try:
-        try:
-            for chunk in chunks:
-                proc.stdin.write(chunk)
-                proc.stdin.flush()  # the program may start on it while the next one is made
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass  # it ended (or was killed) before reading everything: its exit code says why
-        proc.wait()
-    except BaseException:
-        _kill_group(proc)
-        raise
+        with _supervised(proc, timeout) as fired:
+            try:
+                for chunk in chunks:
+                    proc.stdin.write(chunk)
+                    proc.stdin.flush()  # the program may start on it while the next is made
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass  # it stopped reading (ended, or was killed): its exit code says why
+            proc.wait()
     finally:
-        timer.cancel()
-        _forget(proc)
         for reader in readers:
             reader.join(timeout=10)
     timed_out = fired.is_set()
@@ -249,20 +251,13 @@ def stream(
     start = time.monotonic()
     proc = _start(argv, cwd, env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                   stderr=subprocess.STDOUT, bufsize=1)
-    timer, fired = _kill_timer(proc, timeout)
     lines: list[str] = []
-    try:
+    with _supervised(proc, timeout) as fired:
         assert proc.stdout is not None
         for line in proc.stdout:
             lines.append(line)
             on_line(line.rstrip("\n"))
         proc.wait()
-    except BaseException:
-        _kill_group(proc)
-        raise
-    finally:
-        timer.cancel()
-        _forget(proc)
     timed_out = fired.is_set()
     return RunResult(
         args=argv,
