@@ -174,18 +174,6 @@ Proof.
   intros Hk HM i l _ Hl. rewrite <- HM by nia. f_equal. lia.
 Qed.
 
-Lemma bw1 A Ev G k o r c : length A = k -> block (A ++ (Ev ++ G)) (k + length Ev + o) r c (rd G o r c).
-Proof. intros Hk. apply block_weights; [exact Hk|reflexivity]. Qed.
-
-Lemma bw3 A B C Ev G k o r c :
-  length A + length B + length C = k ->
-  block (A ++ (B ++ (C ++ (Ev ++ G)))) (k + length Ev + o) r c (rd G o r c).
-Proof.
-  intros Hk. replace (A ++ (B ++ (C ++ (Ev ++ G)))) with ((A ++ B ++ C) ++ Ev ++ G)
-    by (rewrite <- !app_assoc; reflexivity).
-  apply block_weights; [rewrite !app_length; lia|reflexivity].
-Qed.
-
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
 
 (** *** The stages the released blocks share

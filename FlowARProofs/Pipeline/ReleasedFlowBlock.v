@@ -137,9 +137,6 @@ Qed.
 
 (** ** Typing *)
 
-Lemma chunk6_le i k N d : i < N -> k < 6 -> i * (6 * d) + k * d + d <= N * (6 * d).
-Proof. intros Hi Hk. nia. Qed.
-
 Local Ltac arity_simpl :=
   repeat (change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b)
           || change (arity_out (PSeq ?a ?b)) with (arity_out b));

@@ -159,9 +159,6 @@ Definition b2_at p E D w N wo go cto sto oz r : prog :=
 Lemma block_tail pre R off o r c A : block R o r c A -> off = length pre + o -> block (pre ++ R) off r c A.
 Proof. intros H ->. apply block_app_r, H. Qed.
 
-Lemma block_rd_tail pre G off o r c : off = length pre + o -> block (pre ++ G) off r c (rd G o r c).
-Proof. intros ->. apply block_rd_app. Qed.
-
 Lemma rblock_chunk3 xs off d k N (M : mat) :
   k < 3 -> block xs off N (3 * d) M -> rblock xs (chunk3 off d k) N d (fun i l => M i (k * d + l)).
 Proof. intros Hk HM. exact (rblock_chunk xs off N 3 d k M Hk HM). Qed.
@@ -289,9 +286,6 @@ Proof.
     unfold b2_xbv, b2_xv, b2_xbk, b2_xk, b2_xbq, b2_xpO, b2_xq in *. unfold b2_xhs in *. lia. }
   unfold b2_xbv, b2_xv, b2_xbk, b2_xk, b2_xbq in *. lia.
 Qed.
-
-Lemma chunk3_le i k N d : i < N -> k < 3 -> i * (3 * d) + k * d + d <= N * (3 * d).
-Proof. intros Hi Hk. nia. Qed.
 
 Local Ltac arity_simpl :=
   repeat (change (arity_out (PPar ?a ?b)) with (arity_out a + arity_out b)

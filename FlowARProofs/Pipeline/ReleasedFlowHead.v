@@ -175,7 +175,7 @@ Lemma keep_suffix3 P p A B C S a g :
 Proof. intros Ha Hg. rewrite !app_assoc. apply keep_app; [rewrite !app_length|]; assumption. Qed.
 
 Local Ltac lens := rewrite ?app_length, ?flat_length; lia.
-Local Ltac bw R := unfold R; rewrite ?app_assoc; apply block_rd_tail; rewrite ?app_length, ?flat_length; lia.
+Local Ltac bw R := unfold R; rewrite ?app_assoc; apply block_rd_at; rewrite ?app_length, ?flat_length; lia.
 Local Ltac bR H := rewrite ?app_assoc; eapply block_tail; [exact H|rewrite ?app_length, ?flat_length; lia].
 
 Lemma hv_blocks_correct P p E HD N wo cto sto oz X CT Te Z Ev G :
@@ -220,12 +220,12 @@ Proof.
   rewrite peval_PSeq, !peval_PPar.
   rewrite (mlp_at_correct P p _ _ _ _ N c d X (rd G (wo + hv_win HD) c d) (rd G (wo + hv_bin HD) 1 d)).
   2: exact HX.
-  2, 3: unfold R; apply block_rd_tail; lia.
+  2, 3: unfold R; apply block_rd_at; lia.
   rewrite (mlp_at_correct P p _ _ _ _ N w d Z (rd G (wo + hv_ce HD) w d) (rd G (wo + hv_bce HD) 1 d)).
   2: exact HZ.
-  2, 3: unfold R; apply block_rd_tail; lia.
+  2, 3: unfold R; apply block_rd_at; lia.
   rewrite (mlp_at_correct P p _ _ _ _ 1 F d (rd G so 1 F) (rd G (wo + hv_t1 HD) F d) (rd G (wo + hv_bt1 HD) 1 d)).
-  2-4: unfold R; apply block_rd_tail; lia.
+  2-4: unfold R; apply block_rd_at; lia.
   rewrite keep0 by lens.
   set (X0 := fmlp p c X _ _). set (C := fmlp p w Z _ _). set (T1 := fmlp p F _ _ _).
   (* A2 *)
